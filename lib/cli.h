@@ -1,0 +1,50 @@
+/*
+ * What every tool does around its one job: usage, help, version,
+ * option errors, and a checked stdout at exit.
+ */
+#ifndef SOCKUTILS_CLI_H
+#define SOCKUTILS_CLI_H
+
+#include <getopt.h>
+#include <stdnoreturn.h>
+
+/* Long options every tool has; end each tool's table with these. */
+#define CLI_COMMON_OPTIONS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
+struct cli_text {
+	const char *synopsis;	/* one line, "tool [-x] OPERAND..." */
+	const char *summary;	/* one line: what the tool does */
+	const char *options;	/* option list, one per line, indented */
+};
+
+/*
+ * Called first by every tool: keeps descriptors 0-2 from being reused
+ * by sockets (a closed stdout stays an error, not a file), ignores
+ * SIGPIPE so that broken pipes become EPIPE and exit 74, and records
+ * the text for usage and help.
+ */
+void	cli_init(const struct cli_text *text);
+
+/* Misuse: "tool: MESSAGE" (if given) and the usage line; exits 64. */
+noreturn void cli_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* getopt_long returned c (':' or '?'): report it and exit 64. */
+noreturn void cli_option_error(int c, char *const argv[]);
+
+/* -h/--help: full usage to stdout, exits 0 (74 if stdout fails). */
+noreturn void cli_help(void);
+
+/* -V/--version: "tool (sockutils) VERSION" to stdout, exits 0. */
+noreturn void cli_version(void);
+
+/*
+ * Flushes and closes stdout; returns status, or 74 with a message if
+ * anything written to stdout was lost.  Every tool returns through it.
+ */
+int	cli_finish(int status);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The suite's one table of exit statuses (<sysexits.h>), and the
+ * translation of resolver and system errors into it.
+ */
+#ifndef SOCKUTILS_EXITCODE_H
+#define SOCKUTILS_EXITCODE_H
+
+#include <sysexits.h>
+
+/* Status for a getaddrinfo/getnameinfo error; EAI_SYSTEM reads errno. */
+int	ex_gai(int gai_error);
+
+/* Status for an h_errno value from the gethostby*_r family. */
+int	ex_herrno(int herr);
+
+/*
+ * Status for errno value errnum: the table's network and permission
+ * cases, or otherwise (EX_OSERR for system calls, EX_IOERR for I/O).
+ */
+int	ex_errno(int errnum, int otherwise);
+
+/* Message for an h_errno value; NETDB_INTERNAL reads errno. */
+const char *herror_string(int herr);
+
+/* The first failure wins: returns status unless it is still 0. */
+int	ex_first(int status, int next);
+
+#endif

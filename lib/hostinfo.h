@@ -1,0 +1,33 @@
+/*
+ * A host's name, aliases and addresses, as the gethostby*_r family
+ * gives them (Python's gethostbyname_ex and gethostbyaddr triple).
+ */
+#ifndef SOCKUTILS_HOSTINFO_H
+#define SOCKUTILS_HOSTINFO_H
+
+#include <netdb.h>
+#include <stdio.h>
+
+#include "parse.h"
+
+struct hostinfo {
+	struct hostent	 he;
+	char		*buf;	/* the storage he points into */
+	size_t		 size;
+};
+
+/* Look up name for family; returns 0, or an h_errno value. */
+int	hostinfo_byname(struct hostinfo *hi, const char *name, int family);
+
+/* Look up the names of ip; returns 0, or an h_errno value. */
+int	hostinfo_byaddr(struct hostinfo *hi, const struct ip_address *ip);
+
+void	hostinfo_free(struct hostinfo *hi);
+
+/* Lines "name N", "alias A"..., "address X"... */
+void	hostinfo_print_text(FILE *f, const struct hostinfo *hi);
+
+/* {"name":N,"aliases":[...],"addresses":[...]} and a newline. */
+void	hostinfo_print_json(FILE *f, const struct hostinfo *hi);
+
+#endif

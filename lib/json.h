@@ -1,0 +1,26 @@
+/*
+ * JSON Lines output.  Strings are written as UTF-8; a byte that is not
+ * part of valid UTF-8 becomes U+FFFD, so every line parses.
+ */
+#ifndef SOCKUTILS_JSON_H
+#define SOCKUTILS_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* s as a JSON string, quoted and escaped. */
+void	json_string(FILE *f, const char *s);
+
+/* The same for len bytes that may hold NULs. */
+void	json_bytes(FILE *f, const unsigned char *s, size_t len);
+
+/* "key": as the first (first != 0) or a following member of an object. */
+void	json_key(FILE *f, const char *key, int first);
+
+/* A JSON array of the n strings in v (n < 0: v ends with NULL). */
+void	json_string_array(FILE *f, char *const *v, long n);
+
+/* Length of the valid UTF-8 sequence at s, or 0 if s[0] starts none. */
+size_t	utf8_sequence_len(const unsigned char *s, size_t avail);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Name to addresses: getaddrinfo with internationalized names, and a
+ * bounded pool that resolves many names at once under one deadline.
+ */
+#ifndef SOCKUTILS_RESOLVE_H
+#define SOCKUTILS_RESOLVE_H
+
+#include <netdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "timing.h"
+
+/*
+ * getaddrinfo(name, service) for family and socktype, with flags.  A
+ * name with non-ASCII bytes that is not found as written (a UTF-8 name
+ * in the hosts file is) is tried again in its IDNA ("xn--") form.
+ * Returns 0 or an EAI_* code; *res is deduplicated.
+ */
+int	resolve_host(const char *name, const char *service, int family,
+	    int socktype, int flags, struct addrinfo **res);
+
+struct lookup {
+	const char	*name;		/* in */
+	const char	*invalid;	/* in: why name is not looked up */
+	struct addrinfo	*res;		/* out, for the caller to free */
+	int		 gai_error;	/* out: 0 or EAI_* */
+	int		 sys_errno;	/* out: errno for EAI_SYSTEM */
+	bool		 timed_out;	/* out: the deadline passed first */
+};
+
+typedef void lookup_done_fn(struct lookup *l, void *ctx);
+
+/*
+ * Resolves the n names of v for family (stream socket addresses) on a
+ * bounded pool of threads, and calls done(v + i, ctx) for each in input
+ * order, from the calling thread, as soon as it and all before it are
+ * answered.  Once dl passes, the rest are reported with timed_out set.
+ */
+void	resolve_names(struct lookup *v, size_t n, int family,
+	    const struct deadline *dl, lookup_done_fn *done, void *ctx);
+
+/* The numeric host of sa ("192.0.2.1", "2001:db8::1"), into buf. */
+#define ADDRSTR_MAX	64
+const char *sockaddr_host(const struct sockaddr *sa, char buf[ADDRSTR_MAX]);
+
+#endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# The conventions every tool of the suite keeps: help, version, usage
+# errors, a checked stdout, and a man page that matches the tool.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	TOOLS=()
+	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
+		TOOLS+=("$(basename "$src" .c)")
+	done
+	MAN="$BATS_TEST_DIRNAME/../man"
+}
+
+@test "every tool prints its help to stdout with -h and --help and exits 0" {
+	for t in "${TOOLS[@]}"; do
+		for opt in -h --help; do
+			run -0 --separate-stderr "$t" "$opt"
+			assert_line --index 0 --regexp "^usage: $t "
+			assert_line --regexp '^  -V, --version '
+			assert_stderr ""
+		done
+	done
+}
+
+@test "every tool prints its version with -V and --version" {
+	for t in "${TOOLS[@]}"; do
+		for opt in -V --version; do
+			run -0 --separate-stderr "$t" "$opt"
+			assert_output --regexp "^$t \\(sockutils\\) [0-9]+\\.[0-9]+\\.[0-9]+$"
+		done
+	done
+}
+
+@test "every tool refuses an unknown option with a message, one usage line and 64" {
+	for t in "${TOOLS[@]}"; do
+		run -64 --separate-stderr "$t" -%
+		assert_output ""
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[0]}" "$t: unknown option -%"
+		assert_regex "${stderr_lines[1]}" "^usage: $t "
+		run -64 --separate-stderr "$t" --no-such-option
+		assert_equal "${stderr_lines[0]}" "$t: unknown option --no-such-option"
+	done
+}
+
+@test "every tool fails with 74 when its help cannot be written" {
+	for t in "${TOOLS[@]}"; do
+		run -74 --separate-stderr sh -c "$t --help >/dev/full"
+		assert_equal "$stderr" "$t: write error: stdout: No space left on device"
+		run -74 --separate-stderr sh -c "$t --version >&-"
+		assert_equal "$stderr" "$t: write error: stdout: Bad file descriptor"
+	done
+}
+
+# The SYNOPSIS of a page as one line, as mandoc renders it.
+man_synopsis() {
+	mandoc -Tascii -Owidth=1000 "$MAN/$1.1" | col -b |
+		awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		tr -s ' \n' '  ' | sed 's/^ *//; s/ *$//'
+}
+
+@test "every tool's usage line is its man page's SYNOPSIS" {
+	for t in "${TOOLS[@]}"; do
+		run -0 "$t" --help
+		assert_equal "usage: $(man_synopsis "$t")" "${lines[0]}"
+	done
+}
+
+@test "every option in a tool's help is in its man page" {
+	for t in "${TOOLS[@]}"; do
+		run -0 "$t" --help
+		for opt in $(printf '%s\n' "$output" | grep -oE '^  -[A-Za-z0-9]|--[a-z][a-z-]*'); do
+			case $opt in
+			--*) pattern="Fl \\\\-${opt#--}" ;;
+			*) pattern="Fl ${opt#-}" ;;
+			esac
+			grep -qE "$pattern" "$MAN/$t.1" ||
+				fail "$t: $opt is in --help but not in man/$t.1"
+		done
+	done
+}
+
+@test "every man page has the suite's EXIT STATUS table and EXAMPLES" {
+	for t in "${TOOLS[@]}"; do
+		run -0 awk '/^\.Sh EXIT STATUS/ { on = 1 } /^\.El/ && on { print; exit } on' "$MAN/$t.1"
+		assert_equal "$output" "$(cat "$MAN/exit-status.mdoc")"
+		grep -q '^\.Sh EXAMPLES' "$MAN/$t.1" || fail "man/$t.1 has no EXAMPLES"
+	done
+}

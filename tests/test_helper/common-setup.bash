@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Loaded by every bats file's setup(): assertions, the built tools first
+# on PATH, and helpers shared by the tool tests.
+
+bats_require_minimum_version 1.5.0
+
+_common_setup() {
+	bats_load_library bats-support
+	bats_load_library bats-assert
+	bats_load_library bats-file
+	SOCKUTILS_BUILD=${SOCKUTILS_BUILD:-$BATS_TEST_DIRNAME/../build}
+	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:$PATH"
+	export SOCKUTILS_BUILD PATH
+}
+
+# Tests that need the tests' own names and DNS server call this first.
+require_hermetic() {
+	[ -n "${SOCKUTILS_HERMETIC-}" ] ||
+		skip "needs the hermetic namespaces (run through ./dev test)"
+}
+
+# assert_stderr TEXT: stderr of the last `run --separate-stderr` is TEXT
+# (Debian's bats-assert has no assert_stderr).
+# shellcheck disable=SC2154 # bats sets stderr
+assert_stderr() {
+	assert_equal "$stderr" "$1"
+}
+
+# assert_stderr_regex RE
+# shellcheck disable=SC2154 # bats sets stderr
+assert_stderr_regex() {
+	[[ $stderr =~ $1 ]] || fail "stderr '$stderr' does not match '$1'"
+}
+
+# py EXPR: what python3's socket module answers, as the oracle.
+py() {
+	python3 -c "import socket, json, sys; $1"
+}
