@@ -1,0 +1,94 @@
+/*
+ * connrate: open COUNT short TCP connections to HOST PORT, one after
+ * another, and print how many were made per second.  Each connection
+ * connects, sends one byte, shuts down its write side, reads to EOF and
+ * closes, as a client of a one-shot server does.  A benchmark helper,
+ * not installed.
+ */
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IO_TIMEOUT_SEC	5	/* a server that never closes fails the run */
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: connrate ADDRESS PORT COUNT\n");
+	exit(64);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One connection's whole life; returns 0, or -1 with errno set. */
+static int
+one_connection(const struct sockaddr_in *sin)
+{
+	struct timeval tv = { .tv_sec = IO_TIMEOUT_SEC };
+	char buf[4096];
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
+	    connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == -1 ||
+	    write(fd, "x", 1) != 1 ||
+	    shutdown(fd, SHUT_WR) == -1)
+		goto fail;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n == -1)
+		goto fail;
+	return close(fd);
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const char *errstr;
+	long long port, count, i;
+	double start, elapsed;
+
+	if (argc != 4)
+		usage();
+	if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1)
+		errx(64, "address %s: not an IPv4 address", argv[1]);
+	port = strtonum(argv[2], 1, 65535, &errstr);
+	if (errstr != NULL)
+		errx(64, "port %s: %s", argv[2], errstr);
+	count = strtonum(argv[3], 1, 10000000, &errstr);
+	if (errstr != NULL)
+		errx(64, "count %s: %s", argv[3], errstr);
+	sin.sin_port = htons((unsigned short)port);
+
+	start = now();
+	for (i = 0; i < count; i++)
+		if (one_connection(&sin) == -1)
+			err(1, "connection %lld of %lld", i + 1, count);
+	elapsed = now() - start;
+	printf("%.1f\n", (double)count / elapsed);
+	return 0;
+}
