@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# bench/connrate.sh: short connections, one after another, to a listener
+# that accepts them all.
+
+CONN_TOOLS=(ours nc socat)
+declare -A CONN_LABEL=(
+	[ours]="tcp-listen -k"
+	[nc]="nc -lk (OpenBSD)"
+	[socat]="socat TCP-LISTEN:…,fork"
+)
+
+# conn_server TOOL: starts TOOL's accepting server (output to /dev/null),
+# waits until it listens; sets SPID and PORT, or WHY and returns 1.
+conn_server() {
+	local pf="$BENCH_TMP/conn.port"
+	case $1 in
+	ours)
+		rm -f "$pf"
+		bg_start "$((LIMIT + 10))" "$BENCH_TOOLS/tcp-listen" -k --port-file "$pf" 0 \
+			</dev/null >/dev/null
+		SPID=$BG_PID
+		PORT=$(wait_port_file "$pf") && return 0
+		;;
+	nc | socat)
+		PORT=$(free_port)
+		if [ "$1" = nc ]; then
+			bg_start "$((LIMIT + 10))" nc -lk 127.0.0.1 "$PORT" </dev/null >/dev/null
+		else
+			bg_start "$((LIMIT + 10))" socat \
+				"TCP-LISTEN:$PORT,fork,reuseaddr,bind=127.0.0.1" - \
+				</dev/null >/dev/null
+		fi
+		SPID=$BG_PID
+		wait_listening "$PORT" && return 0
+		;;
+	esac
+	WHY="server did not come up"
+	bg_stop "$SPID"
+	return 1
+}
+
+figure_connrate() {
+	local n count i tool v case target
+	n=$(runs 5 3)
+	count=$(runs 10000 300)
+	case="$count connections"
+	figure connrate "Connection rate" conns/s higher \
+		"\`bench/connrate\` (built with the tools) makes $count connections one after another to the listener: connect, send a byte, shutdown(SHUT_WR), read to EOF, close; $n runs each, interleaved."
+	reset_samples
+	have_ours tcp-listen || skip ours "tool not built"
+	for ((i = 1; i <= n; i++)); do
+		say "  run $i of $n"
+		for tool in "${CONN_TOOLS[@]}"; do
+			measuring "$tool" || continue
+			if ! conn_server "$tool"; then
+				fail "$tool" "$WHY"
+				continue
+			fi
+			if v=$(bounded "$LIMIT" "$BENCH_BIN/connrate" 127.0.0.1 "$PORT" "$count" 2>&1); then
+				sample "$tool" "$v"
+			else
+				fail "$tool" "$v"
+			fi
+			bg_stop "$SPID"
+		done
+	done
+	for tool in "${CONN_TOOLS[@]}"; do
+		target="ratio>=2"
+		[ "$tool" != ours ] || target=
+		emit connrate "$case" "$tool" "${CONN_LABEL[$tool]}" \
+			"$([ "$tool" = ours ] && echo ours || echo anchor)" "$target"
+	done
+}

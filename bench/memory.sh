@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# bench/memory.sh: peak resident memory of each end, small and large
+# transfers.
+
+MEM_TOOLS=(ours nc socat)
+declare -A MEM_LABEL=(
+	[ours.sender]="tcp-send" [ours.receiver]="tcp-listen"
+	[nc.sender]="nc -N" [nc.receiver]="nc -l"
+	[socat.sender]="socat -u (sending)" [socat.receiver]="socat -u (listening)"
+)
+
+figure_memory() {
+	local n i tool size side case rss_s="$BENCH_TMP/rss.sender"
+	local rss_r="$BENCH_TMP/rss.receiver" target small_label
+	local -a sizes=(1048576 "$BIG")
+	n=$(runs 3 1)
+	small_label=$(size_label 1048576)
+	figure memory "Memory" KiB lower \
+		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null on 127.0.0.1, as in the throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 5% or 128 KiB)."
+	for size in "${sizes[@]}"; do
+		make_file "$BENCH_TMP/data.$size" "$size" || return 1
+		reset_samples
+		have_ours tcp-send tcp-listen || skip ours "tool not built"
+		say "  $(size_label "$size")"
+		for ((i = 1; i <= n; i++)); do
+			for tool in "${MEM_TOOLS[@]}"; do
+				measuring "$tool" || continue
+				rm -f "$rss_s" "$rss_r"
+				# shellcheck disable=SC2034 # used by transfer
+				RWRAP=(/usr/bin/time -f %M -o "$rss_r")
+				# shellcheck disable=SC2034 # used by transfer
+				SWRAP=(/usr/bin/time -f %M -o "$rss_s")
+				if transfer "$tool" direct "$BENCH_TMP/data.$size" /dev/null; then
+					sample "$tool.sender" "$(tail -n 1 "$rss_s")"
+					sample "$tool.receiver" "$(tail -n 1 "$rss_r")"
+				else
+					fail "$tool" "$WHY"
+				fi
+				# shellcheck disable=SC2034 # used by transfer
+				RWRAP=() SWRAP=()
+			done
+		done
+		for side in sender receiver; do
+			case="$side, $(size_label "$size")"
+			for tool in "${MEM_TOOLS[@]}"; do
+				copy_failure "$tool" "$tool.$side"
+				if [ "$tool" != ours ]; then
+					emit memory "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" anchor ""
+					continue
+				fi
+				target="value<=4096"
+				[ "$size" = 1048576 ] || target="$target&same:$side, $small_label"
+				emit memory "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" ours "$target"
+			done
+		done
+	done
+}

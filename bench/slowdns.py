@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""slowdns.py ADDRESS DELAY_MS READY_FILE: a DNS server that takes its time.
+
+Answers every UDP query on ADDRESS port 53 after DELAY_MS milliseconds, all
+queries concurrently: an A question with 192.0.2.1 (a documentation
+address, TTL 0), any other question with NOERROR and no answer. Writes
+READY_FILE once it listens. For bench/batch.sh, inside a private network
+namespace.
+"""
+import asyncio
+import struct
+import sys
+
+ANSWER_A = bytes([192, 0, 2, 1])
+
+
+def reply(query):
+    """The response to one query, or None for a malformed one."""
+    if len(query) < 12:
+        return None
+    qid, flags, qdcount = struct.unpack("!HHH", query[:6])
+    if flags & 0x8000 or qdcount != 1:
+        return None
+    end = 12
+    while end < len(query) and query[end] != 0:
+        end += 1 + query[end]
+    end += 5  # the root label, QTYPE, QCLASS
+    if end > len(query):
+        return None
+    question = query[12:end]
+    qtype, qclass = struct.unpack("!HH", question[-4:])
+    answers = b""
+    if qtype == 1 and qclass == 1:
+        answers = struct.pack("!HHHIH", 0xC00C, 1, 1, 0, 4) + ANSWER_A
+    # QR, the query's RD, RA; rcode NOERROR
+    rflags = 0x8000 | (flags & 0x0100) | 0x0080
+    header = struct.pack("!HHHHHH", qid, rflags, 1, 1 if answers else 0,
+                         0, 0)
+    return header + question + answers
+
+
+class SlowDNS(asyncio.DatagramProtocol):
+    def __init__(self, delay):
+        self.delay = delay
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        resp = reply(data)
+        if resp is not None:
+            asyncio.get_running_loop().call_later(
+                self.delay, self.transport.sendto, resp, addr)
+
+
+async def serve(address, delay, ready):
+    loop = asyncio.get_running_loop()
+    await loop.create_datagram_endpoint(
+        lambda: SlowDNS(delay), local_addr=(address, 53))
+    with open(ready, "w") as f:
+        f.write("ready\n")
+    await asyncio.Event().wait()
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: slowdns.py ADDRESS DELAY_MS READY_FILE")
+    asyncio.run(serve(sys.argv[1], float(sys.argv[2]) / 1e3, sys.argv[3]))
+
+
+if __name__ == "__main__":
+    main()
