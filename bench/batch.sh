@@ -49,7 +49,7 @@ batch_check() {
 batch_dns_on() {
 	local ready="$BENCH_TMP/slowdns.ready" tries=500
 	rm -f "$ready"
-	bg_start 3600 python3 "$BENCH_DIR/slowdns.py" "$DNS_ADDR" \
+	bg_start 3600 "$PYTHON" "$BENCH_DIR/slowdns.py" "$DNS_ADDR" \
 		"$DNS_DELAY_MS" "$ready" </dev/null >"$BENCH_TMP/slowdns.log" 2>&1
 	DNS_PID=$BG_PID
 	until [ -s "$ready" ]; do

@@ -8,6 +8,7 @@
 #   QUICK        1 for --quick (small sizes, few runs), else 0
 #   BIG          the size of the large transfers, in bytes
 #   LIMIT        seconds that any one transfer may take
+#   PYTHON       the python3 to measure and to run the helpers with
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -57,7 +58,7 @@ bounded() {
 
 # Prints a port that was free a moment ago: bound to 0, then closed.
 free_port() {
-	python3 -c 'import socket
+	"$PYTHON" -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'

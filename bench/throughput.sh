@@ -139,7 +139,7 @@ iperf3_rate() {
 	bounded "$LIMIT" iperf3 -c 127.0.0.1 -p "$port" -n "$1" -J >"$json" ||
 		{ bg_stop "$pid"; return 1; }
 	wait "$pid"
-	python3 -c 'import json, sys
+	"$PYTHON" -c 'import json, sys
 e = json.load(open(sys.argv[1]))["end"]["sum_received"]
 print("%.1f" % (e["bits_per_second"] / 8 / 1048576))' "$json"
 }

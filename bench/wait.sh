@@ -19,7 +19,7 @@ figure_wait() {
 			else
 				cmd=(sh -c "$loop" sh '{port}')
 			fi
-			if v=$(bounded 60 python3 "$BENCH_DIR/waitlat.py" 30 "${cmd[@]}" 2>&1); then
+			if v=$(bounded 60 "$PYTHON" "$BENCH_DIR/waitlat.py" 30 "${cmd[@]}" 2>&1); then
 				sample "$key" "$v"
 			else
 				fail "$key" "$v"
