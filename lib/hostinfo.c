@@ -41,10 +41,9 @@ query(struct hostinfo *hi, const struct hostquery *q)
 	}
 	if (result != NULL)
 		return 0;
-	if (rc != 0) {
+	/* the return value is an errno only when h_errno says so */
+	if (herr == NETDB_INTERNAL)
 		errno = rc;
-		return NETDB_INTERNAL;
-	}
 	return herr;
 }
 

@@ -10,10 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "exitcode.h"
 #include "hostinfo.h"
 #include "hostname.h"
-#include "resolve.h"
 
 /* Linux names are at most 64 bytes (HOST_NAME_MAX). */
 #define NAME_SIZE	(HOST_NAME_MAX + 1)
@@ -197,7 +197,6 @@ show_interfaces(FILE *f, int flags)
 	struct ifaddrs *ifas, *ifa;
 	char host[NI_MAXHOST], addr[ADDRSTR_MAX];
 	const char *why;
-	socklen_t len;
 	int rc, status = EX_OK;
 
 	if (getifaddrs(&ifas) == -1) {
@@ -208,10 +207,8 @@ show_interfaces(FILE *f, int flags)
 	for (ifa = ifas; ifa != NULL; ifa = ifa->ifa_next) {
 		if (!shown_address(ifa))
 			continue;
-		len = ifa->ifa_addr->sa_family == AF_INET ?
-		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-		rc = getnameinfo(ifa->ifa_addr, len, host, sizeof(host), NULL,
-		    0, flags);
+		rc = getnameinfo(ifa->ifa_addr, sockaddr_len(ifa->ifa_addr),
+		    host, sizeof(host), NULL, 0, flags);
 		if (rc == 0)
 			fprintf(f, "%s ", host);
 		else if (rc != EAI_NONAME) {

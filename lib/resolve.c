@@ -281,15 +281,3 @@ resolve_names(struct lookup *v, size_t n, int family,
 	if (p != NULL)
 		pool_release(p);
 }
-
-const char *
-sockaddr_host(const struct sockaddr *sa, char buf[ADDRSTR_MAX])
-{
-	socklen_t len = sa->sa_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-
-	if (getnameinfo(sa, len, buf, ADDRSTR_MAX, NULL, 0,
-	    NI_NUMERICHOST) != 0)
-		strlcpy(buf, "?", ADDRSTR_MAX);
-	return buf;
-}

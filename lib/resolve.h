@@ -40,8 +40,4 @@ typedef void lookup_done_fn(struct lookup *l, void *ctx);
 void	resolve_names(struct lookup *v, size_t n, int family,
 	    const struct deadline *dl, lookup_done_fn *done, void *ctx);
 
-/* The numeric host of sa ("192.0.2.1", "2001:db8::1"), into buf. */
-#define ADDRSTR_MAX	64
-const char *sockaddr_host(const struct sockaddr *sa, char buf[ADDRSTR_MAX]);
-
 #endif

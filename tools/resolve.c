@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "address.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "json.h"

@@ -36,3 +36,15 @@ assert_stderr_regex() {
 py() {
 	python3 -c "import socket, json, sys; $1"
 }
+
+# assert_like_python FUNCTION ARG -- TOOL [ARGS...]: the tool's status and
+# stdout equal what python3's socket module answers (test_helper/oracle.py).
+assert_like_python() {
+	local function=$1 arg=$2
+	shift 3
+	run python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" "$function" "$arg"
+	local want_status=$status want_output=$output
+	run --separate-stderr "$@"
+	[ "$status" -eq "$want_status" ] && [ "$output" = "$want_output" ] ||
+		fail "$* gave status $status, output '$output'; python3 $function($arg) gives status $want_status, output '$want_output'"
+}

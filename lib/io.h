@@ -1,0 +1,26 @@
+/* Reading and writing descriptors whole: EINTR and short writes handled. */
+#ifndef SOCKUTILS_IO_H
+#define SOCKUTILS_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes all len bytes of buf; returns 0, or -1 with errno set. */
+int	write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Writes len bytes with what is unprintable escaped (strvis(3), C
+ * style: "\n" stays a newline, a NUL becomes "\000"), for a terminal
+ * that must not be driven by what a peer sends.  Returns as write_all.
+ */
+int	write_escaped(int fd, const void *buf, size_t len);
+
+/*
+ * The DATA operands as one payload, joined by single spaces and ended
+ * with a newline unless !newline, as echo(1) does.  Returns a buffer
+ * to free, its length in *len; NULL with errno set on failure.
+ */
+char	*join_words(char *const *words, int n, bool newline, size_t *len);
+
+#endif

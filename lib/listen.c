@@ -1,0 +1,94 @@
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "listen.h"
+
+#define BACKLOG	128
+
+int
+bind_address(const char *addr, int family, unsigned short port,
+    struct sockaddr_storage *ss, const char **errstr)
+{
+	struct addrinfo hints, *res;
+
+	if (addr == NULL)
+		addr = family == AF_INET6 ? "::1" : "127.0.0.1";
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if (getaddrinfo(addr, NULL, &hints, &res) != 0) {
+		*errstr = family == AF_INET ? "not an IPv4 address" :
+		    family == AF_INET6 ? "not an IPv6 address" :
+		    "not an IPv4 or IPv6 address";
+		return -1;
+	}
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	return 0;
+}
+
+int
+listen_on(const struct sockaddr *sa, int socktype, const char **step)
+{
+	int fd, on = 1, saved_errno;
+
+	*step = "socket";
+	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	/* a restarted listener must not wait out TIME_WAIT */
+	if (socktype == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	*step = "bind";
+	if (bind(fd, sa, sockaddr_len(sa)) == -1)
+		goto fail;
+	*step = "listen";
+	if (socktype == SOCK_STREAM && listen(fd, BACKLOG) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved_errno = errno;
+	close(fd);
+	errno = saved_errno;
+	return -1;
+}
+
+int
+write_port_file(const char *path, unsigned short port)
+{
+	char *tmp;
+	FILE *f;
+	int fd, saved_errno;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) == -1)
+		return -1;
+	if ((fd = mkstemp(tmp)) == -1)
+		goto fail;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		goto fail_unlink;
+	}
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_unlink:
+	saved_errno = errno;
+	unlink(tmp);
+	errno = saved_errno;
+fail:
+	saved_errno = errno;
+	free(tmp);
+	errno = saved_errno;
+	return -1;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# resolve-ex: canonical name, aliases and addresses (gethostbyname_ex).
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+}
+
+NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
+	alias2.test www.test cname-nx.test xn--bcher-kva.test hostsname.test
+	hostsalias1 hostsalias2 both.test he.test localhost sockhost
+	sockhost.example.test nx.test x.fail.test 192.0.2.1)
+
+@test "resolve-ex answers as python's gethostbyname_ex does" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python gethostbyname_ex "$name" -- resolve-ex "$name"
+	done
+}
+
+@test "resolve-ex lists every name of a CNAME chain as an alias" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex alias1.test
+	assert_output $'name target.test\nalias alias1.test\nalias alias2.test\naddress 192.0.2.40'
+}
+
+@test "resolve-ex lists the hosts file's aliases" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex --ipv4 hostsalias2
+	assert_output $'name hostsname.test\nalias hostsalias1\nalias hostsalias2\naddress 198.51.100.7'
+}
+
+@test "resolve-ex lists several addresses in resolver order" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex multi.test
+	assert_output $'name multi.test\naddress 192.0.2.31\naddress 192.0.2.32\naddress 192.0.2.33'
+}
+
+@test "resolve-ex -6 answers for IPv6" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex -6 www.test
+	assert_output $'name dual.test\nalias www.test\naddress 2001:db8::20'
+	run -0 --separate-stderr resolve-ex --ipv6 multi.test
+	assert_output $'name multi.test\naddress 2001:db8::31\naddress 2001:db8::32'
+	run -0 --separate-stderr resolve-ex -6 both.test
+	assert_output $'name both.test\naddress 2001:db8::9'
+	run -68 --separate-stderr resolve-ex -6 v4only.test
+	assert_stderr "resolve-ex: v4only.test: No address associated with hostname"
+}
+
+@test "resolve-ex -j prints the triple as JSON" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex -j alias1.test
+	assert_output '{"name":"target.test","aliases":["alias1.test","alias2.test"],"addresses":["192.0.2.40"]}'
+	run -0 --separate-stderr resolve-ex --json 电脑
+	run -0 jq -r '.name' <<<"$output"
+	assert_output "电脑.test"
+}
+
+@test "resolve-ex separates the blocks of several names with an empty line and reports failures" {
+	require_hermetic
+	run -68 --separate-stderr resolve-ex v4only.test nx.test www.test
+	assert_output $'name v4only.test\naddress 192.0.2.10\n\nname dual.test\nalias www.test\naddress 192.0.2.20'
+	assert_stderr "resolve-ex: nx.test: Name or service not known"
+	run -68 --separate-stderr resolve-ex -j v4only.test nx.test
+	assert_output '{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}'
+}
+
+@test "resolve-ex fails with 68 for a name that does not exist" {
+	require_hermetic
+	run -68 --separate-stderr resolve-ex nx.test
+	assert_output ""
+	assert_stderr "resolve-ex: nx.test: Name or service not known"
+	run -68 --separate-stderr resolve-ex cname-nx.test
+	assert_stderr "resolve-ex: cname-nx.test: No address associated with hostname"
+}
+
+@test "resolve-ex fails with 75 when the DNS server fails or is silent" {
+	require_hermetic
+	run -75 --separate-stderr resolve-ex x.fail.test
+	assert_stderr "resolve-ex: x.fail.test: Temporary failure in name resolution"
+	run -75 --separate-stderr timeout 10 resolve-ex x.slow.test
+}
+
+@test "resolve-ex refuses malformed names with 64" {
+	run -64 --separate-stderr resolve-ex ""
+	assert_stderr "resolve-ex: : empty name"
+	run -64 --separate-stderr resolve-ex "$(printf 'b%.0s' {1..64}).test"
+	run -64 --separate-stderr resolve-ex .test
+	assert_stderr "resolve-ex: .test: empty label"
+}
+
+@test "resolve-ex without a name is a usage error" {
+	run -64 --separate-stderr resolve-ex -4
+	assert_stderr $'resolve-ex: no name given\nusage: resolve-ex [-46j] NAME ...'
+}
+
+@test "resolve-ex fails with 74 when stdout is full or closed" {
+	run -74 --separate-stderr sh -c 'resolve-ex localhost >/dev/full'
+	assert_stderr "resolve-ex: write error: stdout: No space left on device"
+	run -74 --separate-stderr sh -c 'resolve-ex localhost >&-'
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# resolve: host names to addresses, as gethostbyname does.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+}
+
+# Names from tests/hermetic: DNS (CNAME chains, several records, one
+# family only), the hosts file (aliases, both families), and failures.
+NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
+	alias2.test www.test cname-nx.test xn--bcher-kva.test hostsname.test
+	hostsalias1 hostsalias2 both.test he.test localhost sockhost
+	sockhost.example.test nx.test nothere.test x.fail.test 192.0.2.1
+	2001:db8::1)
+
+@test "resolve prints the first IPv4 address as python's gethostbyname does" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python gethostbyname "$name" -- resolve "$name"
+	done
+}
+
+@test "resolve -6 prints the first IPv6 address as python's getaddrinfo does" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python first6 "$name" -- resolve -6 "$name"
+	done
+}
+
+@test "resolve -a prints every IPv4 address in resolver order" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python all4 "$name" -- resolve -a "$name"
+	done
+	run -0 resolve -a multi.test
+	assert_output $'192.0.2.31\n192.0.2.32\n192.0.2.33'
+}
+
+@test "resolve -6a prints every IPv6 address" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python all6 "$name" -- resolve -6a "$name"
+	done
+}
+
+@test "resolve -46a prints both families in the system's order" {
+	require_hermetic
+	for name in "${NAMES[@]}"; do
+		assert_like_python all "$name" -- resolve -46a "$name"
+		assert_like_python all "$name" -- resolve --ipv4 --ipv6 --all "$name"
+	done
+	run -0 resolve -46 dual.test
+	assert_output "$(python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" all dual.test | head -n 1)"
+}
+
+@test "resolve -a drops duplicate addresses" {
+	require_hermetic
+	printf '198.51.100.77 dup.test\n198.51.100.78 dup.test\n198.51.100.77 dup.test\n' >>"$SOCKUTILS_HOSTS_FILE"
+	run -0 resolve -a dup.test
+	assert_output $'198.51.100.77\n198.51.100.78'
+}
+
+@test "resolve with several names prints NAME ADDRESS lines in input order" {
+	require_hermetic
+	run -0 --separate-stderr resolve multi.test v4only.test hostsname.test
+	assert_output $'multi.test 192.0.2.31\nv4only.test 192.0.2.10\nhostsname.test 198.51.100.7'
+	run -0 resolve -a multi.test v4only.test
+	assert_output $'multi.test 192.0.2.31\nmulti.test 192.0.2.32\nmulti.test 192.0.2.33\nv4only.test 192.0.2.10'
+}
+
+@test "resolve reports a failing name on stderr, prints the rest, and returns the first failure's status" {
+	require_hermetic
+	run -68 --separate-stderr resolve v4only.test nx.test x.fail.test dual.test
+	assert_output $'v4only.test 192.0.2.10\ndual.test 192.0.2.20'
+	assert_stderr $'resolve: nx.test: Name or service not known\nresolve: x.fail.test: Temporary failure in name resolution'
+	run -75 --separate-stderr resolve x.fail.test nx.test
+}
+
+@test "resolve - reads names from stdin, one a line, skipping blank lines" {
+	require_hermetic
+	run -0 --separate-stderr resolve - <<<$'v4only.test\n\n  dual.test  \r\n'
+	assert_output $'v4only.test 192.0.2.10\ndual.test 192.0.2.20'
+	run -0 --separate-stderr resolve - </dev/null
+	assert_output ""
+}
+
+@test "resolve mixes operands and stdin in order" {
+	require_hermetic
+	run -0 --separate-stderr resolve v4only.test - dual.test <<<"www.test"
+	assert_output $'v4only.test 192.0.2.10\nwww.test 192.0.2.20\ndual.test 192.0.2.20'
+}
+
+@test "resolve resolves many names concurrently and keeps input order" {
+	require_hermetic
+	for i in $(seq 1 300); do
+		printf '198.51.100.%d many%d.test\n' $((i % 250 + 1)) "$i"
+	done >>"$SOCKUTILS_HOSTS_FILE"
+	seq 1 300 | sed 's/^/many/; s/$/.test/' >"$BATS_TEST_TMPDIR/names"
+	run -0 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/names"
+	assert_equal "${#lines[@]}" 300
+	for i in 1 77 250 300; do
+		assert_equal "${lines[i - 1]}" "many$i.test 198.51.100.$((i % 250 + 1))"
+	done
+}
+
+@test "resolve finds a UTF-8 name written as such in the hosts file" {
+	require_hermetic
+	run -0 --separate-stderr resolve 电脑.test
+	assert_output 198.51.100.8
+	run -0 --separate-stderr resolve 电脑
+	assert_output 198.51.100.8
+}
+
+@test "resolve finds an internationalized name through DNS in its IDNA form" {
+	require_hermetic
+	run -0 --separate-stderr resolve bücher.test
+	assert_output 192.0.2.60
+	grep -q 'xn--bcher-kva.test' "$SOCKUTILS_DNS_LOG"
+	LC_ALL=C run -0 --separate-stderr resolve bücher.test
+	assert_output 192.0.2.60
+	assert_like_python gethostbyname bücher.test -- resolve bücher.test
+}
+
+@test "resolve fails with 68 for a name that does not exist" {
+	require_hermetic
+	run -68 --separate-stderr resolve nx.test
+	assert_output ""
+	assert_stderr "resolve: nx.test: Name or service not known"
+}
+
+@test "resolve fails with 68 for a name without an address of the family" {
+	require_hermetic
+	run -68 --separate-stderr resolve v6only.test
+	assert_stderr "resolve: v6only.test: No address associated with hostname"
+	run -68 --separate-stderr resolve -6 v4only.test
+	run -68 --separate-stderr resolve -6 192.0.2.1
+}
+
+@test "resolve fails with 75 when the DNS server fails" {
+	require_hermetic
+	run -75 --separate-stderr resolve x.fail.test
+	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
+}
+
+@test "resolve fails with 75 within the resolver's bound when the DNS server is silent" {
+	require_hermetic
+	# resolv.conf allows one try of one second; timeout(1) only keeps a
+	# hang from stalling the suite
+	run -75 --separate-stderr timeout 10 resolve x.slow.test
+	assert_stderr "resolve: x.slow.test: Temporary failure in name resolution"
+}
+
+@test "resolve -t gives up on names not resolved in time with 75 and prints the rest" {
+	require_hermetic
+	run -75 --separate-stderr timeout 10 resolve -t 0.2 x.slow.test v4only.test
+	assert_output "v4only.test 192.0.2.10"
+	assert_stderr "resolve: x.slow.test: timed out"
+	run -75 --separate-stderr timeout 10 resolve --timeout=0.2 -j x.slow.test
+	assert_output '{"name":"x.slow.test","addresses":[],"error":"timed out"}'
+	run -0 --separate-stderr resolve -t 5 v4only.test
+	assert_output "192.0.2.10"
+}
+
+@test "resolve -t refuses a malformed duration with 64" {
+	for bad in -1 0 nan inf 1x 1e3 "" . 100001 0x10; do
+		run -64 --separate-stderr resolve -t "$bad" localhost
+		assert_equal "${stderr_lines[0]}" "resolve: timeout $bad: $(
+			case $bad in 0) echo too small ;; 100001) echo too large ;; *) echo invalid ;; esac)"
+		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aj] [-t SEC] NAME ..."
+	done
+	run -64 --separate-stderr resolve -t
+	assert_equal "${stderr_lines[0]}" "resolve: option -t needs a value"
+}
+
+@test "resolve -j prints one JSON object per name, failures included" {
+	require_hermetic
+	run -68 --separate-stderr resolve -j multi.test nx.test
+	assert_line --index 0 '{"name":"multi.test","addresses":["192.0.2.31"]}'
+	assert_line --index 1 '{"name":"nx.test","addresses":[],"error":"Name or service not known"}'
+	run -0 --separate-stderr resolve -aj --ipv6 multi.test
+	assert_output '{"name":"multi.test","addresses":["2001:db8::31","2001:db8::32"]}'
+	run -0 --separate-stderr resolve --json -a 电脑.test
+	run -0 jq -r '.name + " " + .addresses[0]' <<<"$output"
+	assert_output "电脑.test 198.51.100.8"
+}
+
+@test "resolve refuses malformed names with 64 before looking them up" {
+	long_label=$(printf 'a%.0s' {1..64})
+	long_name=$(printf 'abcdefghi.%.0s' {1..25})abcd
+	run -64 --separate-stderr resolve "$long_label.test"
+	assert_stderr "resolve: $long_label.test: label longer than 63 bytes"
+	run -64 --separate-stderr resolve "$long_name"
+	assert_stderr "resolve: $long_name: name longer than 253 bytes"
+	run -64 --separate-stderr resolve ""
+	assert_stderr "resolve: : empty name"
+	run -64 --separate-stderr resolve a..test
+	assert_stderr "resolve: a..test: empty label"
+}
+
+@test "resolve processes every name even after a malformed one" {
+	require_hermetic
+	run -64 --separate-stderr resolve a..test v4only.test nx.test
+	assert_output "v4only.test 192.0.2.10"
+	assert_stderr $'resolve: a..test: empty label\nresolve: nx.test: Name or service not known'
+}
+
+@test "resolve without a name is a usage error" {
+	run -64 --separate-stderr resolve
+	assert_stderr $'resolve: no name given\nusage: resolve [-46aj] [-t SEC] NAME ...'
+	run -64 --separate-stderr resolve -a
+}
+
+@test "resolve fails with 74 when stdout is full or closed" {
+	run -74 --separate-stderr sh -c 'resolve localhost >/dev/full'
+	assert_stderr "resolve: write error: stdout: No space left on device"
+	run -74 --separate-stderr sh -c 'resolve localhost >&-'
+	assert_stderr "resolve: write error: stdout: Bad file descriptor"
+}
+
+@test "resolve fails with 74 when stdin cannot be read" {
+	run -74 --separate-stderr resolve - <"$BATS_TEST_TMPDIR"
+	assert_stderr "resolve: read error: stdin: Is a directory"
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# rlookup: the names of addresses (gethostbyaddr).
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+}
+
+ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
+	2001:db8::32 192.0.2.40 192.0.2.50 198.51.100.7 198.51.100.8
+	198.51.100.9 2001:db8::9 127.0.0.1 ::1 127.0.1.1 203.0.113.99
+	2001:db8::99)
+
+@test "rlookup prints the name python's gethostbyaddr gives" {
+	require_hermetic
+	for a in "${ADDRESSES[@]}"; do
+		assert_like_python gethostbyaddr "$a" -- rlookup "$a"
+	done
+}
+
+@test "rlookup -j prints python's gethostbyaddr triple" {
+	require_hermetic
+	for a in "${ADDRESSES[@]}"; do
+		assert_like_python gethostbyaddr_json "$a" -- rlookup -j "$a"
+	done
+	run -0 --separate-stderr rlookup --json 198.51.100.7
+	assert_output '{"name":"hostsname.test","aliases":["hostsalias1","hostsalias2"],"addresses":["198.51.100.7"]}'
+}
+
+@test "rlookup finds IPv4 and IPv6 PTR records" {
+	require_hermetic
+	run -0 --separate-stderr rlookup 192.0.2.10
+	assert_output v4only.test
+	run -0 --separate-stderr rlookup 2001:db8::10
+	assert_output v6only.test
+	run -0 --separate-stderr rlookup 2001:0db8:0:0::0010
+	assert_output v6only.test
+}
+
+@test "rlookup with several addresses prints ADDRESS NAME lines and reports failures" {
+	require_hermetic
+	run -68 --separate-stderr rlookup 192.0.2.10 203.0.113.99 2001:db8::10
+	assert_output $'192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+	assert_stderr "rlookup: 203.0.113.99: Unknown host"
+}
+
+@test "rlookup fails with 68 for an address without a name" {
+	require_hermetic
+	run -68 --separate-stderr rlookup 2001:db8::99
+	assert_output ""
+	assert_stderr "rlookup: 2001:db8::99: Unknown host"
+}
+
+@test "rlookup refuses a malformed address with 64 before any lookup" {
+	require_hermetic
+	for bad in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 1.2.3 "" localhost 192.0.2.10/24; do
+		: >"$SOCKUTILS_DNS_LOG"
+		run -64 --separate-stderr rlookup 192.0.2.10 "$bad"
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "rlookup: $bad: not an IPv4 or IPv6 address"
+		assert_equal "${stderr_lines[1]}" "usage: rlookup [-j] ADDRESS ..."
+		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
+		assert_output 0
+	done
+}
+
+@test "rlookup without an address is a usage error" {
+	run -64 --separate-stderr rlookup
+	assert_stderr $'rlookup: no address given\nusage: rlookup [-j] ADDRESS ...'
+}
+
+@test "rlookup fails with 74 when stdout is full or closed" {
+	run -74 --separate-stderr sh -c 'rlookup 127.0.0.1 >/dev/full'
+	assert_stderr "rlookup: write error: stdout: No space left on device"
+	run -74 --separate-stderr sh -c 'rlookup 127.0.0.1 >&-'
+}

@@ -1,0 +1,66 @@
+"""What Python's socket module answers, printed the way sockutils prints it.
+
+usage: oracle.py FUNCTION ARG
+Prints the answer on stdout and exits 0, or exits with the status the
+suite maps the failure to (68 not found, 75 temporary), so a test can
+compare both with the tool's.
+"""
+import json
+import socket
+import sys
+
+GAI_STATUS = {socket.EAI_NONAME: 68, socket.EAI_NODATA: 68,
+              socket.EAI_ADDRFAMILY: 68,
+              socket.EAI_AGAIN: 75, socket.EAI_FAIL: 75}
+# h_errno: HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA
+H_STATUS = {1: 68, 2: 75, 3: 75, 4: 68}
+
+
+def addresses(name, family):
+    seen = []
+    for ai in socket.getaddrinfo(name, None, family, socket.SOCK_STREAM):
+        if ai[4][0] not in seen:
+            seen.append(ai[4][0])
+    return seen
+
+
+def ex_text(triple):
+    name, aliases, addrs = triple
+    return "\n".join(["name " + name] + ["alias " + a for a in aliases] +
+                     ["address " + a for a in addrs])
+
+
+def triple_json(triple):
+    name, aliases, addrs = triple
+    return json.dumps({"name": name, "aliases": aliases,
+                       "addresses": addrs}, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+FUNCTIONS = {
+    "gethostbyname": socket.gethostbyname,
+    "first6": lambda n: addresses(n, socket.AF_INET6)[0],
+    "all4": lambda n: "\n".join(addresses(n, socket.AF_INET)),
+    "all6": lambda n: "\n".join(addresses(n, socket.AF_INET6)),
+    "all": lambda n: "\n".join(addresses(n, socket.AF_UNSPEC)),
+    "gethostbyname_ex": lambda n: ex_text(socket.gethostbyname_ex(n)),
+    "gethostbyaddr": lambda a: socket.gethostbyaddr(a)[0],
+    "gethostbyaddr_json": lambda a: triple_json(socket.gethostbyaddr(a)),
+    "getservbyname": lambda s: socket.getservbyname(s),
+    "getservbyport": lambda p: socket.getservbyport(int(p)),
+}
+
+
+def main():
+    function, arg = sys.argv[1], sys.argv[2]
+    try:
+        print(FUNCTIONS[function](arg))
+    except socket.gaierror as e:
+        sys.exit(GAI_STATUS.get(e.errno, 71))
+    except socket.herror as e:
+        sys.exit(H_STATUS.get(e.errno, 71))
+    except OSError:
+        sys.exit(68)    # getserv*: not found
+
+
+main()

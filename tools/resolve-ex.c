@@ -1,0 +1,107 @@
+/* resolve-ex: canonical name, aliases and addresses (gethostbyname_ex). */
+#include <err.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "hostinfo.h"
+#include "parse.h"
+#include "resolve.h"
+
+static const struct cli_text text = {
+	"resolve-ex [-46j] NAME ...",
+	"Print the canonical name, aliases and addresses of each host NAME (gethostbyname_ex).",
+	"  -4, --ipv4        IPv4 addresses (the default)\n"
+	"  -6, --ipv6        IPv6 addresses\n"
+	"  -j, --json        one JSON object per name:\n"
+	"                    {\"name\", \"aliases\", \"addresses\"}\n",
+};
+
+static const struct option longopts[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "json", no_argument, NULL, 'j' },
+	CLI_COMMON_OPTIONS
+};
+
+/* Looks up and prints one name; returns its exit status. */
+static int
+resolve_ex(const char *name, int family, bool json, bool separate)
+{
+	struct hostinfo hi;
+	struct addrinfo *res;
+	const char *errstr;
+	int herr, rc;
+
+	if (check_hostname(name, &errstr) == -1) {
+		warnx("%s: %s", name, errstr);
+		return EX_USAGE;
+	}
+	/*
+	 * As Python's gethostbyname_ex, getaddrinfo decides whether the
+	 * name resolves: gethostbyname_r reports some answers (a CNAME
+	 * with no address) as temporary failures.
+	 */
+	if ((rc = resolve_host(name, NULL, family, SOCK_STREAM, 0,
+	    &res)) != 0) {
+		warnx("%s: %s", name, gai_strerror(rc));
+		return ex_gai(rc);
+	}
+	freeaddrinfo(res);
+	if ((herr = hostinfo_byname(&hi, name, family)) != 0) {
+		warnx("%s: %s", name, herror_string(herr));
+		hostinfo_free(&hi);
+		return ex_herrno(herr);
+	}
+	if (json)
+		hostinfo_print_json(stdout, &hi);
+	else {
+		if (separate)
+			putchar('\n');
+		hostinfo_print_text(stdout, &hi);
+	}
+	hostinfo_free(&hi);
+	return EX_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int ch, i, family = AF_INET, status = EX_OK, printed = 0, rc;
+	bool json = false;
+
+	cli_init(&text);
+	while ((ch = getopt_long(argc, argv, ":46jhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			family = AF_INET;
+			break;
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cli_help();
+		case 'V':
+			cli_version();
+		default:
+			cli_option_error(ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		cli_usage("no name given");
+
+	for (i = 0; i < argc; i++) {
+		rc = resolve_ex(argv[i], family, json, printed > 0);
+		printed += rc == EX_OK;
+		status = ex_first(status, rc);
+	}
+	return cli_finish(status);
+}

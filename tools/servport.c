@@ -1,0 +1,91 @@
+/* servport: service names to ports and back (getservbyname/getservbyport). */
+#include <arpa/inet.h>
+#include <err.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "json.h"
+#include "parse.h"
+
+static const struct cli_text text = {
+	"servport [-j] NAME|PORT [PROTOCOL]",
+	"Print the port of service NAME, or the service name of PORT (getservbyname, getservbyport).",
+	"  -j, --json        a JSON object: {\"name\", \"aliases\", \"port\", \"protocol\"}\n",
+};
+
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	CLI_COMMON_OPTIONS
+};
+
+static void
+print_json(const struct servent *se)
+{
+	putchar('{');
+	json_key(stdout, "name", 1);
+	json_string(stdout, se->s_name);
+	json_key(stdout, "aliases", 0);
+	json_string_array(stdout, se->s_aliases, -1);
+	json_key(stdout, "port", 0);
+	printf("%u", ntohs((unsigned short)se->s_port));
+	json_key(stdout, "protocol", 0);
+	json_string(stdout, se->s_proto);
+	puts("}");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct servent *se;
+	const char *service, *proto = NULL, *errstr;
+	long long port = -1;
+	bool json = false;
+	int ch;
+
+	cli_init(&text);
+	while ((ch = getopt_long(argc, argv, ":jhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cli_help();
+		case 'V':
+			cli_version();
+		default:
+			cli_option_error(ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > 2)
+		cli_usage(argc < 1 ? "no service given" : "too many operands");
+	service = argv[0];
+	if (argc == 2 && (proto = argv[1])[0] == '\0')
+		cli_usage("empty protocol");
+	if (service[0] == '\0')
+		cli_usage("empty service name");
+
+	/* a service name never starts with a digit; a port always does */
+	if (service[0] >= '0' && service[0] <= '9') {
+		if (parse_number(service, 0, 65535, &port, &errstr) == -1)
+			cli_usage("port %s: %s", service, errstr);
+		se = getservbyport(htons((unsigned short)port), proto);
+	} else
+		se = getservbyname(service, proto);
+	if (se == NULL) {
+		warnx("%s%s%s: unknown %s", service, proto ? "/" : "",
+		    proto ? proto : "", port >= 0 ? "port" : "service");
+		return cli_finish(EX_NOHOST);
+	}
+	if (json)
+		print_json(se);
+	else if (port >= 0)
+		printf("%s\n", se->s_name);
+	else
+		printf("%u\n", ntohs((unsigned short)se->s_port));
+	return cli_finish(EX_OK);
+}
