@@ -20,9 +20,14 @@ need_debian() {
 }
 
 # under CMD...: CMD with the host name $NAME, in a UTS namespace of its own.
+# Set with sethostname(2) by Debian's hostname, or by python3 for the names
+# it refuses (/proc/sys/kernel/hostname is read-only in a user namespace).
 under() {
-	unshare -u sh -c 'printf %s "$1" >/proc/sys/kernel/hostname &&
-		shift && exec "$@"' sh "$NAME" "$@"
+	unshare -u sh -c '
+		"$1" "$2" 2>/dev/null || python3 -I -c "import os, socket, sys
+socket.sethostname(os.fsencode(sys.argv[1]))" "$2" || exit
+		shift 2
+		exec "$@"' sh "$DEBIAN" "$NAME" "$@"
 }
 
 # with_interfaces CMD...: CMD in network and mount namespaces of their own,
