@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -67,12 +68,17 @@ write_port_file(const char *path, unsigned short port)
 {
 	char *tmp;
 	FILE *f;
+	mode_t mask;
 	int fd, saved_errno;
 
 	if (asprintf(&tmp, "%s.XXXXXX", path) == -1)
 		return -1;
 	if ((fd = mkstemp(tmp)) == -1)
 		goto fail;
+	/* mkstemp's 0600 would hide the port from other users */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
 	if ((f = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		goto fail_unlink;

@@ -50,8 +50,9 @@ struct report {
 	int			 status;
 };
 
+/* Adds a copy of name, so that every name is freed alike. */
 static void
-add_name(struct names *names, char *name)
+add_name(struct names *names, const char *name)
 {
 	char **v;
 
@@ -62,7 +63,19 @@ add_name(struct names *names, char *name)
 			err(EX_OSERR, "names");
 		names->v = v;
 	}
-	names->v[names->n++] = name;
+	if ((names->v[names->n] = strdup(name)) == NULL)
+		err(EX_OSERR, "names");
+	names->n++;
+}
+
+static void
+free_names(struct names *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
 }
 
 /* One name a line; blank lines are skipped, blanks around names dropped. */
@@ -82,8 +95,6 @@ read_names(FILE *in, struct names *names)
 		if (end == start)
 			continue;
 		*end = '\0';
-		if ((start = strdup(start)) == NULL)
-			err(EX_OSERR, "names");
 		add_name(names, start);
 	}
 	if (ferror(in))
@@ -244,5 +255,7 @@ main(int argc, char *argv[])
 	}
 	deadline_start(&dl, timeout_ms);
 	resolve_names(v, names.n, set.family, &dl, report, &r);
+	free(v);
+	free_names(&names);
 	return cli_finish(r.status);
 }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # bats sets status, output and stderr
 # Loaded by every bats file's setup(): assertions, the built tools first
 # on PATH, and helpers shared by the tool tests.
 
@@ -21,13 +22,11 @@ require_hermetic() {
 
 # assert_stderr TEXT: stderr of the last `run --separate-stderr` is TEXT
 # (Debian's bats-assert has no assert_stderr).
-# shellcheck disable=SC2154 # bats sets stderr
 assert_stderr() {
 	assert_equal "$stderr" "$1"
 }
 
 # assert_stderr_regex RE
-# shellcheck disable=SC2154 # bats sets stderr
 assert_stderr_regex() {
 	[[ $stderr =~ $1 ]] || fail "stderr '$stderr' does not match '$1'"
 }
@@ -45,6 +44,7 @@ assert_like_python() {
 	run python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" "$function" "$arg"
 	local want_status=$status want_output=$output
 	run --separate-stderr "$@"
-	[ "$status" -eq "$want_status" ] && [ "$output" = "$want_output" ] ||
+	if [ "$status" -ne "$want_status" ] || [ "$output" != "$want_output" ]; then
 		fail "$* gave status $status, output '$output'; python3 $function($arg) gives status $want_status, output '$want_output'"
+	fi
 }

@@ -8,10 +8,11 @@
 static int tap_count, tap_failed;
 
 #define ok(cond, ...) do {						\
+	int tap_ok = (cond);	/* evaluated once */			\
 	tap_count++;							\
-	if (!(cond))							\
+	if (!tap_ok)							\
 		tap_failed++;						\
-	printf("%sok %d - ", (cond) ? "" : "not ", tap_count);		\
+	printf("%sok %d - ", tap_ok ? "" : "not ", tap_count);		\
 	printf(__VA_ARGS__);						\
 	printf("\n");							\
 } while (0)
