@@ -4,7 +4,8 @@ that the tools are checked against code that is not ours.
 
   udppeer.py recv 4|6 PORTFILE OUT    one datagram into OUT (sender in OUT.from)
   udppeer.py echo 4|6 PORTFILE OUT    the same, and sends it back to the sender
-  udppeer.py send HOST PORT IN        the bytes of IN as one datagram
+  udppeer.py send HOST PORT IN        the bytes of IN as one datagram;
+                                      writes "ADDR PORT" it sent from
   udppeer.py ask HOST PORT IN         sends IN, writes the reply to stdout
                                       and "ADDR PORT" of its sender to stderr
   udppeer.py freeport 4|6             a loopback port that nothing listens on
@@ -62,7 +63,9 @@ def main(argv):
         s, sa = peer_socket(argv[2], argv[3])
         with open(argv[4], "rb") as f:
             s.sendto(f.read(), sa)
-        if mode == "ask":
+        if mode == "send":
+            print("%s %d" % s.getsockname()[:2])
+        else:
             s.settimeout(WAIT)
             data, addr = s.recvfrom(65536)
             sys.stdout.buffer.write(data)
