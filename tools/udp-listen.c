@@ -112,40 +112,52 @@ output(const struct datagram *d, const struct settings *set)
 		err(EX_IOERR, "write error: stdout");
 }
 
+/* Answers the sender of dgram; a sender that is gone ends nothing. */
+static void
+reply(int fd, const struct settings *set, const char *host,
+    unsigned short port)
+{
+	size_t len = strlen(set->reply);
+
+	if (dgram_reply(fd, &dgram, set->reply, len) == -1)
+		warn("reply to %s %u", host, port);
+	else if (set->verbose)
+		warnx("sent %zu bytes to %s %u", len, host, port);
+}
+
 /* Receives datagrams until the count is reached; returns the status. */
 static int
 serve(int fd, const struct settings *set, const char *local)
 {
+	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
 	char host[ADDRSTR_MAX];
-	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
-	size_t reply_len = set->reply != NULL ? strlen(set->reply) : 0;
 	long long n = 0;
 	int rc;
 
-	do {
-		deadline_start(&dl, set->timeout_ms);
+	deadline_start(&dl, set->timeout_ms);
+	while (set->count == 0 || n < set->count) {
 		if ((rc = dgram_wait(fd, &dl)) == -1)
 			err(EX_OSERR, "poll");
 		if (rc == 0)
 			errx(EX_TEMPFAIL, "%s: no datagram within %s seconds",
 			    local, set->timeout);
-		if (dgram_recv(fd, &dgram) == -1)
+		if (dgram_recv(fd, &dgram) == -1) {
+			/* an ICMP error about an earlier reply, not news */
+			if (errno == ECONNREFUSED)
+				continue;
 			err(ex_errno(errno, EX_OSERR), "%s", local);
+		}
+		n++;
+		deadline_start(&dl, set->timeout_ms);
 		sockaddr_host(from, host);
 		if (set->verbose)
 			warnx("received %zu bytes from %s %u", dgram.len, host,
 			    sockaddr_port(from));
 		output(&dgram, set);
-		if (set->reply == NULL)
-			continue;
-		/* a sender that is gone does not end the others' service */
-		if (dgram_reply(fd, &dgram, set->reply, reply_len) == -1)
-			warn("reply to %s %u", host, sockaddr_port(from));
-		else if (set->verbose)
-			warnx("sent %zu bytes to %s %u", reply_len, host,
-			    sockaddr_port(from));
-	} while (set->count == 0 || ++n < set->count);
+		if (set->reply != NULL)
+			reply(fd, set, host, sockaddr_port(from));
+	}
 	return EX_OK;
 }
 

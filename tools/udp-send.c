@@ -27,7 +27,7 @@ static const struct cli_text text = {
 	"  -6, --ipv6        send over IPv6 only\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
-	"  -n, --no-newline  no newline after DATA; from stdin, drop the last\n"
+	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
 	"  -r, --wait-reply  wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
 	    REPLY_TIMEOUT ")\n"
