@@ -94,6 +94,11 @@ teardown() {
 	assert_equal "$(head -n 1 "$ERR")" "udp-listen: listening on ::1 $PORT"
 }
 
+@test "udp-listen -4 --verbose is the default address, said in full" {
+	listen_bg -4 --verbose -t 10
+	assert_equal "$(cat "$ERR")" "udp-listen: listening on 127.0.0.1 $PORT"
+}
+
 @test "udp-listen --port-file holds the port and a newline" {
 	listen_bg -v -t 10
 	run -0 cat "$T/listen.port"

@@ -255,6 +255,16 @@ assert_only_marker_arrived() {
 	assert_equal "${#stderr_lines[@]}" 2
 }
 
+@test "udp-send takes the long options" {
+	listen_bg --reply pong -t 10
+	run -0 --separate-stderr udp-send --verbose --ipv4 --wait-reply --timeout 5 \
+		--no-newline 127.0.0.1 "$PORT" ping
+	assert_output pong
+	assert_equal "${stderr_lines[0]}" "udp-send: sent 4 bytes to 127.0.0.1 $PORT"
+	listen_wait
+	assert_equal "$(cat "$OUT")" ping
+}
+
 @test "udp-send -b sends from the given local address" {
 	require_hermetic	# 127.0.0.2 is on lo only there
 	listen_bg -j -t 10
