@@ -18,7 +18,9 @@
 #include "resolve.h"
 #include "timing.h"
 
-#define REPLY_TIMEOUT	"5"	/* seconds, for -r without -t */
+/* The wait for a reply without -t: 5 seconds */
+#define REPLY_TIMEOUT		"5"
+#define REPLY_TIMEOUT_MS	5000
 
 static const struct cli_text text = {
 	"udp-send [-46lnrv] [-b ADDR] [-t SEC] HOST PORT [DATA ...]",
@@ -165,6 +167,7 @@ main(int argc, char *argv[])
 		.family = AF_UNSPEC,
 		.newline = true,
 		.timeout = REPLY_TIMEOUT,
+		.timeout_ms = REPLY_TIMEOUT_MS,
 	};
 	struct sockaddr_storage src;
 	struct addrinfo *res;
@@ -224,9 +227,6 @@ main(int argc, char *argv[])
 		cli_usage("-l reads lines from stdin: no DATA with it");
 	if (timeout_set && !set.reply)
 		cli_usage("-t is the wait for a reply: it needs -r");
-	if (!timeout_set &&
-	    parse_duration(set.timeout, 1, &set.timeout_ms, &errstr) == -1)
-		errx(EX_SOFTWARE, "default timeout: %s", errstr);
 
 	if (want4 != want6)
 		set.family = want4 ? AF_INET : AF_INET6;
