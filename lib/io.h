@@ -11,7 +11,7 @@ int	write_all(int fd, const void *buf, size_t len);
 
 /*
  * Writes len bytes with what is unprintable escaped (strvis(3), C
- * style: "\n" stays a newline, a NUL becomes "\000"), for a terminal
+ * style: "\n" stays a newline, a NUL becomes "\0"), for a terminal
  * that must not be driven by what a peer sends.  Returns as write_all.
  */
 int	write_escaped(int fd, const void *buf, size_t len);

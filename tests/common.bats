@@ -41,6 +41,8 @@ setup() {
 		assert_regex "${stderr_lines[1]}" "^usage: $t "
 		run -64 --separate-stderr "$t" --no-such-option
 		assert_equal "${stderr_lines[0]}" "$t: unknown option --no-such-option"
+		run -64 --separate-stderr "$t" --version=1
+		assert_equal "${stderr_lines[0]}" "$t: option --version takes no value"
 	done
 }
 

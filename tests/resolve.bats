@@ -21,6 +21,15 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	done
 }
 
+@test "resolve -4 asks for IPv4 explicitly, as without a family option" {
+	require_hermetic
+	run -0 --separate-stderr resolve -4 dual.test
+	assert_output 192.0.2.20
+	run -0 --separate-stderr resolve --ipv4 -a both.test
+	assert_output 198.51.100.9
+	run -68 --separate-stderr resolve -4 v6only.test
+}
+
 @test "resolve -6 prints the first IPv6 address as python's getaddrinfo does" {
 	require_hermetic
 	for name in "${NAMES[@]}"; do

@@ -1,0 +1,188 @@
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "datagram.h"
+
+size_t
+dgram_max(int family)
+{
+	return family == AF_INET6 ? DGRAM_MAX_IPV6 : DGRAM_MAX_IPV4;
+}
+
+const char *
+family_name(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+int
+dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
+    const struct addrinfo **used, const char **step)
+{
+	const struct addrinfo *ai;
+	int fd, saved_errno = EAFNOSUPPORT;
+
+	*step = "socket";
+	*used = res;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		*used = ai;
+		if (src != NULL && src->sa_family != ai->ai_family)
+			continue;
+		*step = "socket";
+		fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd == -1) {
+			saved_errno = errno;
+			continue;
+		}
+		*step = "bind";
+		if (src == NULL || bind(fd, src, sockaddr_len(src)) == 0) {
+			*step = "connect";
+			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+				return fd;
+		}
+		saved_errno = errno;
+		close(fd);
+	}
+	errno = saved_errno;
+	return -1;
+}
+
+int
+dgram_send(int fd, int family, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (len > dgram_max(family)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	do
+		n = send(fd, buf, len, 0);
+	while (n == -1 && errno == EINTR);
+	return n == -1 ? -1 : 0;
+}
+
+int
+dgram_wait(int fd, const struct deadline *dl)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long long left;
+	int rc, timeout;
+
+	for (;;) {
+		left = deadline_left_ms(dl);
+		timeout = left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left;
+		rc = poll(&pfd, 1, timeout);
+		if (rc > 0)
+			return 1;	/* POLLIN, or POLLERR: recv tells */
+		if (rc == -1 && errno != EINTR)
+			return -1;
+		if (rc == 0 && deadline_passed(dl))
+			return 0;
+	}
+}
+
+int
+dgram_want_local(int fd, int family)
+{
+	int on = 1;
+
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on));
+	return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+}
+
+/* Room for the one control message either family uses. */
+union pktinfo_control {
+	struct cmsghdr	align;
+	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			    CMSG_SPACE(sizeof(struct in_pktinfo))];
+};
+
+int
+dgram_recv(int fd, struct datagram *d)
+{
+	union pktinfo_control control;
+	struct iovec iov = { d->buf, sizeof(d->buf) };
+	struct msghdr msg;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &d->from;
+	msg.msg_namelen = sizeof(d->from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	do
+		n = recvmsg(fd, &msg, 0);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	d->len = (size_t)n;
+	d->local_family = 0;
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			memcpy(&d->local4, CMSG_DATA(c), sizeof(d->local4));
+			d->local_family = AF_INET;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&d->local6, CMSG_DATA(c), sizeof(d->local6));
+			d->local_family = AF_INET6;
+		}
+	}
+	return 0;
+}
+
+int
+dgram_reply(int fd, const struct datagram *d, const void *buf, size_t len)
+{
+	union pktinfo_control control;
+	struct iovec iov = { (void *)buf, len };
+	struct in_pktinfo pi4;
+	struct in6_pktinfo pi6;
+	struct msghdr msg;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&control, 0, sizeof(control));
+	msg.msg_name = (void *)&d->from;
+	msg.msg_namelen = sockaddr_len((const struct sockaddr *)&d->from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	c = (struct cmsghdr *)control.buf;
+	if (d->local_family == AF_INET) {
+		/* ipi_spec_dst: the address it came to, or for a
+		 * broadcast the address of the interface */
+		memset(&pi4, 0, sizeof(pi4));
+		pi4.ipi_spec_dst = d->local4.ipi_spec_dst;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi4));
+		memcpy(CMSG_DATA(c), &pi4, sizeof(pi4));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi4));
+	} else if (d->local_family == AF_INET6 &&
+	    !IN6_IS_ADDR_MULTICAST(&d->local6.ipi6_addr)) {
+		pi6 = d->local6;
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi6));
+		memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi6));
+	} else
+		msg.msg_control = NULL;
+	do
+		n = sendmsg(fd, &msg, 0);
+	while (n == -1 && errno == EINTR);
+	return n == -1 ? -1 : 0;
+}

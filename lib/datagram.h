@@ -1,0 +1,77 @@
+/*
+ * UDP datagrams: the size limits, a socket connected to the first
+ * address that takes one, bounded waits, and receiving with the local
+ * address so that a reply leaves from the address the datagram came to.
+ */
+#ifndef SOCKUTILS_DATAGRAM_H
+#define SOCKUTILS_DATAGRAM_H
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "timing.h"
+
+#define DGRAM_MAX_IPV4	65507	/* 65535 - 20 (IPv4 header) - 8 (UDP) */
+#define DGRAM_MAX_IPV6	65527	/* 65535 - 8: IPv6 counts no header */
+#define DGRAM_BUFSIZE	65536	/* holds any datagram */
+
+/* The largest payload for family: IPv6's for AF_INET6, else IPv4's. */
+size_t	dgram_max(int family);
+
+/* "IPv4" or "IPv6", for messages. */
+const char *family_name(int family);
+
+/*
+ * A UDP socket, bound to src unless it is NULL, connected to the first
+ * address of res that takes it (connecting sends nothing; it names the
+ * peer, so that replies from others are dropped and an ICMP port
+ * unreachable becomes ECONNREFUSED).  Returns the descriptor with
+ * *used the address, or -1 with errno set, *step the call that failed
+ * ("socket", "bind", "connect") and *used the last address tried.
+ */
+int	dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
+	    const struct addrinfo **used, const char **step);
+
+/*
+ * Sends len bytes of buf as one datagram on the connected fd of family.
+ * Returns 0, or -1 with errno set (EMSGSIZE, without sending, for a
+ * datagram over dgram_max(family)).
+ */
+int	dgram_send(int fd, int family, const void *buf, size_t len);
+
+/*
+ * Waits until a datagram (or an error) is ready on fd or dl passes.
+ * Returns 1 when ready, 0 at the deadline, -1 with errno set.
+ */
+int	dgram_wait(int fd, const struct deadline *dl);
+
+/* A received datagram: its bytes, its sender and its local address. */
+struct datagram {
+	unsigned char		buf[DGRAM_BUFSIZE];
+	size_t			len;
+	struct sockaddr_storage	from;
+	int			local_family;	/* 0: not known */
+	struct in_pktinfo	local4;
+	struct in6_pktinfo	local6;
+};
+
+/*
+ * Asks the kernel to tell each datagram's local address on fd, for a
+ * socket bound to a wildcard address.  Returns 0, or -1 with errno set.
+ */
+int	dgram_want_local(int fd, int family);
+
+/* Receives one datagram on fd into d.  Returns 0, or -1 with errno set. */
+int	dgram_recv(int fd, struct datagram *d);
+
+/*
+ * Sends len bytes of buf to the sender of d, from the local address d
+ * came to when it is known.  Returns 0, or -1 with errno set.
+ */
+int	dgram_reply(int fd, const struct datagram *d, const void *buf,
+	    size_t len);
+
+#endif

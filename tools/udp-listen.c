@@ -1,0 +1,274 @@
+/* udp-listen: receive datagrams (recvfrom) and write them to stdout. */
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "cli.h"
+#include "datagram.h"
+#include "encode.h"
+#include "exitcode.h"
+#include "io.h"
+#include "json.h"
+#include "listen.h"
+#include "parse.h"
+#include "timing.h"
+
+static const struct cli_text text = {
+	"udp-listen [-46jkvx] [-b ADDR] [-c COUNT] [-t SEC] [--reply DATA] "
+	    "[--port-file FILE] [--raw] PORT",
+	"Receive UDP datagrams on PORT (0: a free one) and write them to stdout.",
+	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
+	"  -6, --ipv6        listen on ::1\n"
+	"  -b, --bind ADDR   listen on ADDR (0.0.0.0 or :: for every address)\n"
+	"  -c, --count COUNT exit after COUNT datagrams (default 1)\n"
+	"  -j, --json        one JSON object per datagram: sender, length, data\n"
+	"  -k, --keep-open   receive datagrams until killed\n"
+	"  -t, --timeout SEC fail when SEC seconds pass without a datagram\n"
+	"  -v, --verbose     report the address and each sender on stderr\n"
+	"  -x, --escape      escape unprintable bytes, into pipes and files too\n"
+	"      --raw         never escape, not even on a terminal\n"
+	"      --reply DATA  answer each datagram with DATA\n"
+	"      --port-file FILE  write the port to FILE once listening\n",
+};
+
+enum { OPT_RAW = 0x100, OPT_REPLY, OPT_PORT_FILE };
+
+static const struct option longopts[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "keep-open", no_argument, NULL, 'k' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "escape", no_argument, NULL, 'x' },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "reply", required_argument, NULL, OPT_REPLY },
+	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
+	CLI_COMMON_OPTIONS
+};
+
+struct settings {
+	int		 family;
+	const char	*bind;
+	long long	 count;		/* 0: until killed */
+	long long	 timeout_ms;	/* -1: none */
+	const char	*timeout;	/* as given, for messages */
+	const char	*reply;
+	const char	*port_file;
+	bool		 json;
+	bool		 escape;
+	bool		 verbose;
+};
+
+static struct datagram dgram;
+
+static void
+print_json(const struct datagram *d)
+{
+	char host[ADDRSTR_MAX];
+	const struct sockaddr *from = (const struct sockaddr *)&d->from;
+
+	putchar('{');
+	json_key(stdout, "address", 1);
+	json_string(stdout, sockaddr_host(from, host));
+	json_key(stdout, "port", 0);
+	printf("%u", sockaddr_port(from));
+	json_key(stdout, "length", 0);
+	printf("%zu", d->len);
+	if (utf8_valid(d->buf, d->len)) {
+		json_key(stdout, "data", 0);
+		json_bytes(stdout, d->buf, d->len);
+	} else {
+		json_key(stdout, "base64", 0);
+		json_base64(stdout, d->buf, d->len);
+	}
+	puts("}");
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(EX_IOERR, "write error: stdout");
+}
+
+static void
+output(const struct datagram *d, const struct settings *set)
+{
+	int rc;
+
+	if (set->json) {
+		print_json(d);
+		return;
+	}
+	if (set->escape)
+		rc = write_escaped(STDOUT_FILENO, d->buf, d->len);
+	else
+		rc = write_all(STDOUT_FILENO, d->buf, d->len);
+	if (rc == -1)
+		err(EX_IOERR, "write error: stdout");
+}
+
+/* Answers the sender of dgram; a sender that is gone ends nothing. */
+static void
+reply(int fd, const struct settings *set, const char *host,
+    unsigned short port)
+{
+	size_t len = strlen(set->reply);
+
+	if (dgram_reply(fd, &dgram, set->reply, len) == -1)
+		warn("reply to %s %u", host, port);
+	else if (set->verbose)
+		warnx("sent %zu bytes to %s %u", len, host, port);
+}
+
+/* Receives datagrams until the count is reached; returns the status. */
+static int
+serve(int fd, const struct settings *set, const char *local)
+{
+	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
+	struct deadline dl;
+	char host[ADDRSTR_MAX];
+	long long n = 0;
+	int rc;
+
+	deadline_start(&dl, set->timeout_ms);
+	while (set->count == 0 || n < set->count) {
+		if ((rc = dgram_wait(fd, &dl)) == -1)
+			err(EX_OSERR, "poll");
+		if (rc == 0)
+			errx(EX_TEMPFAIL, "%s: no datagram within %s seconds",
+			    local, set->timeout);
+		if (dgram_recv(fd, &dgram) == -1) {
+			/* an ICMP error about an earlier reply, not news */
+			if (errno == ECONNREFUSED)
+				continue;
+			err(ex_errno(errno, EX_OSERR), "%s", local);
+		}
+		n++;
+		deadline_start(&dl, set->timeout_ms);
+		sockaddr_host(from, host);
+		if (set->verbose)
+			warnx("received %zu bytes from %s %u", dgram.len, host,
+			    sockaddr_port(from));
+		output(&dgram, set);
+		if (set->reply != NULL)
+			reply(fd, set, host, sockaddr_port(from));
+	}
+	return EX_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct settings set = {
+		.family = AF_INET,
+		.count = 1,
+		.timeout_ms = -1,
+	};
+	struct sockaddr_storage ss;
+	const char *errstr, *step;
+	char local[ENDPOINT_MAX], host[ADDRSTR_MAX];
+	bool want4 = false, want6 = false, keep = false, count_set = false;
+	bool escape = false, raw = false;
+	unsigned short port;
+	socklen_t len;
+	int ch, fd;
+
+	cli_init(&text);
+	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:vxhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			want4 = true;
+			break;
+		case '6':
+			want6 = true;
+			break;
+		case 'b':
+			set.bind = optarg;
+			break;
+		case 'c':
+			if (parse_number(optarg, 1, LLONG_MAX, &set.count,
+			    &errstr) == -1)
+				cli_usage("count %s: %s", optarg, errstr);
+			count_set = true;
+			break;
+		case 'j':
+			set.json = true;
+			break;
+		case 'k':
+			keep = true;
+			break;
+		case 't':
+			if (parse_duration(optarg, 1, &set.timeout_ms,
+			    &errstr) == -1)
+				cli_usage("timeout %s: %s", optarg, errstr);
+			set.timeout = optarg;
+			break;
+		case 'v':
+			set.verbose = true;
+			break;
+		case 'x':
+			escape = true;
+			break;
+		case OPT_RAW:
+			raw = true;
+			break;
+		case OPT_REPLY:
+			set.reply = optarg;
+			break;
+		case OPT_PORT_FILE:
+			set.port_file = optarg;
+			break;
+		case 'h':
+			cli_help();
+		case 'V':
+			cli_version();
+		default:
+			cli_option_error(ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		cli_usage(argc == 0 ? "no port given" : "too many operands");
+	if (want4 && want6)
+		cli_usage("-4 and -6 exclude each other");
+	if (keep && count_set)
+		cli_usage("-k and -c exclude each other");
+	if (escape && raw)
+		cli_usage("-x and --raw exclude each other");
+	if (keep)
+		set.count = 0;
+	if (want6)
+		set.family = AF_INET6;
+	else if (!want4 && set.bind != NULL)
+		set.family = AF_UNSPEC;	/* ADDR says which */
+	set.escape = escape || (!raw && isatty(STDOUT_FILENO));
+
+	if (parse_port(argv[0], "udp", true, &port, &errstr) == -1)
+		cli_usage("port %s: %s", argv[0], errstr);
+	if (bind_address(set.bind, set.family, port, &ss, &errstr) == -1)
+		cli_usage("bind address %s: %s", set.bind, errstr);
+	if ((fd = listen_on((struct sockaddr *)&ss, SOCK_DGRAM, &step)) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
+		    sockaddr_host((struct sockaddr *)&ss, host), port);
+	if (dgram_want_local(fd, ss.ss_family) == -1)
+		err(EX_OSERR, "setsockopt");
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		err(EX_OSERR, "getsockname");
+	snprintf(local, sizeof(local), "%s %u",
+	    sockaddr_host((struct sockaddr *)&ss, host),
+	    sockaddr_port((struct sockaddr *)&ss));
+	if (set.verbose)
+		warnx("listening on %s", local);
+	if (set.port_file != NULL && write_port_file(set.port_file,
+	    sockaddr_port((struct sockaddr *)&ss)) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s", set.port_file);
+	return cli_finish(serve(fd, &set, local));
+}

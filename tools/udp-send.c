@@ -1,0 +1,273 @@
+/* udp-send: send datagrams (sendto), and wait for a reply if asked. */
+#include <err.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "cli.h"
+#include "datagram.h"
+#include "exitcode.h"
+#include "input.h"
+#include "io.h"
+#include "listen.h"
+#include "parse.h"
+#include "resolve.h"
+#include "timing.h"
+
+/* The wait for a reply without -t: 5 seconds */
+#define REPLY_TIMEOUT		"5"
+#define REPLY_TIMEOUT_MS	5000
+
+static const struct cli_text text = {
+	"udp-send [-46lnrv] [-b ADDR] [-t SEC] HOST PORT [DATA ...]",
+	"Send DATA, or stdin, as one UDP datagram to HOST PORT.",
+	"  -4, --ipv4        send over IPv4 only\n"
+	"  -6, --ipv6        send over IPv6 only\n"
+	"  -b, --bind ADDR   send from the local address ADDR\n"
+	"  -l, --lines       send each line of stdin as a datagram of its own\n"
+	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
+	"  -r, --wait-reply  wait for a reply to each datagram, write it out\n"
+	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
+	    REPLY_TIMEOUT ")\n"
+	"  -v, --verbose     report each datagram sent and received on stderr\n",
+};
+
+static const struct option longopts[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "lines", no_argument, NULL, 'l' },
+	{ "no-newline", no_argument, NULL, 'n' },
+	{ "wait-reply", no_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	CLI_COMMON_OPTIONS
+};
+
+struct settings {
+	int		 family;	/* of the address sent to */
+	bool		 lines;
+	bool		 newline;
+	bool		 reply;
+	bool		 verbose;
+	long long	 timeout_ms;
+	const char	*timeout;	/* as given, for messages */
+	char		 peer[ENDPOINT_MAX];
+};
+
+static struct datagram reply;
+
+static noreturn void
+too_long(const char *where, size_t len, bool over, int family)
+{
+	errx(EX_DATAERR,
+	    "%s%sdatagram too long: %s%zu bytes, the %s maximum is %zu",
+	    where, where[0] != '\0' ? ": " : "", over ? "over " : "", len,
+	    family_name(family), dgram_max(family));
+}
+
+/* Waits for one datagram from the peer and copies it to stdout. */
+static void
+await_reply(int fd, const struct settings *set)
+{
+	struct deadline dl;
+	char host[ADDRSTR_MAX];
+	int rc;
+
+	deadline_start(&dl, set->timeout_ms);
+	if ((rc = dgram_wait(fd, &dl)) == -1)
+		err(EX_OSERR, "poll");
+	if (rc == 0)
+		errx(EX_TEMPFAIL, "%s: no reply within %s seconds", set->peer,
+		    set->timeout);
+	if (dgram_recv(fd, &reply) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
+	if (set->verbose)
+		warnx("received %zu bytes from %s %u", reply.len,
+		    sockaddr_host((struct sockaddr *)&reply.from, host),
+		    sockaddr_port((struct sockaddr *)&reply.from));
+	if (write_all(STDOUT_FILENO, reply.buf, reply.len) == -1)
+		err(EX_IOERR, "write error: stdout");
+}
+
+static void
+send_one(int fd, const struct settings *set, const char *where,
+    const void *buf, size_t len)
+{
+	if (len > dgram_max(set->family))
+		too_long(where, len, false, set->family);
+	if (dgram_send(fd, set->family, buf, len) == -1) {
+		if (errno == EMSGSIZE)
+			too_long(where, len, false, set->family);
+		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
+	}
+	if (set->verbose)
+		warnx("sent %zu bytes to %s", len, set->peer);
+	if (set->reply)
+		await_reply(fd, set);
+}
+
+/* -l: each line a datagram, sent as soon as it is read. */
+static void
+send_lines(int fd, const struct settings *set)
+{
+	struct line_reader lr;
+	const char *line;
+	char where[64];
+	size_t len, lineno = 0, max;
+	int rc;
+
+	/* with -n a line may be one byte longer: its newline goes */
+	max = dgram_max(set->family) + (set->newline ? 0 : 1);
+	if (line_reader_init(&lr, STDIN_FILENO, max) == -1)
+		err(EX_OSERR, "line buffer");
+	while ((rc = line_next(&lr, &line, &len)) == 1) {
+		snprintf(where, sizeof(where), "stdin line %zu", ++lineno);
+		if (!set->newline && len > 0 && line[len - 1] == '\n')
+			len--;
+		send_one(fd, set, where, line, len);
+	}
+	if (rc == -1)
+		err(EX_IOERR, "read error: stdin");
+	if (rc == -2) {
+		snprintf(where, sizeof(where), "stdin line %zu", ++lineno);
+		too_long(where, dgram_max(set->family), true, set->family);
+	}
+	line_reader_free(&lr);
+}
+
+/* All of stdin as one datagram, read before anything is sent. */
+static void
+send_stdin(int fd, const struct settings *set)
+{
+	/* the largest datagram, a newline -n drops, and one byte more */
+	static char buf[DGRAM_MAX_IPV6 + 2];
+	ssize_t n;
+	size_t len;
+	bool full;
+
+	if ((n = read_upto(STDIN_FILENO, buf, sizeof(buf), &full)) == -1)
+		err(EX_IOERR, "read error: stdin");
+	len = (size_t)n;
+	if (full)
+		too_long("stdin", DGRAM_MAX_IPV6, true, set->family);
+	if (!set->newline && len > 0 && buf[len - 1] == '\n')
+		len--;
+	send_one(fd, set, "stdin", buf, len);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct settings set = {
+		.family = AF_UNSPEC,
+		.newline = true,
+		.timeout = REPLY_TIMEOUT,
+		.timeout_ms = REPLY_TIMEOUT_MS,
+	};
+	struct sockaddr_storage src;
+	struct addrinfo *res;
+	const struct addrinfo *ai;
+	const char *errstr, *step, *bind_to = NULL;
+	char service[8], host[ADDRSTR_MAX], *data;
+	bool want4 = false, want6 = false, timeout_set = false;
+	unsigned short port;
+	size_t len;
+	int ch, fd, rc;
+
+	cli_init(&text);
+	while ((ch = getopt_long(argc, argv, ":46b:lnrt:vhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			want4 = true;
+			break;
+		case '6':
+			want6 = true;
+			break;
+		case 'b':
+			bind_to = optarg;
+			break;
+		case 'l':
+			set.lines = true;
+			break;
+		case 'n':
+			set.newline = false;
+			break;
+		case 'r':
+			set.reply = true;
+			break;
+		case 't':
+			if (parse_duration(optarg, 1, &set.timeout_ms,
+			    &errstr) == -1)
+				cli_usage("timeout %s: %s", optarg, errstr);
+			set.timeout = optarg;
+			timeout_set = true;
+			break;
+		case 'v':
+			set.verbose = true;
+			break;
+		case 'h':
+			cli_help();
+		case 'V':
+			cli_version();
+		default:
+			cli_option_error(ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		cli_usage(argc == 0 ? "no host given" : "no port given");
+	if (set.lines && argc > 2)
+		cli_usage("-l reads lines from stdin: no DATA with it");
+	if (timeout_set && !set.reply)
+		cli_usage("-t is the wait for a reply: it needs -r");
+
+	if (want4 != want6)
+		set.family = want4 ? AF_INET : AF_INET6;
+	if (parse_port(argv[1], "udp", false, &port, &errstr) == -1)
+		cli_usage("port %s: %s", argv[1], errstr);
+	if (bind_to != NULL) {
+		if (bind_address(bind_to, set.family, 0, &src, &errstr) == -1)
+			cli_usage("bind address %s: %s", bind_to, errstr);
+		set.family = src.ss_family;
+	}
+	if (check_hostname(argv[0], &errstr) == -1)
+		errx(EX_USAGE, "%s: %s", argv[0], errstr);
+
+	snprintf(service, sizeof(service), "%u", port);
+	rc = resolve_host(argv[0], service, set.family, SOCK_DGRAM, 0, &res);
+	if (rc != 0)
+		errx(ex_gai(rc), "%s: %s", argv[0],
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+	fd = dgram_connect(res, bind_to != NULL ? (struct sockaddr *)&src :
+	    NULL, &ai, &step);
+	if (fd == -1) {
+		if (strcmp(step, "bind") == 0)
+			err(ex_errno(errno, EX_OSERR), "bind %s", bind_to);
+		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
+		    sockaddr_host(ai->ai_addr, host), port);
+	}
+	set.family = ai->ai_family;
+	snprintf(set.peer, sizeof(set.peer), "%s %u",
+	    sockaddr_host(ai->ai_addr, host), port);
+	freeaddrinfo(res);
+
+	if (argc > 2) {
+		if ((data = join_words(argv + 2, argc - 2, set.newline,
+		    &len)) == NULL)
+			err(EX_OSERR, "DATA");
+		send_one(fd, &set, "", data, len);
+		free(data);
+	} else if (set.lines)
+		send_lines(fd, &set);
+	else
+		send_stdin(fd, &set);
+	close(fd);
+	return cli_finish(EX_OK);
+}
