@@ -81,9 +81,9 @@ figure_batch() {
 	local -A reps
 	count=$(runs 1000 40)
 	reps=([ours]=$(runs 7 3) [xargs]=$(runs 3 3) [serial]=$(runs 3 2))
-	case="$count names, each answered after $DNS_DELAY_MS ms"
+	case="$(thousands "$count") names, each answered after $DNS_DELAY_MS ms"
 	figure batch "Batch resolution" s lower \
-		"\`resolve - < names\`: $count distinct names on stdin, through a DNS server on $DNS_ADDR (\`bench/slowdns.py\`) that answers each query after $DNS_DELAY_MS ms; wall time of the whole batch. The shell ways: one \`getent ahostsv4\` per name in a loop, and 16 at a time with xargs."
+		"\`resolve - < names\`: $(thousands "$count") distinct names on stdin, through a DNS server on $DNS_ADDR (\`bench/slowdns.py\`) that answers each query after $DNS_DELAY_MS ms; wall time of the whole batch. The shell ways: one \`getent ahostsv4\` per name in a loop, and 16 at a time with xargs."
 	reset_samples
 	have_ours resolve || skip ours "tool not built"
 	if [ "${SOCKUTILS_HERMETIC-}" != 1 ]; then

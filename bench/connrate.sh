@@ -43,9 +43,9 @@ figure_connrate() {
 	local n count i tool v case target
 	n=$(runs 5 3)
 	count=$(runs 10000 300)
-	case="$count connections"
+	case="$(thousands "$count") connections"
 	figure connrate "Connection rate" conns/s higher \
-		"\`bench/connrate\` (built with the tools) makes $count connections one after another to the listener: connect, send a byte, shutdown(SHUT_WR), read to EOF, close; $n runs each, interleaved."
+		"\`bench/connrate\` (built with the tools) makes $(thousands "$count") connections one after another to the listener: connect, send a byte, shutdown(SHUT_WR), read to EOF, close; $n runs each, interleaved."
 	reset_samples
 	have_ours tcp-listen || skip ours "tool not built"
 	for ((i = 1; i <= n; i++)); do

@@ -122,6 +122,9 @@ size_label() {
 	}'
 }
 
+# thousands N: 10000 as "10,000".
+thousands() { printf '%s\n' "$1" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta'; }
+
 # make_file PATH BYTES: random bytes (nothing a link could compress).
 make_file() {
 	[ -f "$1" ] && [ "$(stat -c %s "$1")" = "$2" ] && return 0
@@ -136,7 +139,7 @@ make_file() {
 # ROLE is ours, anchor or ceiling; STATUS ok, na (could not be run: NOTE
 # says why) or failed; TARGET is empty or conditions joined by "&":
 # ratio>=X, ratio<=X (ratio = ours / this row), value<=X, value>=X, or
-# same:CASE (within 5% or 128 of ours in CASE). SAMPLES: space-separated.
+# same:CASE (within 256 of ours in CASE). SAMPLES: space-separated.
 
 meta() { printf 'M\t%s\t%s\n' "$1" "$2" >>"$BENCH_DATA"; }
 
