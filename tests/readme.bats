@@ -1,0 +1,243 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # bats sets status, output, lines and stderr_lines
+# README.md's recipes: every block fenced as ```sh recipe NAME runs
+# here as written, in the hermetic namespaces, against stand-ins on
+# loopback: names such as db and graphite are added to the hosts file,
+# servers are our own listeners. The network namespace is private, so
+# the recipes' fixed ports (5432, 2003, 8125) are free.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	README="$BATS_TEST_DIRNAME/../README.md"
+	PIDS=()
+	# every tool of the suite: a recipe that uses one not built in this
+	# tree yet is skipped, saying which
+	SUITE=(hostname resolve resolve-ex rlookup servport tcp-listen
+		tcp-send udp-listen udp-send)
+	if [ -n "${SOCKUTILS_HERMETIC-}" ]; then
+		cp "$SOCKUTILS_HOSTS_FILE" "$BATS_TEST_TMPDIR/hosts.saved"
+	fi
+	cd "$BATS_TEST_TMPDIR" || return
+}
+
+teardown() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || :
+	done
+	# in place: the bind mount over /etc/hosts follows the inode
+	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
+		cat "$BATS_TEST_TMPDIR/hosts.saved" >"$SOCKUTILS_HOSTS_FILE"
+	fi
+}
+
+# recipe NAME: the code of README's ```sh recipe NAME block.
+recipe() {
+	awk -v start='```sh recipe '"$1" '
+		$0 == start { on = 1; next }
+		on && /^```$/ { exit }
+		on' "$README"
+}
+
+# recipe_names: the NAME of every recipe block, in README order.
+recipe_names() {
+	sed -n 's/^```sh recipe \([^ ]*\)$/\1/p' "$README"
+}
+
+# needs TOOL...: skips the test unless every TOOL is built.
+needs() {
+	local t missing=()
+	for t; do
+		[ -x "$SOCKUTILS_BUILD/tools/$t" ] || missing+=("$t")
+	done
+	((${#missing[@]} == 0)) ||
+		skip "needs ${missing[*]}, not built in this tree yet"
+}
+
+# tools_in CODE: the tools of the suite that CODE runs, one a line.
+tools_in() {
+	local t
+	for t in "${SUITE[@]}"; do
+		if grep -qE "(^|[^[:alnum:]_-])$t([^[:alnum:]_-]|\$)" <<<"$1"; then
+			echo "$t"
+		fi
+	done
+}
+
+# recipe_needs NAME [TOOL...]: skips the test unless the tools recipe
+# NAME runs, and the TOOLs its stand-ins need, are all built.
+recipe_needs() {
+	local code tools
+	code=$(recipe "$1")
+	[ -n "$code" ] || fail "README.md has no recipe $1"
+	shift
+	mapfile -t tools < <(tools_in "$code")
+	needs "${tools[@]}" "$@"
+}
+
+# run_recipe NAME: runs the recipe with bash -e in the test's directory
+# (status, output and stderr as from run), bounded by 30 s; whatever
+# it left running in the background is killed when it ends.
+run_recipe() {
+	local code
+	recipe_needs "$1"
+	code=$(recipe "$1")
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run --separate-stderr timeout 30 bash -e -c '
+		trap "exit 143" TERM
+		trap "status=\$?; kill \$(jobs -p) 2>/dev/null || :; exit \$status" EXIT
+		'"$code" 3>&-
+}
+
+# host NAME...: each NAME resolves to 127.0.0.1 until the test ends.
+host() {
+	local name
+	for name; do
+		printf '127.0.0.1\t%s\n' "$name" >>"$SOCKUTILS_HOSTS_FILE"
+	done
+}
+
+# wait_for FILE GREP-ARGS...: waits up to 10 s until grep finds them in
+# FILE.
+wait_for() {
+	local file=$1 tries=100
+	shift
+	until grep -q "$@" "$file" 2>/dev/null; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] ||
+			fail "$file never had $*: '$(cat "$file" 2>/dev/null)'"
+		sleep 0.1
+	done
+}
+
+# serve OUTPUT TOOL ARGS...: a stand-in server, TOOL ARGS in the
+# background writing what it receives to OUTPUT; returns once it is
+# listening (it writes its port file).
+serve() {
+	local out=$1 tool=$2
+	shift 2
+	needs "$tool"
+	"$tool" --port-file "$out.port" "$@" >"$out" 2>"$out.err" 3>&- &
+	PIDS+=("$!")
+	wait_for "$out.port" -E '^[0-9]+$'
+}
+
+@test "README's first code block is the two commands" {
+	run -0 awk '/^```/ { n++; next } n == 1' "$README"
+	assert_line --index 0 --regexp '^\./dev demo +# '
+	assert_line --index 1 --regexp '^\./dev test +# '
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "every README recipe has a test here, and every name is used once" {
+	run -0 recipe_names
+	[ "${#lines[@]}" -gt 0 ] || fail "README.md has no recipes"
+	for name in "${lines[@]}"; do
+		grep -qF "@test \"README recipe $name:" "$BATS_TEST_FILENAME" ||
+			fail "recipe $name has no test in $BATS_TEST_FILENAME"
+	done
+	run -0 sh -c "sed -n 's/^\`\`\`sh recipe //p' '$README' | sort | uniq -d"
+	assert_output ""
+}
+
+@test "README recipe examples: their comments say what they print" {
+	require_hermetic
+	printf '192.0.2.7\tdb.example.org\n2001:db8::7\tdb.example.org\n' \
+		>>"$SOCKUTILS_HOSTS_FILE"
+	printf '192.0.2.8\tweb.example.org www.example.org\n' \
+		>>"$SOCKUTILS_HOSTS_FILE"
+	printf '%s\n' db.example.org www.example.org >names.txt
+	run_recipe examples
+	assert_success
+	assert_stderr ""
+	assert_line --index 0 192.0.2.7
+	assert_line --index 1 2001:db8::7
+	assert_line --index 2 192.0.2.7
+	assert_line --index 3 'db.example.org 192.0.2.7'
+	assert_line --index 4 'www.example.org 192.0.2.8'
+	assert_line --partial '"name": "web.example.org"'
+	assert_line --partial '"www.example.org"'
+	assert_line --index $((${#lines[@]} - 2)) db.example.org
+	assert_line --index $((${#lines[@]} - 1)) 443
+}
+
+@test "README recipe wait-for-db: tcp-send waits until the database listens" {
+	require_hermetic
+	recipe_needs wait-for-db tcp-listen
+	host db
+	# the database comes up a second after the wait begins
+	(sleep 1 && exec tcp-listen -k 5432) >/dev/null 2>&1 3>&- &
+	PIDS+=("$!")
+	run_recipe wait-for-db
+	assert_success
+}
+
+@test "README recipe mock-http: curl gets the reply, the request is logged" {
+	require_hermetic
+	run_recipe mock-http
+	assert_success
+	assert_output ok
+	wait_for requests -F 'GET /health HTTP/1.1'
+}
+
+@test "README recipe graphite: the line reaches the server" {
+	require_hermetic
+	recipe_needs graphite tcp-listen
+	host graphite
+	serve graphite tcp-listen -k 2003
+	run_recipe graphite
+	assert_success
+	wait_for graphite -E '^deploys\.myapp 1 [0-9]{10}$'
+}
+
+@test "README recipe statsd: the datagram reaches the server" {
+	require_hermetic
+	recipe_needs statsd udp-listen
+	host statsd
+	serve statsd udp-listen -k 8125
+	run_recipe statsd
+	assert_success
+	wait_for statsd -F 'deploys.myapp:1|c'
+}
+
+@test "README recipe resolve-names: quiet when all resolve, fails on one that does not" {
+	require_hermetic
+	host db graphite
+	printf '%s\n' db graphite localhost dual.test >names.txt
+	run_recipe resolve-names
+	assert_success
+	assert_output ""
+	assert_stderr ""
+	echo nosuch.test >>names.txt
+	run_recipe resolve-names
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "resolve: nosuch.test: Name or service not known"
+	assert_equal "${stderr_lines[1]}" "some names do not resolve"
+}
+
+@test "README recipe port-file: a datagram to the port the listener took" {
+	require_hermetic
+	run_recipe port-file
+	assert_success
+	assert_output hello
+}
+
+@test "README recipe servport: the comments are the output" {
+	require_hermetic
+	run_recipe servport
+	assert_success
+	assert_output $'5432\npostgresql'
+}
+
+@test "README recipe log-names: one name per address in the log" {
+	require_hermetic
+	cat >access.log <<-'EOF'
+	198.51.100.7 - - [25/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 2
+	192.0.2.10 - - [25/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 404 9
+	198.51.100.7 - - [25/Nov/2026:10:00:02 +0000] "GET /b HTTP/1.1" 200 2
+	EOF
+	run_recipe log-names
+	assert_success
+	assert_output $'192.0.2.10 v4only.test\n198.51.100.7 hostsname.test'
+}
