@@ -39,6 +39,19 @@ cli_init(const struct cli_text *text)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * The synopsis with the name the tool was run as, which an installed
+ * tool may not share with its source (sockutils-hostname).
+ */
+static void
+print_synopsis(FILE *f)
+{
+	const char *operands = strchr(cli_text->synopsis, ' ');
+
+	fprintf(f, "usage: %s%s\n", getprogname(),
+	    operands != NULL ? operands : "");
+}
+
 noreturn void
 cli_usage(const char *fmt, ...)
 {
@@ -49,7 +62,7 @@ cli_usage(const char *fmt, ...)
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	fprintf(stderr, "usage: %s\n", cli_text->synopsis);
+	print_synopsis(stderr);
 	exit(EX_USAGE);
 }
 
@@ -72,8 +85,8 @@ cli_option_error(int c, char *const argv[])
 noreturn void
 cli_help(void)
 {
-	printf("usage: %s\n%s\n\n%s", cli_text->synopsis, cli_text->summary,
-	    cli_text->options);
+	print_synopsis(stdout);
+	printf("%s\n\n%s", cli_text->summary, cli_text->options);
 	printf("  -h, --help        print this help and exit\n"
 	    "  -V, --version     print the version and exit\n");
 	exit(cli_finish(EX_OK));

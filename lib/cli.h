@@ -15,7 +15,7 @@
 	{ NULL, 0, NULL, 0 }
 
 struct cli_text {
-	const char *synopsis;	/* one line, "tool [-x] OPERAND..." */
+	const char *synopsis;	/* one line, "tool [-x] OPERAND ..." */
 	const char *summary;	/* one line: what the tool does */
 	const char *options;	/* option list, one per line, indented */
 };
