@@ -58,8 +58,10 @@ listen_on(const struct sockaddr *sa, int socktype, const char **step)
 	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	/* a restarted listener must not wait out TIME_WAIT */
-	if (socktype == SOCK_STREAM)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	*step = "setsockopt";
+	if (socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
 	*step = "bind";
 	if (bind(fd, sa, sockaddr_len(sa)) == -1)
 		goto fail;
