@@ -37,6 +37,8 @@ socket_endpoint(int fd, int peer, char buf[ENDPOINT_MAX])
 	char host[ADDRSTR_MAX];
 	int rc;
 
+	/* defined bytes even where the kernel fills fewer */
+	memset(&ss, 0, sizeof(ss));
 	rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len) :
 	    getsockname(fd, (struct sockaddr *)&ss, &len);
 	if (rc == -1) {

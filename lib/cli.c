@@ -73,10 +73,14 @@ cli_option_error(int c, char *const argv[])
 
 	if (c == ':')
 		cli_usage("option %s needs a value", arg);
+	/*
+	 * "--help=x": getopt names a long option given a value it does not
+	 * take by its short form (optopt 'h'), which is not what was typed.
+	 */
 	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL &&
 	    optopt != 0)
 		cli_usage("option %.*s takes no value",
-		    (int)(strchr(arg, '=') - arg), arg);
+		    (int)strcspn(arg, "="), arg);
 	if (optopt != 0)
 		cli_usage("unknown option -%c", optopt);
 	cli_usage("unknown option %s", arg);

@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -15,26 +16,37 @@ int
 bind_address(const char *addr, int family, unsigned short port,
     struct sockaddr_storage *ss, const char **errstr)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct addrinfo hints, *res;
 
 	if (addr == NULL)
 		addr = family == AF_INET6 ? "::1" : "127.0.0.1";
+	memset(ss, 0, sizeof(*ss));
+	/*
+	 * IPv4 strictly, as parse_ip takes it: getaddrinfo would take
+	 * inet_aton's forms too, where "127.1" is 127.0.0.1 and
+	 * "010.1.1.1" is 8.1.1.1, and turn "::ffff:127.0.0.1" into
+	 * 127.0.0.1 when asked for IPv4.
+	 */
+	if (family != AF_INET6 &&
+	    inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return 0;
+	}
+	/* IPv6 through getaddrinfo, which also takes a scope ("%eth0") */
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
+	hints.ai_family = AF_INET6;
 	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-	if (getaddrinfo(addr, NULL, &hints, &res) != 0) {
+	if (family == AF_INET || getaddrinfo(addr, NULL, &hints, &res) != 0) {
 		*errstr = family == AF_INET ? "not an IPv4 address" :
 		    family == AF_INET6 ? "not an IPv6 address" :
 		    "not an IPv4 or IPv6 address";
 		return -1;
 	}
-	memset(ss, 0, sizeof(*ss));
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
 	return 0;
 }
 
@@ -47,8 +59,10 @@ listen_on(const struct sockaddr *sa, int socktype, const char **step)
 	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	/* a restarted listener must not wait out TIME_WAIT */
-	if (socktype == SOCK_STREAM)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	*step = "setsockopt";
+	if (socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
 	*step = "bind";
 	if (bind(fd, sa, sockaddr_len(sa)) == -1)
 		goto fail;

@@ -19,7 +19,7 @@ int	bind_address(const char *addr, int family, unsigned short port,
 /*
  * A socket of socktype bound to sa (and listening, for streams).
  * Returns the descriptor, or -1 with errno set and *step naming the
- * call that failed ("socket", "bind", "listen").
+ * call that failed ("socket", "setsockopt", "bind", "listen").
  */
 int	listen_on(const struct sockaddr *sa, int socktype,
 	    const char **step);

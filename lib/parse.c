@@ -55,8 +55,8 @@ parse_duration(const char *s, long long min_ms, long long *ms,
     const char **errstr)
 {
 	const char *p = s;
-	long long whole = 0, frac = 0;
-	int scale = 1000, digits = 0;
+	long long whole = 0, frac = 0, scale = 1000;
+	int digits = 0;
 
 	*errstr = "invalid";
 	for (; is_digit(*p); p++, digits++) {

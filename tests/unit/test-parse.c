@@ -106,10 +106,10 @@ test_hostname(void)
 	ok(check_hostname(".a", &errstr) == -1, "a leading dot");
 
 	memset(name, 'a', 63);
-	strcpy(name + 63, ".test");
+	strlcpy(name + 63, ".test", sizeof(name) - 63);
 	ok(check_hostname(name, &errstr) == 0, "a 63-byte label");
 	memset(name, 'a', 64);
-	strcpy(name + 64, ".test");
+	strlcpy(name + 64, ".test", sizeof(name) - 64);
 	ok(check_hostname(name, &errstr) == -1 &&
 	    strcmp(errstr, "label longer than 63 bytes") == 0,
 	    "a 64-byte label");
@@ -118,7 +118,7 @@ test_hostname(void)
 	name[62] = name[125] = name[188] = name[251] = '.';
 	name[253] = '\0';
 	ok(check_hostname(name, &errstr) == 0, "253 bytes");
-	strcpy(name + 253, ".");
+	strlcpy(name + 253, ".", sizeof(name) - 253);
 	ok(check_hostname(name, &errstr) == 0, "253 bytes and the root dot");
 	name[253] = 'b';
 	name[254] = '\0';

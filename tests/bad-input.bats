@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# Bad input: every tool refuses it with its documented status (64 for
+# misuse, see README.md) and a message that names the tool, and never
+# crashes or trips a sanitizer.  The first tests run over every tool in
+# tools/, so a new tool is covered at once; the table at the end holds
+# each tool's own values: a new tool adds its rows there.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	TOOLS=()
+	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
+		TOOLS+=("$(basename "$src" .c)")
+	done
+	BAD=()
+	# 254 bytes: one more than a DNS name holds; a label one over 63
+	LONG_NAME=$(printf 'a%.0s' {1..127}).$(printf 'b%.0s' {1..126})
+	LONG_LABEL=$(printf 'c%.0s' {1..64}).test
+	HUGE=$(printf 'x%.0s' {1..100000})
+}
+
+# expect STATUS TOOL [ARGS...]: TOOL exits with STATUS, prints nothing
+# to stdout and says why on stderr, the first line starting "TOOL: ";
+# no crash and no sanitizer report.  A failing row is added to BAD, so
+# that one test reports all of its failing rows; check_rows fails then.
+# A tool that takes the bad input and waits (a listener) is stopped by
+# timeout(1) and fails its row with 124.
+expect() {
+	local want=$1
+	shift
+	run --separate-stderr timeout 10 "$@"
+	check_row "$want" "$@"
+}
+
+# expect_stdin FILE STATUS TOOL [ARGS...]: expect, with stdin from FILE.
+expect_stdin() {
+	local file=$1 want=$2
+	shift 2
+	run --separate-stderr timeout 10 "$@" <"$file"
+	check_row "$want" "$@"
+}
+
+check_row() {
+	local want=$1 tool=$2 why=
+	shift
+	if [ "$status" -ne "$want" ]; then
+		why="exit $status, not $want"
+	elif [ -n "$output" ]; then
+		why="stdout '$output'"
+	elif [[ ${stderr_lines[0]-} != "$tool: "* ]]; then
+		why="stderr does not start with '$tool: '"
+	elif [[ $stderr =~ Sanitizer|runtime\ error:|==[0-9]+== ]]; then
+		why="a sanitizer or valgrind report"
+	fi
+	if [ -n "$why" ]; then
+		BAD+=("$(printf '%q ' "$@")-> $why; stderr: ${stderr:0:300}")
+	fi
+}
+
+check_rows() {
+	[ "${#BAD[@]}" -eq 0 ] || fail "$(printf '%s\n' "${BAD[@]}")"
+}
+
+@test "every tool refuses unknown options with 64, wherever they stand" {
+	for t in "${TOOLS[@]}"; do
+		expect 64 "$t" -%
+		expect 64 "$t" --no-such-option
+		expect 64 "$t" --no-such-option=1
+		expect 64 "$t" -% operand
+		expect 64 "$t" operand -%
+	done
+	check_rows
+}
+
+@test "every tool refuses a value given to an option that takes none, naming the option" {
+	for t in "${TOOLS[@]}"; do
+		expect 64 "$t" --help=x
+		assert_equal "${stderr_lines[0]}" "$t: option --help takes no value"
+		expect 64 "$t" --version=1
+		assert_equal "${stderr_lines[0]}" "$t: option --version takes no value"
+	done
+	check_rows
+}
+
+@test "every tool refuses an empty first operand with 64" {
+	for t in "${TOOLS[@]}"; do
+		expect 64 "$t" ""
+	done
+	check_rows
+}
+
+@test "every tool refuses a 100000-byte operand without a crash" {
+	# servport looks such a name up as a service and finds none (68)
+	for t in "${TOOLS[@]}"; do
+		run --separate-stderr timeout 10 "$t" "$HUGE"
+		case $t in
+		servport) check_row 68 "$t" "$HUGE" ;;
+		*) check_row 64 "$t" "$HUGE" ;;
+		esac
+	done
+	check_rows
+}
+
+# The table: each tool's operands and option values.  Every row fails
+# before any lookup, so none needs the hermetic name service.
+@test "each tool refuses missing and extra operands and missing option values" {
+	expect 64 resolve
+	expect 64 resolve -4
+	expect 64 resolve -t
+	expect 64 resolve --timeout
+	expect 64 resolve localhost -t
+	expect 64 resolve-ex
+	expect 64 resolve-ex -6j
+	expect 64 rlookup
+	expect 64 rlookup -j
+	expect 64 servport
+	expect 64 servport http tcp extra
+	expect 64 servport http ""
+	expect 64 servport -j
+	check_rows
+}
+
+@test "each tool refuses numbers out of range or with junk with 64" {
+	local v
+	for v in 0x50 1e3 80abc 65536 99999999999999999999 "8 0" 1.5 \
+		"1"$'\n'; do
+		expect 64 servport "$v"
+	done
+	expect 64 servport -1	# taken for an option
+	# what does not start with a digit is a service name, and no such
+	# service exists (68)
+	for v in +1 " 1" -1; do
+		expect 68 servport -- "$v"
+	done
+	check_rows
+}
+
+@test "each tool refuses bad durations with 64" {
+	local d
+	for d in -1 nan inf 1x "" . 1.2.3 1e3 0x10 +1 " 1" 0 0.0001 100001 \
+		99999999999999999999 "$HUGE"; do
+		expect 64 resolve -t "$d" localhost
+		expect 64 resolve --timeout="$d" localhost
+	done
+	check_rows
+}
+
+@test "each tool refuses over-long host names and labels, and empty labels, with 64" {
+	local t n
+	for t in resolve resolve-ex; do
+		for n in "$LONG_NAME" "$LONG_LABEL" a..b .a . ..; do
+			expect 64 "$t" "$n"
+		done
+		expect 64 "$t" -4 "$LONG_NAME" "$LONG_LABEL"
+	done
+	check_rows
+}
+
+@test "each tool refuses malformed addresses with 64" {
+	local a
+	for a in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 1.2.3 127.1 0x7f.0.0.1 \
+		1.2.3.4/24 ' 1.2.3.4' 1.2.3.4: :::1 1:2:3:4:5:6:7:8:9 localhost; do
+		expect 64 rlookup "$a"
+	done
+	# every address is checked before the first lookup
+	expect 64 rlookup 127.0.0.1 1.2.3.4.5
+	check_rows
+}
+
+@test "each tool that reads stdin fails with 74 when stdin is a directory" {
+	expect_stdin / 74 resolve -
+	assert_equal "$stderr" "resolve: read error: stdin: Is a directory"
+	check_rows
+}
