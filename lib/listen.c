@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 
 #include "address.h"
 #include "listen.h"
+#include "timing.h"
 
 #define BACKLOG	128
 
@@ -91,4 +94,40 @@ fail:
 	free(tmp);
 	errno = saved_errno;
 	return -1;
+}
+
+int
+accept_within(int fd, long long timeout_ms)
+{
+	struct deadline dl;
+	struct pollfd pfd;
+	long long left;
+	int cfd, rc;
+
+	deadline_start(&dl, timeout_ms);
+	for (;;) {
+		left = deadline_left_ms(&dl);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (rc == -1 && errno != EINTR)
+			return -1;
+		if (rc == 0 && deadline_passed(&dl)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (rc <= 0)
+			continue;
+		if ((cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) != -1)
+			return cfd;
+		switch (errno) {
+		case EINTR:
+		case EAGAIN:
+		case ECONNABORTED:	/* gone before we took it */
+		case EPROTO:
+			continue;
+		default:
+			return -1;
+		}
+	}
 }

@@ -31,4 +31,12 @@ int	listen_on(const struct sockaddr *sa, int socktype,
  */
 int	write_port_file(const char *path, unsigned short port);
 
+/*
+ * The next connection on the listening stream socket fd, waiting at
+ * most timeout_ms (-1: for ever); connections that vanish while queued
+ * are skipped.  Returns a blocking descriptor, or -1 with errno set
+ * (ETIMEDOUT when the time passed).
+ */
+int	accept_within(int fd, long long timeout_ms);
+
 #endif
