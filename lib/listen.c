@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -18,13 +19,16 @@ bind_address(const char *addr, int family, unsigned short port,
     struct sockaddr_storage *ss, const char **errstr)
 {
 	struct addrinfo hints, *res;
+	struct in_addr v4;
 
 	if (addr == NULL)
 		addr = family == AF_INET6 ? "::1" : "127.0.0.1";
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
 	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-	if (getaddrinfo(addr, NULL, &hints, &res) != 0) {
+	/* getaddrinfo would take inet_aton's forms too: "127.1", "0x7f.1" */
+	if ((strchr(addr, ':') == NULL && inet_pton(AF_INET, addr, &v4) != 1) ||
+	    getaddrinfo(addr, NULL, &hints, &res) != 0) {
 		*errstr = family == AF_INET ? "not an IPv4 address" :
 		    family == AF_INET6 ? "not an IPv6 address" :
 		    "not an IPv4 or IPv6 address";

@@ -11,7 +11,8 @@
 /*
  * The numeric address addr for family (AF_UNSPEC: either) and port,
  * or with addr NULL the loopback address (127.0.0.1; ::1 for
- * AF_INET6).  Returns 0, or -1 with *errstr set (malformed address).
+ * AF_INET6).  IPv4 in dotted quads only, as inet_pton takes it.
+ * Returns 0, or -1 with *errstr set (malformed address).
  */
 int	bind_address(const char *addr, int family, unsigned short port,
 	    struct sockaddr_storage *ss, const char **errstr);
