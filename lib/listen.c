@@ -101,10 +101,11 @@ fail:
 }
 
 int
-accept_within(int fd, long long timeout_ms)
+accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
 {
 	struct deadline dl;
 	struct pollfd pfd;
+	socklen_t len;
 	long long left;
 	int cfd, rc;
 
@@ -122,7 +123,9 @@ accept_within(int fd, long long timeout_ms)
 		}
 		if (rc <= 0)
 			continue;
-		if ((cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) != -1)
+		len = sizeof(*peer);
+		if ((cfd = accept4(fd, (struct sockaddr *)peer,
+		    peer != NULL ? &len : NULL, SOCK_CLOEXEC)) != -1)
 			return cfd;
 		switch (errno) {
 		case EINTR:

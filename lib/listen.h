@@ -35,9 +35,12 @@ int	write_port_file(const char *path, unsigned short port);
 /*
  * The next connection on the listening stream socket fd, waiting at
  * most timeout_ms (-1: for ever); connections that vanish while queued
- * are skipped.  Returns a blocking descriptor, or -1 with errno set
- * (ETIMEDOUT when the time passed).
+ * are skipped.  Returns a blocking descriptor and the peer's address
+ * in *peer (if not NULL: a peer that already reset the connection has
+ * none for getpeername), or -1 with errno set (ETIMEDOUT when the time
+ * passed).
  */
-int	accept_within(int fd, long long timeout_ms);
+int	accept_within(int fd, long long timeout_ms,
+	    struct sockaddr_storage *peer);
 
 #endif

@@ -67,14 +67,16 @@ struct settings {
 	size_t		 replylen;
 };
 
-/* One connection; returns its status. */
+/* One connection from peer_sa; returns its status. */
 static int
-serve(int fd, const struct settings *set, bool *fatal)
+serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
+    bool *fatal)
 {
 	struct relay r = { 0 };
-	char peer[ENDPOINT_MAX];
+	char peer[ENDPOINT_MAX], host[ADDRSTR_MAX];
 
-	socket_endpoint(fd, 1, peer);
+	snprintf(peer, sizeof(peer), "%s %u", sockaddr_host(peer_sa, host),
+	    sockaddr_port(peer_sa));
 	if (set->verbose)
 		warnx("connection from %s", peer);
 	r.sock = fd;
@@ -96,13 +98,14 @@ serve(int fd, const struct settings *set, bool *fatal)
 static int
 accept_loop(int lfd, const struct settings *set)
 {
+	struct sockaddr_storage peer;
 	char waited[DURATION_STR_MAX];
 	long long served = 0;
 	bool last = false, fatal = false;
 	int fd, status = EX_OK, rc;
 
 	while (!last) {
-		if ((fd = accept_within(lfd, set->idle_ms)) == -1) {
+		if ((fd = accept_within(lfd, set->idle_ms, &peer)) == -1) {
 			if (errno == ETIMEDOUT) {
 				warnx("accept: no connection in %s",
 				    format_duration(set->idle_ms, waited));
@@ -116,7 +119,7 @@ accept_loop(int lfd, const struct settings *set)
 		/* no longer listening: later connects are refused, not queued */
 		if (last)
 			close(lfd);
-		rc = serve(fd, set, &fatal);
+		rc = serve(fd, (struct sockaddr *)&peer, set, &fatal);
 		close(fd);
 		status = ex_first(status, rc);
 		if (fatal || (rc != EX_OK && !set->keep)) {
