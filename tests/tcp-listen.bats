@@ -18,7 +18,7 @@ setup() {
 }
 
 teardown() {
-	kill_bg
+	kill_spawned
 }
 
 # --- receiving ------------------------------------------------------------
@@ -122,7 +122,7 @@ teardown() {
 	start_listen -v
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
-	bg tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
 	wait_match "$LERR" 'connection from' "$LPID"
 	run -69 --separate-stderr tcp-send 127.0.0.1 "$PORT" second
 	assert_stderr "tcp-send: connect 127.0.0.1 $PORT: Connection refused"
@@ -142,7 +142,7 @@ teardown() {
 	start_listen -t 0.3
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
-	bg tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
 	printf 'partial' >&5
 	wait_status "$LPID"
 	exec 5>&-
@@ -156,7 +156,7 @@ teardown() {
 	start_listen -k -t 0.5
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
-	bg tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
 	wait_match "$LERR" 'idle for' "$LPID"
 	exec 5>&-
 	run -0 tcp-send 127.0.0.1 "$PORT" next
@@ -226,8 +226,8 @@ teardown() {
 
 @test "tcp-listen escapes unprintable bytes when stdout is a terminal" {
 	rm -f "$T/listen.port"
-	bg script -qec "tcp-listen --port-file '$T/listen.port' 0" "$T/typescript"
-	TPID=$BG_PID
+	spawn script -qec "tcp-listen --port-file '$T/listen.port' 0" "$T/typescript"
+	TPID=$SPAWN_PID
 	wait_file "$T/listen.port" "$TPID"
 	printf 'a\001b\033[31mc\0\n' | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
 	wait_status "$TPID"
@@ -239,8 +239,8 @@ teardown() {
 
 @test "tcp-listen --raw writes bytes unchanged to a terminal" {
 	rm -f "$T/listen.port"
-	bg script -qec "tcp-listen --raw --port-file '$T/listen.port' 0" "$T/typescript"
-	TPID=$BG_PID
+	spawn script -qec "tcp-listen --raw --port-file '$T/listen.port' 0" "$T/typescript"
+	TPID=$SPAWN_PID
 	wait_file "$T/listen.port" "$TPID"
 	printf 'a\001b\033[31mc\n' | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
 	wait_status "$TPID"
@@ -269,8 +269,8 @@ teardown() {
 
 @test "tcp-listen fails with 74 when stdout is full" {
 	rm -f "$T/listen.port"
-	bg tcp-listen --port-file "$T/listen.port" 0 >/dev/full 2>"$T/err"
-	LPID=$BG_PID
+	spawn tcp-listen --port-file "$T/listen.port" 0 >/dev/full 2>"$T/err"
+	LPID=$SPAWN_PID
 	wait_file "$T/listen.port" "$LPID"
 	tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
 	wait_status "$LPID"
@@ -280,8 +280,8 @@ teardown() {
 
 @test "tcp-listen fails with 74 when stdout is closed" {
 	rm -f "$T/listen.port"
-	bg tcp-listen --port-file "$T/listen.port" 0 >&- 2>"$T/err"
-	LPID=$BG_PID
+	spawn tcp-listen --port-file "$T/listen.port" 0 >&- 2>"$T/err"
+	LPID=$SPAWN_PID
 	wait_file "$T/listen.port" "$LPID"
 	tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
 	wait_status "$LPID"
@@ -291,10 +291,10 @@ teardown() {
 
 @test "tcp-listen fails with 74 when the reader of its stdout goes away" {
 	rm -f "$T/listen.port"
-	bg sh -c "tcp-listen --port-file '$T/listen.port' 0 2>'$T/err' | head -c 1 >/dev/null"
-	wait_file "$T/listen.port" "$BG_PID"
+	spawn sh -c "tcp-listen --port-file '$T/listen.port' 0 2>'$T/err' | head -c 1 >/dev/null"
+	wait_file "$T/listen.port" "$SPAWN_PID"
 	tcp-send 127.0.0.1 "$(<"$T/listen.port")" <"$RANDOM_FILE" || :
-	wait_status "$BG_PID"
+	wait_status "$SPAWN_PID"
 	assert_equal "$(cat "$T/err")" "tcp-listen: write error: stdout: Broken pipe"
 }
 

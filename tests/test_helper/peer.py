@@ -9,6 +9,9 @@
                              then close it with a reset (SO_LINGER 0)
   answer PORTFILE DATA       send DATA at once, then read until the peer
                              half-closes; exit
+  count PORTFILE             read one connection until it half-closes,
+                             then answer "got N bytes" and close
+  stall PORTFILE             accept one connection and never read it
   hold PORTFILE              read one connection until it half-closes,
                              then keep it open, silent, until killed
   rstclient PORT DATA        connect, send DATA, then reset the connection
@@ -40,11 +43,34 @@ def echo(portfile, addr="127.0.0.1"):
     while True:
         conn, _ = srv.accept()
         with conn:
-            while True:
-                data = conn.recv(1 << 17)
-                if not data:
-                    break
-                conn.sendall(data)
+            try:
+                while True:
+                    data = conn.recv(1 << 17)
+                    if not data:
+                        break
+                    conn.sendall(data)
+            except OSError:
+                pass    # a client that stopped reading: the next one
+
+
+def count(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    with conn:
+        n = 0
+        while True:
+            data = conn.recv(1 << 17)
+            if not data:
+                break
+            n += len(data)
+        conn.sendall(b"got %d bytes\n" % n)
+
+
+def stall(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    while True:
+        time.sleep(3600)
 
 
 def sink(portfile, out, addr="127.0.0.1"):
@@ -106,8 +132,9 @@ def rstclient(port, data):
     s.close()
 
 
-MODES = {"echo": echo, "sink": sink, "send": send, "reset": reset,
-         "answer": answer, "hold": hold, "rstclient": rstclient}
+MODES = {"echo": echo, "count": count, "stall": stall, "sink": sink,
+         "send": send, "reset": reset, "answer": answer, "hold": hold,
+         "rstclient": rstclient}
 
 if __name__ == "__main__":
     MODES[sys.argv[1]](*sys.argv[2:])

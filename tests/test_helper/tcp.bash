@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # PORT, STATUS and the like are for the callers
 # Helpers for the TCP tool tests: peers in the background, each bounded
 # by timeout(1) and killed by PID in teardown, and ports learnt from the
 # peers themselves (port files, their own reports), never fixed.
@@ -6,25 +7,25 @@
 PEER_PY="$BATS_TEST_DIRNAME/test_helper/peer.py"
 BLACKHOLE_PY="$BATS_TEST_DIRNAME/test_helper/blackhole.py"
 # Nothing a test starts may outlive it by much, whatever goes wrong.
-BG_LIMIT=60
-BG_PIDS=()
+SPAWN_LIMIT=60
+SPAWN_PIDS=()
 
-# bg CMD...: run CMD in the background (bats must not wait for it: fd 3
+# spawn CMD...: run CMD in the background (bats must not wait for it: fd 3
 # closed; 0<&0 keeps the caller's stdin instead of /dev/null); its PID
-# is BG_PID and it is killed in teardown.
-bg() {
-	timeout "$BG_LIMIT" "$@" 3>&- 0<&0 &
-	BG_PID=$!
-	BG_PIDS+=("$BG_PID")
+# is SPAWN_PID and it is killed in teardown.
+spawn() {
+	timeout "$SPAWN_LIMIT" "$@" 3>&- 0<&0 &
+	SPAWN_PID=$!
+	SPAWN_PIDS+=("$SPAWN_PID")
 }
 
-# kill_bg: teardown's end for what bg started.
-kill_bg() {
+# kill_spawned: teardown's end for what spawn started.
+kill_spawned() {
 	local pid
-	for pid in "${BG_PIDS[@]}"; do
+	for pid in "${SPAWN_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || :
 	done
-	BG_PIDS=()
+	SPAWN_PIDS=()
 }
 
 # wait_file FILE [PID]: until FILE is not empty, at most 10 s; fails at
@@ -60,26 +61,27 @@ wait_match() {
 	MATCH=${BASH_REMATCH[1]-${BASH_REMATCH[0]}}
 }
 
-# start_listen [ARGS...]: tcp-listen ARGS 0, on a port of its choosing, its
-# stdout in $LOUT and stderr in $LERR; PORT is the port, LPID the PID.
+# start_listen [ARGS...]: tcp-listen ARGS 0 (or $LISTEN_PORT), on a port
+# of its choosing, its stdout in $LOUT and stderr in $LERR; PORT is the
+# port, LPID the PID.
 start_listen() {
 	LOUT="$BATS_TEST_TMPDIR/listen.out"
 	LERR="$BATS_TEST_TMPDIR/listen.err"
 	rm -f "$BATS_TEST_TMPDIR/listen.port"
-	bg tcp-listen --port-file "$BATS_TEST_TMPDIR/listen.port" "$@" 0 \
+	spawn tcp-listen --port-file "$BATS_TEST_TMPDIR/listen.port" "$@" "${LISTEN_PORT:-0}" \
 		>"$LOUT" 2>"$LERR"
-	LPID=$BG_PID
+	LPID=$SPAWN_PID
 	wait_file "$BATS_TEST_TMPDIR/listen.port" "$LPID"
 	PORT=$(<"$BATS_TEST_TMPDIR/listen.port")
 }
 
-# start_peer MODE [ARGS...]: peer.py MODE PORTFILE ARGS; PORT, PPID_.
+# start_peer MODE [ARGS...]: peer.py MODE PORTFILE ARGS; PORT, PEER_PID.
 start_peer() {
 	local mode=$1 pf="$BATS_TEST_TMPDIR/peer.$1.port"
 	shift
 	rm -f "$pf"
-	bg python3 "$PEER_PY" "$mode" "$pf" "$@"
-	PEER_PID=$BG_PID
+	spawn python3 "$PEER_PY" "$mode" "$pf" "$@"
+	PEER_PID=$SPAWN_PID
 	wait_file "$pf" "$PEER_PID"
 	PORT=$(<"$pf")
 }
@@ -89,8 +91,8 @@ start_peer() {
 start_blackhole() {
 	local pf="$BATS_TEST_TMPDIR/blackhole.port"
 	rm -f "$pf"
-	bg python3 "$BLACKHOLE_PY" "$1" "${2-0}" "$pf"
-	wait_file "$pf" "$BG_PID"
+	spawn python3 "$BLACKHOLE_PY" "$1" "${2-0}" "$pf"
+	wait_file "$pf" "$SPAWN_PID"
 	BPORT=$(<"$pf")
 }
 
@@ -111,4 +113,9 @@ print(s.getsockname()[1])'
 # sha FILE: its SHA-256 alone.
 sha() {
 	sha256sum <"$1" | cut -d' ' -f1
+}
+
+# ms_since START: milliseconds since START (a `date +%s%3N`).
+ms_since() {
+	echo $(($(date +%s%3N) - $1))
 }
