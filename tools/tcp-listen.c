@@ -143,7 +143,7 @@ main(int argc, char *argv[])
 	unsigned short port;
 	socklen_t len;
 	bool want4 = false, want6 = false, escape = false, raw = false;
-	int ch, fd, family;
+	int ch, fd, family, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:kt:vxhV", longopts,
@@ -236,5 +236,7 @@ main(int argc, char *argv[])
 	}
 	if (set.verbose)
 		warnx("listening on %s", where);
-	return cli_finish(accept_loop(fd, &set));
+	status = accept_loop(fd, &set);
+	free(set.reply);
+	return cli_finish(status);
 }
