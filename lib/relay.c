@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -105,6 +106,50 @@ recv_some(struct relay *r, char *buf)
 	return 0;
 }
 
+/*
+ * Only receiving is left: blocking reads, with the idle bound as the
+ * socket's receive timeout, until the end.  Returns 0 or -1.
+ */
+static int
+recv_rest(struct relay *r, char *buf)
+{
+	struct timeval tv;
+	size_t want;
+	ssize_t n;
+	int rc;
+
+	if (r->idle_ms >= 0) {
+		tv.tv_sec = r->idle_ms / 1000;
+		tv.tv_usec = (r->idle_ms % 1000) * 1000;
+		if (setsockopt(r->sock, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) == -1)
+			return set_failed(r, RELAY_RECV, errno);
+	}
+	for (;;) {
+		want = RELAY_BUFSIZE;
+		if (r->max_recv >= 0 &&
+		    (unsigned long long)r->max_recv - r->received < want)
+			want = (size_t)((unsigned long long)r->max_recv -
+			    r->received);
+		if (want == 0)
+			return 0;
+		if ((n = recv(r->sock, buf, want, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return set_failed(r, RELAY_IDLE, ETIMEDOUT);
+			return set_failed(r, RELAY_RECV, errno);
+		}
+		if (n == 0)
+			return 0;
+		r->received += (unsigned long long)n;
+		rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
+		    write_all(r->out, buf, (size_t)n);
+		if (rc == -1)
+			return set_failed(r, RELAY_WRITE_OUT, errno);
+	}
+}
+
 int
 relay_run(struct relay *r)
 {
@@ -148,6 +193,16 @@ relay_run(struct relay *r)
 			receiving = false;
 		if (!s.active && !receiving)
 			break;
+		/* the fast paths: one direction left, or none to watch */
+		if (!s.active) {
+			rc = recv_rest(r, rbuf);
+			goto out;
+		}
+		if (r->out < 0 && r->idle_ms < 0 && s.len == 0) {
+			if (read_in(r, &s) == -1)
+				goto out;
+			continue;
+		}
 
 		nfds = 0;
 		sock_i = in_i = 2;

@@ -24,7 +24,7 @@ enum relay_failure {
 
 struct relay {
 	/* in */
-	int		 sock;		/* a connected stream socket */
+	int		 sock;		/* a connected, blocking stream socket */
 	int		 in;		/* sent until its end of file, or -1 */
 	const void	*data;		/* or with in -1, this is sent, or NULL */
 	size_t		 datalen;
