@@ -151,7 +151,7 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
 }
 
 static void
-won(struct dialer *dr, int fd, long long now)
+won(struct dialer *dr, int fd, const struct addrinfo *ai, long long now)
 {
 	int flags;
 
@@ -162,6 +162,7 @@ won(struct dialer *dr, int fd, long long now)
 		return;
 	}
 	dr->d->fd = fd;
+	dr->d->connected = ai;
 	dr->d->error = 0;
 	dr->d->step = NULL;
 	finish(dr, now);
@@ -206,7 +207,7 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 		((struct sockaddr_in *)&ss)->sin_port = htons(dr->d->port);
 	step = "connect";
 	if (connect(fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
-		won(dr, fd, now);
+		won(dr, fd, ai, now);
 		return -1;
 	}
 	if (errno == EINPROGRESS) {
@@ -233,7 +234,7 @@ answered(struct dialer *dr, const struct dial_options *o,
 	if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		error = errno;
 	if (error == 0) {
-		won(dr, a->fd, now);
+		won(dr, a->fd, a->ai, now);
 		return;
 	}
 	close(a->fd);
@@ -252,6 +253,7 @@ dialers_init(struct dialer *dv, struct dial *v, size_t n,
 		v[i].error = 0;
 		v[i].step = NULL;
 		v[i].waited_out = false;
+		v[i].connected = NULL;
 		v[i].ms = 0;
 		dv[i].start = dv[i].next_start = now;
 		dv[i].end = o->wait_ms >= 0 ? now + o->wait_ms :
@@ -555,6 +557,7 @@ connect_targets(struct target *v, size_t n, int family,
 		v[i].fd = -1;
 		v[i].status = EX_OK;
 		v[i].error[0] = '\0';
+		v[i].address[0] = '\0';
 		v[i].reason = NULL;
 		if (lk[i].invalid != NULL || lk[i].gai_error != 0) {
 			v[i].status = lookup_exit_status(&lk[i]);
@@ -583,6 +586,9 @@ connect_targets(struct target *v, size_t n, int family,
 		v[i].ms = dial_start - start + dv[nd].ms;
 		if (dv[nd].fd == -1)
 			dial_failed(&v[i], &dv[nd], o);
+		else
+			sockaddr_host(dv[nd].connected->ai_addr,
+			    v[i].address);
 		nd++;
 	}
 out:

@@ -31,6 +31,7 @@ struct dial {
 	const struct addrinfo	*addrs;		/* in: stream addresses */
 	unsigned short		 port;		/* in: host order */
 	int			 fd;		/* out: connected socket, or -1 */
+	const struct addrinfo	*connected;	/* out: the address it connected to */
 	int			 error;		/* out: errno of the last failure */
 	const char		*step;		/* out: "socket", "bind", "connect" */
 	bool			 waited_out;	/* out: retried until wait passed */
@@ -59,6 +60,7 @@ struct target {
 	const char	*host;			/* in */
 	unsigned short	 port;			/* in */
 	int		 fd;			/* out: connected, or -1 */
+	char		 address[ADDRSTR_MAX];	/* out: the address connected to */
 	int		 status;		/* out: exit status, 0 if connected */
 	char		 error[TARGET_ERROR_MAX]; /* out: "connect HOST PORT: why" */
 	const char	*reason;		/* out: the why alone, or NULL */

@@ -64,18 +64,17 @@ struct settings {
 };
 
 static void
-report_connected(int fd)
+report_connected(const struct target *t)
 {
-	char peer[ENDPOINT_MAX], local[ENDPOINT_MAX];
+	char local[ENDPOINT_MAX];
 
-	fprintf(stderr, "%s: connected to %s from %s\n", getprogname(),
-	    socket_endpoint(fd, 1, peer), socket_endpoint(fd, 0, local));
+	warnx("connected to %s %u from %s", t->address, t->port,
+	    socket_endpoint(t->fd, 0, local));
 }
 
 static void
 print_json(const struct target *t)
 {
-	char peer[ENDPOINT_MAX], host[ADDRSTR_MAX];
 
 	putchar('{');
 	json_key(stdout, "host", 1);
@@ -85,12 +84,8 @@ print_json(const struct target *t)
 	json_key(stdout, "open", 0);
 	fputs(t->fd != -1 ? "true" : "false", stdout);
 	if (t->fd != -1) {
-		/* "ADDR PORT": the address is the first word */
-		socket_endpoint(t->fd, 1, peer);
-		strlcpy(host, peer, sizeof(host));
-		host[strcspn(host, " ")] = '\0';
 		json_key(stdout, "address", 0);
-		json_string(stdout, host);
+		json_string(stdout, t->address);
 	} else {
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
@@ -111,7 +106,7 @@ check(struct target *v, size_t n, const struct settings *set)
 		if (v[i].fd == -1)
 			warnx("%s", v[i].error);
 		else if (set->verbose)
-			report_connected(v[i].fd);
+			report_connected(&v[i]);
 		if (set->json)
 			print_json(&v[i]);
 		if (v[i].fd != -1)
@@ -136,7 +131,7 @@ send_to(struct target *t, const char *data, size_t len,
 		return t->status;
 	}
 	if (set->verbose)
-		report_connected(t->fd);
+		report_connected(t);
 	r.sock = t->fd;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
