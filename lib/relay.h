@@ -2,7 +2,10 @@
  * Moving bytes over a connected stream socket: what to send (a
  * descriptor to its end of file, or a buffer) and what the peer sends
  * back, both at once in one poll loop, so that a peer that answers
- * before the input ends, or echoes a lot, cannot deadlock it.
+ * before the input ends, or echoes a lot, cannot deadlock it.  When
+ * only one direction is left and the descriptors allow, the kernel
+ * moves the bytes (sendfile/splice) and system calls block instead of
+ * polling.
  */
 #ifndef SOCKUTILS_RELAY_H
 #define SOCKUTILS_RELAY_H

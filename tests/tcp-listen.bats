@@ -41,6 +41,26 @@ teardown() {
 	cmp "$T/bytes" "$LOUT"
 }
 
+@test "tcp-listen writes to a pipe, a file and a file opened for appending alike" {
+	rm -f "$T/listen.port"
+	spawn sh -c "tcp-listen --port-file '$T/listen.port' 0 | cat >'$T/piped'"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	cat "$RANDOM_FILE" | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
+	wait_status "$LPID"
+	assert_equal "$(sha "$T/piped")" "$(sha "$RANDOM_FILE")"
+
+	echo first >"$T/appended"
+	rm -f "$T/listen.port"
+	spawn tcp-listen --port-file "$T/listen.port" 0 >>"$T/appended"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	tcp-send 127.0.0.1 "$(<"$T/listen.port")" second
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$T/appended")" "$(printf 'first\nsecond')"
+}
+
 @test "tcp-listen --port-file writes the port and a newline once it listens" {
 	start_listen
 	run -0 cat "$T/listen.port"
