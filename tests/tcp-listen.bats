@@ -85,7 +85,10 @@ teardown() {
 	assert_line --index 1 --regexp '^tcp-listen: connection from 127\.0\.0\.2 [0-9]+$'
 }
 
-@test "tcp-listen binds 127.0.0.1 by default and ::1 with -6" {
+@test "tcp-listen binds 127.0.0.1 by default and with -4, ::1 with -6" {
+	start_listen -v -4
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "127.0.0.1 $PORT"
 	start_listen -v
 	wait_match "$LERR" 'listening on (.*)'
 	assert_equal "$MATCH" "127.0.0.1 $PORT"
@@ -351,7 +354,7 @@ teardown() {
 
 @test "tcp-listen fails with 77 on a privileged port without the right" {
 	command -v setpriv >/dev/null || skip "no setpriv"
-	run -77 --separate-stderr setpriv --bounding-set -net_bind_service tcp-listen 80
+	run -77 --separate-stderr setpriv --bounding-set -net_bind_service tcp-listen -t 0.1 80
 	assert_stderr "tcp-listen: bind 127.0.0.1 80: Permission denied"
 }
 
@@ -435,4 +438,19 @@ teardown() {
 	run -0 python3 "$PEER_PY" send "$PORT" "$RANDOM_FILE" ::1
 	wait_status "$LPID"
 	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-listen takes the long forms of its options" {
+	start_listen --ipv4 --bind 127.0.0.1 --count 2 --keep-open --timeout 10 \
+		--verbose --escape --max-bytes 100 --reply 'ok\n'
+	run -0 tcp-send -r 127.0.0.1 "$PORT" $'one\001'
+	assert_output ok
+	run -0 tcp-send -r 127.0.0.1 "$PORT" two
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" "$(printf 'one\\001\ntwo')"
+	start_listen --ipv6 --raw
+	run -0 tcp-send ::1 "$PORT" six
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" six
 }
