@@ -3,7 +3,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,7 +74,6 @@ report_connected(const struct target *t)
 static void
 print_json(const struct target *t)
 {
-
 	putchar('{');
 	json_key(stdout, "host", 1);
 	json_string(stdout, t->host);
