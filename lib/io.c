@@ -64,3 +64,56 @@ join_words(char *const *words, int n, bool newline, size_t *len)
 	*len = off;
 	return buf;
 }
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+unescape(const char *s, char *out, size_t *len, const char **errstr)
+{
+	static const char from[] = "\\abefnrtv", to[] = "\\\a\b\033\f\n\r\t\v";
+	const char *p;
+	size_t n = 0;
+	int v, digits;
+
+	while (*s != '\0') {
+		if (*s != '\\') {
+			out[n++] = *s++;
+			continue;
+		}
+		s++;
+		if (*s >= '0' && *s <= '7') {
+			for (v = 0, digits = 0; digits < 3 && *s >= '0' &&
+			    *s <= '7'; digits++)
+				v = v * 8 + (*s++ - '0');
+			if (v > 0xff) {
+				*errstr = "octal escape over \\377";
+				return -1;
+			}
+			out[n++] = (char)v;
+		} else if (*s == 'x' && hex_value(s[1]) >= 0) {
+			v = hex_value(*++s);
+			if (hex_value(*++s) >= 0)
+				v = v * 16 + hex_value(*s++);
+			out[n++] = (char)v;
+		} else if (*s != '\0' && (p = strchr(from, *s)) != NULL) {
+			out[n++] = to[p - from];
+			s++;
+		} else {
+			*errstr = *s == '\0' ? "backslash at the end" :
+			    "unknown escape";
+			return -1;
+		}
+	}
+	*len = n;
+	return 0;
+}

@@ -23,4 +23,13 @@ int	write_escaped(int fd, const void *buf, size_t len);
  */
 char	*join_words(char *const *words, int n, bool newline, size_t *len);
 
+/*
+ * The bytes s stands for with C escapes undone: \\ \a \b \e \f \n \r
+ * \t \v, \xHH (one or two hex digits) and \NNN (one to three octal
+ * digits, \0 is a NUL).  out holds at least strlen(s) bytes; *len gets
+ * their number.  Returns 0, or -1 with *errstr set for another escape
+ * or a lone backslash at the end.
+ */
+int	unescape(const char *s, char *out, size_t *len, const char **errstr);
+
 #endif

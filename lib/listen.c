@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 
 #include "address.h"
 #include "listen.h"
+#include "timing.h"
 
 #define BACKLOG	128
 
@@ -111,4 +114,43 @@ fail:
 	free(tmp);
 	errno = saved_errno;
 	return -1;
+}
+
+int
+accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
+{
+	struct deadline dl;
+	struct pollfd pfd;
+	socklen_t len;
+	long long left;
+	int cfd, rc;
+
+	deadline_start(&dl, timeout_ms);
+	for (;;) {
+		left = deadline_left_ms(&dl);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (rc == -1 && errno != EINTR)
+			return -1;
+		if (rc == 0 && deadline_passed(&dl)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (rc <= 0)
+			continue;
+		len = sizeof(*peer);
+		if ((cfd = accept4(fd, (struct sockaddr *)peer,
+		    peer != NULL ? &len : NULL, SOCK_CLOEXEC)) != -1)
+			return cfd;
+		switch (errno) {
+		case EINTR:
+		case EAGAIN:
+		case ECONNABORTED:	/* gone before we took it */
+		case EPROTO:
+			continue;
+		default:
+			return -1;
+		}
+	}
 }

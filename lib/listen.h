@@ -11,7 +11,8 @@
 /*
  * The numeric address addr for family (AF_UNSPEC: either) and port,
  * or with addr NULL the loopback address (127.0.0.1; ::1 for
- * AF_INET6).  Returns 0, or -1 with *errstr set (malformed address).
+ * AF_INET6).  IPv4 in dotted quads only, as inet_pton takes it.
+ * Returns 0, or -1 with *errstr set (malformed address).
  */
 int	bind_address(const char *addr, int family, unsigned short port,
 	    struct sockaddr_storage *ss, const char **errstr);
@@ -30,5 +31,16 @@ int	listen_on(const struct sockaddr *sa, int socktype,
  * Returns 0, or -1 with errno set.
  */
 int	write_port_file(const char *path, unsigned short port);
+
+/*
+ * The next connection on the listening stream socket fd, waiting at
+ * most timeout_ms (-1: for ever); connections that vanish while queued
+ * are skipped.  Returns a blocking descriptor and the peer's address
+ * in *peer (if not NULL: a peer that already reset the connection has
+ * none for getpeername), or -1 with errno set (ETIMEDOUT when the time
+ * passed).
+ */
+int	accept_within(int fd, long long timeout_ms,
+	    struct sockaddr_storage *peer);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "exitcode.h"
 #include "resolve.h"
 
 /* Enough to keep a thousand slow DNS answers under two seconds. */
@@ -280,4 +281,28 @@ resolve_names(struct lookup *v, size_t n, int family,
 	}
 	if (p != NULL)
 		pool_release(p);
+}
+
+const char *
+lookup_strerror(const struct lookup *l)
+{
+	if (l->invalid != NULL)
+		return l->invalid;
+	if (l->timed_out)
+		return "timed out";
+	if (l->gai_error == EAI_SYSTEM)
+		return strerror(l->sys_errno);
+	return gai_strerror(l->gai_error);
+}
+
+int
+lookup_exit_status(const struct lookup *l)
+{
+	if (l->invalid != NULL)
+		return EX_USAGE;
+	if (l->timed_out)
+		return EX_TEMPFAIL;
+	if (l->gai_error == EAI_SYSTEM)
+		return ex_errno(l->sys_errno, EX_OSERR);
+	return ex_gai(l->gai_error);
 }

@@ -40,4 +40,10 @@ typedef void lookup_done_fn(struct lookup *l, void *ctx);
 void	resolve_names(struct lookup *v, size_t n, int family,
 	    const struct deadline *dl, lookup_done_fn *done, void *ctx);
 
+/* Why the lookup l failed: its invalid reason, "timed out", or the resolver's. */
+const char *lookup_strerror(const struct lookup *l);
+
+/* The exit status for l: 64 invalid, 75 timed out, else by the error. */
+int	lookup_exit_status(const struct lookup *l);
+
 #endif

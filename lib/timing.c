@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #include "timing.h"
 
 long long
@@ -42,4 +44,21 @@ bool
 deadline_passed(const struct deadline *dl)
 {
 	return deadline_left_ms(dl) == 0;
+}
+
+const char *
+format_duration(long long ms, char buf[DURATION_STR_MAX])
+{
+	long long frac = ms % 1000;
+	int digits = 3;
+
+	if (frac == 0) {
+		snprintf(buf, DURATION_STR_MAX, "%lld s", ms / 1000);
+		return buf;
+	}
+	for (; frac % 10 == 0; frac /= 10)
+		digits--;
+	snprintf(buf, DURATION_STR_MAX, "%lld.%0*lld s", ms / 1000, digits,
+	    frac);
+	return buf;
 }

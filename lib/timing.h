@@ -21,4 +21,8 @@ long long deadline_left_ms(const struct deadline *dl);
 
 bool	deadline_passed(const struct deadline *dl);
 
+/* ms as users write seconds ("2 s", "0.25 s"), into buf. */
+#define DURATION_STR_MAX	32
+const char *format_duration(long long ms, char buf[DURATION_STR_MAX]);
+
 #endif

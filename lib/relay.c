@@ -1,0 +1,505 @@
+#include <err.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "io.h"
+#include "relay.h"
+#include "timing.h"
+
+#define CLOSE_WAIT_DEFAULT_MS	60000
+
+struct sender {
+	const char	*p;		/* what is left to send */
+	size_t		 len;
+	char		*buf;		/* filled from in */
+	bool		 eof;		/* in (or data) has no more */
+	bool		 active;	/* not yet shut down */
+};
+
+static int
+set_failed(struct relay *r, enum relay_failure what, int errnum)
+{
+	r->failed = what;
+	r->error = errnum;
+	return -1;
+}
+
+/* How much more may be received, at most max. */
+static size_t
+recv_allowance(const struct relay *r, size_t max)
+{
+	unsigned long long left;
+
+	if (r->max_recv < 0)
+		return max;
+	left = (unsigned long long)r->max_recv - r->received;
+	return left < max ? (size_t)left : max;
+}
+
+/* Sends what the socket takes now; returns 0, or -1 on failure. */
+static int
+send_some(struct relay *r, struct sender *s)
+{
+	ssize_t n;
+
+	while (s->len > 0) {
+		n = send(r->sock, s->p, s->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return set_failed(r, RELAY_SEND, errno);
+		}
+		s->p += n;
+		s->len -= (size_t)n;
+		r->sent += (unsigned long long)n;
+	}
+	return 0;
+}
+
+static int
+read_in(struct relay *r, struct sender *s)
+{
+	ssize_t n;
+
+	s->p = s->buf;
+	s->len = 0;
+	do
+		n = read(r->in, s->buf, RELAY_BUFSIZE);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		/* in is non-blocking and has nothing now: poll again */
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return set_failed(r, RELAY_READ_IN, errno);
+	}
+	if (n == 0)
+		s->eof = true;
+	s->len = (size_t)n;
+	return 0;
+}
+
+/*
+ * Receives what is there and writes it out.  Returns 1 at the end
+ * (end of file, or max_recv reached), 0 to go on, -1 on failure.
+ */
+static int
+recv_some(struct relay *r, char *buf)
+{
+	size_t want = recv_allowance(r, RELAY_BUFSIZE);
+	ssize_t n;
+	int rc;
+
+	do
+		n = recv(r->sock, buf, want, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return set_failed(r, RELAY_RECV, errno);
+	}
+	if (n == 0)
+		return 1;
+	r->received += (unsigned long long)n;
+	if (r->out >= 0) {
+		rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
+		    write_all(r->out, buf, (size_t)n);
+		if (rc == -1)
+			return set_failed(r, RELAY_WRITE_OUT, errno);
+	}
+	if (r->max_recv >= 0 && r->received >= (unsigned long long)r->max_recv)
+		return 1;
+	return 0;
+}
+
+/*
+ * Whether out takes splice(2) as is: a pipe, a regular file not opened
+ * for appending, or /dev/null.  Terminals and the like do not.
+ */
+static bool
+splice_target(int out, bool *is_pipe)
+{
+	struct stat st;
+	int flags;
+
+	if (fstat(out, &st) == -1 || (flags = fcntl(out, F_GETFL)) == -1)
+		return false;
+	*is_pipe = S_ISFIFO(st.st_mode);
+	return *is_pipe || (S_ISREG(st.st_mode) && !(flags & O_APPEND)) ||
+	    (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
+}
+
+/* Moves len bytes from the pipe p to out: 0, or -1 on failure. */
+static int
+pipe_to_out(struct relay *r, int p, size_t len, char *buf)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = splice(p, NULL, r->out, NULL, len, SPLICE_F_MOVE |
+		    SPLICE_F_MORE);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EINVAL) {
+			/* out took splice before: copy what is left */
+			if ((n = read(p, buf, len < RELAY_BUFSIZE ? len :
+			    RELAY_BUFSIZE)) <= 0 ||
+			    write_all(r->out, buf, (size_t)n) == -1)
+				return set_failed(r, RELAY_WRITE_OUT,
+				    n == 0 ? EIO : errno);
+		} else if (n <= 0)
+			return set_failed(r, RELAY_WRITE_OUT,
+			    n == 0 ? EIO : errno);
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * recv_rest without copying through user space: from the socket into
+ * out if it is a pipe, or else into a pipe of our own and from there
+ * into out.  Returns 0 or -1 as recv_rest, or 1 if out cannot take it.
+ */
+static int
+splice_rest(struct relay *r, char *buf)
+{
+	size_t want;
+	ssize_t n;
+	bool is_pipe;
+	int p[2], to, rc = -1;
+
+	if (r->escape || !splice_target(r->out, &is_pipe))
+		return 1;
+	if (is_pipe)
+		p[0] = p[1] = -1;
+	else if (pipe2(p, O_CLOEXEC) == -1)
+		return 1;
+	else
+		fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
+	to = is_pipe ? r->out : p[1];
+	for (;;) {
+		if ((want = recv_allowance(r, RELAY_BUFSIZE * 2)) == 0)
+			break;
+		n = splice(r->sock, NULL, to, NULL, want, SPLICE_F_MOVE |
+		    SPLICE_F_MORE);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				set_failed(r, RELAY_IDLE, ETIMEDOUT);
+			else if (errno == EPIPE && is_pipe)
+				set_failed(r, RELAY_WRITE_OUT, errno);
+			else
+				set_failed(r, RELAY_RECV, errno);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r->received += (unsigned long long)n;
+		if (!is_pipe && pipe_to_out(r, p[0], (size_t)n, buf) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (!is_pipe) {
+		close(p[0]);
+		close(p[1]);
+	}
+	return rc;
+}
+
+/*
+ * Only receiving is left: blocking reads, with the idle bound as the
+ * socket's receive timeout, until the end.  Returns 0 or -1.
+ */
+static int
+recv_rest(struct relay *r, char *buf)
+{
+	struct timeval tv;
+	size_t want;
+	ssize_t n;
+	int rc;
+
+	if (r->idle_ms >= 0) {
+		tv.tv_sec = r->idle_ms / 1000;
+		tv.tv_usec = (r->idle_ms % 1000) * 1000;
+		if (setsockopt(r->sock, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) == -1)
+			return set_failed(r, RELAY_RECV, errno);
+	}
+	if ((rc = splice_rest(r, buf)) != 1)
+		return rc;
+	for (;;) {
+		if ((want = recv_allowance(r, RELAY_BUFSIZE)) == 0)
+			return 0;
+		if ((n = recv(r->sock, buf, want, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return set_failed(r, RELAY_IDLE, ETIMEDOUT);
+			return set_failed(r, RELAY_RECV, errno);
+		}
+		if (n == 0)
+			return 0;
+		r->received += (unsigned long long)n;
+		rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
+		    write_all(r->out, buf, (size_t)n);
+		if (rc == -1)
+			return set_failed(r, RELAY_WRITE_OUT, errno);
+	}
+}
+
+/* Reads and drops what the socket has now; false once the peer's end. */
+static int
+drop_incoming(struct relay *r, bool *peer_open)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(r->sock, buf, sizeof(buf), MSG_DONTWAIT |
+	    MSG_TRUNC)) > 0)
+		r->received += (unsigned long long)n;
+	if (n == 0)
+		*peer_open = false;
+	else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		return set_failed(r, RELAY_RECV, errno);
+	return 0;
+}
+
+/*
+ * Sends in to its end without copying through user space: sendfile(2)
+ * from a regular file, splice(2) from a pipe; what the peer sends
+ * meanwhile is dropped.  Returns 0, -1 on failure, or 1 if in cannot
+ * be sent so (nothing was sent then).
+ */
+static int
+zero_copy_send(struct relay *r)
+{
+	struct pollfd pfd;
+	struct stat st;
+	ssize_t n;
+	bool is_file, peer_open = true;
+	int flags, rc = -1;
+
+	if (fstat(r->in, &st) == -1 ||
+	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) ||
+	    (flags = fcntl(r->sock, F_GETFL)) == -1 ||
+	    fcntl(r->sock, F_SETFL, flags | O_NONBLOCK) == -1)
+		return 1;
+	is_file = S_ISREG(st.st_mode);
+	for (;;) {
+		if (is_file)
+			n = sendfile(r->sock, r->in, NULL, RELAY_BUFSIZE * 8);
+		else
+			n = splice(r->in, NULL, r->sock, NULL,
+			    RELAY_BUFSIZE * 2, SPLICE_F_MOVE);
+		if (n > 0) {
+			r->sent += (unsigned long long)n;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if ((errno == EINVAL || errno == ENOSYS) && r->sent == 0) {
+			rc = 1;
+			goto out;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			/* the socket's errors; anything else is reading in's */
+			set_failed(r, errno == EPIPE || errno == ECONNRESET ||
+			    errno == ENOTCONN || errno == ETIMEDOUT ?
+			    RELAY_SEND : RELAY_READ_IN, errno);
+			goto out;
+		}
+		/* the socket is full: wait, and keep a talking peer going */
+		pfd.fd = r->sock;
+		pfd.events = POLLOUT | (peer_open ? POLLIN : 0);
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR) {
+			set_failed(r, RELAY_SEND, errno);
+			goto out;
+		}
+		if ((pfd.revents & POLLIN) && drop_incoming(r, &peer_open) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	fcntl(r->sock, F_SETFL, flags);
+	return rc;
+}
+
+int
+relay_run(struct relay *r)
+{
+	struct sender s = { 0 };
+	struct pollfd pfd[2];
+	char *rbuf = NULL;
+	bool receiving, fast;
+	nfds_t nfds, sock_i, in_i;
+	int rc = -1, timeout, n, flags;
+
+	r->sent = r->received = 0;
+	r->failed = RELAY_OK;
+	r->error = 0;
+	s.active = r->in >= 0 || r->data != NULL;
+	receiving = r->max_recv != 0 && (r->out >= 0 || s.active);
+	if (r->in >= 0) {
+		if ((s.buf = malloc(RELAY_BUFSIZE)) == NULL)
+			goto nomem;
+	} else {
+		s.p = r->data;
+		s.len = r->data != NULL ? r->datalen : 0;
+		s.eof = true;
+	}
+	if (receiving && (rbuf = malloc(RELAY_BUFSIZE)) == NULL)
+		goto nomem;
+	timeout = r->idle_ms < 0 ? -1 :
+	    r->idle_ms > INT_MAX ? INT_MAX : (int)r->idle_ms;
+	/* blocking input and nothing to watch: fewer system calls */
+	fast = r->in >= 0 && r->out < 0 && r->idle_ms < 0 &&
+	    (flags = fcntl(r->in, F_GETFL)) != -1 && !(flags & O_NONBLOCK);
+	if (fast) {
+		if ((rc = zero_copy_send(r)) == -1)
+			goto out;
+		s.eof = rc == 0;
+		rc = -1;
+	}
+
+	for (;;) {
+		if (s.active && s.len > 0 && send_some(r, &s) == -1)
+			goto out;
+		if (s.active && s.len == 0 && s.eof) {
+			if (shutdown(r->sock, SHUT_WR) == -1) {
+				set_failed(r, RELAY_SEND, errno);
+				goto out;
+			}
+			s.active = false;
+		}
+		/* without out, receiving only serves the sending */
+		if (!s.active && r->out < 0)
+			receiving = false;
+		if (!s.active && !receiving)
+			break;
+		/* the fast paths: one direction left, or none to watch */
+		if (!s.active) {
+			rc = recv_rest(r, rbuf);
+			goto out;
+		}
+		if (fast && s.len == 0) {
+			if (read_in(r, &s) == -1)
+				goto out;
+			continue;
+		}
+
+		nfds = 0;
+		sock_i = in_i = 2;
+		if (receiving || (s.active && s.len > 0)) {
+			pfd[nfds].fd = r->sock;
+			pfd[nfds].events = (receiving ? POLLIN : 0) |
+			    (s.active && s.len > 0 ? POLLOUT : 0);
+			sock_i = nfds++;
+		}
+		if (s.active && s.len == 0) {
+			pfd[nfds].fd = r->in;
+			pfd[nfds].events = POLLIN;
+			in_i = nfds++;
+		}
+		if ((n = poll(pfd, nfds, timeout)) == -1) {
+			if (errno == EINTR)
+				continue;
+			set_failed(r, RELAY_RECV, errno);
+			goto out;
+		}
+		if (n == 0) {
+			set_failed(r, RELAY_IDLE, ETIMEDOUT);
+			goto out;
+		}
+		if (sock_i < nfds && receiving &&
+		    (pfd[sock_i].revents & (POLLIN | POLLHUP | POLLERR))) {
+			switch (recv_some(r, rbuf)) {
+			case -1:
+				goto out;
+			case 1:
+				receiving = false;
+				break;
+			}
+		}
+		if (in_i < nfds && pfd[in_i].revents != 0 &&
+		    read_in(r, &s) == -1)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	set_failed(r, RELAY_RECV, ENOMEM);
+out:
+	free(s.buf);
+	free(rbuf);
+	return rc;
+}
+
+int
+relay_warn(const struct relay *r, const char *peer)
+{
+	char buf[DURATION_STR_MAX];
+
+	errno = r->error;
+	switch (r->failed) {
+	case RELAY_OK:
+		return EX_OK;
+	case RELAY_READ_IN:
+		warn("read error: stdin");
+		return ex_errno(r->error, EX_IOERR);
+	case RELAY_WRITE_OUT:
+		warn("write error: stdout");
+		return ex_errno(r->error, EX_IOERR);
+	case RELAY_SEND:
+		warn("send %s", peer);
+		return ex_errno(r->error, EX_IOERR);
+	case RELAY_RECV:
+		warn("recv %s", peer);
+		return ex_errno(r->error, EX_IOERR);
+	case RELAY_IDLE:
+		warnx("%s: idle for %s", peer, format_duration(r->idle_ms,
+		    buf));
+		return EX_TEMPFAIL;
+	}
+	return EX_SOFTWARE;
+}
+
+/* Reads and drops what fd has now; returns at EAGAIN or end of file. */
+static void
+drain(int fd)
+{
+	char buf[4096];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) > 0)
+		;
+}
+
+int
+close_sent(int fd, long long timeout_ms)
+{
+	struct linger lg;
+
+	if (timeout_ms < 0)
+		timeout_ms = CLOSE_WAIT_DEFAULT_MS;
+	drain(fd);
+	/* close blocks until the peer acknowledged our FIN, or the time */
+	lg.l_onoff = 1;
+	lg.l_linger = (int)((timeout_ms + 999) / 1000);
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	return close(fd);
+}

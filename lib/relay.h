@@ -1,0 +1,69 @@
+/*
+ * Moving bytes over a connected stream socket: what to send (a
+ * descriptor to its end of file, or a buffer) and what the peer sends
+ * back, both at once in one poll loop, so that a peer that answers
+ * before the input ends, or echoes a lot, cannot deadlock it.  When
+ * only one direction is left and the descriptors allow, the kernel
+ * moves the bytes (sendfile/splice) and system calls block instead of
+ * polling.
+ */
+#ifndef SOCKUTILS_RELAY_H
+#define SOCKUTILS_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Big enough that a system call moves a lot; two per relay. */
+#define RELAY_BUFSIZE	(128 * 1024)
+
+enum relay_failure {
+	RELAY_OK,
+	RELAY_READ_IN,		/* reading in failed */
+	RELAY_WRITE_OUT,	/* writing out failed */
+	RELAY_SEND,		/* sending on the socket failed */
+	RELAY_RECV,		/* receiving from the socket failed */
+	RELAY_IDLE,		/* nothing moved for idle_ms */
+};
+
+struct relay {
+	/* in */
+	int		 sock;		/* a connected, blocking stream socket */
+	int		 in;		/* sent until its end of file, or -1 */
+	const void	*data;		/* or with in -1, this is sent, or NULL */
+	size_t		 datalen;
+	int		 out;		/* gets what sock receives, or -1 */
+	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 max_recv;	/* -1: receive until end of file */
+	bool		 escape;	/* out is written with write_escaped */
+	/* out */
+	unsigned long long sent, received;
+	enum relay_failure failed;
+	int		 error;		/* errno of the failure */
+};
+
+/*
+ * Sends in (or data) on sock and shuts down its write side once all is
+ * sent; meanwhile writes what sock receives to out, until the peer's
+ * end of file or max_recv bytes.  With out -1, what arrives while
+ * sending is read and dropped (so that a peer blocked on writing
+ * still reads) and the relay ends when sending does.  Nothing to send
+ * (in -1, data NULL): nothing is sent and the write side stays open.
+ * Returns 0, or -1 with failed and error set.
+ */
+int	relay_run(struct relay *r);
+
+/*
+ * Reports the failure of r on stderr ("read error: stdin: ...",
+ * "send PEER: ...") and returns its exit status.
+ */
+int	relay_warn(const struct relay *r, const char *peer);
+
+/*
+ * Closes a socket whose write side is shut down, once the peer has
+ * acknowledged all that was sent or after timeout_ms (-1: a minute).
+ * What arrived unread is dropped first, so that the close is not a
+ * reset that discards the last data.  Returns as close(2).
+ */
+int	close_sent(int fd, long long timeout_ms);
+
+#endif

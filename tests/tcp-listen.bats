@@ -1,0 +1,456 @@
+#!/usr/bin/env bats
+# tcp-listen: accept connections and print what they send.
+# shellcheck disable=SC2154 # bats sets status, output, stderr, lines
+
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+setup_file() {
+	# random bytes for the big transfers, made once for the file
+	head -c 64M /dev/urandom >"$BATS_FILE_TMPDIR/random"
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tcp
+	T=$BATS_TEST_TMPDIR
+	RANDOM_FILE="$BATS_FILE_TMPDIR/random"
+}
+
+teardown() {
+	kill_spawned
+}
+
+# --- receiving ------------------------------------------------------------
+
+@test "tcp-listen writes what a connection sends and exits 0 when the peer closes" {
+	start_listen
+	run -0 tcp-send 127.0.0.1 "$PORT" hello world
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" "hello world"
+	assert_equal "$(cat "$LERR")" ""
+}
+
+@test "tcp-listen passes every byte value to a pipe or file unchanged" {
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 3)' >"$T/bytes"
+	start_listen
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$T/bytes"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	cmp "$T/bytes" "$LOUT"
+}
+
+@test "tcp-listen writes to a pipe, a file and a file opened for appending alike" {
+	rm -f "$T/listen.port"
+	spawn sh -c "tcp-listen --port-file '$T/listen.port' 0 | cat >'$T/piped'"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	cat "$RANDOM_FILE" | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
+	wait_status "$LPID"
+	assert_equal "$(sha "$T/piped")" "$(sha "$RANDOM_FILE")"
+
+	echo first >"$T/appended"
+	rm -f "$T/listen.port"
+	spawn tcp-listen --port-file "$T/listen.port" 0 >>"$T/appended"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	tcp-send 127.0.0.1 "$(<"$T/listen.port")" second
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$T/appended")" "$(printf 'first\nsecond')"
+}
+
+@test "tcp-listen --port-file writes the port and a newline once it listens" {
+	start_listen
+	run -0 cat "$T/listen.port"
+	assert_output --regexp '^[1-9][0-9]*$'
+	assert_equal "$(wc -c <"$T/listen.port")" "$((${#output} + 1))"
+	# listening already: a connection is accepted at once
+	run -0 tcp-send -z 127.0.0.1 "$PORT"
+}
+
+@test "tcp-listen --port-file that cannot be written fails before listening" {
+	run -71 --separate-stderr tcp-listen --port-file "$T/no/such/dir/port" 0
+	assert_stderr "tcp-listen: $T/no/such/dir/port: No such file or directory"
+}
+
+@test "tcp-listen -v reports the address it listens on and each peer" {
+	start_listen -v
+	run -0 tcp-send -b 127.0.0.2 127.0.0.1 "$PORT" x
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 cat "$LERR"
+	assert_line --index 0 "tcp-listen: listening on 127.0.0.1 $PORT"
+	assert_line --index 1 --regexp '^tcp-listen: connection from 127\.0\.0\.2 [0-9]+$'
+}
+
+@test "tcp-listen binds 127.0.0.1 by default and with -4, ::1 with -6" {
+	start_listen -v -4
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "127.0.0.1 $PORT"
+	start_listen -v
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "127.0.0.1 $PORT"
+	run -69 tcp-send ::1 "$PORT" x
+	run -0 tcp-send 127.0.0.1 "$PORT" x
+	start_listen -v -6
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "::1 $PORT"
+	run -69 tcp-send 127.0.0.1 "$PORT" x
+	run -0 tcp-send ::1 "$PORT" x
+}
+
+@test "tcp-listen -b listens on the address given: 0.0.0.0, :: or one address" {
+	start_listen -v -b 0.0.0.0
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "0.0.0.0 $PORT"
+	run -0 tcp-send 127.0.0.2 "$PORT" x
+	start_listen -v -b ::
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" ":: $PORT"
+	run -0 tcp-send ::1 "$PORT" x
+	start_listen -v -b 127.0.0.2
+	run -69 tcp-send 127.0.0.1 "$PORT" x
+	run -0 tcp-send 127.0.0.2 "$PORT" x
+}
+
+@test "tcp-listen takes a service name as PORT" {
+	require_hermetic	# root of its own network namespace: port 80 is free
+	run -75 --separate-stderr tcp-listen -v -t 0.01 http
+	assert_equal "${stderr_lines[0]}" "tcp-listen: listening on 127.0.0.1 80"
+}
+
+@test "tcp-listen -k accepts one connection after another" {
+	start_listen -k
+	for word in one two three; do
+		run -0 tcp-send 127.0.0.1 "$PORT" "$word"
+	done
+	run -0 tcp-send -z 127.0.0.1 "$PORT"
+	kill "$LPID"
+	assert_equal "$(cat "$LOUT")" "$(printf 'one\ntwo\nthree')"
+}
+
+@test "tcp-listen -c stops after COUNT connections and stops listening" {
+	start_listen -c 2
+	run -0 tcp-send 127.0.0.1 "$PORT" one
+	run -0 tcp-send 127.0.0.1 "$PORT" two
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" "$(printf 'one\ntwo')"
+	run -69 tcp-send 127.0.0.1 "$PORT" three
+}
+
+@test "tcp-listen without -k stops listening once a connection is accepted" {
+	start_listen -v
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	wait_match "$LERR" 'connection from' "$LPID"
+	run -69 --separate-stderr tcp-send 127.0.0.1 "$PORT" second
+	assert_stderr "tcp-send: connect 127.0.0.1 $PORT: Connection refused"
+	echo first >&5
+	exec 5>&-
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" first
+}
+
+@test "tcp-listen -t gives up waiting for a connection with 75" {
+	run -75 --separate-stderr tcp-listen -t 0.2 0
+	assert_stderr "tcp-listen: accept: no connection in 0.2 s"
+}
+
+@test "tcp-listen -t gives up on a connection idle that long with 75" {
+	start_listen -t 0.3
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	printf 'partial' >&5
+	wait_status "$LPID"
+	exec 5>&-
+	assert_equal "$STATUS" 75
+	assert_equal "$(cat "$LOUT")" partial
+	run -0 cat "$LERR"
+	assert_output --regexp '^tcp-listen: 127\.0\.0\.1 [0-9]+: idle for 0\.3 s$'
+}
+
+@test "tcp-listen -k -t: an idle connection is closed and the next one served" {
+	start_listen -k -t 0.5
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	wait_match "$LERR" 'idle for' "$LPID"
+	exec 5>&-
+	run -0 tcp-send 127.0.0.1 "$PORT" next
+	wait_status "$LPID"	# then no connection for 0.5 s
+	assert_equal "$STATUS" 75
+	assert_equal "$(cat "$LOUT")" next
+}
+
+@test "tcp-listen --max-bytes reads at most N bytes from a connection, then closes it" {
+	start_listen -k --max-bytes 5
+	run -0 tcp-send 127.0.0.1 "$PORT" abc
+	run tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	# the rest is refused with a reset
+	assert_equal "$status" 74
+	run -0 tcp-send -n 127.0.0.1 "$PORT" 12345
+	kill "$LPID"
+	assert_equal "$(cat "$LOUT")" "$(printf 'abc\n%s12345' "$(head -c 5 "$RANDOM_FILE")")"
+}
+
+@test "tcp-listen --max-bytes 0 closes each connection at once" {
+	start_listen --max-bytes 0 --reply 'bye\n'
+	run -0 tcp-send -r 127.0.0.1 "$PORT"
+	assert_output bye
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(wc -c <"$LOUT")" 0
+}
+
+# --- --reply ---------------------------------------------------------------
+
+@test "tcp-listen --reply answers an HTTP/1.0 client such as curl" {
+	start_listen --reply 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhealthy\n'
+	run -0 curl -sS --max-time 10 --http1.0 "http://127.0.0.1:$PORT/health"
+	assert_output healthy
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 head -1 "$LOUT"
+	assert_output $'GET /health HTTP/1.0\r'
+}
+
+@test "tcp-listen -k --reply serves a port check and then curl (a CI mock)" {
+	start_listen -k --reply 'HTTP/1.0 204 No Content\r\n\r\n'
+	run -0 tcp-send -z --wait 5 127.0.0.1 "$PORT"
+	run -0 curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/"
+	assert_output 204
+	run -0 curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/again"
+	assert_output 204
+}
+
+@test "tcp-listen --reply undoes C escapes" {
+	start_listen --reply 'a\tb\\c\x41\101\0\x7f\e\a\b\f\v\r\n'
+	tcp-send -r 127.0.0.1 "$PORT" >"$T/got"
+	printf 'a\tb\\cAA\0\177\033\a\b\f\v\r\n' >"$T/want"
+	cmp "$T/want" "$T/got"
+}
+
+@test "tcp-listen --reply refuses unknown escapes and a lone backslash with 64" {
+	run -64 --separate-stderr tcp-listen --reply 'x\q' 0
+	assert_equal "${stderr_lines[0]}" 'tcp-listen: reply x\q: unknown escape'
+	run -64 --separate-stderr tcp-listen --reply 'x\' 0
+	assert_equal "${stderr_lines[0]}" 'tcp-listen: reply x\: backslash at the end'
+	run -64 --separate-stderr tcp-listen --reply '\400' 0
+	assert_equal "${stderr_lines[0]}" 'tcp-listen: reply \400: octal escape over \377'
+}
+
+# --- escaping -------------------------------------------------------------
+
+@test "tcp-listen escapes unprintable bytes when stdout is a terminal" {
+	rm -f "$T/listen.port"
+	spawn script -qec "tcp-listen --port-file '$T/listen.port' 0" "$T/typescript"
+	TPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$TPID"
+	printf 'a\001b\033[31mc\0\n' | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
+	wait_status "$TPID"
+	assert_equal "$STATUS" 0
+	run -0 cat "$T/typescript"
+	assert_output --partial 'a\001b\033[31mc\0'
+	refute_output --partial $'\033'
+}
+
+@test "tcp-listen --raw writes bytes unchanged to a terminal" {
+	rm -f "$T/listen.port"
+	spawn script -qec "tcp-listen --raw --port-file '$T/listen.port' 0" "$T/typescript"
+	TPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$TPID"
+	printf 'a\001b\033[31mc\n' | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
+	wait_status "$TPID"
+	assert_equal "$STATUS" 0
+	run -0 cat "$T/typescript"
+	assert_output --partial $'a\001b\033[31mc'
+}
+
+@test "tcp-listen -x escapes also into a pipe; without it bytes pass" {
+	start_listen -x
+	printf 'a\001b\n' | tcp-send 127.0.0.1 "$PORT"
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" 'a\001b'
+	start_listen
+	printf 'a\001b\n' | tcp-send 127.0.0.1 "$PORT"
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" $'a\001b'
+}
+
+@test "tcp-listen -x and --raw exclude each other" {
+	run -64 --separate-stderr tcp-listen -x --raw 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: -x and --raw exclude each other"
+}
+
+# --- failures -------------------------------------------------------------
+
+@test "tcp-listen fails with 74 when stdout is full" {
+	rm -f "$T/listen.port"
+	spawn tcp-listen --port-file "$T/listen.port" 0 >/dev/full 2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
+	wait_status "$LPID"
+	assert_equal "$STATUS" 74
+	assert_equal "$(cat "$T/err")" "tcp-listen: write error: stdout: No space left on device"
+}
+
+@test "tcp-listen fails with 74 when stdout is closed" {
+	rm -f "$T/listen.port"
+	spawn tcp-listen --port-file "$T/listen.port" 0 >&- 2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
+	wait_status "$LPID"
+	assert_equal "$STATUS" 74
+	assert_equal "$(cat "$T/err")" "tcp-listen: write error: stdout: Bad file descriptor"
+}
+
+@test "tcp-listen fails with 74 when the reader of its stdout goes away" {
+	rm -f "$T/listen.port"
+	spawn sh -c "tcp-listen --port-file '$T/listen.port' 0 2>'$T/err' | head -c 1 >/dev/null"
+	wait_file "$T/listen.port" "$SPAWN_PID"
+	tcp-send 127.0.0.1 "$(<"$T/listen.port")" <"$RANDOM_FILE" || :
+	wait_status "$SPAWN_PID"
+	assert_equal "$(cat "$T/err")" "tcp-listen: write error: stdout: Broken pipe"
+}
+
+@test "tcp-listen fails with 74 when the peer resets the connection" {
+	start_listen
+	run -0 python3 "$PEER_PY" rstclient "$PORT" hello
+	wait_status "$LPID"
+	assert_equal "$STATUS" 74
+	run -0 cat "$LERR"
+	assert_output --regexp '^tcp-listen: recv 127\.0\.0\.1 [0-9]+: Connection reset by peer$'
+}
+
+@test "tcp-listen -c: a reset connection is reported, the next served, the status kept" {
+	start_listen -c 2
+	run -0 python3 "$PEER_PY" rstclient "$PORT" hello
+	run -0 tcp-send 127.0.0.1 "$PORT" after
+	wait_status "$LPID"
+	assert_equal "$STATUS" 74
+	run -0 cat "$LOUT"
+	# what came before the reset is written too
+	assert_output --regexp '^(hello)?after$'
+}
+
+@test "tcp-listen fails with 69 when the port is in use" {
+	start_listen
+	run -69 --separate-stderr tcp-listen "$PORT"
+	assert_stderr "tcp-listen: bind 127.0.0.1 $PORT: Address already in use"
+}
+
+@test "tcp-listen fails with 69 for an address that is not local" {
+	run -69 --separate-stderr tcp-listen -b ::2 0
+	assert_stderr "tcp-listen: bind ::2 0: Cannot assign requested address"
+}
+
+@test "tcp-listen fails with 77 on a privileged port without the right" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	run -77 --separate-stderr setpriv --bounding-set -net_bind_service tcp-listen -t 0.1 80
+	assert_stderr "tcp-listen: bind 127.0.0.1 80: Permission denied"
+}
+
+@test "tcp-listen refuses bad ports with 64" {
+	for port in 65536 -1 '' 1x 99999999999999999999 no-such-service; do
+		run -64 --separate-stderr tcp-listen "$port"
+		assert_regex "${stderr_lines[0]}" "^tcp-listen: (port $port: |unknown option)"
+	done
+	run -64 --separate-stderr tcp-listen 65536
+	assert_equal "${stderr_lines[0]}" "tcp-listen: port 65536: too large"
+}
+
+@test "tcp-listen refuses a malformed -b with 64" {
+	for addr in 127.0.0.256 localhost '' 1.2.3 127.1 ::g ' ::1'; do
+		run -64 --separate-stderr tcp-listen -b "$addr" 0
+		assert_equal "${stderr_lines[0]}" "tcp-listen: bind address $addr: not an IPv4 or IPv6 address"
+	done
+	run -64 --separate-stderr tcp-listen -6 -b 127.0.0.1 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: bind address 127.0.0.1: not an IPv6 address"
+	run -64 --separate-stderr tcp-listen -4 -b ::1 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: bind address ::1: not an IPv4 address"
+}
+
+@test "tcp-listen refuses bad -t, -c and --max-bytes values with 64" {
+	run -64 --separate-stderr tcp-listen -t 0 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: timeout 0: too small"
+	run -64 --separate-stderr tcp-listen -t abc 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: timeout abc: invalid"
+	run -64 --separate-stderr tcp-listen -t -1 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: timeout -1: invalid"
+	run -64 --separate-stderr tcp-listen -t 1e3 0
+	run -64 --separate-stderr tcp-listen -c 0 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: count 0: too small"
+	run -64 --separate-stderr tcp-listen -c x 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: count x: invalid"
+	run -64 --separate-stderr tcp-listen --max-bytes -5 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: max-bytes -5: invalid"
+	run -64 --separate-stderr tcp-listen --max-bytes 1k 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: max-bytes 1k: invalid"
+}
+
+@test "tcp-listen refuses a missing or extra operand and -4 with -6 with 64" {
+	run -64 --separate-stderr tcp-listen
+	assert_equal "${stderr_lines[0]}" "tcp-listen: no PORT given"
+	run -64 --separate-stderr tcp-listen 1 2
+	assert_equal "${stderr_lines[0]}" "tcp-listen: too many operands"
+	run -64 --separate-stderr tcp-listen -4 -6 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: -4 and -6 exclude each other"
+	run -64 --separate-stderr tcp-listen -b
+	assert_equal "${stderr_lines[0]}" "tcp-listen: option -b needs a value"
+}
+
+# --- peers no one here wrote ------------------------------------------------
+
+@test "tcp-listen receives 64 MiB from nc unchanged" {
+	start_listen
+	run -0 nc -N 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-listen receives 64 MiB from socat unchanged" {
+	start_listen
+	run -0 socat -u "OPEN:$RANDOM_FILE" "TCP:127.0.0.1:$PORT"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-listen receives 64 MiB from python3 sendall unchanged" {
+	start_listen
+	run -0 python3 "$PEER_PY" send "$PORT" "$RANDOM_FILE"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-listen over IPv6 receives from python3 unchanged" {
+	start_listen -6
+	run -0 python3 "$PEER_PY" send "$PORT" "$RANDOM_FILE" ::1
+	wait_status "$LPID"
+	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-listen takes the long forms of its options" {
+	start_listen --ipv4 --bind 127.0.0.1 --count 2 --keep-open --timeout 10 \
+		--verbose --escape --max-bytes 100 --reply 'ok\n'
+	run -0 tcp-send -r 127.0.0.1 "$PORT" $'one\001'
+	assert_output ok
+	run -0 tcp-send -r 127.0.0.1 "$PORT" two
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" "$(printf 'one\\001\ntwo')"
+	start_listen --ipv6 --raw
+	run -0 tcp-send ::1 "$PORT" six
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" six
+}

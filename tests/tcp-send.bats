@@ -1,0 +1,527 @@
+#!/usr/bin/env bats
+# tcp-send: connect, send, shut down; -r, -z, --wait, Happy Eyeballs.
+# shellcheck disable=SC2154 # bats sets status, output, stderr, lines
+
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+setup_file() {
+	head -c 64M /dev/urandom >"$BATS_FILE_TMPDIR/random"
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tcp
+	T=$BATS_TEST_TMPDIR
+	RANDOM_FILE="$BATS_FILE_TMPDIR/random"
+}
+
+teardown() {
+	kill_spawned
+}
+
+# --- sending --------------------------------------------------------------
+
+@test "tcp-send sends DATA joined by single spaces with a newline, as echo" {
+	start_listen
+	run -0 --separate-stderr tcp-send 127.0.0.1 "$PORT" one 'two  three' '' four
+	assert_output ""
+	assert_stderr ""
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(od -c "$LOUT")" "$(echo one 'two  three' '' four | od -c)"
+}
+
+@test "tcp-send -n sends DATA without the newline" {
+	start_listen
+	run -0 tcp-send -n 127.0.0.1 "$PORT" no newline
+	wait_status "$LPID"
+	assert_equal "$(od -c "$LOUT")" "$(printf 'no newline' | od -c)"
+}
+
+@test "tcp-send sends stdin until end of file, every byte value" {
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 1000)' >"$T/bytes"
+	start_listen
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$T/bytes"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	cmp "$T/bytes" "$LOUT"
+}
+
+@test "tcp-send with empty stdin connects and sends nothing" {
+	start_listen -v
+	run -0 tcp-send 127.0.0.1 "$PORT" </dev/null
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(wc -c <"$LOUT")" 0
+}
+
+@test "tcp-send half-closes: the peer reads end of file and can still answer" {
+	start_peer count
+	run -0 tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	assert_output "got $((64 << 20)) bytes"
+}
+
+@test "tcp-send -r writes an echoing peer's answer, stdin sent at once with it" {
+	start_peer echo
+	tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE" >"$T/echo"
+	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+	run -0 tcp-send -r 127.0.0.1 "$PORT" hello echo
+	assert_output "hello echo"
+}
+
+@test "tcp-send -r writes a reply that comes before stdin ends" {
+	start_peer answer "early answer"
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# held open: stdin does not end yet
+	spawn tcp-send -r 127.0.0.1 "$PORT" <"$T/fifo" >"$T/out" 5>&-
+	SEND_PID=$SPAWN_PID
+	wait_file "$T/out" "$SEND_PID"
+	assert_equal "$(cat "$T/out")" "early answer"
+	exec 5>&-
+	wait_status "$SEND_PID"
+	assert_equal "$STATUS" 0
+}
+
+@test "tcp-send without -r drops what a peer sends back, so a big echo cannot block it" {
+	start_peer echo
+	run -0 --separate-stderr tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	assert_output ""
+	assert_stderr ""
+}
+
+@test "tcp-send -v reports the addresses of both ends" {
+	start_listen
+	run -0 --separate-stderr tcp-send -v 127.0.0.1 "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to 127\\.0\\.0\\.1 $PORT from 127\\.0\\.0\\.1 [0-9]+$"
+}
+
+@test "tcp-send -b connects from the source address given" {
+	start_listen -v
+	run -0 --separate-stderr tcp-send -v -b 127.0.0.2 127.0.0.1 "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to 127\\.0\\.0\\.1 $PORT from 127\\.0\\.0\\.2 [0-9]+$"
+	wait_status "$LPID"
+	run -0 cat "$LERR"
+	assert_line --regexp '^tcp-listen: connection from 127\.0\.0\.2 [0-9]+$'
+}
+
+@test "tcp-send -b decides the family of the addresses tried" {
+	require_hermetic
+	start_listen -6
+	run -0 --separate-stderr tcp-send -v -b ::1 he.test "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to ::1 $PORT from ::1 [0-9]+$"
+	run -68 --separate-stderr tcp-send -b ::1 127.0.0.1 "$PORT" x
+	assert_stderr_regex '^tcp-send: 127\.0\.0\.1: '
+}
+
+@test "tcp-send -4 and -6 connect over one family only" {
+	require_hermetic	# localhost is both ::1 and 127.0.0.1 here
+	start_listen
+	run -0 tcp-send -4 localhost "$PORT" x
+	run -69 --separate-stderr tcp-send -6 localhost "$PORT" x
+	assert_stderr "tcp-send: connect localhost $PORT: Connection refused"
+}
+
+@test "tcp-send takes a service name as PORT" {
+	require_hermetic	# root of its own network namespace: port 80 is free
+	LISTEN_PORT=http start_listen
+	assert_equal "$PORT" 80
+	run -0 tcp-send 127.0.0.1 http over-http
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" over-http
+}
+
+# --- Happy Eyeballs -------------------------------------------------------
+
+@test "tcp-send tries the next address 250 ms after a silent one (Happy Eyeballs)" {
+	require_hermetic	# he.test is ::1 first, then 127.0.0.1
+	start_blackhole ::1
+	LISTEN_PORT=$BPORT start_listen
+	start=$(date +%s%3N)
+	run -0 --separate-stderr tcp-send -v -t 10 he.test "$BPORT" happy
+	took=$(ms_since "$start")
+	assert_stderr_regex "^tcp-send: connected to 127\\.0\\.0\\.1 $BPORT from "
+	[ "$took" -ge 240 ] || fail "took $took ms: ::1 was not tried first"
+	[ "$took" -lt 2000 ] || fail "took $took ms"
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" happy
+}
+
+@test "tcp-send moves on at once when an address refuses" {
+	require_hermetic
+	start_listen	# 127.0.0.1 only: ::1 refuses
+	start=$(date +%s%3N)
+	run -0 tcp-send he.test "$PORT" x
+	took=$(ms_since "$start")
+	[ "$took" -lt 240 ] || fail "took $took ms: waited after a refusal"
+}
+
+@test "tcp-send reports the last error when no address connects" {
+	require_hermetic
+	port=$(free_port)
+	run -69 --separate-stderr tcp-send he.test "$port" x
+	assert_stderr "tcp-send: connect he.test $port: Connection refused"
+}
+
+# --- failures -------------------------------------------------------------
+
+@test "tcp-send fails with 69 when the connection is refused" {
+	port=$(free_port)
+	run -69 --separate-stderr tcp-send 127.0.0.1 "$port" x
+	assert_output ""
+	assert_stderr "tcp-send: connect 127.0.0.1 $port: Connection refused"
+}
+
+@test "tcp-send -t gives up a connection that is not answered with 75" {
+	start_blackhole 127.0.0.1
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$BPORT" x
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: connect 127.0.0.1 $BPORT: Connection timed out"
+	[ "$took" -ge 490 ] && [ "$took" -lt 3000 ] || fail "took $took ms"
+}
+
+@test "tcp-send fails with 68 for a name that does not exist" {
+	require_hermetic
+	run -68 --separate-stderr tcp-send nx.test 80 x
+	assert_stderr "tcp-send: nx.test: Name or service not known"
+}
+
+@test "tcp-send fails with 75 when DNS fails" {
+	require_hermetic
+	run -75 --separate-stderr tcp-send x.fail.test 80 x
+	assert_stderr "tcp-send: x.fail.test: Temporary failure in name resolution"
+}
+
+@test "tcp-send -t bounds a name lookup that is not answered" {
+	require_hermetic
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.3 x.slow.test 80 x
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: x.slow.test: timed out"
+	[ "$took" -lt 900 ] || fail "took $took ms"
+}
+
+@test "tcp-send refuses a host name DNS cannot carry with 64" {
+	long=$(printf 'a%.0s' {1..254})
+	run -64 --separate-stderr tcp-send "$long" 80 x
+	assert_stderr "tcp-send: $long: name longer than 253 bytes"
+	run -64 --separate-stderr tcp-send '' 80 x
+	assert_stderr "tcp-send: : empty name"
+}
+
+@test "tcp-send fails with 74 when the peer resets during the transfer" {
+	start_peer reset 1
+	run -74 --separate-stderr tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	assert_stderr_regex "^tcp-send: (send|recv) 127\\.0\\.0\\.1 $PORT: (Connection reset by peer|Broken pipe)$"
+}
+
+@test "tcp-send -r fails with 74 when the peer resets during the transfer" {
+	start_peer reset 1
+	run -74 --separate-stderr tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	assert_stderr_regex "^tcp-send: (send|recv) 127\\.0\\.0\\.1 $PORT: (Connection reset by peer|Broken pipe)$"
+}
+
+@test "tcp-send -r fails with 74 when stdout is full" {
+	start_listen --reply 'reply\n'
+	run -74 --separate-stderr sh -c "tcp-send -r 127.0.0.1 $PORT x >/dev/full"
+	assert_stderr "tcp-send: write error: stdout: No space left on device"
+}
+
+@test "tcp-send -r fails with 74 when stdout is closed" {
+	start_listen --reply 'reply\n'
+	run -74 --separate-stderr sh -c "tcp-send -r 127.0.0.1 $PORT x >&-"
+	assert_stderr "tcp-send: write error: stdout: Bad file descriptor"
+}
+
+@test "tcp-send -r is not killed by SIGPIPE when its reader goes away: 74" {
+	start_peer echo
+	run -0 --separate-stderr bash -c "tcp-send -r 127.0.0.1 $PORT <'$RANDOM_FILE' | head -c 1 >/dev/null; echo \${PIPESTATUS[0]}"
+	assert_output 74
+	assert_stderr "tcp-send: write error: stdout: Broken pipe"
+}
+
+@test "tcp-send fails with 74 when stdin cannot be read" {
+	start_listen
+	run -74 --separate-stderr sh -c "exec tcp-send 127.0.0.1 $PORT <&-"
+	assert_stderr "tcp-send: read error: stdin: Bad file descriptor"
+	start_listen
+	run -74 --separate-stderr tcp-send 127.0.0.1 "$PORT" <"$T"
+	assert_stderr "tcp-send: read error: stdin: Is a directory"
+}
+
+@test "tcp-send -t gives up with 75 when a peer does not read" {
+	start_peer stall
+	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	assert_stderr "tcp-send: 127.0.0.1 $PORT: idle for 0.5 s"
+}
+
+@test "tcp-send -r -t gives up with 75 when a peer neither answers nor closes" {
+	start_peer hold
+	run -75 --separate-stderr tcp-send -r -t 0.3 127.0.0.1 "$PORT" question
+	assert_stderr "tcp-send: 127.0.0.1 $PORT: idle for 0.3 s"
+}
+
+@test "tcp-send fails with 69 when the source address is not local" {
+	start_listen -6
+	run -69 --separate-stderr tcp-send -b ::2 ::1 "$PORT" x
+	assert_stderr "tcp-send: bind ::2: Cannot assign requested address"
+}
+
+# --- usage ----------------------------------------------------------------
+
+@test "tcp-send refuses bad ports with 64" {
+	for port in 0 65536 '' 1x no-such-service 99999999999999999999; do
+		run -64 --separate-stderr tcp-send 127.0.0.1 "$port" x
+		assert_regex "${stderr_lines[0]}" "^tcp-send: port $port: (too small|too large|unknown service|invalid)$"
+	done
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 80 127.0.0.1 0
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 0: too small"
+}
+
+@test "tcp-send refuses a malformed -b with 64" {
+	for addr in 127.0.0.256 localhost '' 1.2.3 127.1 ::g; do
+		run -64 --separate-stderr tcp-send -b "$addr" 127.0.0.1 80 x
+		assert_equal "${stderr_lines[0]}" "tcp-send: source $addr: not an IPv4 or IPv6 address"
+	done
+	run -64 --separate-stderr tcp-send -4 -b ::1 127.0.0.1 80 x
+	assert_equal "${stderr_lines[0]}" "tcp-send: source ::1: not an IPv4 address"
+}
+
+@test "tcp-send refuses bad -t and --wait values with 64" {
+	for t in 0 abc -1 1e3 0.0001 1,5 100001; do
+		run -64 --separate-stderr tcp-send -t "$t" 127.0.0.1 80 x
+		assert_regex "${stderr_lines[0]}" "^tcp-send: timeout $t: (too small|too large|invalid)$"
+	done
+	run -64 --separate-stderr tcp-send -t 0 127.0.0.1 80 x
+	assert_equal "${stderr_lines[0]}" "tcp-send: timeout 0: too small"
+	for w in abc -1 '' 1s; do
+		run -64 --separate-stderr tcp-send --wait "$w" 127.0.0.1 80 x
+		assert_equal "${stderr_lines[0]}" "tcp-send: wait $w: invalid"
+	done
+}
+
+@test "tcp-send refuses missing operands and options that do not go together with 64" {
+	run -64 --separate-stderr tcp-send
+	assert_equal "${stderr_lines[0]}" "tcp-send: no HOST and PORT given"
+	run -64 --separate-stderr tcp-send 127.0.0.1
+	assert_equal "${stderr_lines[0]}" "tcp-send: no PORT given"
+	run -64 --separate-stderr tcp-send -j 127.0.0.1 80
+	assert_equal "${stderr_lines[0]}" "tcp-send: -j needs -z"
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 80 127.0.0.1
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z takes HOST PORT pairs"
+	run -64 --separate-stderr tcp-send -zr 127.0.0.1 80
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	run -64 --separate-stderr tcp-send -zn 127.0.0.1 80
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	run -64 --separate-stderr tcp-send -n 127.0.0.1 80
+	assert_equal "${stderr_lines[0]}" "tcp-send: -n needs DATA"
+	run -64 --separate-stderr tcp-send -4 -6 127.0.0.1 80 x
+	assert_equal "${stderr_lines[0]}" "tcp-send: -4 and -6 exclude each other"
+	run -64 --separate-stderr tcp-send --wait
+	assert_equal "${stderr_lines[0]}" "tcp-send: option --wait needs a value"
+	assert_regex "${stderr_lines[1]}" '^usage: tcp-send '
+}
+
+# --- -z, -j ---------------------------------------------------------------
+
+@test "tcp-send -z exits 0 for an open port and prints nothing" {
+	start_listen
+	run -0 --separate-stderr tcp-send -z 127.0.0.1 "$PORT"
+	assert_output ""
+	assert_stderr ""
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(wc -c <"$LOUT")" 0
+}
+
+@test "tcp-send -z checks several targets and reports each failing one" {
+	require_hermetic
+	start_listen -k
+	open=$PORT
+	closed=$(free_port)
+	run -69 --separate-stderr tcp-send -z 127.0.0.1 "$open" localhost "$closed" 127.0.0.1 "$open" nx.test 1
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_equal "${stderr_lines[0]}" "tcp-send: connect localhost $closed: Connection refused"
+	assert_equal "${stderr_lines[1]}" "tcp-send: nx.test: Name or service not known"
+	run -68 tcp-send -z nx.test 1 127.0.0.1 "$closed"
+}
+
+@test "tcp-send -z checks the targets at once, not one after the other" {
+	start_blackhole 127.0.0.1
+	first=$BPORT
+	start_blackhole ::1
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -z -t 0.5 127.0.0.1 "$first" ::1 "$BPORT" 127.0.0.1 "$first"
+	took=$(ms_since "$start")
+	assert_equal "${#stderr_lines[@]}" 3
+	[ "$took" -lt 1400 ] || fail "took $took ms"
+}
+
+@test "tcp-send -z -v reports each connection" {
+	start_listen -k
+	run -0 --separate-stderr tcp-send -zv 127.0.0.1 "$PORT" 127.0.0.1 "$PORT"
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_regex "${stderr_lines[1]}" "^tcp-send: connected to 127\\.0\\.0\\.1 $PORT from "
+}
+
+@test "tcp-send -zj prints one JSON object per target" {
+	require_hermetic
+	start_listen -k
+	closed=$(free_port)
+	run -69 --separate-stderr tcp-send -zj he.test "$PORT" 127.0.0.1 "$closed" nx.test 7
+	assert_equal "${#lines[@]}" 3
+	printf '%s\n' "$output" >"$T/json"
+	run -0 python3 - "$T/json" "$PORT" "$closed" <<'EOF'
+import json, sys
+path, port, closed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = [json.loads(line) for line in open(path)]
+assert rows[0]["host"] == "he.test" and rows[0]["port"] == port, rows[0]
+assert rows[0]["open"] is True and rows[0]["address"] == "127.0.0.1", rows[0]
+assert rows[1] == {"host": "127.0.0.1", "port": closed, "open": False,
+                   "error": "Connection refused", "ms": rows[1]["ms"]}, rows[1]
+assert rows[2]["open"] is False and rows[2]["error"] == "Name or service not known"
+assert all(isinstance(r["ms"], int) and 0 <= r["ms"] < 5000 for r in rows)
+print("ok")
+EOF
+	assert_output ok
+}
+
+# --- --wait ---------------------------------------------------------------
+
+@test "tcp-send -z --wait notices a port soon after it opens" {
+	port=$(free_port)
+	spawn tcp-send -z --wait 20 127.0.0.1 "$port"
+	SEND_PID=$SPAWN_PID
+	sleep 0.3	# not readiness: the port opens later on purpose
+	LISTEN_PORT=$port start_listen
+	opened=$(date +%s%3N)
+	wait_status "$SEND_PID"
+	took=$(ms_since "$opened")
+	assert_equal "$STATUS" 0
+	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+}
+
+@test "tcp-send -z --wait waits for several ports that open one after the other" {
+	a=$(free_port)
+	b=$(free_port)
+	spawn tcp-send -z --wait 20 127.0.0.1 "$a" 127.0.0.1 "$b"
+	SEND_PID=$SPAWN_PID
+	sleep 0.2	# not readiness: the ports open later on purpose
+	LISTEN_PORT=$a start_listen
+	sleep 0.2
+	kill -0 "$SEND_PID" || fail "tcp-send returned before the second port opened"
+	LISTEN_PORT=$b start_listen
+	wait_status "$SEND_PID"
+	assert_equal "$STATUS" 0
+}
+
+@test "tcp-send --wait then sends as usual" {
+	port=$(free_port)
+	spawn tcp-send --wait 20 127.0.0.1 "$port" late data
+	SEND_PID=$SPAWN_PID
+	sleep 0.2	# not readiness: the port opens later on purpose
+	LISTEN_PORT=$port start_listen
+	wait_status "$SEND_PID"
+	assert_equal "$STATUS" 0
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" "late data"
+}
+
+@test "tcp-send --wait with Happy Eyeballs: a silent ::1 does not hide 127.0.0.1 opening" {
+	require_hermetic
+	start_blackhole ::1
+	spawn tcp-send -z --wait 20 he.test "$BPORT"
+	SEND_PID=$SPAWN_PID
+	sleep 0.5	# not readiness: the port opens later on purpose
+	LISTEN_PORT=$BPORT start_listen
+	opened=$(date +%s%3N)
+	wait_status "$SEND_PID"
+	took=$(ms_since "$opened")
+	assert_equal "$STATUS" 0
+	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+}
+
+@test "tcp-send --wait gives up with 75 at the deadline and names what never opened" {
+	start_listen -k
+	closed=$(free_port)
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -z --wait 0.5 127.0.0.1 "$PORT" 127.0.0.1 "$closed"
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: connect 127.0.0.1 $closed: Connection refused (gave up waiting after 0.5 s)"
+	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"
+}
+
+@test "tcp-send --wait bounds a connection that is not answered" {
+	start_blackhole 127.0.0.1
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -z --wait 0.5 127.0.0.1 "$BPORT"
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: connect 127.0.0.1 $BPORT: Connection timed out (gave up waiting after 0.5 s)"
+	[ "$took" -lt 1500 ] || fail "took $took ms"
+}
+
+@test "tcp-send --wait does not retry a name that does not exist" {
+	require_hermetic
+	start=$(date +%s%3N)
+	run -68 tcp-send -z --wait 5 nx.test 80
+	took=$(ms_since "$start")
+	[ "$took" -lt 1000 ] || fail "took $took ms"
+}
+
+# --- peers no one here wrote ------------------------------------------------
+
+@test "tcp-send sends 64 MiB to nc unchanged" {
+	spawn nc -lv 127.0.0.1 0 >"$T/nc.out" 2>"$T/nc.err" </dev/null
+	NC_PID=$SPAWN_PID
+	wait_match "$T/nc.err" 'Listening on .* ([0-9]+)$' "$NC_PID"
+	run -0 tcp-send 127.0.0.1 "$MATCH" <"$RANDOM_FILE"
+	wait_status "$NC_PID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$T/nc.out")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-send sends 64 MiB to socat unchanged" {
+	spawn socat -d -d -u TCP-LISTEN:0,bind=127.0.0.1 "CREATE:$T/socat.out" 2>"$T/socat.err"
+	SOCAT_PID=$SPAWN_PID
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SOCAT_PID"
+	run -0 tcp-send 127.0.0.1 "$MATCH" <"$RANDOM_FILE"
+	wait_status "$SOCAT_PID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$T/socat.out")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-send sends 64 MiB to python3 unchanged" {
+	start_peer sink "$T/python.out"
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+	wait_status "$PEER_PID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(sha "$T/python.out")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-send -r gets 64 MiB back from a socat echo unchanged" {
+	spawn socat -d -d -t 10 TCP-LISTEN:0,bind=127.0.0.1 EXEC:cat 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	tcp-send -r 127.0.0.1 "$MATCH" <"$RANDOM_FILE" >"$T/echo"
+	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-send -r over IPv6 gets a python3 echo back unchanged" {
+	start_peer echo ::1
+	tcp-send -r ::1 "$PORT" <"$RANDOM_FILE" >"$T/echo"
+	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+}
+
+@test "tcp-send takes the long forms of its options" {
+	start_listen -k --reply 'pong\n'
+	run -0 --separate-stderr tcp-send --ipv4 --source 127.0.0.1 --timeout 5 \
+		--verbose --read --no-newline 127.0.0.1 "$PORT" ping
+	assert_output pong
+	assert_stderr_regex '^tcp-send: connected to '
+	run -0 tcp-send --check --json --wait 5 127.0.0.1 "$PORT"
+	assert_output --regexp '^\{"host":"127\.0\.0\.1","port":[0-9]+,"open":true,'
+	run -69 tcp-send --ipv6 --check ::1 "$PORT"
+	kill "$LPID"
+	assert_equal "$(cat "$LOUT")" ping
+}

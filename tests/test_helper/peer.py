@@ -1,0 +1,140 @@
+"""TCP peers the tests did not write in C: python3 peer.py MODE ARGS...
+
+  echo PORTFILE [ADDR]       echo every connection until it half-closes,
+                             then close; serve connections until killed
+  sink PORTFILE OUT [ADDR]   write one connection's bytes to OUT, then exit
+  send PORT IN [ADDR]        send the file IN to PORT, half-close, and read
+                             until the peer closes
+  reset PORTFILE [N]         read N bytes (default 1) of one connection,
+                             then close it with a reset (SO_LINGER 0)
+  answer PORTFILE DATA       send DATA at once, then read until the peer
+                             half-closes; exit
+  count PORTFILE             read one connection until it half-closes,
+                             then answer "got N bytes" and close
+  stall PORTFILE             accept one connection and never read it
+  hold PORTFILE              read one connection until it half-closes,
+                             then keep it open, silent, until killed
+  rstclient PORT DATA        connect, send DATA, then reset the connection
+
+A listener binds ADDR (default 127.0.0.1) port 0 and writes its port to
+PORTFILE (renamed into place) once it listens.
+"""
+import os
+import socket
+import struct
+import sys
+import time
+
+
+def listener(portfile, addr="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
+    srv.bind((addr, 0))
+    srv.listen(16)
+    tmp = portfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % srv.getsockname()[1])
+    os.rename(tmp, portfile)
+    return srv
+
+
+def echo(portfile, addr="127.0.0.1"):
+    srv = listener(portfile, addr)
+    while True:
+        conn, _ = srv.accept()
+        with conn:
+            try:
+                while True:
+                    data = conn.recv(1 << 17)
+                    if not data:
+                        break
+                    conn.sendall(data)
+            except OSError:
+                pass    # a client that stopped reading: the next one
+
+
+def count(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    with conn:
+        n = 0
+        while True:
+            data = conn.recv(1 << 17)
+            if not data:
+                break
+            n += len(data)
+        conn.sendall(b"got %d bytes\n" % n)
+
+
+def stall(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    while True:
+        time.sleep(3600)
+
+
+def sink(portfile, out, addr="127.0.0.1"):
+    srv = listener(portfile, addr)
+    conn, _ = srv.accept()
+    with conn, open(out, "wb") as f:
+        while True:
+            data = conn.recv(1 << 17)
+            if not data:
+                break
+            f.write(data)
+
+
+def send(port, infile, addr="127.0.0.1"):
+    with socket.create_connection((addr, int(port))) as s, \
+            open(infile, "rb") as f:
+        s.sendfile(f)
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(1 << 16):
+            pass
+
+
+def reset(portfile, n="1"):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    got = 0
+    while got < int(n):
+        data = conn.recv(int(n) - got)
+        if not data:
+            break
+        got += len(data)
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                    struct.pack("ii", 1, 0))
+    conn.close()
+
+
+def answer(portfile, data):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    with conn:
+        conn.sendall(data.encode())
+        while conn.recv(1 << 16):
+            pass
+
+
+def hold(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    while conn.recv(1 << 16):
+        pass
+    while True:
+        time.sleep(3600)
+
+
+def rstclient(port, data):
+    s = socket.create_connection(("127.0.0.1", int(port)))
+    s.sendall(data.encode())
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+MODES = {"echo": echo, "count": count, "stall": stall, "sink": sink,
+         "send": send, "reset": reset, "answer": answer, "hold": hold,
+         "rstclient": rstclient}
+
+if __name__ == "__main__":
+    MODES[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,268 @@
+/* tcp-send: connect to a TCP port and send data, or check that it is open. */
+#include <err.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "cli.h"
+#include "connect.h"
+#include "exitcode.h"
+#include "io.h"
+#include "json.h"
+#include "listen.h"
+#include "parse.h"
+#include "relay.h"
+
+#define CONNECT_TIMEOUT_MS	10000
+
+static const struct cli_text text = {
+	"tcp-send [-46nrvz] [-b ADDR] [-t SEC] [--wait SEC] [-j] HOST PORT [DATA ...]",
+	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
+	"write side (connect, send, sendall); -z checks that ports accept connections.",
+	"  -4, --ipv4        connect over IPv4 only\n"
+	"  -6, --ipv6        connect over IPv6 only\n"
+	"  -b, --source ADDR connect from the local address ADDR\n"
+	"  -j, --json        with -z, one JSON object per HOST PORT\n"
+	"  -n, --no-newline  do not end DATA with a newline\n"
+	"  -r, --read        then print what the peer sends until it closes\n"
+	"  -t, --timeout SEC give up connecting (10 s) or on idle I/O (never)\n"
+	"  -v, --verbose     report the connection on stderr\n"
+	"  -z, --check       only check that each HOST PORT accepts a connection\n"
+	"      --wait SEC    retry refused, unreachable or timed-out connections\n",
+};
+
+enum { OPT_WAIT = 256 };
+
+static const struct option longopts[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "source", required_argument, NULL, 'b' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-newline", no_argument, NULL, 'n' },
+	{ "read", no_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "check", no_argument, NULL, 'z' },
+	{ "wait", required_argument, NULL, OPT_WAIT },
+	CLI_COMMON_OPTIONS
+};
+
+struct settings {
+	int			 family;
+	struct sockaddr_storage	 source;
+	struct dial_options	 dial;
+	long long		 idle_ms;	/* -1: none */
+	bool			 newline;
+	bool			 read_reply;
+	bool			 verbose;
+	bool			 check;
+	bool			 json;
+};
+
+static void
+report_connected(const struct target *t)
+{
+	char local[ENDPOINT_MAX];
+
+	warnx("connected to %s %u from %s", t->address, t->port,
+	    socket_endpoint(t->fd, 0, local));
+}
+
+static void
+print_json(const struct target *t)
+{
+	putchar('{');
+	json_key(stdout, "host", 1);
+	json_string(stdout, t->host);
+	json_key(stdout, "port", 0);
+	printf("%u", t->port);
+	json_key(stdout, "open", 0);
+	fputs(t->fd != -1 ? "true" : "false", stdout);
+	if (t->fd != -1) {
+		json_key(stdout, "address", 0);
+		json_string(stdout, t->address);
+	} else {
+		json_key(stdout, "error", 0);
+		json_string(stdout, t->reason);
+	}
+	json_key(stdout, "ms", 0);
+	printf("%lld}\n", t->ms);
+}
+
+/* -z: every target, in operand order; the first failure's status. */
+static int
+check(struct target *v, size_t n, const struct settings *set)
+{
+	size_t i;
+	int status = EX_OK;
+
+	connect_targets(v, n, set->family, &set->dial);
+	for (i = 0; i < n; i++) {
+		if (v[i].fd == -1)
+			warnx("%s", v[i].error);
+		else if (set->verbose)
+			report_connected(&v[i]);
+		if (set->json)
+			print_json(&v[i]);
+		if (v[i].fd != -1)
+			close(v[i].fd);
+		status = ex_first(status, v[i].status);
+	}
+	return status;
+}
+
+/* Sends data (or stdin with data NULL) to t, then maybe reads the reply. */
+static int
+send_to(struct target *t, const char *data, size_t len,
+    const struct settings *set)
+{
+	struct relay r = { 0 };
+	char peer[ENDPOINT_MAX];
+	int status = EX_OK;
+
+	connect_targets(t, 1, set->family, &set->dial);
+	if (t->fd == -1) {
+		warnx("%s", t->error);
+		return t->status;
+	}
+	if (set->verbose)
+		report_connected(t);
+	r.sock = t->fd;
+	r.in = data == NULL ? STDIN_FILENO : -1;
+	r.data = data;
+	r.datalen = len;
+	r.out = set->read_reply ? STDOUT_FILENO : -1;
+	r.idle_ms = set->idle_ms;
+	r.max_recv = -1;
+	if (relay_run(&r) == -1) {
+		snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
+		status = relay_warn(&r, peer);
+	}
+	if (status == EX_OK && !set->read_reply)
+		close_sent(t->fd, set->idle_ms);
+	else
+		close(t->fd);
+	return status;
+}
+
+static void
+parse_target(struct target *t, const char *host, const char *port)
+{
+	const char *errstr;
+
+	t->host = host;
+	if (parse_port(port, "tcp", false, &t->port, &errstr) == -1)
+		cli_usage("port %s: %s", port, errstr);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct settings set = {
+		.family = AF_UNSPEC,
+		.dial = { .timeout_ms = CONNECT_TIMEOUT_MS, .wait_ms = -1 },
+		.idle_ms = -1,
+		.newline = true,
+	};
+	struct target *targets;
+	const char *source = NULL, *errstr;
+	char *data = NULL;
+	size_t n, i, len = 0;
+	bool want4 = false, want6 = false;
+	int ch, status;
+
+	cli_init(&text);
+	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vzhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			want4 = true;
+			break;
+		case '6':
+			want6 = true;
+			break;
+		case 'b':
+			source = optarg;
+			break;
+		case 'j':
+			set.json = true;
+			break;
+		case 'n':
+			set.newline = false;
+			break;
+		case 'r':
+			set.read_reply = true;
+			break;
+		case 't':
+			if (parse_duration(optarg, 1, &set.idle_ms,
+			    &errstr) == -1)
+				cli_usage("timeout %s: %s", optarg, errstr);
+			set.dial.timeout_ms = set.idle_ms;
+			break;
+		case 'v':
+			set.verbose = true;
+			break;
+		case 'z':
+			set.check = true;
+			break;
+		case OPT_WAIT:
+			if (parse_duration(optarg, 0, &set.dial.wait_ms,
+			    &errstr) == -1)
+				cli_usage("wait %s: %s", optarg, errstr);
+			if (set.dial.wait_ms == 0)
+				set.dial.wait_ms = -1;	/* one try */
+			break;
+		case 'h':
+			cli_help();
+		case 'V':
+			cli_version();
+		default:
+			cli_option_error(ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (want4 && want6)
+		cli_usage("-4 and -6 exclude each other");
+	set.family = want4 ? AF_INET : want6 ? AF_INET6 : AF_UNSPEC;
+	if (argc < 2)
+		cli_usage("no %s given", argc == 0 ? "HOST and PORT" : "PORT");
+	if (set.json && !set.check)
+		cli_usage("-j needs -z");
+	if (set.check && (set.read_reply || !set.newline))
+		cli_usage("-z sends nothing: no -r or -n");
+	if (set.check && argc % 2 != 0)
+		cli_usage("-z takes HOST PORT pairs");
+	if (!set.check && !set.newline && argc == 2)
+		cli_usage("-n needs DATA");
+	if (source != NULL) {
+		if (bind_address(source, set.family, 0, &set.source,
+		    &errstr) == -1)
+			cli_usage("source %s: %s", source, errstr);
+		/* the source decides the family of the addresses tried */
+		set.family = set.source.ss_family;
+		set.dial.source = (struct sockaddr *)&set.source;
+	}
+
+	n = set.check ? (size_t)argc / 2 : 1;
+	if ((targets = calloc(n, sizeof(*targets))) == NULL)
+		err(EX_OSERR, "targets");
+	for (i = 0; i < n; i++)
+		parse_target(&targets[i], argv[2 * i], argv[2 * i + 1]);
+
+	if (set.check)
+		status = check(targets, n, &set);
+	else {
+		if (argc > 2 && (data = join_words(argv + 2, argc - 2,
+		    set.newline, &len)) == NULL)
+			err(EX_OSERR, "data");
+		status = send_to(&targets[0], data, len, &set);
+		free(data);
+	}
+	free(targets);
+	return cli_finish(status);
+}
