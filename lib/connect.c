@@ -193,8 +193,11 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 			errno = EAFNOSUPPORT;
 			goto failed;
 		}
-		/* the port is chosen by connect, so 4-tuples can share it */
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
+		/*
+		 * The port is chosen by connect, so 4-tuples can share it;
+		 * an older kernel without the option binds as before.
+		 */
+		(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
 		    sizeof(on));
 		if (bind(fd, o->source, sockaddr_len(o->source)) == -1)
 			goto failed;

@@ -407,8 +407,8 @@ relay_run(struct relay *r)
 		sock_i = in_i = 2;
 		if (receiving || (s.active && s.len > 0)) {
 			pfd[nfds].fd = r->sock;
-			pfd[nfds].events = (receiving ? POLLIN : 0) |
-			    (s.active && s.len > 0 ? POLLOUT : 0);
+			pfd[nfds].events = (short)((receiving ? POLLIN : 0) |
+			    (s.active && s.len > 0 ? POLLOUT : 0));
 			sock_i = nfds++;
 		}
 		if (s.active && s.len == 0) {
@@ -500,6 +500,7 @@ close_sent(int fd, long long timeout_ms)
 	/* close blocks until the peer acknowledged our FIN, or the time */
 	lg.l_onoff = 1;
 	lg.l_linger = (int)((timeout_ms + 999) / 1000);
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	/* without it, close returns at once: still no data lost */
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	return close(fd);
 }

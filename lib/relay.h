@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 /* Big enough that a system call moves a lot; two per relay. */
-#define RELAY_BUFSIZE	(128 * 1024)
+#define RELAY_BUFSIZE	((size_t)128 * 1024)
 
 enum relay_failure {
 	RELAY_OK,

@@ -117,6 +117,23 @@ check_rows() {
 	expect 64 servport http tcp extra
 	expect 64 servport http ""
 	expect 64 servport -j
+	expect 64 hostname sockhost
+	expect 64 hostname -f extra
+	expect 64 tcp-listen
+	expect 64 tcp-listen 0 extra
+	expect 64 tcp-listen -c
+	expect 64 tcp-listen --port-file
+	expect 64 tcp-listen --reply
+	expect 64 tcp-send
+	expect 64 tcp-send 127.0.0.1
+	expect 64 tcp-send -z 127.0.0.1 1 127.0.0.2
+	expect 64 tcp-send --wait
+	expect 64 udp-send
+	expect 64 udp-send 127.0.0.1
+	expect 64 udp-send -b
+	expect 64 udp-listen
+	expect 64 udp-listen 0 extra
+	expect 64 udp-listen -c
 	check_rows
 }
 
@@ -132,6 +149,22 @@ check_rows() {
 	for v in +1 " 1" -1; do
 		expect 68 servport -- "$v"
 	done
+	# a socket tool's PORT is a number or a service name, else 64
+	for v in 0x50 1e3 80abc 65536 99999999999999999999 -1 "" \
+		no-such-service; do
+		expect 64 tcp-listen -- "$v"
+		expect 64 udp-listen -- "$v"
+		expect 64 tcp-send 127.0.0.1 "$v"
+		expect 64 udp-send 127.0.0.1 "$v"
+		expect 64 tcp-send -z 127.0.0.1 1 127.0.0.1 "$v"
+	done
+	for v in 0 -1 x 1e3 0x10 99999999999999999999; do
+		expect 64 tcp-listen -c "$v" 0
+		expect 64 udp-listen -c "$v" 0
+	done
+	for v in -1 x 1e3 1k 99999999999999999999; do
+		expect 64 tcp-listen --max-bytes "$v" 0
+	done
 	check_rows
 }
 
@@ -141,6 +174,13 @@ check_rows() {
 		99999999999999999999 "$HUGE"; do
 		expect 64 resolve -t "$d" localhost
 		expect 64 resolve --timeout="$d" localhost
+		expect 64 tcp-listen -t "$d" 0
+		expect 64 udp-listen -t "$d" 0
+		expect 64 tcp-send -t "$d" 127.0.0.1 1
+		expect 64 udp-send -r -t "$d" 127.0.0.1 1
+	done
+	for d in -1 nan 1x "" 1e3; do
+		expect 64 tcp-send --wait "$d" -z 127.0.0.1 1
 	done
 	check_rows
 }
@@ -153,6 +193,11 @@ check_rows() {
 		done
 		expect 64 "$t" -4 "$LONG_NAME" "$LONG_LABEL"
 	done
+	for t in tcp-send udp-send; do
+		for n in "$LONG_NAME" "$LONG_LABEL" a..b; do
+			expect 64 "$t" "$n" 9
+		done
+	done
 	check_rows
 }
 
@@ -164,11 +209,37 @@ check_rows() {
 	done
 	# every address is checked before the first lookup
 	expect 64 rlookup 127.0.0.1 1.2.3.4.5
+	for a in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 010.1.1.1 127.1 localhost ""; do
+		expect 64 tcp-listen -b "$a" 0
+		expect 64 udp-listen -b "$a" 0
+		expect 64 tcp-send -b "$a" 127.0.0.1 1
+		expect 64 udp-send -b "$a" 127.0.0.1 1
+	done
+	expect 64 tcp-listen -4 -b ::1 0
+	expect 64 udp-listen -6 -b 127.0.0.1 0
 	check_rows
 }
 
 @test "each tool that reads stdin fails with 74 when stdin is a directory" {
 	expect_stdin / 74 resolve -
 	assert_equal "$stderr" "resolve: read error: stdin: Is a directory"
+	expect_stdin / 74 udp-send 127.0.0.1 9
+	expect_stdin / 74 udp-send -l 127.0.0.1 9
+	timeout 20 tcp-listen --port-file "$BATS_TEST_TMPDIR/port" 0 >/dev/null 3>&- &
+	for _ in $(seq 100); do
+		[ -s "$BATS_TEST_TMPDIR/port" ] && break
+		sleep 0.05
+	done
+	expect_stdin / 74 tcp-send 127.0.0.1 "$(cat "$BATS_TEST_TMPDIR/port")"
+	wait
+	check_rows
+}
+
+@test "udp-send refuses a datagram over the maximum with 65, sending nothing" {
+	head -c 65508 /dev/zero >"$BATS_TEST_TMPDIR/big"
+	expect_stdin "$BATS_TEST_TMPDIR/big" 65 udp-send 127.0.0.1 9
+	head -c 65528 /dev/zero >"$BATS_TEST_TMPDIR/big"
+	expect_stdin "$BATS_TEST_TMPDIR/big" 65 udp-send ::1 9
+	expect 65 udp-send 127.0.0.1 9 "$(head -c 70000 /dev/zero | tr '\0' x)"
 	check_rows
 }

@@ -94,8 +94,10 @@ help_options() {
 	assert_output -- --timeout
 	completing "tcp-listen --p"
 	assert_output -- --port-file
-	completing "udp-send --wait"
-	assert_output -- --wait-reply
+	completing "udp-send --r"
+	assert_output -- --read
+	completing "tcp-send --w"
+	assert_output -- --wait
 	completing "hostname --all"
 	assert_output -- $'--all-fqdns\n--all-ip-addresses'
 }

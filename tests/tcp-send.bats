@@ -515,7 +515,7 @@ EOF
 
 @test "tcp-send takes the long forms of its options" {
 	start_listen -k --reply 'pong\n'
-	run -0 --separate-stderr tcp-send --ipv4 --source 127.0.0.1 --timeout 5 \
+	run -0 --separate-stderr tcp-send --ipv4 --bind 127.0.0.1 --timeout 5 \
 		--verbose --read --no-newline 127.0.0.1 "$PORT" ping
 	assert_output pong
 	assert_stderr_regex '^tcp-send: connected to '

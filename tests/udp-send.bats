@@ -216,7 +216,7 @@ assert_only_marker_arrived() {
 	assert_output ""
 	assert_stderr "udp-send: 127.0.0.1 $port: Connection refused"
 	port=$(free_port 6)
-	run -69 udp-send --wait-reply ::1 "$port" hello
+	run -69 udp-send --read ::1 "$port" hello
 }
 
 @test "udp-send -r fails with 75 when no reply comes within -t" {
@@ -257,7 +257,7 @@ assert_only_marker_arrived() {
 
 @test "udp-send takes the long options" {
 	listen_bg --reply pong -t 10
-	run -0 --separate-stderr udp-send --verbose --ipv4 --wait-reply --timeout 5 \
+	run -0 --separate-stderr udp-send --verbose --ipv4 --read --timeout 5 \
 		--no-newline 127.0.0.1 "$PORT" ping
 	assert_output pong
 	assert_equal "${stderr_lines[0]}" "udp-send: sent 4 bytes to 127.0.0.1 $PORT"

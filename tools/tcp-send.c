@@ -24,7 +24,7 @@ static const struct cli_text text = {
 	"write side (connect, send, sendall); -z checks that ports accept connections.",
 	"  -4, --ipv4        connect over IPv4 only\n"
 	"  -6, --ipv6        connect over IPv6 only\n"
-	"  -b, --source ADDR connect from the local address ADDR\n"
+	"  -b, --bind ADDR   connect from the local address ADDR\n"
 	"  -j, --json        with -z, one JSON object per HOST PORT\n"
 	"  -n, --no-newline  do not end DATA with a newline\n"
 	"  -r, --read        then print what the peer sends until it closes\n"
@@ -39,7 +39,7 @@ enum { OPT_WAIT = 256 };
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
-	{ "source", required_argument, NULL, 'b' },
+	{ "bind", required_argument, NULL, 'b' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },

@@ -30,7 +30,7 @@ static const struct cli_text text = {
 	"  -b, --bind ADDR   send from the local address ADDR\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
-	"  -r, --wait-reply  wait for a reply to each datagram, write it out\n"
+	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
 	    REPLY_TIMEOUT ")\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n",
@@ -42,7 +42,7 @@ static const struct option longopts[] = {
 	{ "bind", required_argument, NULL, 'b' },
 	{ "lines", no_argument, NULL, 'l' },
 	{ "no-newline", no_argument, NULL, 'n' },
-	{ "wait-reply", no_argument, NULL, 'r' },
+	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	CLI_COMMON_OPTIONS
