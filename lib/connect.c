@@ -123,6 +123,16 @@ finish(struct dialer *dr, long long now)
 	dr->d->ms = now - dr->start;
 }
 
+/* The wait before the retry after next, for an attempt that failed so. */
+static long long
+next_backoff(long long backoff, int errnum)
+{
+	long long cap = errnum == ECONNREFUSED ? CONNECT_REFUSED_MAX_MS :
+	    CONNECT_RETRY_MAX_MS;
+
+	return backoff * 2 < cap ? backoff * 2 : cap;
+}
+
 /* An attempt at ai failed: retry it later if waiting may help. */
 static void
 attempt_failed(struct dialer *dr, const struct dial_options *o,
@@ -145,8 +155,7 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
 	p = &dr->queue[dr->queued++];
 	p->ai = ai;
 	p->ready_at = ready_at;
-	p->backoff = backoff * 2 < CONNECT_RETRY_MAX_MS ? backoff * 2 :
-	    CONNECT_RETRY_MAX_MS;
+	p->backoff = next_backoff(backoff, errnum);
 	p->retry = true;
 }
 

@@ -20,6 +20,12 @@
 /* --wait: the first retry after this, doubling up to the cap. */
 #define CONNECT_RETRY_FIRST_MS		5
 #define CONNECT_RETRY_MAX_MS		250
+/*
+ * A refusal costs the host one reset and nobody any waiting, so a port
+ * that is refused is tried again at least this often: it is noticed
+ * within milliseconds of opening.
+ */
+#define CONNECT_REFUSED_MAX_MS		5
 
 struct dial_options {
 	const struct sockaddr	*source;	/* bound first (port 0), or NULL */
@@ -46,8 +52,9 @@ struct dial {
  * closed.  A try of all addresses ends after o->timeout_ms.  With
  * o->wait_ms, a dial whose try failed in a way that may change
  * (refused, unreachable, timed out) tries again, after 5 ms doubling
- * to 250 ms, until wait_ms have passed.  Each dial ends with fd a connected blocking
- * socket, or -1 with error, step and waited_out saying why.
+ * to 250 ms (every 5 ms after a refusal), until wait_ms have passed.
+ * Each dial ends with fd a connected blocking socket, or -1 with error,
+ * step and waited_out saying why.
  */
 void	dial_all(struct dial *v, size_t n, const struct dial_options *o);
 
