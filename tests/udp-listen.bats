@@ -188,6 +188,17 @@ teardown() {
 	assert_line --index 2 --regexp "^udp-listen: sent 8 bytes to 127\.0\.0\.1 [0-9]+$"
 }
 
+@test "udp-listen --reply undoes C escapes, as tcp-listen does" {
+	listen_bg --reply 'pong\x41\101\tx\\\n' -t 10
+	run -0 udp-send -r 127.0.0.1 "$PORT" ping
+	assert_output $'pongAA\tx\\'
+	listen_wait
+	assert_equal "$LSTATUS" 0
+	run -64 --separate-stderr udp-listen --reply 'a\q' 0
+	assert_equal "${stderr_lines[0]}" "udp-listen: reply a\q: unknown escape"
+	run -64 --separate-stderr udp-listen --reply 'a\' 0
+}
+
 @test "udp-listen --reply on a wildcard address answers from the address used" {
 	require_hermetic	# 127.0.0.2 is on lo only there
 	listen_bg -b 0.0.0.0 -c 2 --reply pong -t 10

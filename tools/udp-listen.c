@@ -61,7 +61,8 @@ struct settings {
 	long long	 count;		/* 0: until killed */
 	long long	 timeout_ms;	/* -1: none */
 	const char	*timeout;	/* as given, for messages */
-	const char	*reply;
+	char		*reply;		/* C escapes undone */
+	size_t		 replylen;
 	const char	*port_file;
 	bool		 json;
 	bool		 escape;
@@ -117,12 +118,10 @@ static void
 reply(int fd, const struct settings *set, const char *host,
     unsigned short port)
 {
-	size_t len = strlen(set->reply);
-
-	if (dgram_reply(fd, &dgram, set->reply, len) == -1)
+	if (dgram_reply(fd, &dgram, set->reply, set->replylen) == -1)
 		warn("reply to %s %u", host, port);
 	else if (set->verbose)
-		warnx("sent %zu bytes to %s %u", len, host, port);
+		warnx("sent %zu bytes to %s %u", set->replylen, host, port);
 }
 
 /* Receives datagrams until the count is reached; returns the status. */
@@ -174,6 +173,7 @@ main(int argc, char *argv[])
 	char local[ENDPOINT_MAX], host[ADDRSTR_MAX];
 	bool want4 = false, want6 = false, keep = false, count_set = false;
 	bool escape = false, raw = false;
+	const char *reply_arg = NULL;
 	unsigned short port;
 	socklen_t len;
 	int ch, fd;
@@ -219,7 +219,7 @@ main(int argc, char *argv[])
 			raw = true;
 			break;
 		case OPT_REPLY:
-			set.reply = optarg;
+			reply_arg = optarg;
 			break;
 		case OPT_PORT_FILE:
 			set.port_file = optarg;
@@ -254,6 +254,13 @@ main(int argc, char *argv[])
 		cli_usage("port %s: %s", argv[0], errstr);
 	if (bind_address(set.bind, set.family, port, &ss, &errstr) == -1)
 		cli_usage("bind address %s: %s", set.bind, errstr);
+	if (reply_arg != NULL) {
+		if ((set.reply = malloc(strlen(reply_arg) + 1)) == NULL)
+			err(EX_OSERR, "reply");
+		if (unescape(reply_arg, set.reply, &set.replylen,
+		    &errstr) == -1)
+			cli_usage("reply %s: %s", reply_arg, errstr);
+	}
 	if ((fd = listen_on((struct sockaddr *)&ss, SOCK_DGRAM, &step)) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
 		    sockaddr_host((struct sockaddr *)&ss, host), port);
