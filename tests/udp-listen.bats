@@ -129,6 +129,15 @@ teardown() {
 	assert_output "$(printf 'one\ntwo\nthree')"
 }
 
+@test "udp-listen -k -c 2 stops after two datagrams, as tcp-listen does" {
+	listen_bg -k -c 2 -t 10
+	udp-send 127.0.0.1 "$PORT" one
+	udp-send 127.0.0.1 "$PORT" two
+	listen_wait
+	assert_equal "$LSTATUS" 0
+	assert_equal "$(cat "$OUT")" $'one\ntwo'
+}
+
 @test "udp-listen -k receives datagrams until killed" {
 	listen_bg -j --keep-open
 	for i in 1 2 3 4 5; do
@@ -395,8 +404,6 @@ on_tty_bg() {
 	assert_equal "${stderr_lines[0]}" "udp-listen: too many operands"
 	run -64 --separate-stderr udp-listen -4 -6 0
 	assert_equal "${stderr_lines[0]}" "udp-listen: -4 and -6 exclude each other"
-	run -64 --separate-stderr udp-listen -k -c 2 0
-	assert_equal "${stderr_lines[0]}" "udp-listen: -k and -c exclude each other"
 	run -64 --separate-stderr udp-listen -x --raw 0
 	assert_equal "${stderr_lines[0]}" "udp-listen: -x and --raw exclude each other"
 	for bad in 0 -1 x 1.5; do

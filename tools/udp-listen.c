@@ -238,12 +238,10 @@ main(int argc, char *argv[])
 		cli_usage(argc == 0 ? "no port given" : "too many operands");
 	if (want4 && want6)
 		cli_usage("-4 and -6 exclude each other");
-	if (keep && count_set)
-		cli_usage("-k and -c exclude each other");
 	if (escape && raw)
 		cli_usage("-x and --raw exclude each other");
-	if (keep)
-		set.count = 0;
+	if (keep && !count_set)
+		set.count = 0;	/* -k -c N stops after N, as tcp-listen does */
 	if (want6)
 		set.family = AF_INET6;
 	else if (!want4 && set.bind != NULL)
