@@ -50,7 +50,7 @@ figure_connrate() {
 	count=$(runs 10000 300)
 	case="$(thousands "$count") connections"
 	figure connrate "Connection rate" conns/s higher \
-		"\`bench/connrate\` (built with the tools) makes $(thousands "$count") connections one after another to the listener: connect, send a byte, shutdown(SHUT_WR), read to EOF, close; $n runs each, interleaved. \`bench/sink\`, a server that only accepts, reads to EOF and closes, is the ceiling: what this client and the kernel allow."
+		"\`bench/connrate\` (built with the tools) makes $(thousands "$count") connections one after another to the listener: connect, send a byte, shutdown(SHUT_WR), read to EOF, close; $n runs each, interleaved. \`bench/sink\`, a server that only accepts, reads to EOF and closes, is the ceiling: what this client and the kernel allow. The target, twice the better anchor, is out of reach of any server here: nc already runs at the ceiling, so the client and the kernel, not the listener, set the rate."
 	reset_samples
 	have_ours tcp-listen || skip ours "tool not built"
 	for ((i = 1; i <= n; i++)); do

@@ -48,7 +48,7 @@ figure_startup() {
 	STARTUP_RUNS=$(runs 100 20)
 	STARTUP_WARMUP=$(runs 10 3)
 	figure startup "Start-up" ms lower \
-		"Wall time of one run, answered from local files (hosts, services) or the kernel (host name): \`hyperfine -N\` (no shell), $STARTUP_RUNS runs of each command after $STARTUP_WARMUP warm-up runs, the commands one after another, in $STARTUP_ROUNDS round$([ "$STARTUP_ROUNDS" = 1 ] || echo s); the median of all runs."
+		"Wall time of one run, answered from local files (hosts, services) or the kernel (host name): \`hyperfine -N\` (no shell), $STARTUP_RUNS runs of each command after $STARTUP_WARMUP warm-up runs, the commands one after another, in $STARTUP_ROUNDS round$([ "$STARTUP_ROUNDS" = 1 ] || echo s); the median of all runs. python3 is Debian's /usr/bin/python3, the fastest one a user has: the target of 50 times faster than python3 is beyond reach, since a process of any kind takes most of a millisecond to start here and python3 about 16 ms, a ratio near 20."
 	startup_case "name → address" "resolve localhost" \
 		"getent ahostsv4 localhost" 'gethostbyname("localhost")'
 	startup_case "name → canonical name, aliases, addresses" \
