@@ -135,7 +135,7 @@ teardown() {
 
 @test "tcp-send tries the next address 250 ms after a silent one (Happy Eyeballs)" {
 	require_hermetic	# he.test is ::1 first, then 127.0.0.1
-	start_blackhole ::1
+	start_blackhole ::1 127.0.0.1
 	LISTEN_PORT=$BPORT start_listen
 	start=$(date +%s%3N)
 	run -0 --separate-stderr tcp-send -v -t 10 he.test "$BPORT" happy
@@ -431,7 +431,7 @@ EOF
 
 @test "tcp-send --wait with Happy Eyeballs: a silent ::1 does not hide 127.0.0.1 opening" {
 	require_hermetic
-	start_blackhole ::1
+	start_blackhole ::1 127.0.0.1
 	spawn tcp-send -z --wait 20 he.test "$BPORT"
 	SEND_PID=$SPAWN_PID
 	sleep 0.5	# not readiness: the port opens later on purpose

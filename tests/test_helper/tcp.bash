@@ -28,13 +28,14 @@ kill_spawned() {
 	SPAWN_PIDS=()
 }
 
-# wait_file FILE [PID]: until FILE is not empty, at most 10 s; fails at
-# once if PID (still running otherwise) has exited.
+# wait_file FILE [PID [ERRFILE]]: until FILE is not empty, at most 10 s;
+# fails at once if PID (still running otherwise) has exited, quoting
+# what it wrote to ERRFILE.
 wait_file() {
 	local tries=1000
 	until [ -s "$1" ]; do
 		if [ -n "${2-}" ] && ! kill -0 "$2" 2>/dev/null; then
-			fail "$2 exited before writing $1"
+			fail "$2 exited before writing $1${3+: $(cat "$3")}"
 		fi
 		tries=$((tries - 1))
 		[ "$tries" -gt 0 ] || fail "timed out waiting for $1"
@@ -71,7 +72,7 @@ start_listen() {
 	spawn tcp-listen --port-file "$BATS_TEST_TMPDIR/listen.port" "$@" "${LISTEN_PORT:-0}" \
 		>"$LOUT" 2>"$LERR"
 	LPID=$SPAWN_PID
-	wait_file "$BATS_TEST_TMPDIR/listen.port" "$LPID"
+	wait_file "$BATS_TEST_TMPDIR/listen.port" "$LPID" "$LERR"
 	PORT=$(<"$BATS_TEST_TMPDIR/listen.port")
 }
 
@@ -86,12 +87,13 @@ start_peer() {
 	PORT=$(<"$pf")
 }
 
-# start_blackhole ADDR [PORT]: a port on ADDR whose accept queue is full,
-# so that connects to it time out; BPORT is the port.
+# start_blackhole ADDR [ALSO]: a port on ADDR whose accept queue is full,
+# so that connects to it time out; BPORT is the port, free on the
+# address ALSO too when given, for a listener to open there later.
 start_blackhole() {
 	local pf="$BATS_TEST_TMPDIR/blackhole.port"
 	rm -f "$pf"
-	spawn python3 "$BLACKHOLE_PY" "$1" "${2-0}" "$pf"
+	spawn python3 "$BLACKHOLE_PY" "$1" "$pf" ${2+"$2"}
 	wait_file "$pf" "$SPAWN_PID"
 	BPORT=$(<"$pf")
 }
