@@ -11,6 +11,7 @@
 #include "config.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "signals.h"
 
 static const struct cli_text *cli_text;
 
@@ -37,6 +38,7 @@ cli_init(const struct cli_text *text)
 	reserve_closed_fd(STDOUT_FILENO, O_RDONLY);
 	reserve_closed_fd(STDERR_FILENO, O_WRONLY);
 	signal(SIGPIPE, SIG_IGN);
+	signals_init();
 }
 
 /*

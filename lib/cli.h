@@ -23,7 +23,8 @@ struct cli_text {
 /*
  * Called first by every tool: keeps descriptors 0-2 from being reused
  * by sockets (a closed stdout stays an error, not a file), ignores
- * SIGPIPE so that broken pipes become EPIPE and exit 74, and records
+ * SIGPIPE so that broken pipes become EPIPE and exit 74, lets no stop
+ * signal lose bytes read and not yet written (signals.h), and records
  * the text for usage and help.
  */
 void	cli_init(const struct cli_text *text);

@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "io.h"
 #include "relay.h"
+#include "signals.h"
 #include "timing.h"
 
 #define CLOSE_WAIT_DEFAULT_MS	60000
@@ -92,35 +93,74 @@ read_in(struct relay *r, struct sender *s)
 }
 
 /*
+ * Receives what is there now, without waiting, and writes it out, stop
+ * signals held in between (signals.h).  Returns what recv returned;
+ * -1 also when writing out failed, with failed set then.
+ */
+static ssize_t
+recv_out(struct relay *r, char *buf, size_t want)
+{
+	ssize_t n;
+	int rc = 0;
+
+	signals_hold();
+	do
+		n = recv(r->sock, buf, want, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n > 0) {
+		r->received += (unsigned long long)n;
+		if (r->out >= 0)
+			rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
+			    write_all(r->out, buf, (size_t)n);
+	}
+	signals_release();
+	if (rc == -1)
+		return set_failed(r, RELAY_WRITE_OUT, errno);
+	return n;
+}
+
+/*
  * Receives what is there and writes it out.  Returns 1 at the end
  * (end of file, or max_recv reached), 0 to go on, -1 on failure.
  */
 static int
 recv_some(struct relay *r, char *buf)
 {
-	size_t want = recv_allowance(r, RELAY_BUFSIZE);
 	ssize_t n;
-	int rc;
 
-	do
-		n = recv(r->sock, buf, want, MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
+	if ((n = recv_out(r, buf, recv_allowance(r, RELAY_BUFSIZE))) == -1) {
+		if (r->failed != RELAY_OK)
+			return -1;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
 		return set_failed(r, RELAY_RECV, errno);
 	}
 	if (n == 0)
 		return 1;
-	r->received += (unsigned long long)n;
-	if (r->out >= 0) {
-		rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
-		    write_all(r->out, buf, (size_t)n);
-		if (rc == -1)
-			return set_failed(r, RELAY_WRITE_OUT, errno);
-	}
 	if (r->max_recv >= 0 && r->received >= (unsigned long long)r->max_recv)
 		return 1;
+	return 0;
+}
+
+/*
+ * Waits until the socket has something to read (or its end), at most
+ * idle_ms: 0, or -1 with failed set.  Reading only then, with stop
+ * signals held, no signal can find bytes read and not written.
+ */
+static int
+wait_readable(struct relay *r)
+{
+	struct pollfd pfd = { .fd = r->sock, .events = POLLIN };
+	int timeout = r->idle_ms < 0 ? -1 :
+	    r->idle_ms > INT_MAX ? INT_MAX : (int)r->idle_ms;
+	int n;
+
+	while ((n = poll(&pfd, 1, timeout)) == -1 && errno == EINTR)
+		;
+	if (n == -1)
+		return set_failed(r, RELAY_RECV, errno);
+	if (n == 0)
+		return set_failed(r, RELAY_IDLE, ETIMEDOUT);
 	return 0;
 }
 
@@ -167,70 +207,28 @@ pipe_to_out(struct relay *r, int p, size_t len, char *buf)
 	return 0;
 }
 
-/*
- * recv_rest without copying through user space: from the socket into
- * out if it is a pipe, or else into a pipe of our own and from there
- * into out.  Returns 0 or -1 as recv_rest, or 1 if out cannot take it.
- */
+/* Sets the failure of a splice from the socket that returned -1. */
 static int
-splice_rest(struct relay *r, char *buf)
+splice_failed(struct relay *r, bool to_out)
 {
-	size_t want;
-	ssize_t n;
-	bool is_pipe;
-	int p[2], to, rc = -1;
-
-	if (r->escape || !splice_target(r->out, &is_pipe))
-		return 1;
-	if (is_pipe)
-		p[0] = p[1] = -1;
-	else if (pipe2(p, O_CLOEXEC) == -1)
-		return 1;
-	else
-		fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
-	to = is_pipe ? r->out : p[1];
-	for (;;) {
-		if ((want = recv_allowance(r, RELAY_BUFSIZE * 2)) == 0)
-			break;
-		n = splice(r->sock, NULL, to, NULL, want, SPLICE_F_MOVE |
-		    SPLICE_F_MORE);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				set_failed(r, RELAY_IDLE, ETIMEDOUT);
-			else if (errno == EPIPE && is_pipe)
-				set_failed(r, RELAY_WRITE_OUT, errno);
-			else
-				set_failed(r, RELAY_RECV, errno);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		r->received += (unsigned long long)n;
-		if (!is_pipe && pipe_to_out(r, p[0], (size_t)n, buf) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (!is_pipe) {
-		close(p[0]);
-		close(p[1]);
-	}
-	return rc;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return set_failed(r, RELAY_IDLE, ETIMEDOUT);
+	if (errno == EPIPE && to_out)
+		return set_failed(r, RELAY_WRITE_OUT, errno);
+	return set_failed(r, RELAY_RECV, errno);
 }
 
 /*
- * Only receiving is left: blocking reads, with the idle bound as the
- * socket's receive timeout, until the end.  Returns 0 or -1.
+ * From the socket straight into out, a pipe: blocking splices, with the
+ * idle bound as the socket's receive timeout.  Nothing is ever in our
+ * hands.  Returns 0 or -1.
  */
 static int
-recv_rest(struct relay *r, char *buf)
+splice_to_pipe(struct relay *r)
 {
 	struct timeval tv;
 	size_t want;
 	ssize_t n;
-	int rc;
 
 	if (r->idle_ms >= 0) {
 		tv.tv_sec = r->idle_ms / 1000;
@@ -239,26 +237,97 @@ recv_rest(struct relay *r, char *buf)
 		    sizeof(tv)) == -1)
 			return set_failed(r, RELAY_RECV, errno);
 	}
-	if ((rc = splice_rest(r, buf)) != 1)
-		return rc;
-	for (;;) {
-		if ((want = recv_allowance(r, RELAY_BUFSIZE)) == 0)
-			return 0;
-		if ((n = recv(r->sock, buf, want, 0)) == -1) {
-			if (errno == EINTR)
-				continue;
+	while ((want = recv_allowance(r, RELAY_BUFSIZE * 2)) > 0) {
+		n = splice(r->sock, NULL, r->out, NULL, want, SPLICE_F_MOVE |
+		    SPLICE_F_MORE);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return splice_failed(r, true);
+		if (n == 0)
+			break;
+		r->received += (unsigned long long)n;
+	}
+	return 0;
+}
+
+/*
+ * From the socket into a pipe of our own, and from there into out (a
+ * file or /dev/null).  What our pipe holds is in our hands: it is read
+ * only once there, and written out before a stop signal may end us.
+ * Returns 0, -1, or 1 if no pipe could be made (nothing read then).
+ */
+static int
+splice_through_pipe(struct relay *r, char *buf)
+{
+	size_t want;
+	ssize_t n;
+	bool written;
+	int p[2], rc = -1;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return 1;
+	fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
+	while ((want = recv_allowance(r, RELAY_BUFSIZE * 2)) > 0) {
+		if (wait_readable(r) == -1)
+			goto out;
+		signals_hold();
+		do
+			n = splice(r->sock, NULL, p[1], NULL, want,
+			    SPLICE_F_MOVE | SPLICE_F_MORE);
+		while (n == -1 && errno == EINTR);
+		written = n <= 0 || pipe_to_out(r, p[0], (size_t)n, buf) == 0;
+		signals_release();
+		if (!written)
+			goto out;
+		if (n == -1) {
+			splice_failed(r, false);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r->received += (unsigned long long)n;
+	}
+	rc = 0;
+out:
+	close(p[0]);
+	close(p[1]);
+	return rc;
+}
+
+/*
+ * Only receiving is left: until the end, without copying through user
+ * space where out allows (splice), else through buf.  Returns 0 or -1.
+ */
+static int
+recv_rest(struct relay *r, char *buf)
+{
+	size_t want;
+	ssize_t n;
+	bool is_pipe;
+	int rc;
+
+	if (!r->escape && splice_target(r->out, &is_pipe)) {
+		if (is_pipe)
+			return splice_to_pipe(r);
+		if ((rc = splice_through_pipe(r, buf)) != 1)
+			return rc;
+	}
+	while ((want = recv_allowance(r, RELAY_BUFSIZE)) > 0) {
+		if (wait_readable(r) == -1)
+			return -1;
+		if ((n = recv_out(r, buf, want)) == -1) {
+			if (r->failed != RELAY_OK)
+				return -1;
+			/* readable, then not: another reader took it */
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return set_failed(r, RELAY_IDLE, ETIMEDOUT);
+				continue;
 			return set_failed(r, RELAY_RECV, errno);
 		}
 		if (n == 0)
-			return 0;
-		r->received += (unsigned long long)n;
-		rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
-		    write_all(r->out, buf, (size_t)n);
-		if (rc == -1)
-			return set_failed(r, RELAY_WRITE_OUT, errno);
+			break;
 	}
+	return 0;
 }
 
 /* Reads and drops what the socket has now; false once the peer's end. */

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "listen.h"
 #include "parse.h"
+#include "signals.h"
 #include "timing.h"
 
 static const struct cli_text text = {
@@ -147,6 +148,7 @@ serve(int fd, const struct settings *set, const char *local)
 				continue;
 			err(ex_errno(errno, EX_OSERR), "%s", local);
 		}
+		signals_hold();
 		n++;
 		deadline_start(&dl, set->timeout_ms);
 		sockaddr_host(from, host);
@@ -154,6 +156,7 @@ serve(int fd, const struct settings *set, const char *local)
 			warnx("received %zu bytes from %s %u", dgram.len, host,
 			    sockaddr_port(from));
 		output(&dgram, set);
+		signals_release();
 		if (set->reply != NULL)
 			reply(fd, set, host, sockaddr_port(from));
 	}

@@ -16,6 +16,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "resolve.h"
+#include "signals.h"
 #include "timing.h"
 
 /* The wait for a reply without -t: 5 seconds */
@@ -86,12 +87,14 @@ await_reply(int fd, const struct settings *set)
 		    set->timeout);
 	if (dgram_recv(fd, &reply) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
+	signals_hold();
 	if (set->verbose)
 		warnx("received %zu bytes from %s %u", reply.len,
 		    sockaddr_host((struct sockaddr *)&reply.from, host),
 		    sockaddr_port((struct sockaddr *)&reply.from));
 	if (write_all(STDOUT_FILENO, reply.buf, reply.len) == -1)
 		err(EX_IOERR, "write error: stdout");
+	signals_release();
 }
 
 static void
