@@ -13,7 +13,12 @@
 #include "listen.h"
 #include "timing.h"
 
-#define BACKLOG	128
+/*
+ * A burst of clients (tcp-listen -k serves one at a time) waits in the
+ * accept queue instead of having its SYNs dropped and retried seconds
+ * later; the kernel caps it at net.core.somaxconn.
+ */
+#define BACKLOG	SOMAXCONN
 
 int
 bind_address(const char *addr, int family, unsigned short port,
