@@ -15,12 +15,20 @@
   hold PORTFILE              read one connection until it half-closes,
                              then keep it open, silent, until killed
   rstclient PORT DATA        connect, send DATA, then reset the connection
+  stream PORTFILE            accept one connection and send it the pattern
+                             until it goes
+  streamto PORT              connect and send the pattern until the peer goes
+  prefix FILE                exit 0 if FILE holds the start of the pattern
+  burst PORT N               connect N clients at once, then each sends the
+                             line "client I" and 4 KiB, and closes
 
 A listener binds ADDR (default 127.0.0.1) port 0 and writes its port to
 PORTFILE (renamed into place) once it listens.
 """
 import os
+import random
 import socket
+import string
 import struct
 import sys
 import time
@@ -132,9 +140,54 @@ def rstclient(port, data):
     s.close()
 
 
+def pattern_block():
+    """What stream sends again and again: printable, so that escaping
+    leaves it as it is, and a prime length, so that no gap lines up."""
+    rnd = random.Random(5)
+    alphabet = (string.ascii_letters + string.digits).encode()
+    return bytes(rnd.choice(alphabet) for _ in range(65521))
+
+
+def send_pattern(sock):
+    block = pattern_block()
+    try:
+        while True:
+            sock.sendall(block)
+    except OSError:
+        pass    # the peer went: what it read is all that counts
+
+
+def stream(portfile):
+    srv = listener(portfile)
+    conn, _ = srv.accept()
+    send_pattern(conn)
+
+
+def streamto(port):
+    send_pattern(socket.create_connection(("127.0.0.1", int(port))))
+
+
+def prefix(path):
+    block = pattern_block()
+    with open(path, "rb") as f:
+        data = f.read()
+    whole = block * (len(data) // len(block) + 1)
+    if whole[:len(data)] != data:
+        sys.exit("%s: not the start of the pattern" % path)
+
+
+def burst(port, n):
+    clients = [socket.create_connection(("127.0.0.1", int(port)))
+               for _ in range(int(n))]
+    for i, c in enumerate(clients):
+        c.sendall(b"client %d %s\n" % (i, b"x" * 4096))
+        c.close()
+
+
 MODES = {"echo": echo, "count": count, "stall": stall, "sink": sink,
          "send": send, "reset": reset, "answer": answer, "hold": hold,
-         "rstclient": rstclient}
+         "rstclient": rstclient, "stream": stream, "streamto": streamto,
+         "prefix": prefix, "burst": burst}
 
 if __name__ == "__main__":
     MODES[sys.argv[1]](*sys.argv[2:])

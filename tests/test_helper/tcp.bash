@@ -34,7 +34,8 @@ kill_spawned() {
 wait_file() {
 	local tries=1000
 	until [ -s "$1" ]; do
-		if [ -n "${2-}" ] && ! kill -0 "$2" 2>/dev/null; then
+		# it may have written FILE and finished since the test above
+		if [ -n "${2-}" ] && ! kill -0 "$2" 2>/dev/null && [ ! -s "$1" ]; then
 			fail "$2 exited before writing $1${3+: $(cat "$3")}"
 		fi
 		tries=$((tries - 1))
@@ -46,13 +47,16 @@ wait_file() {
 # wait_match FILE REGEX [PID]: until a line of FILE matches REGEX, at most
 # 10 s; MATCH is the first match of the first group (or the whole).
 wait_match() {
-	local tries=1000 line
+	local tries=1000 line gone=
 	while :; do
 		if [ -f "$1" ]; then
 			line=$(grep -Em1 -- "$2" "$1") && break
 		fi
+		# one more look after it is gone: it may have printed and ended
+		[ -z "$gone" ] || fail "$3 exited before printing /$2/ to $1"
 		if [ -n "${3-}" ] && ! kill -0 "$3" 2>/dev/null; then
-			fail "$3 exited before printing /$2/ to $1"
+			gone=1
+			continue
 		fi
 		tries=$((tries - 1))
 		[ "$tries" -gt 0 ] || fail "timed out waiting for /$2/ in $1"

@@ -14,7 +14,8 @@ wait_for_file() {
 	local file=$1 pid=${2-} i
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$file" ] && return 0
-		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+		# it may have written the file and ended since the test above
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && [ ! -s "$file" ]; then
 			fail "process $pid exited before writing $file"
 		fi
 		sleep 0.05

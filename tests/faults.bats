@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# A misbehaving world: signals in the middle of a transfer, a burst of
+# clients, a reader slower than the network.  Peer resets, full or
+# closed stdout and failing or silent DNS are in each tool's own file.
+
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tcp
+	T=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	kill_spawned
+}
+
+# tool_pid PID: the tool that spawn's timeout(1) PID runs.
+tool_pid() {
+	local pid tries=100
+	until pid=$(pgrep -P "$1"); do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "$1 started nothing"
+		sleep 0.01
+	done
+	echo "$pid"
+}
+
+# wait_size FILE BYTES: until FILE has BYTES bytes or more, at most 10 s.
+wait_size() {
+	local tries=1000
+	until [ -f "$1" ] && [ "$(stat -c %s "$1")" -ge "$2" ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "timed out waiting for $2 bytes in $1"
+		sleep 0.01
+	done
+}
+
+# consumed FILTER: sets TOOK to how many bytes the process owning the
+# TCP connection FILTER (an ss filter) has read from it: what the kernel
+# received on it less what still waits in its queue.  Both ends must be
+# stopped; asks until two answers 50 ms apart agree.
+consumed() {
+	local info last='' tries=40
+	while :; do
+		info=$(ss -Htni state connected "$1")
+		# STATE RECV-Q SEND-Q ...: the state is ESTAB or FIN-WAIT-2
+		[[ $info =~ ^[A-Z2-]+[[:space:]]+([0-9]+).*bytes_received:([0-9]+) ]] ||
+			fail "no connection for $1: $info"
+		TOOK=$((BASH_REMATCH[2] - BASH_REMATCH[1]))
+		[ "$TOOK" = "$last" ] && break
+		last=$TOOK
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "the connection $1 never settled"
+		sleep 0.05
+	done
+}
+
+# interrupt SIGNAL SPAWNED PEER FILTER OUT: in the middle of a transfer
+# into OUT, stops PEER's process and the tool SPAWNED runs, reads how
+# much the tool took from its socket (FILTER), then sends it SIGNAL.
+# STATUS is the tool's exit status; OUT must hold exactly what it took:
+# whatever it had read was written before it died.
+interrupt() {
+	local signal=$1 tool peer
+	tool=$(tool_pid "$2")
+	peer=$(tool_pid "$3")
+	wait_size "$5" $((1024 * 1024))
+	kill -STOP "$peer"
+	kill -STOP "$tool"
+	consumed "$4"
+	kill "-$signal" "$tool"
+	kill -CONT "$tool"
+	wait_status "$2"
+	kill -CONT "$peer"
+	assert_equal "$(stat -c %s "$5")" "$TOOK"
+	python3 "$PEER_PY" prefix "$5"
+}
+
+# --- signals in the middle of a transfer -------------------------------------
+
+# Each is done a few times: the stop lands anywhere in the tool's loop,
+# between reading from the socket and writing out too.
+
+@test "SIGINT in the middle of a transfer: tcp-listen exits 130 with all it read written" {
+	for _ in 1 2 3; do
+		start_listen
+		spawn python3 "$PEER_PY" streamto "$PORT"
+		interrupt INT "$LPID" "$SPAWN_PID" "sport = :$PORT" "$LOUT"
+		assert_equal "$STATUS" 130
+		assert_equal "$(cat "$LERR")" ""
+	done
+}
+
+@test "SIGTERM in the middle of a transfer: tcp-listen -x exits 143 with all it read written" {
+	for _ in 1 2 3; do
+		start_listen -x
+		spawn python3 "$PEER_PY" streamto "$PORT"
+		interrupt TERM "$LPID" "$SPAWN_PID" "sport = :$PORT" "$LOUT"
+		assert_equal "$STATUS" 143
+	done
+}
+
+@test "SIGINT and SIGTERM in the middle of a transfer: tcp-send -r exits 130 and 143 with all it read written" {
+	for signal in INT TERM HUP; do
+		start_peer stream
+		spawn tcp-send -r 127.0.0.1 "$PORT" </dev/null >"$T/out" 2>"$T/err"
+		interrupt "$signal" "$SPAWN_PID" "$PEER_PID" "dport = :$PORT" "$T/out"
+		assert_equal "$STATUS" $((128 + $(kill -l "$signal")))
+		assert_equal "$(cat "$T/err")" ""
+	done
+}
+
+@test "a stop signal waits while received bytes cannot be written out; a second one ends the tool" {
+	# the test holds the read end and never reads: tcp-listen blocks
+	# writing what it received
+	mkfifo "$T/fifo"
+	exec {never_read}<>"$T/fifo"
+	spawn tcp-listen -x --port-file "$T/port" 0 >"$T/fifo"
+	wait_file "$T/port" "$SPAWN_PID"
+	listener=$(tool_pid "$SPAWN_PID")
+	head -c 1M /dev/zero | tr '\0' a >"$T/in"
+	spawn tcp-send 127.0.0.1 "$(<"$T/port")" <"$T/in"
+	tries=1000
+	# pipe_write, or anon_pipe_write on later kernels
+	until [[ $(cat /proc/"$listener"/wchan) == *pipe_write ]]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "tcp-listen never blocked writing"
+		sleep 0.01
+	done
+	kill -TERM "$listener"
+	sleep 0.2	# not readiness: it must still be there after a while
+	kill -0 "$listener" || fail "the first SIGTERM ended it"
+	[[ $(cat /proc/"$listener"/wchan) == *pipe_write ]] ||
+		fail "tcp-listen is not writing any more"
+	kill -TERM "$listener"
+	tries=1000
+	while kill -0 "$listener" 2>/dev/null; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "the second SIGTERM did not end it"
+		sleep 0.01
+	done
+	exec {never_read}<&-
+}
+
+@test "a stop signal ignored by the caller (nohup, a script's background job) stays ignored" {
+	start_listen -k
+	tool=$(tool_pid "$LPID")
+	spawn bash -c 'trap "" INT; exec tcp-listen --port-file "$1" 0' - "$T/port"
+	IGNORING_PID=$SPAWN_PID
+	wait_file "$T/port" "$IGNORING_PID"
+	ignoring=$(pgrep -f "tcp-listen --port-file $T/port")
+	kill -INT "$ignoring"
+	run -0 tcp-send 127.0.0.1 "$(<"$T/port")" still here
+	wait_status "$IGNORING_PID"
+	assert_equal "$STATUS" 0
+	kill -INT "$tool"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 130
+}
+
+@test "SIGTERM while tcp-send sends a stream that does not end: 143" {
+	start_listen
+	spawn tcp-send 127.0.0.1 "$PORT" < <(yes)
+	wait_size "$LOUT" 65536
+	kill -TERM "$(tool_pid "$SPAWN_PID")"
+	wait_status "$SPAWN_PID"
+	assert_equal "$STATUS" 143
+}
+
+@test "SIGTERM to udp-listen -k: 143, every datagram it received written" {
+	spawn udp-listen -k --port-file "$T/port" 0 >"$T/out"
+	wait_file "$T/port" "$SPAWN_PID"
+	python3 - "$(<"$T/port")" <<-'EOF'
+		import socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		for i in range(100):
+		    s.sendto(b"datagram %d\n" % i, ("127.0.0.1", int(sys.argv[1])))
+	EOF
+	tries=500
+	until [ "$(wc -l <"$T/out")" -ge 100 ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "only $(wc -l <"$T/out") datagrams arrived"
+		sleep 0.01
+	done
+	kill -TERM "$(tool_pid "$SPAWN_PID")"
+	wait_status "$SPAWN_PID"
+	assert_equal "$STATUS" 143
+	assert_equal "$(cat "$T/out")" "$(seq -f 'datagram %g' 0 99)"
+}
+
+# --- many clients, slow readers ----------------------------------------------
+
+@test "tcp-listen -k takes 200 clients connecting at once: every byte arrives, no descriptor kept" {
+	start_listen -k
+	tool=$(tool_pid "$LPID")
+	fds=$(ls /proc/"$tool"/fd | wc -l)
+	run -0 python3 "$PEER_PY" burst "$PORT" 200
+	tries=1000
+	until [ "$(wc -l <"$LOUT")" -ge 200 ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "$(wc -l <"$LOUT") of 200 clients arrived"
+		sleep 0.01
+	done
+	x4096=$(printf 'x%.0s' {1..4096})
+	for i in {0..199}; do echo "client $i $x4096"; done | sort >"$T/want"
+	sort "$LOUT" | cmp - "$T/want"
+	# the last client's descriptor closes once its end of file is seen
+	tries=100
+	until [ "$(ls /proc/"$tool"/fd | wc -l)" -eq "$fds" ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "$(ls /proc/"$tool"/fd | wc -l) descriptors open, $fds before"
+		sleep 0.01
+	done
+	assert_equal "$(cat "$LERR")" ""
+}
+
+# vm_hwm PID: the process's peak resident memory in kB.
+vm_hwm() {
+	awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status
+}
+
+@test "tcp-send to tcp-listen into a slow reader: nothing lost, memory flat" {
+	head -c 16M /dev/urandom >"$T/in"
+	# 64 KiB every 10 ms: about 6 MiB/s, against a loopback of GiB/s
+	mkfifo "$T/fifo"
+	spawn python3 -c 'import sys, time
+with open(sys.argv[1], "rb") as fifo, open(sys.argv[2], "wb") as out:
+    while data := fifo.read1(65536):
+        out.write(data)
+        time.sleep(0.01)' "$T/fifo" "$T/out"
+	READER_PID=$SPAWN_PID
+	spawn tcp-listen --port-file "$T/port" 0 >"$T/fifo"
+	LPID=$SPAWN_PID
+	wait_file "$T/port" "$LPID"
+	listener=$(tool_pid "$LPID")
+	spawn tcp-send 127.0.0.1 "$(<"$T/port")" <"$T/in"
+	SEND_PID=$SPAWN_PID
+	sender=$(tool_pid "$SEND_PID")
+	wait_size "$T/out" $((2 * 1024 * 1024))
+	early_listener=$(vm_hwm "$listener")
+	early_sender=$(vm_hwm "$sender")
+	wait_size "$T/out" $((14 * 1024 * 1024))
+	late_listener=$(vm_hwm "$listener")
+	late_sender=$(vm_hwm "$sender")
+	wait_status "$SEND_PID"
+	assert_equal "$STATUS" 0
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	wait_status "$READER_PID"
+	cmp "$T/in" "$T/out"
+	# the kernel's buffers hold what the reader has not taken, not ours
+	[ $((late_listener - early_listener)) -le 256 ] ||
+		fail "tcp-listen grew from $early_listener kB to $late_listener kB"
+	[ $((late_sender - early_sender)) -le 256 ] ||
+		fail "tcp-send grew from $early_sender kB to $late_sender kB"
+}
