@@ -197,12 +197,8 @@ main(int argc, char *argv[])
 			    &errstr) == -1)
 				cli_usage("timeout %s: %s", optarg, errstr);
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;

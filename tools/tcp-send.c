@@ -194,12 +194,8 @@ main(int argc, char *argv[])
 			if (set.dial.wait_ms == 0)
 				set.dial.wait_ms = -1;	/* one try */
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
