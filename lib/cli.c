@@ -105,6 +105,16 @@ cli_version(void)
 	exit(cli_finish(EX_OK));
 }
 
+noreturn void
+cli_common_option(int c, char *const argv[])
+{
+	if (c == 'h')
+		cli_help();
+	if (c == 'V')
+		cli_version();
+	cli_option_error(c, argv);
+}
+
 int
 cli_finish(int status)
 {

@@ -43,6 +43,12 @@ noreturn void cli_help(void);
 noreturn void cli_version(void);
 
 /*
+ * The default case of every tool's getopt_long switch: -h and -V, which
+ * every tool has, or else the option error c.  Does not return.
+ */
+noreturn void cli_common_option(int c, char *const argv[]);
+
+/*
  * Flushes and closes stdout; returns status, or 74 with a message if
  * anything written to stdout was lost.  Every tool returns through it.
  */

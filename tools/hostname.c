@@ -62,12 +62,8 @@ main(int argc, char *argv[])
 		case 's':
 			show = hostname_show_short;
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;

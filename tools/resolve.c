@@ -140,30 +140,6 @@ print_json(const struct lookup *l, const struct settings *set,
 	puts("}");
 }
 
-static const char *
-lookup_error(const struct lookup *l)
-{
-	if (l->invalid != NULL)
-		return l->invalid;
-	if (l->timed_out)
-		return "timed out";
-	if (l->gai_error == EAI_SYSTEM)
-		return strerror(l->sys_errno);
-	return gai_strerror(l->gai_error);
-}
-
-static int
-lookup_status(const struct lookup *l)
-{
-	if (l->invalid != NULL)
-		return EX_USAGE;
-	if (l->timed_out)
-		return EX_TEMPFAIL;
-	if (l->gai_error == EAI_SYSTEM)
-		return ex_errno(l->sys_errno, EX_OSERR);
-	return ex_gai(l->gai_error);
-}
-
 /* Prints one answered name, as soon as it and all before it are in. */
 static void
 report(struct lookup *l, void *ctx)
@@ -172,9 +148,9 @@ report(struct lookup *l, void *ctx)
 	const char *error = NULL;
 
 	if (l->invalid != NULL || l->gai_error != 0) {
-		error = lookup_error(l);
+		error = lookup_strerror(l);
 		warnx("%s: %s", l->name, error);
-		r->status = ex_first(r->status, lookup_status(l));
+		r->status = ex_first(r->status, lookup_exit_status(l));
 	}
 	if (r->set->json)
 		print_json(l, r->set, error);
@@ -221,12 +197,8 @@ main(int argc, char *argv[])
 			    &errstr) == -1)
 				cli_usage("timeout %s: %s", optarg, errstr);
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;

@@ -51,12 +51,8 @@ main(int argc, char *argv[])
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;

@@ -5,17 +5,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "address.h"
 #include "cli.h"
 #include "exitcode.h"
-#include "io.h"
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
+#include "sockopts.h"
 #include "timing.h"
 
 static const struct cli_text text = {
@@ -38,7 +37,7 @@ static const struct cli_text text = {
 	"      --raw         do not escape unprintable bytes on a terminal\n",
 };
 
-enum { OPT_MAX_BYTES = 256, OPT_REPLY, OPT_PORT_FILE, OPT_RAW };
+enum { OPT_MAX_BYTES = SOCKOPT_OWN };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -50,9 +49,9 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-	{ "reply", required_argument, NULL, OPT_REPLY },
-	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
-	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
+	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
+	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	CLI_COMMON_OPTIONS
 };
 
@@ -135,107 +134,43 @@ int
 main(int argc, char *argv[])
 {
 	struct settings set = { .idle_ms = -1, .max_bytes = -1 };
-	struct sockaddr_storage ss;
-	struct sockaddr *sa = (struct sockaddr *)&ss;
-	char where[ENDPOINT_MAX], host[ADDRSTR_MAX];
-	const char *bind_to = NULL, *port_file = NULL, *reply = NULL;
-	const char *errstr, *step;
-	unsigned short port;
-	socklen_t len;
-	bool want4 = false, want6 = false, escape = false, raw = false;
-	int ch, fd, family, status;
+	struct sockopts o = SOCKOPTS_INIT;
+	struct listener l;
+	char where[ENDPOINT_MAX];
+	const char *errstr;
+	int ch, fd, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:kt:vxhV", longopts,
 	    NULL)) != -1) {
+		if (sockopts_take(&o, ch, optarg))
+			continue;
 		switch (ch) {
-		case '4':
-			want4 = true;
-			break;
-		case '6':
-			want6 = true;
-			break;
-		case 'b':
-			bind_to = optarg;
-			break;
-		case 'c':
-			if (parse_number(optarg, 1, LLONG_MAX, &set.count,
-			    &errstr) == -1)
-				cli_usage("count %s: %s", optarg, errstr);
-			set.keep = true;
-			break;
-		case 'k':
-			set.keep = true;
-			break;
-		case 't':
-			if (parse_duration(optarg, 1, &set.idle_ms,
-			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
-			break;
-		case 'v':
-			set.verbose = true;
-			break;
-		case 'x':
-			escape = true;
-			break;
 		case OPT_MAX_BYTES:
 			if (parse_number(optarg, 0, LLONG_MAX, &set.max_bytes,
 			    &errstr) == -1)
 				cli_usage("max-bytes %s: %s", optarg, errstr);
 			break;
-		case OPT_REPLY:
-			reply = optarg;
-			break;
-		case OPT_PORT_FILE:
-			port_file = optarg;
-			break;
-		case OPT_RAW:
-			raw = true;
-			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
 		cli_usage(argc == 0 ? "no PORT given" : "too many operands");
-	if (want4 && want6)
-		cli_usage("-4 and -6 exclude each other");
-	if (escape && raw)
-		cli_usage("-x and --raw exclude each other");
-	if (parse_port(argv[0], "tcp", true, &port, &errstr) == -1)
-		cli_usage("port %s: %s", argv[0], errstr);
-	family = want4 ? AF_INET : want6 ? AF_INET6 : AF_UNSPEC;
-	if (bind_address(bind_to, family, port, &ss, &errstr) == -1)
-		cli_usage("bind address %s: %s", bind_to != NULL ? bind_to :
-		    "", errstr);
-	if (reply != NULL) {
-		if ((set.reply = malloc(strlen(reply) + 1)) == NULL)
-			err(EX_OSERR, "reply");
-		if (unescape(reply, set.reply, &set.replylen, &errstr) == -1)
-			cli_usage("reply %s: %s", reply, errstr);
-	}
-	set.escape = escape || (!raw && isatty(STDOUT_FILENO));
+	listener_setup(&o, argv[0], "tcp", &l);
+	set.escape = l.escape;
+	set.reply = l.reply;
+	set.replylen = l.replylen;
+	/* -c counts the connections that -k keeps accepting */
+	set.keep = o.keep || o.count != 0;
+	set.count = o.count;
+	set.idle_ms = o.timeout_ms;
+	set.verbose = o.verbose;
 
-	if ((fd = listen_on(sa, SOCK_STREAM, &step)) == -1)
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
-		    sockaddr_host(sa, host), port);
-	socket_endpoint(fd, 0, where);
-	if (port_file != NULL) {
-		/* the real port: PORT 0 asked the kernel for one */
-		len = sizeof(ss);
-		if (getsockname(fd, sa, &len) == -1)
-			err(EX_OSERR, "getsockname");
-		if (write_port_file(port_file, sockaddr_port(sa)) == -1)
-			err(ex_errno(errno, EX_OSERR), "%s", port_file);
-	}
-	if (set.verbose)
-		warnx("listening on %s", where);
+	fd = listener_open(&l.addr, SOCK_STREAM);
+	listener_announce(fd, &o, where);
 	status = accept_loop(fd, &set);
 	free(set.reply);
 	return cli_finish(status);

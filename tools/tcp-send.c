@@ -12,9 +12,9 @@
 #include "exitcode.h"
 #include "io.h"
 #include "json.h"
-#include "listen.h"
 #include "parse.h"
 #include "relay.h"
+#include "sockopts.h"
 
 #define CONNECT_TIMEOUT_MS	10000
 
@@ -34,7 +34,7 @@ static const struct cli_text text = {
 	"      --wait SEC    retry refused, unreachable or timed-out connections\n",
 };
 
-enum { OPT_WAIT = 256 };
+enum { OPT_WAIT = SOCKOPT_OWN };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -151,42 +151,30 @@ send_to(struct target *t, const char *data, size_t len,
 static void
 parse_target(struct target *t, const char *host, const char *port)
 {
-	const char *errstr;
-
 	t->host = host;
-	if (parse_port(port, "tcp", false, &t->port, &errstr) == -1)
-		cli_usage("port %s: %s", port, errstr);
+	t->port = port_operand(port, "tcp", false);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct settings set = {
-		.family = AF_UNSPEC,
-		.dial = { .timeout_ms = CONNECT_TIMEOUT_MS, .wait_ms = -1 },
-		.idle_ms = -1,
+		.dial = { .wait_ms = -1 },
 		.newline = true,
 	};
+	struct sockopts o = SOCKOPTS_INIT;
 	struct target *targets;
-	const char *source = NULL, *errstr;
+	const char *errstr;
 	char *data = NULL;
 	size_t n, i, len = 0;
-	bool want4 = false, want6 = false;
 	int ch, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vzhV", longopts,
 	    NULL)) != -1) {
+		if (sockopts_take(&o, ch, optarg))
+			continue;
 		switch (ch) {
-		case '4':
-			want4 = true;
-			break;
-		case '6':
-			want6 = true;
-			break;
-		case 'b':
-			source = optarg;
-			break;
 		case 'j':
 			set.json = true;
 			break;
@@ -195,15 +183,6 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			set.read_reply = true;
-			break;
-		case 't':
-			if (parse_duration(optarg, 1, &set.idle_ms,
-			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
-			set.dial.timeout_ms = set.idle_ms;
-			break;
-		case 'v':
-			set.verbose = true;
 			break;
 		case 'z':
 			set.check = true;
@@ -215,20 +194,20 @@ main(int argc, char *argv[])
 			if (set.dial.wait_ms == 0)
 				set.dial.wait_ms = -1;	/* one try */
 			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (want4 && want6)
-		cli_usage("-4 and -6 exclude each other");
-	set.family = want4 ? AF_INET : want6 ? AF_INET6 : AF_UNSPEC;
+	sockopts_one_family(&o);
+	set.family = sockopts_family(&o);
+	/* -t bounds both; connecting alone has a bound without it */
+	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
+	    CONNECT_TIMEOUT_MS;
+	set.idle_ms = o.timeout_ms;
+	set.verbose = o.verbose;
 	if (argc < 2)
 		cli_usage("no %s given", argc == 0 ? "HOST and PORT" : "PORT");
 	if (set.json && !set.check)
@@ -239,10 +218,9 @@ main(int argc, char *argv[])
 		cli_usage("-z takes HOST PORT pairs");
 	if (!set.check && !set.newline && argc == 2)
 		cli_usage("-n needs DATA");
-	if (source != NULL) {
-		if (bind_address(source, set.family, 0, &set.source,
-		    &errstr) == -1)
-			cli_usage("source %s: %s", source, errstr);
+	if (o.bind != NULL) {
+		sockopts_bind_address(&o, set.family, 0, "source",
+		    &set.source);
 		/* the source decides the family of the addresses tried */
 		set.family = set.source.ss_family;
 		set.dial.source = (struct sockaddr *)&set.source;

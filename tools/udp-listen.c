@@ -1,11 +1,9 @@
 /* udp-listen: receive datagrams (recvfrom) and write them to stdout. */
 #include <err.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -18,6 +16,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "signals.h"
+#include "sockopts.h"
 #include "timing.h"
 
 static const struct cli_text text = {
@@ -38,8 +37,6 @@ static const struct cli_text text = {
 	"      --port-file FILE  write the port to FILE once listening\n",
 };
 
-enum { OPT_RAW = 0x100, OPT_REPLY, OPT_PORT_FILE };
-
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
@@ -50,21 +47,18 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "reply", required_argument, NULL, OPT_REPLY },
-	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
+	{ "raw", no_argument, NULL, SOCKOPT_RAW },
+	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
+	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	CLI_COMMON_OPTIONS
 };
 
 struct settings {
-	int		 family;
-	const char	*bind;
 	long long	 count;		/* 0: until killed */
 	long long	 timeout_ms;	/* -1: none */
 	const char	*timeout;	/* as given, for messages */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
-	const char	*port_file;
 	bool		 json;
 	bool		 escape;
 	bool		 verbose;
@@ -142,13 +136,16 @@ serve(int fd, const struct settings *set, const char *local)
 		if (rc == 0)
 			errx(EX_TEMPFAIL, "%s: no datagram within %s seconds",
 			    local, set->timeout);
+		/* from the read to the write, no stop signal loses it */
+		signals_hold();
 		if (dgram_recv(fd, &dgram) == -1) {
 			/* an ICMP error about an earlier reply, not news */
-			if (errno == ECONNREFUSED)
+			if (errno == ECONNREFUSED) {
+				signals_release();
 				continue;
+			}
 			err(ex_errno(errno, EX_OSERR), "%s", local);
 		}
-		signals_hold();
 		n++;
 		deadline_start(&dl, set->timeout_ms);
 		sockaddr_host(from, host);
@@ -166,117 +163,44 @@ serve(int fd, const struct settings *set, const char *local)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = {
-		.family = AF_INET,
-		.count = 1,
-		.timeout_ms = -1,
-	};
-	struct sockaddr_storage ss;
-	const char *errstr, *step;
-	char local[ENDPOINT_MAX], host[ADDRSTR_MAX];
-	bool want4 = false, want6 = false, keep = false, count_set = false;
-	bool escape = false, raw = false;
-	const char *reply_arg = NULL;
-	unsigned short port;
-	socklen_t len;
-	int ch, fd;
+	struct settings set = { 0 };
+	struct sockopts o = SOCKOPTS_INIT;
+	struct listener l;
+	char local[ENDPOINT_MAX];
+	int ch, fd, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:vxhV", longopts,
 	    NULL)) != -1) {
+		if (sockopts_take(&o, ch, optarg))
+			continue;
 		switch (ch) {
-		case '4':
-			want4 = true;
-			break;
-		case '6':
-			want6 = true;
-			break;
-		case 'b':
-			set.bind = optarg;
-			break;
-		case 'c':
-			if (parse_number(optarg, 1, LLONG_MAX, &set.count,
-			    &errstr) == -1)
-				cli_usage("count %s: %s", optarg, errstr);
-			count_set = true;
-			break;
 		case 'j':
 			set.json = true;
 			break;
-		case 'k':
-			keep = true;
-			break;
-		case 't':
-			if (parse_duration(optarg, 1, &set.timeout_ms,
-			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
-			set.timeout = optarg;
-			break;
-		case 'v':
-			set.verbose = true;
-			break;
-		case 'x':
-			escape = true;
-			break;
-		case OPT_RAW:
-			raw = true;
-			break;
-		case OPT_REPLY:
-			reply_arg = optarg;
-			break;
-		case OPT_PORT_FILE:
-			set.port_file = optarg;
-			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
 		cli_usage(argc == 0 ? "no port given" : "too many operands");
-	if (want4 && want6)
-		cli_usage("-4 and -6 exclude each other");
-	if (escape && raw)
-		cli_usage("-x and --raw exclude each other");
-	if (keep && !count_set)
-		set.count = 0;	/* -k -c N stops after N, as tcp-listen does */
-	if (want6)
-		set.family = AF_INET6;
-	else if (!want4 && set.bind != NULL)
-		set.family = AF_UNSPEC;	/* ADDR says which */
-	set.escape = escape || (!raw && isatty(STDOUT_FILENO));
+	listener_setup(&o, argv[0], "udp", &l);
+	set.escape = l.escape;
+	set.reply = l.reply;
+	set.replylen = l.replylen;
+	/* one datagram by default; -k -c N stops after N, as tcp-listen does */
+	set.count = o.count != 0 ? o.count : o.keep ? 0 : 1;
+	set.timeout_ms = o.timeout_ms;
+	set.timeout = o.timeout;
+	set.verbose = o.verbose;
 
-	if (parse_port(argv[0], "udp", true, &port, &errstr) == -1)
-		cli_usage("port %s: %s", argv[0], errstr);
-	if (bind_address(set.bind, set.family, port, &ss, &errstr) == -1)
-		cli_usage("bind address %s: %s", set.bind, errstr);
-	if (reply_arg != NULL) {
-		if ((set.reply = malloc(strlen(reply_arg) + 1)) == NULL)
-			err(EX_OSERR, "reply");
-		if (unescape(reply_arg, set.reply, &set.replylen,
-		    &errstr) == -1)
-			cli_usage("reply %s: %s", reply_arg, errstr);
-	}
-	if ((fd = listen_on((struct sockaddr *)&ss, SOCK_DGRAM, &step)) == -1)
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
-		    sockaddr_host((struct sockaddr *)&ss, host), port);
-	if (dgram_want_local(fd, ss.ss_family) == -1)
+	fd = listener_open(&l.addr, SOCK_DGRAM);
+	if (dgram_want_local(fd, l.addr.ss_family) == -1)
 		err(EX_OSERR, "setsockopt");
-	len = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		err(EX_OSERR, "getsockname");
-	snprintf(local, sizeof(local), "%s %u",
-	    sockaddr_host((struct sockaddr *)&ss, host),
-	    sockaddr_port((struct sockaddr *)&ss));
-	if (set.verbose)
-		warnx("listening on %s", local);
-	if (set.port_file != NULL && write_port_file(set.port_file,
-	    sockaddr_port((struct sockaddr *)&ss)) == -1)
-		err(ex_errno(errno, EX_OSERR), "%s", set.port_file);
-	return cli_finish(serve(fd, &set, local));
+	listener_announce(fd, &o, local);
+	status = serve(fd, &set, local);
+	free(set.reply);
+	return cli_finish(status);
 }

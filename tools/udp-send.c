@@ -13,10 +13,10 @@
 #include "exitcode.h"
 #include "input.h"
 #include "io.h"
-#include "listen.h"
 #include "parse.h"
 #include "resolve.h"
 #include "signals.h"
+#include "sockopts.h"
 #include "timing.h"
 
 /* The wait for a reply without -t: 5 seconds */
@@ -85,9 +85,10 @@ await_reply(int fd, const struct settings *set)
 	if (rc == 0)
 		errx(EX_TEMPFAIL, "%s: no reply within %s seconds", set->peer,
 		    set->timeout);
+	/* from the read to the write, no stop signal loses it */
+	signals_hold();
 	if (dgram_recv(fd, &reply) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
-	signals_hold();
 	if (set->verbose)
 		warnx("received %zu bytes from %s %u", reply.len,
 		    sockaddr_host((struct sockaddr *)&reply.from, host),
@@ -166,18 +167,13 @@ send_stdin(int fd, const struct settings *set)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = {
-		.family = AF_UNSPEC,
-		.newline = true,
-		.timeout = REPLY_TIMEOUT,
-		.timeout_ms = REPLY_TIMEOUT_MS,
-	};
+	struct settings set = { .newline = true };
+	struct sockopts o = SOCKOPTS_INIT;
 	struct sockaddr_storage src;
 	struct addrinfo *res;
 	const struct addrinfo *ai;
-	const char *errstr, *step, *bind_to = NULL;
+	const char *errstr, *step;
 	char service[8], host[ADDRSTR_MAX], *data;
-	bool want4 = false, want6 = false, timeout_set = false;
 	unsigned short port;
 	size_t len;
 	int ch, fd, rc;
@@ -185,16 +181,9 @@ main(int argc, char *argv[])
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:lnrt:vhV", longopts,
 	    NULL)) != -1) {
+		if (sockopts_take(&o, ch, optarg))
+			continue;
 		switch (ch) {
-		case '4':
-			want4 = true;
-			break;
-		case '6':
-			want6 = true;
-			break;
-		case 'b':
-			bind_to = optarg;
-			break;
 		case 'l':
 			set.lines = true;
 			break;
@@ -204,22 +193,8 @@ main(int argc, char *argv[])
 		case 'r':
 			set.reply = true;
 			break;
-		case 't':
-			if (parse_duration(optarg, 1, &set.timeout_ms,
-			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
-			set.timeout = optarg;
-			timeout_set = true;
-			break;
-		case 'v':
-			set.verbose = true;
-			break;
-		case 'h':
-			cli_help();
-		case 'V':
-			cli_version();
 		default:
-			cli_option_error(ch, argv);
+			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
@@ -228,16 +203,17 @@ main(int argc, char *argv[])
 		cli_usage(argc == 0 ? "no host given" : "no port given");
 	if (set.lines && argc > 2)
 		cli_usage("-l reads lines from stdin: no DATA with it");
-	if (timeout_set && !set.reply)
+	if (o.timeout != NULL && !set.reply)
 		cli_usage("-t is the wait for a reply: it needs -r");
+	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
+	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
+	set.verbose = o.verbose;
 
-	if (want4 != want6)
-		set.family = want4 ? AF_INET : AF_INET6;
-	if (parse_port(argv[1], "udp", false, &port, &errstr) == -1)
-		cli_usage("port %s: %s", argv[1], errstr);
-	if (bind_to != NULL) {
-		if (bind_address(bind_to, set.family, 0, &src, &errstr) == -1)
-			cli_usage("bind address %s: %s", bind_to, errstr);
+	/* -4 and -6 together: either family */
+	set.family = sockopts_family(&o);
+	port = port_operand(argv[1], "udp", false);
+	if (o.bind != NULL) {
+		sockopts_bind_address(&o, set.family, 0, "bind address", &src);
 		set.family = src.ss_family;
 	}
 	if (check_hostname(argv[0], &errstr) == -1)
@@ -248,11 +224,11 @@ main(int argc, char *argv[])
 	if (rc != 0)
 		errx(ex_gai(rc), "%s: %s", argv[0],
 		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	fd = dgram_connect(res, bind_to != NULL ? (struct sockaddr *)&src :
+	fd = dgram_connect(res, o.bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {
 		if (strcmp(step, "bind") == 0)
-			err(ex_errno(errno, EX_OSERR), "bind %s", bind_to);
+			err(ex_errno(errno, EX_OSERR), "bind %s", o.bind);
 		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
 		    sockaddr_host(ai->ai_addr, host), port);
 	}

@@ -1,0 +1,172 @@
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "io.h"
+#include "listen.h"
+#include "parse.h"
+#include "sockopts.h"
+
+bool
+sockopts_take(struct sockopts *o, int ch, const char *arg)
+{
+	const char *errstr;
+
+	switch (ch) {
+	case '4':
+		o->want4 = true;
+		break;
+	case '6':
+		o->want6 = true;
+		break;
+	case 'b':
+		o->bind = arg;
+		break;
+	case 'c':
+		if (parse_number(arg, 1, LLONG_MAX, &o->count, &errstr) == -1)
+			cli_usage("count %s: %s", arg, errstr);
+		break;
+	case 'k':
+		o->keep = true;
+		break;
+	case 't':
+		if (parse_duration(arg, 1, &o->timeout_ms, &errstr) == -1)
+			cli_usage("timeout %s: %s", arg, errstr);
+		o->timeout = arg;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'x':
+		o->escape = true;
+		break;
+	case SOCKOPT_PORT_FILE:
+		o->port_file = arg;
+		break;
+	case SOCKOPT_RAW:
+		o->raw = true;
+		break;
+	case SOCKOPT_REPLY:
+		o->reply = arg;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+void
+sockopts_one_family(const struct sockopts *o)
+{
+	if (o->want4 && o->want6)
+		cli_usage("-4 and -6 exclude each other");
+}
+
+int
+sockopts_family(const struct sockopts *o)
+{
+	if (o->want4 == o->want6)
+		return AF_UNSPEC;
+	return o->want4 ? AF_INET : AF_INET6;
+}
+
+unsigned short
+port_operand(const char *s, const char *proto, bool allow_zero)
+{
+	const char *errstr;
+	unsigned short port;
+
+	if (parse_port(s, proto, allow_zero, &port, &errstr) == -1)
+		cli_usage("port %s: %s", s, errstr);
+	return port;
+}
+
+void
+sockopts_bind_address(const struct sockopts *o, int family,
+    unsigned short port, const char *what, struct sockaddr_storage *ss)
+{
+	const char *errstr;
+
+	/* only a given address can be malformed, never the loopback one */
+	if (bind_address(o->bind, family, port, ss, &errstr) == -1)
+		cli_usage("%s %s: %s", what, o->bind, errstr);
+}
+
+/* Whether output is escaped; -x and --raw exclude each other. */
+static bool
+escape_output(const struct sockopts *o)
+{
+	if (o->escape && o->raw)
+		cli_usage("-x and --raw exclude each other");
+	return o->escape || (!o->raw && isatty(STDOUT_FILENO));
+}
+
+/* --reply DATA with its escapes undone, or NULL without it. */
+static char *
+reply_data(const struct sockopts *o, size_t *len)
+{
+	const char *errstr;
+	char *data;
+
+	*len = 0;
+	if (o->reply == NULL)
+		return NULL;
+	/* undoing escapes never lengthens */
+	if ((data = malloc(strlen(o->reply) + 1)) == NULL)
+		err(EX_OSERR, "reply");
+	if (unescape(o->reply, data, len, &errstr) == -1)
+		cli_usage("reply %s: %s", o->reply, errstr);
+	return data;
+}
+
+void
+listener_setup(const struct sockopts *o, const char *port,
+    const char *proto, struct listener *l)
+{
+	sockopts_one_family(o);
+	l->escape = escape_output(o);
+	sockopts_bind_address(o, sockopts_family(o),
+	    port_operand(port, proto, true), "bind address", &l->addr);
+	l->reply = reply_data(o, &l->replylen);
+}
+
+int
+listener_open(const struct sockaddr_storage *ss, int socktype)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	char host[ADDRSTR_MAX];
+	const char *step;
+	int fd;
+
+	if ((fd = listen_on(sa, socktype, &step)) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
+		    sockaddr_host(sa, host), sockaddr_port(sa));
+	return fd;
+}
+
+void
+listener_announce(int fd, const struct sockopts *o,
+    char local[ENDPOINT_MAX])
+{
+	struct sockaddr_storage ss;
+	struct sockaddr *sa = (struct sockaddr *)&ss;
+	socklen_t len = sizeof(ss);
+	char host[ADDRSTR_MAX];
+
+	/* the real port: PORT 0 asked the kernel for one */
+	if (getsockname(fd, sa, &len) == -1)
+		err(EX_OSERR, "getsockname");
+	snprintf(local, ENDPOINT_MAX, "%s %u", sockaddr_host(sa, host),
+	    sockaddr_port(sa));
+	if (o->verbose)
+		warnx("listening on %s", local);
+	if (o->port_file != NULL && write_port_file(o->port_file,
+	    sockaddr_port(sa)) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s", o->port_file);
+}

@@ -1,0 +1,98 @@
+/*
+ * The options the socket tools share (-4, -6, -b, -c, -k, -t, -v, -x,
+ * --port-file, --raw, --reply), taken the same way with the same
+ * messages in each, and the listener they describe: its address, its
+ * socket, and the report of where it listens.  Each tool's getopt
+ * string says which of them it has; whatever goes wrong exits, with
+ * 64 for a malformed value.
+ */
+#ifndef SOCKUTILS_SOCKOPTS_H
+#define SOCKUTILS_SOCKOPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "address.h"
+
+/* The shared long-only options; a tool's own start at SOCKOPT_OWN. */
+enum {
+	SOCKOPT_PORT_FILE = 256,
+	SOCKOPT_RAW,
+	SOCKOPT_REPLY,
+	SOCKOPT_OWN
+};
+
+struct sockopts {
+	bool		 want4;		/* -4 */
+	bool		 want6;		/* -6 */
+	const char	*bind;		/* -b ADDR, or NULL */
+	long long	 count;		/* -c COUNT, or 0 */
+	bool		 keep;		/* -k */
+	long long	 timeout_ms;	/* -t SEC, or -1 */
+	const char	*timeout;	/* -t SEC as given, or NULL */
+	bool		 verbose;	/* -v */
+	bool		 escape;	/* -x */
+	bool		 raw;		/* --raw */
+	const char	*reply;		/* --reply DATA as given, or NULL */
+	const char	*port_file;	/* --port-file FILE, or NULL */
+};
+
+#define SOCKOPTS_INIT	{ .timeout_ms = -1 }
+
+/*
+ * Takes option ch of getopt_long, with its value arg, into o if it is
+ * one of the shared ones.  Returns whether it was.
+ */
+bool	sockopts_take(struct sockopts *o, int ch, const char *arg);
+
+/* Exits 64 for -4 with -6, in the tools where they exclude each other. */
+void	sockopts_one_family(const struct sockopts *o);
+
+/* The family -4 and -6 ask for: AF_UNSPEC with neither, or with both. */
+int	sockopts_family(const struct sockopts *o);
+
+/* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
+unsigned short port_operand(const char *s, const char *proto,
+	    bool allow_zero);
+
+/*
+ * The address of -b (the loopback address without it) for family and
+ * port, into ss; a malformed one exits 64 with "WHAT ADDR: reason".
+ */
+void	sockopts_bind_address(const struct sockopts *o, int family,
+	    unsigned short port, const char *what,
+	    struct sockaddr_storage *ss);
+
+/* What a listener's shared options come to. */
+struct listener {
+	struct sockaddr_storage	 addr;		/* to bind */
+	bool			 escape;	/* what is received */
+	char			*reply;		/* --reply, escapes undone */
+	size_t			 replylen;
+};
+
+/*
+ * Checks and decodes the shared options of a listener on the PORT
+ * operand port for proto ("tcp", "udp"), in the order both report
+ * errors: -4 with -6, -x with --raw, PORT, -b, --reply.  Without -b
+ * the address is the loopback one, 127.0.0.1 (::1 with -6); output
+ * is escaped with -x, or on a terminal without --raw.  The caller
+ * frees l->reply.
+ */
+void	listener_setup(const struct sockopts *o, const char *port,
+	    const char *proto, struct listener *l);
+
+/* A socket of socktype listening on ss (bound, for datagrams). */
+int	listener_open(const struct sockaddr_storage *ss, int socktype);
+
+/*
+ * Tells who waits for the listener fd that it is ready: "listening on
+ * ADDR PORT" on stderr with -v, then the port into the --port-file,
+ * last so that the line is there once the file is.  The endpoint goes
+ * into local.
+ */
+void	listener_announce(int fd, const struct sockopts *o,
+	    char local[ENDPOINT_MAX]);
+
+#endif
