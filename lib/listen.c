@@ -121,29 +121,44 @@ fail:
 	return -1;
 }
 
+/*
+ * Waits for a connection on fd until dl: 1 when one is there, 0 to
+ * look again (a signal), -1 with errno (ETIMEDOUT at the deadline).
+ */
+static int
+wait_connection(int fd, struct deadline *dl)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long long left = deadline_left_ms(dl);
+	int rc;
+
+	rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+	if (rc == -1)
+		return errno == EINTR ? 0 : -1;
+	if (rc == 0) {
+		if (!deadline_passed(dl))
+			return 0;
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return 1;
+}
+
 int
 accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
 {
 	struct deadline dl;
-	struct pollfd pfd;
 	socklen_t len;
-	long long left;
 	int cfd, rc;
 
 	deadline_start(&dl, timeout_ms);
 	for (;;) {
-		left = deadline_left_ms(&dl);
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (rc == -1 && errno != EINTR)
-			return -1;
-		if (rc == 0 && deadline_passed(&dl)) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (rc <= 0)
+		/* without a bound, accept itself waits: one call less */
+		if (timeout_ms >= 0 && (rc = wait_connection(fd, &dl)) != 1) {
+			if (rc == -1)
+				return -1;
 			continue;
+		}
 		len = sizeof(*peer);
 		if ((cfd = accept4(fd, (struct sockaddr *)peer,
 		    peer != NULL ? &len : NULL, SOCK_CLOEXEC)) != -1)

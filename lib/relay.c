@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -260,17 +259,20 @@ splice_to_pipe(struct relay *r)
 static int
 splice_through_pipe(struct relay *r, char *buf)
 {
+	/* kept for the next connection: tcp-listen -k takes thousands */
+	static int p[2] = { -1, -1 };
 	size_t want;
 	ssize_t n;
 	bool written;
-	int p[2], rc = -1;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return 1;
-	fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
+	if (p[0] == -1) {
+		if (pipe2(p, O_CLOEXEC) == -1)
+			return 1;
+		fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
+	}
 	while ((want = recv_allowance(r, RELAY_BUFSIZE * 2)) > 0) {
 		if (wait_readable(r) == -1)
-			goto out;
+			return -1;
 		signals_hold();
 		do
 			n = splice(r->sock, NULL, p[1], NULL, want,
@@ -278,21 +280,20 @@ splice_through_pipe(struct relay *r, char *buf)
 		while (n == -1 && errno == EINTR);
 		written = n <= 0 || pipe_to_out(r, p[0], (size_t)n, buf) == 0;
 		signals_release();
-		if (!written)
-			goto out;
-		if (n == -1) {
-			splice_failed(r, false);
-			goto out;
+		if (!written) {
+			/* what is left in it must not reach the next one */
+			close(p[0]);
+			close(p[1]);
+			p[0] = p[1] = -1;
+			return -1;
 		}
+		if (n == -1)
+			return splice_failed(r, false);
 		if (n == 0)
 			break;
 		r->received += (unsigned long long)n;
 	}
-	rc = 0;
-out:
-	close(p[0]);
-	close(p[1]);
-	return rc;
+	return 0;
 }
 
 /*
@@ -412,28 +413,26 @@ out:
 int
 relay_run(struct relay *r)
 {
+	/* one relay at a time: no allocation for each connection */
+	static char sendbuf[RELAY_BUFSIZE], recvbuf[RELAY_BUFSIZE];
 	struct sender s = { 0 };
 	struct pollfd pfd[2];
-	char *rbuf = NULL;
 	bool receiving, fast;
 	nfds_t nfds, sock_i, in_i;
-	int rc = -1, timeout, n, flags;
+	int rc, timeout, n, flags;
 
 	r->sent = r->received = 0;
 	r->failed = RELAY_OK;
 	r->error = 0;
 	s.active = r->in >= 0 || r->data != NULL;
 	receiving = r->max_recv != 0 && (r->out >= 0 || s.active);
-	if (r->in >= 0) {
-		if ((s.buf = malloc(RELAY_BUFSIZE)) == NULL)
-			goto nomem;
-	} else {
+	if (r->in >= 0)
+		s.buf = sendbuf;
+	else {
 		s.p = r->data;
 		s.len = r->data != NULL ? r->datalen : 0;
 		s.eof = true;
 	}
-	if (receiving && (rbuf = malloc(RELAY_BUFSIZE)) == NULL)
-		goto nomem;
 	timeout = r->idle_ms < 0 ? -1 :
 	    r->idle_ms > INT_MAX ? INT_MAX : (int)r->idle_ms;
 	/* blocking input and nothing to watch: fewer system calls */
@@ -441,18 +440,17 @@ relay_run(struct relay *r)
 	    (flags = fcntl(r->in, F_GETFL)) != -1 && !(flags & O_NONBLOCK);
 	if (fast) {
 		if ((rc = zero_copy_send(r)) == -1)
-			goto out;
+			return -1;
 		s.eof = rc == 0;
-		rc = -1;
 	}
 
 	for (;;) {
 		if (s.active && s.len > 0 && send_some(r, &s) == -1)
-			goto out;
+			return -1;
 		if (s.active && s.len == 0 && s.eof) {
 			if (shutdown(r->sock, SHUT_WR) == -1) {
 				set_failed(r, RELAY_SEND, errno);
-				goto out;
+				return -1;
 			}
 			s.active = false;
 		}
@@ -463,12 +461,11 @@ relay_run(struct relay *r)
 			break;
 		/* the fast paths: one direction left, or none to watch */
 		if (!s.active) {
-			rc = recv_rest(r, rbuf);
-			goto out;
+			return recv_rest(r, recvbuf);
 		}
 		if (fast && s.len == 0) {
 			if (read_in(r, &s) == -1)
-				goto out;
+				return -1;
 			continue;
 		}
 
@@ -489,17 +486,17 @@ relay_run(struct relay *r)
 			if (errno == EINTR)
 				continue;
 			set_failed(r, RELAY_RECV, errno);
-			goto out;
+			return -1;
 		}
 		if (n == 0) {
 			set_failed(r, RELAY_IDLE, ETIMEDOUT);
-			goto out;
+			return -1;
 		}
 		if (sock_i < nfds && receiving &&
 		    (pfd[sock_i].revents & (POLLIN | POLLHUP | POLLERR))) {
-			switch (recv_some(r, rbuf)) {
+			switch (recv_some(r, recvbuf)) {
 			case -1:
-				goto out;
+				return -1;
 			case 1:
 				receiving = false;
 				break;
@@ -507,16 +504,9 @@ relay_run(struct relay *r)
 		}
 		if (in_i < nfds && pfd[in_i].revents != 0 &&
 		    read_in(r, &s) == -1)
-			goto out;
+			return -1;
 	}
-	rc = 0;
-	goto out;
-nomem:
-	set_failed(r, RELAY_RECV, ENOMEM);
-out:
-	free(s.buf);
-	free(rbuf);
-	return rc;
+	return 0;
 }
 
 int

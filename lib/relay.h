@@ -48,6 +48,8 @@ struct relay {
  * sending is read and dropped (so that a peer blocked on writing
  * still reads) and the relay ends when sending does.  Nothing to send
  * (in -1, data NULL): nothing is sent and the write side stays open.
+ * One relay at a time: its buffers are static, so that a listener
+ * taking thousands of connections allocates nothing for each.
  * Returns 0, or -1 with failed and error set.
  */
 int	relay_run(struct relay *r);
