@@ -51,6 +51,17 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 	assert_stderr "rlookup: 2001:db8::99: Unknown host"
 }
 
+@test "rlookup fails with 75 when the DNS server fails or is silent" {
+	require_hermetic
+	# 203.0.113.1's PTR query gets SERVFAIL, 203.0.113.2's no answer:
+	# resolv.conf allows one try of one second, timeout(1) only keeps a
+	# hang from stalling the suite
+	run -75 --separate-stderr rlookup 203.0.113.1
+	assert_stderr "rlookup: 203.0.113.1: Host name lookup failure"
+	run -75 --separate-stderr timeout 10 rlookup 203.0.113.2
+	assert_stderr "rlookup: 203.0.113.2: Host name lookup failure"
+}
+
 @test "rlookup refuses a malformed address with 64 before any lookup" {
 	require_hermetic
 	for bad in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 1.2.3 "" localhost 192.0.2.10/24; do
