@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "hostinfo.h"
+#include "idna.h"
 #include "json.h"
 
 struct hostquery {
@@ -51,8 +52,19 @@ int
 hostinfo_byname(struct hostinfo *hi, const char *name, int family)
 {
 	struct hostquery q = { .name = name, .family = family };
+	char *ascii;
+	int herr;
 
-	return query(hi, &q);
+	herr = query(hi, &q);
+	/* as resolve_host: a name not found as written, in its IDNA form */
+	if ((herr == HOST_NOT_FOUND || herr == NO_DATA) && idna_applies(name) &&
+	    (ascii = idna_to_ascii(name)) != NULL) {
+		hostinfo_free(hi);
+		q.name = ascii;
+		herr = query(hi, &q);
+		free(ascii);
+	}
+	return herr;
 }
 
 int

@@ -16,7 +16,10 @@ struct hostinfo {
 	size_t		 size;
 };
 
-/* Look up name for family; returns 0, or an h_errno value. */
+/*
+ * Look up name for family, and a non-ASCII name not found as written
+ * in its IDNA form; returns 0, or an h_errno value.
+ */
 int	hostinfo_byname(struct hostinfo *hi, const char *name, int family);
 
 /* Look up the names of ip; returns 0, or an h_errno value. */

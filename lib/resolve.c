@@ -1,25 +1,15 @@
 #include <errno.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "exitcode.h"
+#include "idna.h"
 #include "resolve.h"
 
 /* Enough to keep a thousand slow DNS answers under two seconds. */
 #define POOL_THREADS	64
-
-static bool
-has_non_ascii(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			return true;
-	return false;
-}
 
 static bool
 same_address(const struct addrinfo *a, const struct addrinfo *b)
@@ -49,46 +39,12 @@ dedup(struct addrinfo *res)
 	}
 }
 
-/*
- * The locale for IDNA conversion: the user's if it is UTF-8, or else
- * C.UTF-8, since names on a command line are UTF-8 in practice.
- */
-static locale_t
-idn_locale(void)
-{
-	locale_t loc;
-
-	loc = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
-	if (loc != (locale_t)0 &&
-	    strcmp(nl_langinfo_l(CODESET, loc), "UTF-8") == 0)
-		return loc;
-	if (loc != (locale_t)0)
-		freelocale(loc);
-	return newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-static int
-getaddrinfo_idn(const char *name, const char *service,
-    struct addrinfo *hints, struct addrinfo **res)
-{
-	locale_t loc, old;
-	int rc;
-
-	if ((loc = idn_locale()) == (locale_t)0)
-		return EAI_SYSTEM;
-	old = uselocale(loc);	/* per thread: safe in the pool */
-	hints->ai_flags |= AI_IDN;
-	rc = getaddrinfo(name, service, hints, res);
-	uselocale(old);
-	freelocale(loc);
-	return rc;
-}
-
 int
 resolve_host(const char *name, const char *service, int family,
     int socktype, int flags, struct addrinfo **res)
 {
 	struct addrinfo hints;
+	char *ascii;
 	int rc, idn_rc;
 
 	memset(&hints, 0, sizeof(hints));
@@ -96,8 +52,10 @@ resolve_host(const char *name, const char *service, int family,
 	hints.ai_socktype = socktype;
 	hints.ai_flags = flags;
 	rc = getaddrinfo(name, service, &hints, res);
-	if ((rc == EAI_NONAME || rc == EAI_NODATA) && has_non_ascii(name)) {
-		idn_rc = getaddrinfo_idn(name, service, &hints, res);
+	if ((rc == EAI_NONAME || rc == EAI_NODATA) && idna_applies(name) &&
+	    (ascii = idna_to_ascii(name)) != NULL) {
+		idn_rc = getaddrinfo(ascii, service, &hints, res);
+		free(ascii);
 		/* a name that is no IDN keeps the first answer */
 		if (idn_rc == 0 || idn_rc == EAI_AGAIN || idn_rc == EAI_FAIL)
 			rc = idn_rc;

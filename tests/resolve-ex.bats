@@ -9,7 +9,8 @@ setup() {
 NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	alias2.test www.test cname-nx.test xn--bcher-kva.test hostsname.test
 	hostsalias1 hostsalias2 both.test he.test localhost sockhost
-	sockhost.example.test nx.test x.fail.test 192.0.2.1)
+	sockhost.example.test nx.test x.fail.test 192.0.2.1 bücher.test
+	münchen.test)
 
 @test "resolve-ex answers as python's gethostbyname_ex does" {
 	require_hermetic
@@ -22,6 +23,16 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	require_hermetic
 	run -0 --separate-stderr resolve-ex alias1.test
 	assert_output $'name target.test\nalias alias1.test\nalias alias2.test\naddress 192.0.2.40'
+}
+
+@test "resolve-ex looks up an internationalized name in its IDNA form" {
+	require_hermetic
+	run -0 --separate-stderr resolve-ex bücher.test
+	assert_output $'name xn--bcher-kva.test\naddress 192.0.2.60'
+	LC_ALL=C run -0 --separate-stderr resolve-ex -j münchen.test
+	assert_output '{"name":"target.test","aliases":["xn--mnchen-3ya.test"],"addresses":["192.0.2.40"]}'
+	run -68 --separate-stderr resolve-ex bücher.nx.test
+	assert_stderr "resolve-ex: bücher.nx.test: Name or service not known"
 }
 
 @test "resolve-ex lists the hosts file's aliases" {
