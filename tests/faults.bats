@@ -235,14 +235,16 @@ vm_hwm() {
 }
 
 @test "tcp-send to tcp-listen into a slow reader: nothing lost, memory flat" {
-	head -c 16M /dev/urandom >"$T/in"
-	# 64 KiB every 10 ms: about 6 MiB/s, against a loopback of GiB/s
+	# more than the kernel's buffers hold (socket buffers of a few MiB
+	# each, a 1 MiB pipe), so both tools still run when measured late
+	head -c 32M /dev/urandom >"$T/in"
+	# 64 KiB every 5 ms: about 12 MiB/s, against a loopback of GiB/s
 	mkfifo "$T/fifo"
 	spawn python3 -c 'import sys, time
 with open(sys.argv[1], "rb") as fifo, open(sys.argv[2], "wb") as out:
     while data := fifo.read1(65536):
         out.write(data)
-        time.sleep(0.01)' "$T/fifo" "$T/out"
+        time.sleep(0.005)' "$T/fifo" "$T/out"
 	READER_PID=$SPAWN_PID
 	spawn tcp-listen --port-file "$T/port" 0 >"$T/fifo"
 	LPID=$SPAWN_PID
