@@ -11,6 +11,7 @@
 #include "address.h"
 #include "connect.h"
 #include "exitcode.h"
+#include "idna.h"
 #include "parse.h"
 #include "resolve.h"
 
@@ -555,7 +556,7 @@ connect_targets(struct target *v, size_t n, int family,
 	}
 	for (i = 0; i < n; i++) {
 		lk[i].name = v[i].host;
-		if (check_hostname(v[i].host, &errstr) == -1)
+		if (idna_check_hostname(v[i].host, &errstr) == -1)
 			lk[i].invalid = errstr;
 	}
 	/* the lookups share the bound of one connection attempt */

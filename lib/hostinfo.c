@@ -53,7 +53,7 @@ hostinfo_byname(struct hostinfo *hi, const char *name, int family)
 {
 	struct hostquery q = { .name = name, .family = family };
 	char *ascii;
-	int herr;
+	int herr, idn_herr;
 
 	herr = query(hi, &q);
 	/* as resolve_host: a name not found as written, in its IDNA form */
@@ -61,8 +61,10 @@ hostinfo_byname(struct hostinfo *hi, const char *name, int family)
 	    (ascii = idna_to_ascii(name)) != NULL) {
 		hostinfo_free(hi);
 		q.name = ascii;
-		herr = query(hi, &q);
+		idn_herr = query(hi, &q);
 		free(ascii);
+		if (idn_herr != HOST_NOT_FOUND)
+			herr = idn_herr;
 	}
 	return herr;
 }

@@ -56,8 +56,8 @@ resolve_host(const char *name, const char *service, int family,
 	    (ascii = idna_to_ascii(name)) != NULL) {
 		idn_rc = getaddrinfo(ascii, service, &hints, res);
 		free(ascii);
-		/* a name that is no IDN keeps the first answer */
-		if (idn_rc == 0 || idn_rc == EAI_AGAIN || idn_rc == EAI_FAIL)
+		/* the name as written may exist (EAI_NODATA): say so */
+		if (idn_rc != EAI_NONAME)
 			rc = idn_rc;
 	}
 	if (rc == 0)

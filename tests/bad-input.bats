@@ -144,9 +144,10 @@ check_rows() {
 		expect 64 servport "$v"
 	done
 	expect 64 servport -1	# taken for an option
+	expect 64 servport -- -1	# a negative port
 	# what does not start with a digit is a service name, and no such
 	# service exists (68)
-	for v in +1 " 1" -1; do
+	for v in +1 " 1" -x; do
 		expect 68 servport -- "$v"
 	done
 	# a socket tool's PORT is a number or a service name, else 64

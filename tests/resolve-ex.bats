@@ -77,6 +77,12 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output '{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}'
 }
 
+@test "resolve-ex writes each answer before it reports a later failure" {
+	require_hermetic
+	run -68 resolve-ex -j v4only.test nx.test	# stdout and stderr on one pipe
+	assert_output $'{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}\nresolve-ex: nx.test: Name or service not known'
+}
+
 @test "resolve-ex fails with 68 for a name that does not exist" {
 	require_hermetic
 	run -68 --separate-stderr resolve-ex nx.test

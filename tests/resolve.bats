@@ -131,6 +131,36 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_like_python gethostbyname bücher.test -- resolve bücher.test
 }
 
+@test "resolve encodes internationalized names as python does (IDNA 2003 rules)" {
+	require_hermetic
+	printf '198.51.100.60 strasse.test\n198.51.100.61 xn--strae-oqa.test\n' \
+		>>"$SOCKUTILS_HOSTS_FILE"
+	run -0 --separate-stderr resolve straße.test
+	assert_output 198.51.100.60
+	assert_like_python gethostbyname straße.test -- resolve straße.test
+	assert_like_python gethostbyname BÜCHER.test -- resolve BÜCHER.test
+}
+
+@test "resolve takes a label's 63-byte limit on its IDNA form, not its UTF-8" {
+	require_hermetic
+	label=$(printf 'ü%.0s' {1..40})	# 80 bytes of UTF-8, 44 as IDNA
+	printf '198.51.100.70 %s.test\n' \
+		"$(python3 -c 'import sys; print(sys.argv[1].encode("idna").decode())' "$label")" \
+		>>"$SOCKUTILS_HOSTS_FILE"
+	run -0 --separate-stderr resolve "$label.test"
+	assert_output 198.51.100.70
+	assert_like_python gethostbyname "$label.test" -- resolve "$label.test"
+	label=$(printf 'ü%.0s' {1..60})	# 64 as IDNA: too long either way
+	run -64 --separate-stderr resolve "$label.test"
+	assert_stderr "resolve: $label.test: label longer than 63 bytes"
+}
+
+@test "resolve reports the IDNA form's answer when the name as written is unknown" {
+	require_hermetic
+	run -68 --separate-stderr resolve -6 bücher.test
+	assert_stderr "resolve: bücher.test: No address associated with hostname"
+}
+
 @test "resolve fails with 68 for a name that does not exist" {
 	require_hermetic
 	run -68 --separate-stderr resolve nx.test
@@ -205,6 +235,13 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve: : empty name"
 	run -64 --separate-stderr resolve a..test
 	assert_stderr "resolve: a..test: empty label"
+}
+
+@test "resolve refuses a line of stdin with a NUL byte with 64" {
+	require_hermetic
+	run -64 --separate-stderr resolve - < <(printf 'dual.test\0www.test\nv4only.test\n')
+	assert_output "v4only.test 192.0.2.10"
+	assert_stderr "resolve: dual.test: name with a NUL byte"
 }
 
 @test "resolve processes every name even after a malformed one" {

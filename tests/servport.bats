@@ -68,6 +68,8 @@ setup() {
 		assert_regex "${stderr_lines[0]}" "^servport: port $bad: (invalid|too large)$"
 		assert_equal "${stderr_lines[1]}" "usage: servport [-j] NAME|PORT [PROTOCOL]"
 	done
+	run -64 --separate-stderr servport -- -1
+	assert_equal "${stderr_lines[0]}" "servport: port -1: invalid"
 }
 
 @test "servport refuses empty operands and wrong operand counts with 64" {

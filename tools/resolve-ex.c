@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "exitcode.h"
+#include "idna.h"
 #include "hostinfo.h"
 #include "parse.h"
 #include "resolve.h"
@@ -35,7 +36,7 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	const char *errstr;
 	int herr, rc;
 
-	if (check_hostname(name, &errstr) == -1) {
+	if (idna_check_hostname(name, &errstr) == -1) {
 		warnx("%s: %s", name, errstr);
 		return EX_USAGE;
 	}
@@ -63,6 +64,8 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 		hostinfo_print_text(stdout, &hi);
 	}
 	hostinfo_free(&hi);
+	/* each answer at once, not after a later slow one, as resolve */
+	fflush(stdout);
 	return EX_OK;
 }
 

@@ -9,6 +9,7 @@
 #include "address.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "idna.h"
 #include "json.h"
 #include "parse.h"
 #include "resolve.h"
@@ -41,8 +42,11 @@ struct settings {
 };
 
 struct names {
-	char	**v;
-	size_t	  n, cap;
+	struct name {
+		char		*s;
+		const char	*invalid;	/* why it is not looked up */
+	}	*v;
+	size_t	 n, cap;
 };
 
 struct report {
@@ -52,9 +56,9 @@ struct report {
 
 /* Adds a copy of name, so that every name is freed alike. */
 static void
-add_name(struct names *names, const char *name)
+add_name(struct names *names, const char *name, const char *invalid)
 {
-	char **v;
+	struct name *v;
 
 	if (names->n == names->cap) {
 		names->cap = names->cap ? names->cap * 2 : 16;
@@ -63,8 +67,9 @@ add_name(struct names *names, const char *name)
 			err(EX_OSERR, "names");
 		names->v = v;
 	}
-	if ((names->v[names->n] = strdup(name)) == NULL)
+	if ((names->v[names->n].s = strdup(name)) == NULL)
 		err(EX_OSERR, "names");
+	names->v[names->n].invalid = invalid;
 	names->n++;
 }
 
@@ -74,17 +79,22 @@ free_names(struct names *names)
 	size_t i;
 
 	for (i = 0; i < names->n; i++)
-		free(names->v[i]);
+		free(names->v[i].s);
 	free(names->v);
 }
 
-/* One name a line; blank lines are skipped, blanks around names dropped. */
+/*
+ * One name a line; blank lines are skipped, blanks around names dropped.
+ * A line with a NUL byte cannot be a name: what comes before the NUL
+ * is reported as invalid, never looked up.
+ */
 static void
 read_names(FILE *in, struct names *names)
 {
 	char *line = NULL, *start, *end;
 	size_t size = 0;
 	ssize_t len;
+	bool has_nul;
 
 	while ((len = getline(&line, &size, in)) != -1) {
 		for (start = line; *start == ' ' || *start == '\t'; start++)
@@ -94,8 +104,9 @@ read_names(FILE *in, struct names *names)
 			end--;
 		if (end == start)
 			continue;
+		has_nul = memchr(start, '\0', (size_t)(end - start)) != NULL;
 		*end = '\0';
-		add_name(names, start);
+		add_name(names, start, has_nul ? "name with a NUL byte" : NULL);
 	}
 	if (ferror(in))
 		err(EX_IOERR, "read error: stdin");
@@ -210,7 +221,7 @@ main(int argc, char *argv[])
 		set.family = want4 ? AF_UNSPEC : AF_INET6;
 	for (i = 0; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") != 0)
-			add_name(&names, argv[i]);
+			add_name(&names, argv[i], NULL);
 		else if (!read_stdin) {
 			read_stdin = true;
 			read_names(stdin, &names);
@@ -221,8 +232,10 @@ main(int argc, char *argv[])
 	if ((v = calloc(names.n ? names.n : 1, sizeof(*v))) == NULL)
 		err(EX_OSERR, "names");
 	for (i = 0; i < names.n; i++) {
-		v[i].name = names.v[i];
-		if (check_hostname(v[i].name, &errstr) == -1)
+		v[i].name = names.v[i].s;
+		v[i].invalid = names.v[i].invalid;
+		if (v[i].invalid == NULL &&
+		    idna_check_hostname(v[i].name, &errstr) == -1)
 			v[i].invalid = errstr;
 	}
 	deadline_start(&dl, timeout_ms);

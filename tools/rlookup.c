@@ -41,6 +41,8 @@ rlookup(const char *arg, const struct ip_address *ip, bool json,
 	else
 		printf("%s\n", hi.he.h_name);
 	hostinfo_free(&hi);
+	/* each answer at once, not after a later slow one, as resolve */
+	fflush(stdout);
 	return EX_OK;
 }
 

@@ -36,6 +36,12 @@ print_json(const struct servent *se)
 	puts("}");
 }
 
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -66,7 +72,7 @@ main(int argc, char *argv[])
 		cli_usage("empty service name");
 
 	/* a service name never starts with a digit; a port always does */
-	if (service[0] >= '0' && service[0] <= '9') {
+	if (is_digit(service[0]) || (service[0] == '-' && is_digit(service[1]))) {
 		if (parse_number(service, 0, 65535, &port, &errstr) == -1)
 			cli_usage("port %s: %s", service, errstr);
 		se = getservbyport(htons((unsigned short)port), proto);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "datagram.h"
 #include "exitcode.h"
+#include "idna.h"
 #include "input.h"
 #include "io.h"
 #include "parse.h"
@@ -216,7 +217,7 @@ main(int argc, char *argv[])
 		sockopts_bind_address(&o, set.family, 0, "bind address", &src);
 		set.family = src.ss_family;
 	}
-	if (check_hostname(argv[0], &errstr) == -1)
+	if (idna_check_hostname(argv[0], &errstr) == -1)
 		errx(EX_USAGE, "%s: %s", argv[0], errstr);
 
 	snprintf(service, sizeof(service), "%u", port);
