@@ -1,10 +1,23 @@
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <vis.h>
 
 #include "io.h"
+
+/* Waits until fd takes more; returns 0, or -1 with errno set. */
+static int
+wait_writable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	while (poll(&pfd, 1, -1) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
 
 int
 write_all(int fd, const void *buf, size_t len)
@@ -15,6 +28,10 @@ write_all(int fd, const void *buf, size_t len)
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
+				continue;
+			/* a descriptor someone made non-blocking: as if blocking */
+			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+			    wait_writable(fd) == 0)
 				continue;
 			return -1;
 		}

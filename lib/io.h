@@ -1,4 +1,7 @@
-/* Reading and writing descriptors whole: EINTR and short writes handled. */
+/*
+ * Reading and writing descriptors whole: EINTR, short writes and
+ * non-blocking descriptors handled.
+ */
 #ifndef SOCKUTILS_IO_H
 #define SOCKUTILS_IO_H
 
@@ -6,7 +9,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Writes all len bytes of buf; returns 0, or -1 with errno set. */
+/*
+ * Writes all len bytes of buf, waiting as a blocking write would where
+ * fd is non-blocking; returns 0, or -1 with errno set.
+ */
 int	write_all(int fd, const void *buf, size_t len);
 
 /*

@@ -176,7 +176,9 @@ wait_readable(struct relay *r)
 
 /*
  * Whether out takes splice(2) as is: a pipe, a regular file not opened
- * for appending, or /dev/null.  Terminals and the like do not.
+ * for appending, or /dev/null.  Terminals and the like do not, nor a
+ * descriptor someone made non-blocking: its EAGAIN would look like our
+ * idle timeout's.
  */
 static bool
 splice_target(int out, bool *is_pipe)
@@ -184,7 +186,8 @@ splice_target(int out, bool *is_pipe)
 	struct stat st;
 	int flags;
 
-	if (fstat(out, &st) == -1 || (flags = fcntl(out, F_GETFL)) == -1)
+	if (fstat(out, &st) == -1 || (flags = fcntl(out, F_GETFL)) == -1 ||
+	    (flags & O_NONBLOCK))
 		return false;
 	*is_pipe = S_ISFIFO(st.st_mode);
 	return *is_pipe || (S_ISREG(st.st_mode) && !(flags & O_APPEND)) ||
@@ -375,8 +378,10 @@ zero_copy_send(struct relay *r)
 	bool is_file, peer_open = true;
 	int flags, rc = -1;
 
+	/* a non-blocking in's EAGAIN would look like a full socket's */
 	if (fstat(r->in, &st) == -1 ||
 	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) ||
+	    (flags = fcntl(r->in, F_GETFL)) == -1 || (flags & O_NONBLOCK) ||
 	    (flags = fcntl(r->sock, F_GETFL)) == -1 ||
 	    fcntl(r->sock, F_SETFL, flags | O_NONBLOCK) == -1)
 		return 1;

@@ -229,6 +229,45 @@ descriptors() {
 	assert_equal "$(cat "$LERR")" ""
 }
 
+# nonblocking_listen OUT [ARGS...]: tcp-listen ARGS 0 with its stdout a
+# non-blocking pipe read only after a while, into OUT; PORT, LPID.
+nonblocking_listen() {
+	local out=$1
+	shift
+	rm -f "$T/port"
+	spawn python3 "$BATS_TEST_DIRNAME/test_helper/nonblocking_stdout.py" \
+		"$out" tcp-listen --port-file "$T/port" "$@" 0
+	LPID=$SPAWN_PID
+	wait_file "$T/port" "$LPID"
+	PORT=$(<"$T/port")
+}
+
+@test "tcp-listen writes all it receives to a non-blocking stdout pipe that fills up" {
+	head -c 4M /dev/urandom >"$T/in"
+	nonblocking_listen "$T/out"
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$T/in"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	cmp "$T/in" "$T/out"
+	# escaped: the same as into a file
+	start_listen -x
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$T/in"
+	wait_status "$LPID"
+	nonblocking_listen "$T/out" -x
+	run -0 tcp-send 127.0.0.1 "$PORT" <"$T/in"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	cmp "$LOUT" "$T/out"
+}
+
+@test "tcp-send -r writes the whole reply to a non-blocking stdout pipe that fills up" {
+	head -c 4M /dev/urandom >"$T/in"
+	start_peer echo
+	run -0 python3 "$BATS_TEST_DIRNAME/test_helper/nonblocking_stdout.py" \
+		"$T/out" tcp-send -r 127.0.0.1 "$PORT" <"$T/in"
+	cmp "$T/in" "$T/out"
+}
+
 # vm_hwm PID: the process's peak resident memory in kB.
 vm_hwm() {
 	awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status
