@@ -63,10 +63,11 @@ int	relay_run(struct relay *r);
 int	relay_warn(const struct relay *r, const char *peer);
 
 /*
- * Closes a socket whose write side is shut down, once the peer has
- * acknowledged all that was sent or after timeout_ms (-1: a minute).
- * What arrived unread is dropped first, so that the close is not a
- * reset that discards the last data.  Returns as close(2).
+ * Closes a socket whose write side is shut down once the peer has
+ * acknowledged all that was sent, dropping what it sends meanwhile, so
+ * that the close is not a reset that discards the last data.  Returns
+ * 0; or -1 with errno set (ETIMEDOUT when timeout_ms passed first, -1
+ * meaning a minute; the connection's error) after closing with a reset.
  */
 int	close_sent(int fd, long long timeout_ms);
 

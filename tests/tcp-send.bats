@@ -256,6 +256,17 @@ teardown() {
 	assert_stderr "tcp-send: 127.0.0.1 $PORT: idle for 0.5 s"
 }
 
+@test "tcp-send fails with 75 when the peer never acknowledges what was sent" {
+	start_peer full
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$PORT" "$(printf 'x%.0s' {1..20000})"
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: send 127.0.0.1 $PORT: not acknowledged: Connection timed out"
+	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"
+	start_peer full
+	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$PORT" <"$RANDOM_FILE"
+}
+
 @test "tcp-send -r -t gives up with 75 when a peer neither answers nor closes" {
 	start_peer hold
 	run -75 --separate-stderr tcp-send -r -t 0.3 127.0.0.1 "$PORT" question

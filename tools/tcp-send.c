@@ -1,5 +1,6 @@
 /* tcp-send: connect to a TCP port and send data, or check that it is open. */
 #include <err.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,14 +138,16 @@ send_to(struct target *t, const char *data, size_t len,
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
-	if (relay_run(&r) == -1) {
-		snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
+	snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
+	if (relay_run(&r) == -1)
 		status = relay_warn(&r, peer);
-	}
-	if (status == EX_OK && !set->read_reply)
-		close_sent(t->fd, set->idle_ms);
-	else
+	if (status != EX_OK || set->read_reply)
 		close(t->fd);
+	else if (close_sent(t->fd, set->idle_ms) == -1) {
+		/* sent, but the peer may never have had it */
+		warn("send %s: not acknowledged", peer);
+		status = ex_errno(errno, EX_IOERR);
+	}
 	return status;
 }
 

@@ -12,6 +12,9 @@
   count PORTFILE             read one connection until it half-closes,
                              then answer "got N bytes" and close
   stall PORTFILE             accept one connection and never read it
+  full PORTFILE              accept one connection with a 2 KiB receive
+                             buffer and never read it: what does not fit
+                             is never acknowledged
   hold PORTFILE              read one connection until it half-closes,
                              then keep it open, silent, until killed
   rstclient PORT DATA        connect, send DATA, then reset the connection
@@ -34,9 +37,11 @@ import sys
 import time
 
 
-def listener(portfile, addr="127.0.0.1"):
+def listener(portfile, addr="127.0.0.1", rcvbuf=None):
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     srv = socket.socket(family, socket.SOCK_STREAM)
+    if rcvbuf is not None:  # before listen: accepted sockets inherit it
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     srv.bind((addr, 0))
     srv.listen(16)
     tmp = portfile + ".tmp"
@@ -74,11 +79,15 @@ def count(portfile):
         conn.sendall(b"got %d bytes\n" % n)
 
 
-def stall(portfile):
-    srv = listener(portfile)
+def stall(portfile, rcvbuf=None):
+    srv = listener(portfile, rcvbuf=rcvbuf)
     conn, _ = srv.accept()
     while True:
         time.sleep(3600)
+
+
+def full(portfile):
+    stall(portfile, 2048)
 
 
 def sink(portfile, out, addr="127.0.0.1"):
@@ -184,7 +193,8 @@ def burst(port, n):
         c.close()
 
 
-MODES = {"echo": echo, "count": count, "stall": stall, "sink": sink,
+MODES = {"echo": echo, "count": count, "stall": stall, "full": full,
+         "sink": sink,
          "send": send, "reset": reset, "answer": answer, "hold": hold,
          "rstclient": rstclient, "stream": stream, "streamto": streamto,
          "prefix": prefix, "burst": burst}
