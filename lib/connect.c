@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -529,6 +530,22 @@ dial_failed(struct target *t, const struct dial *d,
 		    t->host, t->port, strerror(d->error));
 }
 
+/*
+ * Raises the soft limit on descriptors to the hard one, as Go's runtime
+ * does: every target holds one, and most of a typical 1024 would leave
+ * a long list of ports failing with "Too many open files".
+ */
+static void
+raise_descriptor_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 void
 connect_targets(struct target *v, size_t n, int family,
     const struct dial_options *o)
@@ -542,6 +559,8 @@ connect_targets(struct target *v, size_t n, int family,
 	const char *errstr;
 
 	start = now_ms();
+	if (n > 1)
+		raise_descriptor_limit();
 	lk = calloc(n ? n : 1, sizeof(*lk));
 	dv = calloc(n ? n : 1, sizeof(*dv));
 	if (lk == NULL || dv == NULL) {

@@ -359,6 +359,18 @@ teardown() {
 	run -68 tcp-send -z nx.test 1 127.0.0.1 "$closed"
 }
 
+@test "tcp-send -z checks more targets than the soft descriptor limit allows" {
+	[ "$(ulimit -H -n)" = unlimited ] || [ "$(ulimit -H -n)" -ge 1024 ] ||
+		skip "needs a hard descriptor limit of 1024 or more"
+	start_listen -k
+	local targets=() i
+	for ((i = 0; i < 300; i++)); do
+		targets+=(127.0.0.1 "$PORT")
+	done
+	run -0 --separate-stderr bash -c 'ulimit -S -n 64 && exec tcp-send -z "$@"' _ "${targets[@]}"
+	assert_equal "$stderr" ""
+}
+
 @test "tcp-send -z checks the targets at once, not one after the other" {
 	start_blackhole 127.0.0.1
 	first=$BPORT
