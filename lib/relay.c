@@ -586,8 +586,7 @@ unacknowledged(int fd)
 	return ioctl(fd, SIOCOUTQ, &n) == -1 ? -1 : n;
 }
 
-/* Closes fd with a reset, errno kept: the peer must not take it for an end. */
-static void
+void
 close_reset(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };

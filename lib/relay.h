@@ -71,4 +71,10 @@ int	relay_warn(const struct relay *r, const char *peer);
  */
 int	close_sent(int fd, long long timeout_ms);
 
+/*
+ * Closes a socket with a reset (SO_LINGER 0), errno kept: the peer
+ * sees the transfer cut short, not a clean end of file.
+ */
+void	close_reset(int fd);
+
 #endif

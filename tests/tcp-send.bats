@@ -248,6 +248,10 @@ teardown() {
 	start_listen
 	run -74 --separate-stderr tcp-send 127.0.0.1 "$PORT" <"$T"
 	assert_stderr "tcp-send: read error: stdin: Is a directory"
+	# the peer sees the transfer cut short (a reset), not an end of file
+	wait_status "$LPID"
+	assert_equal "$STATUS" 74
+	assert_regex "$(cat "$LERR")" '^tcp-listen: recv 127\.0\.0\.1 [0-9]+: Connection reset by peer$'
 }
 
 @test "tcp-send -t gives up with 75 when a peer does not read" {

@@ -141,7 +141,9 @@ send_to(struct target *t, const char *data, size_t len,
 	snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, peer);
-	if (status != EX_OK || set->read_reply)
+	if (r.failed == RELAY_READ_IN)
+		close_reset(t->fd);	/* not an end of file: stdin failed */
+	else if (status != EX_OK || set->read_reply)
 		close(t->fd);
 	else if (close_sent(t->fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
