@@ -505,6 +505,71 @@ lookup_answered(struct lookup *l, void *ctx)
 {
 }
 
+/*
+ * With o->wait_ms, looks the names whose lookup failed for now (the DNS
+ * server failing or silent, as one still starting up is) up again, as
+ * connects are retried, until the wait that began at start is over.
+ */
+static void
+retry_lookups(struct lookup *lk, size_t n, int family,
+    const struct dial_options *o, long long start)
+{
+	struct lookup *again;
+	struct deadline dl;
+	long long end = start + o->wait_ms, left;
+	long long pause_ms = CONNECT_RETRY_FIRST_MS;
+	size_t i, k;
+
+	if ((again = calloc(n ? n : 1, sizeof(*again))) == NULL)
+		return;	/* the first answers stand */
+	for (;;) {
+		for (i = k = 0; i < n; i++)
+			if (lk[i].invalid == NULL &&
+			    lookup_exit_status(&lk[i]) == EX_TEMPFAIL)
+				again[k++].name = lk[i].name;
+		if (k == 0 || (left = end - now_ms()) <= 0)
+			break;
+		(void)poll(NULL, 0, (int)min_time(pause_ms, left));
+		pause_ms = min_time(pause_ms * 2, CONNECT_RETRY_MAX_MS);
+		deadline_start(&dl, min_time(o->timeout_ms, end - now_ms()));
+		resolve_names(again, k, family, &dl, lookup_answered, NULL);
+		for (i = k = 0; i < n; i++) {
+			if (lk[i].invalid != NULL ||
+			    lookup_exit_status(&lk[i]) != EX_TEMPFAIL)
+				continue;
+			/* cut short by the end: the server's last word stands */
+			if (again[k].timed_out && !lk[i].timed_out) {
+				memset(&again[k++], 0, sizeof(*again));
+				continue;
+			}
+			lk[i].res = again[k].res;
+			lk[i].gai_error = again[k].gai_error;
+			lk[i].sys_errno = again[k].sys_errno;
+			lk[i].timed_out = again[k].timed_out;
+			memset(&again[k++], 0, sizeof(*again));
+		}
+	}
+	free(again);
+}
+
+/* The status and message of a target whose name did not resolve. */
+static void
+lookup_failed(struct target *t, const struct lookup *l,
+    const struct dial_options *o)
+{
+	char waited[DURATION_STR_MAX];
+
+	t->status = lookup_exit_status(l);
+	t->reason = lookup_strerror(l);
+	if (o->wait_ms >= 0 && t->status == EX_TEMPFAIL)
+		snprintf(t->error, sizeof(t->error),
+		    "%s: %s (gave up waiting after %s)", t->host, t->reason,
+		    format_duration(o->wait_ms, waited));
+	else
+		snprintf(t->error, sizeof(t->error), "%s: %s", t->host,
+		    t->reason);
+}
+
 /* The status and message of a target whose dial failed. */
 static void
 dial_failed(struct target *t, const struct dial *d,
@@ -584,6 +649,8 @@ connect_targets(struct target *v, size_t n, int family,
 		ms = min_time(ms, o->wait_ms);
 	deadline_start(&dl, ms);
 	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
+	if (o->wait_ms >= 0)
+		retry_lookups(lk, n, family, o, start);
 
 	for (i = 0; i < n; i++) {
 		v[i].fd = -1;
@@ -591,12 +658,10 @@ connect_targets(struct target *v, size_t n, int family,
 		v[i].error[0] = '\0';
 		v[i].address[0] = '\0';
 		v[i].reason = NULL;
-		if (lk[i].invalid != NULL || lk[i].gai_error != 0) {
-			v[i].status = lookup_exit_status(&lk[i]);
-			v[i].reason = lookup_strerror(&lk[i]);
+		if (lk[i].invalid != NULL || lk[i].gai_error != 0 ||
+		    lk[i].timed_out) {
+			lookup_failed(&v[i], &lk[i], o);
 			v[i].ms = now_ms() - start;
-			snprintf(v[i].error, sizeof(v[i].error), "%s: %s",
-			    v[i].host, lookup_strerror(&lk[i]));
 			continue;
 		}
 		dv[nd].addrs = lk[i].res;

@@ -497,6 +497,24 @@ EOF
 	[ "$took" -lt 1000 ] || fail "took $took ms"
 }
 
+@test "tcp-send --wait looks a name up again while its DNS server fails" {
+	require_hermetic
+	start_listen -k
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -z --wait 0.5 x.fail.test "$PORT"
+	took=$(ms_since "$start")
+	assert_stderr "tcp-send: x.fail.test: Temporary failure in name resolution (gave up waiting after 0.5 s)"
+	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"
+	# the name appears (in the hosts file, looked up first) while it waits
+	spawn tcp-send -z --wait 20 late.fail.test "$PORT"
+	SEND_PID=$SPAWN_PID
+	sleep 0.3	# not readiness: the name appears later on purpose
+	kill -0 "$SEND_PID" || fail "tcp-send returned before the name resolved"
+	printf '127.0.0.1 late.fail.test\n' >>"$SOCKUTILS_HOSTS_FILE"
+	wait_status "$SEND_PID"
+	assert_equal "$STATUS" 0
+}
+
 # --- peers no one here wrote ------------------------------------------------
 
 @test "tcp-send sends 64 MiB to nc unchanged" {
