@@ -98,9 +98,8 @@ sockopts_bind_address(const struct sockopts *o, int family,
 		cli_usage("%s %s: %s", what, o->bind, errstr);
 }
 
-/* Whether output is escaped; -x and --raw exclude each other. */
-static bool
-escape_output(const struct sockopts *o)
+bool
+sockopts_escape(const struct sockopts *o)
 {
 	if (o->escape && o->raw)
 		cli_usage("-x and --raw exclude each other");
@@ -130,7 +129,7 @@ listener_setup(const struct sockopts *o, const char *port,
     const char *proto, struct listener *l)
 {
 	sockopts_one_family(o);
-	l->escape = escape_output(o);
+	l->escape = sockopts_escape(o);
 	sockopts_bind_address(o, sockopts_family(o),
 	    port_operand(port, proto, true), "bind address", &l->addr);
 	l->reply = reply_data(o, &l->replylen);

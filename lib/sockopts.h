@@ -52,6 +52,13 @@ void	sockopts_one_family(const struct sockopts *o);
 /* The family -4 and -6 ask for: AF_UNSPEC with neither, or with both. */
 int	sockopts_family(const struct sockopts *o);
 
+/*
+ * Whether what a peer sends is escaped on the way to stdout: with -x,
+ * or on a terminal without --raw, so that a peer cannot drive it.  -x
+ * with --raw exits 64.
+ */
+bool	sockopts_escape(const struct sockopts *o);
+
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);

@@ -94,7 +94,7 @@ help_options() {
 	assert_output -- --timeout
 	completing "tcp-listen --p"
 	assert_output -- --port-file
-	completing "udp-send --r"
+	completing "udp-send --re"
 	assert_output -- --read
 	completing "tcp-send --w"
 	assert_output -- --wait

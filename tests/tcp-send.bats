@@ -260,6 +260,28 @@ teardown() {
 	assert_stderr "tcp-send: 127.0.0.1 $PORT: idle for 0.5 s"
 }
 
+@test "tcp-send -r escapes the reply on a terminal, with -x everywhere, with --raw nowhere" {
+	start_listen --reply 'a\001b\033[31mc\0'
+	script -qec "tcp-send -r 127.0.0.1 $PORT ping" "$T/typescript" >/dev/null
+	run -0 cat "$T/typescript"
+	assert_output --partial 'a\001b\033[31mc\0'
+	refute_output --partial $'\033'
+	start_listen --reply 'a\001b\033[31mc'
+	script -qec "tcp-send -r --raw 127.0.0.1 $PORT ping" "$T/typescript" >/dev/null
+	run -0 cat "$T/typescript"
+	assert_output --partial $'a\001b\033[31mc'
+	start_listen --reply 'a\001b'
+	run -0 --separate-stderr tcp-send -r -x 127.0.0.1 "$PORT" ping
+	assert_output 'a\001b'
+	start_listen --reply 'a\001b'
+	run -0 --separate-stderr tcp-send --read 127.0.0.1 "$PORT" ping
+	assert_output $'a\001b'
+	run -64 --separate-stderr tcp-send --escape 127.0.0.1 "$PORT" ping
+	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw are for the reply: they need -r"
+	run -64 --separate-stderr tcp-send -r -x --raw 127.0.0.1 "$PORT" ping
+	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw exclude each other"
+}
+
 @test "tcp-send fails with 75 when the peer never acknowledges what was sent" {
 	start_peer full
 	start=$(date +%s%3N)

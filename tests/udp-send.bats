@@ -201,6 +201,30 @@ assert_only_marker_arrived() {
 	assert_equal "$(cat "$OUT")" ping
 }
 
+@test "udp-send -r escapes a reply on a terminal, with -x everywhere, with --raw nowhere" {
+	listen_bg --reply 'a\001b\033[31mc' -t 10
+	script -qec "udp-send -r 127.0.0.1 $PORT ping" "$T/typescript" >/dev/null
+	listen_wait
+	run -0 cat "$T/typescript"
+	assert_output --partial 'a\001b\033[31mc'
+	refute_output --partial $'\033'
+	listen_bg --reply 'a\001b\033[31mc' -t 10
+	script -qec "udp-send -r --raw 127.0.0.1 $PORT ping" "$T/typescript" >/dev/null
+	listen_wait
+	run -0 cat "$T/typescript"
+	assert_output --partial $'a\001b\033[31mc'
+	listen_bg --reply 'a\001b' -t 10
+	run -0 --separate-stderr udp-send -r -x 127.0.0.1 "$PORT" ping
+	assert_output 'a\001b'
+	listen_bg --reply 'a\001b' -t 10
+	run -0 --separate-stderr udp-send -r 127.0.0.1 "$PORT" ping
+	assert_output $'a\001b'
+	run -64 --separate-stderr udp-send -x 127.0.0.1 "$PORT" ping
+	assert_equal "${stderr_lines[0]}" "udp-send: -x and --raw are for the reply: they need -r"
+	run -64 --separate-stderr udp-send -r -x --raw 127.0.0.1 "$PORT" ping
+	assert_equal "${stderr_lines[0]}" "udp-send: -x and --raw exclude each other"
+}
+
 @test "udp-send -lr waits for a reply to each line" {
 	listen_bg -c 3 --reply ok -t 10
 	run -0 udp-send -lr 127.0.0.1 "$PORT" <<<$'a\nb\nc'

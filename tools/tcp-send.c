@@ -20,7 +20,8 @@
 #define CONNECT_TIMEOUT_MS	10000
 
 static const struct cli_text text = {
-	"tcp-send [-46nrvz] [-b ADDR] [-t SEC] [--wait SEC] [-j] HOST PORT [DATA ...]",
+	"tcp-send [-46nrvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--raw] "
+	    "HOST PORT [DATA ...]",
 	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
 	"write side (connect, send, sendall); -z checks that ports accept connections.",
 	"  -4, --ipv4        connect over IPv4 only\n"
@@ -31,7 +32,9 @@ static const struct cli_text text = {
 	"  -r, --read        then print what the peer sends until it closes\n"
 	"  -t, --timeout SEC give up connecting (10 s) or on idle I/O (never)\n"
 	"  -v, --verbose     report the connection on stderr\n"
+	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"  -z, --check       only check that each HOST PORT accepts a connection\n"
+	"      --raw         with -r, do not escape unprintable bytes on a terminal\n"
 	"      --wait SEC    retry refused, unreachable or timed-out connections\n",
 };
 
@@ -46,7 +49,9 @@ static const struct option longopts[] = {
 	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "escape", no_argument, NULL, 'x' },
 	{ "check", no_argument, NULL, 'z' },
+	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	CLI_COMMON_OPTIONS
 };
@@ -58,6 +63,7 @@ struct settings {
 	long long		 idle_ms;	/* -1: none */
 	bool			 newline;
 	bool			 read_reply;
+	bool			 escape;	/* the reply */
 	bool			 verbose;
 	bool			 check;
 	bool			 json;
@@ -136,6 +142,7 @@ send_to(struct target *t, const char *data, size_t len,
 	r.data = data;
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
+	r.escape = set->escape;
 	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
 	snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
@@ -175,7 +182,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vzhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vxzhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -219,6 +226,9 @@ main(int argc, char *argv[])
 		cli_usage("-j needs -z");
 	if (set.check && (set.read_reply || !set.newline))
 		cli_usage("-z sends nothing: no -r or -n");
+	if ((o.escape || o.raw) && !set.read_reply)
+		cli_usage("-x and --raw are for the reply: they need -r");
+	set.escape = set.read_reply && sockopts_escape(&o);
 	if (set.check && argc % 2 != 0)
 		cli_usage("-z takes HOST PORT pairs");
 	if (!set.check && !set.newline && argc == 2)

@@ -25,7 +25,7 @@
 #define REPLY_TIMEOUT_MS	5000
 
 static const struct cli_text text = {
-	"udp-send [-46lnrv] [-b ADDR] [-t SEC] HOST PORT [DATA ...]",
+	"udp-send [-46lnrvx] [-b ADDR] [-t SEC] [--raw] HOST PORT [DATA ...]",
 	"Send DATA, or stdin, as one UDP datagram to HOST PORT.",
 	"  -4, --ipv4        send over IPv4 only\n"
 	"  -6, --ipv6        send over IPv6 only\n"
@@ -35,7 +35,9 @@ static const struct cli_text text = {
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
 	    REPLY_TIMEOUT ")\n"
-	"  -v, --verbose     report each datagram sent and received on stderr\n",
+	"  -v, --verbose     report each datagram sent and received on stderr\n"
+	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
+	"      --raw         with -r, do not escape unprintable bytes on a terminal\n",
 };
 
 static const struct option longopts[] = {
@@ -47,6 +49,8 @@ static const struct option longopts[] = {
 	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "escape", no_argument, NULL, 'x' },
+	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	CLI_COMMON_OPTIONS
 };
 
@@ -55,6 +59,7 @@ struct settings {
 	bool		 lines;
 	bool		 newline;
 	bool		 reply;
+	bool		 escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
 	const char	*timeout;	/* as given, for messages */
@@ -94,7 +99,8 @@ await_reply(int fd, const struct settings *set)
 		warnx("received %zu bytes from %s %u", reply.len,
 		    sockaddr_host((struct sockaddr *)&reply.from, host),
 		    sockaddr_port((struct sockaddr *)&reply.from));
-	if (write_all(STDOUT_FILENO, reply.buf, reply.len) == -1)
+	if ((set->escape ? write_escaped(STDOUT_FILENO, reply.buf, reply.len) :
+	    write_all(STDOUT_FILENO, reply.buf, reply.len)) == -1)
 		err(EX_IOERR, "write error: stdout");
 	signals_release();
 }
@@ -180,7 +186,7 @@ main(int argc, char *argv[])
 	int ch, fd, rc;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:lnrt:vhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:lnrt:vxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -206,6 +212,9 @@ main(int argc, char *argv[])
 		cli_usage("-l reads lines from stdin: no DATA with it");
 	if (o.timeout != NULL && !set.reply)
 		cli_usage("-t is the wait for a reply: it needs -r");
+	if ((o.escape || o.raw) && !set.reply)
+		cli_usage("-x and --raw are for the reply: they need -r");
+	set.escape = set.reply && sockopts_escape(&o);
 	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
 	set.verbose = o.verbose;
