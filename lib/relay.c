@@ -45,7 +45,7 @@ set_failed(struct relay *r, enum relay_failure what, int errnum)
 static void
 widen_pipe(int fd)
 {
-	(void)fcntl(fd, F_SETPIPE_SZ, RELAY_PIPE_SIZE);
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)RELAY_PIPE_SIZE);
 }
 
 /* How much more may be received, at most max. */

@@ -16,7 +16,7 @@
 /* Big enough that a system call moves a lot; two per relay. */
 #define RELAY_BUFSIZE	((size_t)128 * 1024)
 /* the pipes spliced through: the most an unprivileged process may ask */
-#define RELAY_PIPE_SIZE	(1024 * 1024)
+#define RELAY_PIPE_SIZE	((size_t)1024 * 1024)
 
 enum relay_failure {
 	RELAY_OK,
