@@ -268,6 +268,24 @@ nonblocking_listen() {
 	cmp "$T/in" "$T/out"
 }
 
+@test "udp-listen writes every datagram to a non-blocking stdout pipe that fills up" {
+	local i
+	rm -f "$T/port"
+	spawn python3 "$BATS_TEST_DIRNAME/test_helper/nonblocking_stdout.py" \
+		"$T/out" udp-listen -c 3 --port-file "$T/port" 0
+	LPID=$SPAWN_PID
+	wait_file "$T/port" "$LPID"
+	: >"$T/want"
+	for i in 1 2 3; do
+		head -c 40000 /dev/urandom >"$T/d$i"
+		cat "$T/d$i" >>"$T/want"
+		udp-send 127.0.0.1 "$(<"$T/port")" <"$T/d$i"
+	done
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	cmp "$T/want" "$T/out"
+}
+
 # vm_hwm PID: the process's peak resident memory in kB.
 vm_hwm() {
 	awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status
