@@ -58,6 +58,12 @@ write_escaped(int fd, const void *buf, size_t len)
 	return rc;
 }
 
+int
+write_received(int fd, const void *buf, size_t len, bool escape)
+{
+	return escape ? write_escaped(fd, buf, len) : write_all(fd, buf, len);
+}
+
 char *
 join_words(char *const *words, int n, bool newline, size_t *len)
 {

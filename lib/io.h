@@ -22,6 +22,9 @@ int	write_all(int fd, const void *buf, size_t len);
  */
 int	write_escaped(int fd, const void *buf, size_t len);
 
+/* What a peer sent, to fd: write_escaped if escape, else write_all. */
+int	write_received(int fd, const void *buf, size_t len, bool escape);
+
 /*
  * The DATA operands as one payload, joined by single spaces and ended
  * with a newline unless !newline, as echo(1) does.  Returns a buffer

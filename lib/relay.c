@@ -122,8 +122,7 @@ recv_out(struct relay *r, char *buf, size_t want)
 	if (n > 0) {
 		r->received += (unsigned long long)n;
 		if (r->out >= 0)
-			rc = r->escape ? write_escaped(r->out, buf, (size_t)n) :
-			    write_all(r->out, buf, (size_t)n);
+			rc = write_received(r->out, buf, (size_t)n, r->escape);
 	}
 	signals_release();
 	if (rc == -1)

@@ -106,6 +106,14 @@ sockopts_escape(const struct sockopts *o)
 	return o->escape || (!o->raw && isatty(STDOUT_FILENO));
 }
 
+bool
+sockopts_escape_reply(const struct sockopts *o, bool reads)
+{
+	if ((o->escape || o->raw) && !reads)
+		cli_usage("-x and --raw are for the reply: they need -r");
+	return reads && sockopts_escape(o);
+}
+
 /* --reply DATA with its escapes undone, or NULL without it. */
 static char *
 reply_data(const struct sockopts *o, size_t *len)

@@ -59,6 +59,12 @@ int	sockopts_family(const struct sockopts *o);
  */
 bool	sockopts_escape(const struct sockopts *o);
 
+/*
+ * sockopts_escape for a sender's reply, which reads says it reads (-r):
+ * -x and --raw without it exit 64.
+ */
+bool	sockopts_escape_reply(const struct sockopts *o, bool reads);
+
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);

@@ -226,9 +226,7 @@ main(int argc, char *argv[])
 		cli_usage("-j needs -z");
 	if (set.check && (set.read_reply || !set.newline))
 		cli_usage("-z sends nothing: no -r or -n");
-	if ((o.escape || o.raw) && !set.read_reply)
-		cli_usage("-x and --raw are for the reply: they need -r");
-	set.escape = set.read_reply && sockopts_escape(&o);
+	set.escape = sockopts_escape_reply(&o, set.read_reply);
 	if (set.check && argc % 2 != 0)
 		cli_usage("-z takes HOST PORT pairs");
 	if (!set.check && !set.newline && argc == 2)

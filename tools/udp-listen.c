@@ -94,17 +94,11 @@ print_json(const struct datagram *d)
 static void
 output(const struct datagram *d, const struct settings *set)
 {
-	int rc;
-
 	if (set->json) {
 		print_json(d);
 		return;
 	}
-	if (set->escape)
-		rc = write_escaped(STDOUT_FILENO, d->buf, d->len);
-	else
-		rc = write_all(STDOUT_FILENO, d->buf, d->len);
-	if (rc == -1)
+	if (write_received(STDOUT_FILENO, d->buf, d->len, set->escape) == -1)
 		err(EX_IOERR, "write error: stdout");
 }
 

@@ -99,8 +99,8 @@ await_reply(int fd, const struct settings *set)
 		warnx("received %zu bytes from %s %u", reply.len,
 		    sockaddr_host((struct sockaddr *)&reply.from, host),
 		    sockaddr_port((struct sockaddr *)&reply.from));
-	if ((set->escape ? write_escaped(STDOUT_FILENO, reply.buf, reply.len) :
-	    write_all(STDOUT_FILENO, reply.buf, reply.len)) == -1)
+	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
+	    set->escape) == -1)
 		err(EX_IOERR, "write error: stdout");
 	signals_release();
 }
@@ -212,9 +212,7 @@ main(int argc, char *argv[])
 		cli_usage("-l reads lines from stdin: no DATA with it");
 	if (o.timeout != NULL && !set.reply)
 		cli_usage("-t is the wait for a reply: it needs -r");
-	if ((o.escape || o.raw) && !set.reply)
-		cli_usage("-x and --raw are for the reply: they need -r");
-	set.escape = set.reply && sockopts_escape(&o);
+	set.escape = sockopts_escape_reply(&o, set.reply);
 	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
 	set.verbose = o.verbose;
