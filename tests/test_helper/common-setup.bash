@@ -14,6 +14,15 @@ _common_setup() {
 	export SOCKUTILS_BUILD PATH
 }
 
+# suite_tools: TOOLS, every tool of the suite, from the one list the
+# build has (tool_names in tools/meson.build).
+suite_tools() {
+	local src=${1:-$BATS_TEST_DIRNAME/..}
+	mapfile -t TOOLS < <(sed -n "/^tool_names = \[/,/^]/s/^ *'\([^']*\)',\$/\1/p" \
+		"$src/tools/meson.build")
+	[ "${#TOOLS[@]}" -gt 0 ] || fail "no tool_names in $src/tools/meson.build"
+}
+
 # Tests that need the tests' own names and DNS server call this first.
 require_hermetic() {
 	[ -n "${SOCKUTILS_HERMETIC-}" ] ||
