@@ -31,10 +31,7 @@ target_warn(const struct target *t, const struct dial_options *o)
 void
 target_report_connected(const struct target *t)
 {
-	char local[ENDPOINT_MAX];
-
-	warnx("connected to %s %u from %s", t->address, t->ep.port,
-	    socket_endpoint(t->fd, 0, local));
+	warnx("connected to %s %u from %s", t->address, t->ep.port, t->local);
 }
 
 int

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "exitcode.h"
 #include "fdlimit.h"
 #include "idna.h"
+#include "portlist.h"
 #include "relookup.h"
 #include "resolve.h"
 #include "target.h"
@@ -16,35 +18,17 @@ lookup_answered(struct lookup *l, void *ctx)
 {
 }
 
-/* Sets t failed before any connection, with status and reason. */
-static void
-failed_early(struct target *t, int status, const char *reason)
+/* Whether l gave addresses to connect to. */
+static bool
+looked_up(const struct lookup *l)
 {
-	t->fd = -1;
-	t->status = status;
-	t->reason = reason;
-	t->step = NULL;
+	return l->invalid == NULL && l->gai_error == 0 && !l->timed_out;
 }
 
-/* Sets the outcome of t from its dial d. */
-static void
-dialled(struct target *t, const struct dial *d)
-{
-	t->fd = d->fd;
-	if (d->fd != -1) {
-		sockaddr_host(d->connected->ai_addr, t->address);
-		return;
-	}
-	t->reason = strerror(d->error);
-	t->step = d->step;
-	t->waited_out = d->waited_out;
-	t->status = d->waited_out ? EX_TEMPFAIL : ex_errno(d->error, EX_OSERR);
-}
-
-/* The lookups of the n targets, all within one bound; NULL on ENOMEM. */
+/* The lookups of the n specs, all within one bound; NULL on ENOMEM. */
 static struct lookup *
-look_up(struct target *v, size_t n, int family, const struct dial_options *o,
-    long long start)
+look_up(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, long long start)
 {
 	struct lookup *lk;
 	struct deadline dl;
@@ -55,8 +39,8 @@ look_up(struct target *v, size_t n, int family, const struct dial_options *o,
 	if ((lk = calloc(n ? n : 1, sizeof(*lk))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		lk[i].name = v[i].ep.host;
-		if (idna_check_hostname(v[i].ep.host, &errstr) == -1)
+		lk[i].name = v[i].host;
+		if (idna_check_hostname(v[i].host, &errstr) == -1)
 			lk[i].invalid = errstr;
 	}
 	/* the lookups share the bound of one connection attempt */
@@ -69,63 +53,117 @@ look_up(struct target *v, size_t n, int family, const struct dial_options *o,
 	return lk;
 }
 
-void
-connect_targets(struct target *v, size_t n, int family,
+/* The specs, their lookups, and where the walk through their ports is. */
+struct walk {
+	const struct target_spec	*v;
+	const struct lookup		*lk;	/* NULL: memory ran out */
+	size_t				 n;
+	size_t				 i;	/* the spec of the next port */
+	struct port_cursor		 c;
+	const struct dial_options	*o;
+	long long			 lookups_ms;	/* the lookups took */
+	target_fn			*checked;
+	void				*ctx;
+};
+
+/* The next HOST PORT as a dial, without addresses if its lookup failed. */
+static bool
+next_target(void *ctx, struct dial *d)
+{
+	struct walk *w = ctx;
+
+	for (; w->i < w->n; w->i++, memset(&w->c, 0, sizeof(w->c))) {
+		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))
+			continue;
+		d->addrs = w->lk != NULL && looked_up(&w->lk[w->i]) ?
+		    w->lk[w->i].res : NULL;
+		d->user = (void *)&w->v[w->i];
+		return true;
+	}
+	return false;
+}
+
+/* The outcome of t from its lookup l and its dial d. */
+static void
+outcome(struct target *t, const struct lookup *l, const struct dial *d,
     const struct dial_options *o)
 {
+	char host[ADDRSTR_MAX];
+
+	if (l == NULL || !looked_up(l)) {
+		t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
+		t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
+		t->waited_out = o->wait_ms >= 0 && t->status == EX_TEMPFAIL;
+		return;
+	}
+	if (d->connected == NULL) {
+		t->reason = strerror(d->error);
+		t->step = d->step;
+		t->waited_out = d->waited_out;
+		t->status = d->waited_out ? EX_TEMPFAIL :
+		    ex_errno(d->error, EX_OSERR);
+		return;
+	}
+	t->open = true;
+	t->fd = d->fd;
+	sockaddr_host(d->connected->ai_addr, t->address);
+	if (d->fd != -1)
+		socket_endpoint(d->fd, 0, t->local);
+	else if (d->local.ss_family != AF_UNSPEC)
+		snprintf(t->local, sizeof(t->local), "%s %u",
+		    sockaddr_host((const struct sockaddr *)&d->local, host),
+		    sockaddr_port((const struct sockaddr *)&d->local));
+}
+
+/* A dial is over: its target as the user reads it, to w->checked. */
+static void
+target_ended(void *ctx, struct dial *d)
+{
+	struct walk *w = ctx;
+	const struct target_spec *spec = d->user;
+	struct target t = { .fd = -1 };
+	char *name;
+
+	t.ep.host = spec->host;
+	t.ep.port = d->port;
+	t.ms = w->lookups_ms + d->ms;
+	outcome(&t, w->lk != NULL ? &w->lk[spec - w->v] : NULL, d, w->o);
+	/* without memory for the name, the host alone names it */
+	name = endpoint_string(&t.ep);
+	t.name = name != NULL ? name : spec->host;
+	w->checked(&t, w->ctx);
+	free(name);
+}
+
+void
+connect_targets(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, target_fn *checked, void *ctx)
+{
 	struct dial_options rest = *o;
-	struct lookup *lk = NULL;
-	struct dial *dv;
-	long long start, dial_start;
-	size_t i, nd = 0;
+	struct walk w = { .v = v, .n = n, .o = o, .checked = checked,
+	    .ctx = ctx };
+	struct dial_feed feed = { .next = next_target, .ended = target_ended,
+	    .ctx = &w };
+	struct lookup *lk;
+	long long start;
+	size_t i;
 
 	start = now_ms();
-	if (n > 1)
+	for (i = 0; i < n; i++)
+		feed.count += v[i].ports.ports;
+	if (feed.count > 1)
 		raise_descriptor_limit();
-	for (i = 0; i < n; i++) {
-		v[i].address[0] = '\0';
-		v[i].waited_out = false;
-		failed_early(&v[i], EX_OK, NULL);
-	}
-	if ((dv = calloc(n ? n : 1, sizeof(*dv))) == NULL ||
-	    (lk = look_up(v, n, family, o, start)) == NULL) {
-		for (i = 0; i < n; i++)
-			failed_early(&v[i], EX_OSERR, strerror(ENOMEM));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (lk[i].invalid != NULL || lk[i].gai_error != 0 ||
-		    lk[i].timed_out) {
-			failed_early(&v[i], lookup_exit_status(&lk[i]),
-			    lookup_strerror(&lk[i]));
-			v[i].waited_out = o->wait_ms >= 0 &&
-			    v[i].status == EX_TEMPFAIL;
-			v[i].ms = now_ms() - start;
-			continue;
-		}
-		dv[nd].addrs = lk[i].res;
-		dv[nd].port = v[i].ep.port;
-		nd++;
-	}
+	w.lk = lk = look_up(v, n, family, o, start);
 	/* the wait includes the lookups */
-	dial_start = now_ms();
+	w.lookups_ms = now_ms() - start;
 	if (o->wait_ms >= 0) {
-		rest.wait_ms = o->wait_ms - (dial_start - start);
+		rest.wait_ms = o->wait_ms - w.lookups_ms;
 		if (rest.wait_ms < 0)
 			rest.wait_ms = 0;
 	}
-	dial_all(dv, nd, &rest);
-	for (i = nd = 0; i < n; i++) {
-		if (v[i].status != EX_OK)
-			continue;
-		dialled(&v[i], &dv[nd]);
-		v[i].ms = dial_start - start + dv[nd].ms;
-		nd++;
-	}
-out:
+	dial_stream(&feed, &rest);
 	for (i = 0; lk != NULL && i < n; i++)
 		if (lk[i].res != NULL)
 			freeaddrinfo(lk[i].res);
 	free(lk);
-	free(dv);
 }
