@@ -107,7 +107,8 @@ dial_order(const struct addrinfo *res, size_t *n)
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		count++;
 	*n = count;
-	if ((order = calloc(count ? count : 1, sizeof(*order))) == NULL)
+	if ((order = calloc(count ? count : 1,
+	    sizeof(const struct addrinfo *))) == NULL)
 		return NULL;
 	if (count == 0)
 		return order;
@@ -617,11 +618,11 @@ dial_stream(const struct dial_feed *f, const struct dial_options *o)
 	size_t k;
 	bool busy;
 
+	if (f->count == 0)
+		return;
 	dr.begun = now_ms();
 	dr.budget = descriptor_budget(DIAL_FD_RESERVE);
 	dr.window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
-	if (dr.window == 0)
-		return;
 	if ((dr.ring = calloc(dr.window, sizeof(*dr.ring))) == NULL) {
 		dr.ring = &one;		/* one dial at a time, then */
 		dr.window = 1;

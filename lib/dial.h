@@ -37,17 +37,17 @@ struct dial_options {
 
 struct dial {
 	const struct addrinfo	*addrs;		/* in: stream addresses */
-	unsigned short		 port;		/* in: host order */
 	void			*user;		/* in: the feed's, handed back */
-	int			 fd;		/* out: connected socket, or -1 */
 	const struct addrinfo	*connected;	/* out: the address it connected
 						   to, or NULL */
+	const char		*step;		/* out: "socket", "bind", "connect" */
+	long long		 ms;		/* out: from its first try to its end */
 	struct sockaddr_storage	 local;		/* out: with check_only, the
 						   local end it had */
+	int			 fd;		/* out: connected socket, or -1 */
 	int			 error;		/* out: errno of the last failure */
-	const char		*step;		/* out: "socket", "bind", "connect" */
+	unsigned short		 port;		/* in: host order */
 	bool			 waited_out;	/* out: retried until wait passed */
-	long long		 ms;		/* out: from its first try to its end */
 };
 
 /* Where dial_stream takes its dials from, and hands them back to. */
