@@ -91,6 +91,8 @@ print_json(const struct target *t)
 	}
 	json_key(stdout, "ms", 0);
 	printf("%lld}\n", t->ms);
+	/* a row as soon as it is known, for a reader such as jq */
+	(void)fflush(stdout);
 }
 
 /* What -z has seen of the targets so far. */
