@@ -575,16 +575,9 @@ EOF
 @test "tcp-send -z --any --wait exits 0 once one target opens, and stops waiting for the others" {
 	a=$(free_port)
 	b=$(free_port)
-	spawn tcp-send -zj --any --wait 20 127.0.0.1 "$a" 127.0.0.1 "$b"
-	SEND_PID=$SPAWN_PID
-	sleep 0.3	# not readiness: the port opens later on purpose
-	kill -0 "$SEND_PID" || fail "tcp-send returned before a port opened"
-	LISTEN_PORT=$b start_listen
-	opened=$(date +%s%3N)
-	wait_status "$SEND_PID"
-	took=$(ms_since "$opened")
+	open_while_waiting "$b" tcp-send -z --any --wait 20 127.0.0.1 "$a" 127.0.0.1 "$b"
 	assert_equal "$STATUS" 0
-	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+	[ "$TOOK" -lt 750 ] || fail "noticed $TOOK ms after the port opened"
 }
 
 @test "tcp-send -z --any --wait reports the targets it stopped waiting for with their last error" {
@@ -629,17 +622,27 @@ EOF
 
 # --- --wait ---------------------------------------------------------------
 
-@test "tcp-send -z --wait notices a port soon after it opens" {
-	port=$(free_port)
-	spawn tcp-send -z --wait 20 127.0.0.1 "$port"
+# open_while_waiting PORT CMD...: CMD in the background; PORT opens
+# 0.3 s later, CMD still running; STATUS is CMD's, TOOK the ms it took
+# after the port opened.
+open_while_waiting() {
+	local port=$1 opened
+	shift
+	spawn "$@"
 	SEND_PID=$SPAWN_PID
 	sleep 0.3	# not readiness: the port opens later on purpose
+	kill -0 "$SEND_PID" || fail "$1 returned before the port opened"
 	LISTEN_PORT=$port start_listen
 	opened=$(date +%s%3N)
 	wait_status "$SEND_PID"
-	took=$(ms_since "$opened")
+	TOOK=$(ms_since "$opened")
+}
+
+@test "tcp-send -z --wait notices a port soon after it opens" {
+	port=$(free_port)
+	open_while_waiting "$port" tcp-send -z --wait 20 127.0.0.1 "$port"
 	assert_equal "$STATUS" 0
-	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+	[ "$TOOK" -lt 750 ] || fail "noticed $TOOK ms after the port opened"
 }
 
 @test "tcp-send -z --wait waits for several ports that open one after the other" {
