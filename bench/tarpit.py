@@ -1,13 +1,14 @@
 """Half of a port range silent: python3 tarpit.py ADDR COUNT PORTFILE
 
-Finds COUNT consecutive ports of ADDR, all free, below the ephemeral
-range; makes every other one (the first, the third, ...) silent as
+Finds COUNT consecutive ports of ADDR below the ephemeral range where
+every other one (the first, the third, ...) can be made silent as
 tests/test_helper/blackhole.py does (a listener with a backlog of 0
 whose accept queue its own connections fill, so the kernel drops every
-further SYN) and leaves the rest unbound, so that they refuse.  Writes
+further SYN) and the rest refuse.  Writes
 "LO-HI" to PORTFILE once every silent port is checked silent, then
 sleeps until killed.
 """
+import errno
 import os
 import resource
 import select
@@ -17,44 +18,55 @@ import time
 
 addr, count, portfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-FIRST_BASE = 10000       # below any ephemeral range (32768 up by default)
+EPHEMERAL_FIRST = 32768  # Linux's ip_local_port_range starts here
+FIRST_BASE = 10000       # well below it
 FILLERS = 3              # connections per listener: the queue holds one
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def bindable(port):
+def refused(port):
     s = socket.socket(family, socket.SOCK_STREAM)
     try:
-        s.bind((addr, port))
-        return True
-    except OSError:
-        return False
+        return s.connect_ex((addr, port)) == errno.ECONNREFUSED
     finally:
         s.close()
 
 
-base = FIRST_BASE
-while not all(bindable(p) for p in range(base, base + count)):
-    base += count
-    if base + count > 32768:
-        sys.exit("tarpit.py: no %d free ports in a row on %s" % (count, addr))
-
-listeners, fillers = [], []
-for port in range(base, base + count, 2):
+def silence(port):
+    """A listener on port whose queue its own connections fill, or None."""
     srv = socket.socket(family, socket.SOCK_STREAM)
-    srv.bind((addr, port))
+    try:
+        srv.bind((addr, port))
+    except OSError:
+        srv.close()
+        return None
     srv.listen(0)
-    listeners.append(srv)
     for _ in range(FILLERS):
         c = socket.socket(family, socket.SOCK_STREAM)
         c.setblocking(False)
-        try:
-            c.connect((addr, port))
-        except BlockingIOError:
-            pass
+        c.connect_ex((addr, port))  # in progress: answered or not, seen below
         fillers.append((port, c))
+    return srv
+
+
+listeners, fillers = [], []
+base = FIRST_BASE
+while True:
+    if base + count > EPHEMERAL_FIRST:
+        sys.exit("tarpit.py: no %d free ports in a row on %s" % (count, addr))
+    listeners = [silence(p) for p in range(base, base + count, 2)]
+    if all(listeners) and all(refused(p)
+                              for p in range(base + 1, base + count, 2)):
+        break
+    for srv in listeners:
+        if srv is not None:
+            srv.close()
+    for _, c in fillers:
+        c.close()
+    fillers = []
+    base += count
 
 # a queue is full when one of its port's connections is left unanswered
 # (poll, not select: there are more descriptors than select takes)
