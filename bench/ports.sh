@@ -73,3 +73,62 @@ figure_ports() {
 	emit ports "$case" ours "tcp-send -z -t 1" ours "value<=1.5"
 	emit ports "$case" nc "nc -z -w 1" anchor ""
 }
+
+# manyports_run KEY COUNT RSS: one check of ports 1 to COUNT of
+# 127.0.0.2 (nothing listens there: all refuse) under ulimit -n 1024, its
+# peak RSS to RSS; sets WHY and returns 1 unless each was reported refused.
+manyports_run() {
+	local key=$1 count=$2 rss=$3 out="$BENCH_TMP/manyports.out" rc got
+	local -a cmd
+	case $key in
+	ours) cmd=("$BENCH_TOOLS/tcp-send" -zj 127.0.0.2 "1-$count") ;;
+	nc) cmd=(nc -zv 127.0.0.2 "1-$count") ;;
+	esac
+	# shellcheck disable=SC2016 # expanded by that bash
+	bounded "$LIMIT" bash -c 'ulimit -n 1024 && exec "$@"' _ \
+		/usr/bin/time -f %M -o "$rss" "${cmd[@]}" >"$out" 2>"$out.err" </dev/null
+	rc=$?
+	if [ "$key" = ours ]; then
+		got=$(grep -c '"error":"Connection refused"' "$out")
+	else
+		got=$(grep -c 'Connection refused' "$out.err")
+	fi
+	if [ "$rc" != 69 ] && [ "$rc" != 1 ]; then
+		WHY="exited $rc: $(tail -n 1 "$out.err")"
+		return 1
+	fi
+	if [ "$got" != "$count" ]; then
+		WHY="$got of $count ports reported refused"
+		return 1
+	fi
+}
+
+figure_manyports() {
+	local n i key count rss="$BENCH_TMP/manyports.rss" case small
+	n=$(runs 3 1)
+	small="$(thousands 10000) ports"
+	figure manyports "Memory for many ports" KiB lower \
+		"Peak resident set size (GNU time %M) of \`tcp-send -zj\` and \`nc -zv\` checking ports of 127.0.0.2 that all refuse, under \`ulimit -n 1024\`; median of $n run$([ "$n" = 1 ] || echo s). Ours grows with the 4,096 targets it has between the first not yet reported and the last started, then no more: target at most 4 MiB, and as much for every port as for 10,000 (within 256 KiB)."
+	for count in 10000 65535; do
+		case="$(thousands "$count") ports"
+		reset_samples
+		have_ours tcp-send || skip ours "tool not built"
+		for ((i = 1; i <= n; i++)); do
+			for key in ours nc; do
+				measuring "$key" || continue
+				if manyports_run "$key" "$count" "$rss"; then
+					sample "$key" "$(tail -n 1 "$rss")"
+				else
+					fail "$key" "$WHY"
+				fi
+			done
+		done
+		if [ "$count" = 10000 ]; then
+			emit manyports "$case" ours "tcp-send -zj" ours "value<=4096"
+		else
+			emit manyports "$case" ours "tcp-send -zj" ours \
+				"value<=4096&same:$small"
+		fi
+		emit manyports "$case" nc "nc -zv" anchor ""
+	done
+}
