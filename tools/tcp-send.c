@@ -165,7 +165,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
 	struct relay r = { 0 };
-	struct target t;
+	struct target t = { .fd = -1 };
 	int status = EX_OK;
 
 	connect_targets(spec, 1, set->family, &set->dial, connected, &t);
