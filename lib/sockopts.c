@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "exitcode.h"
+#include "family.h"
 #include "io.h"
 #include "listen.h"
 #include "parse.h"
@@ -61,19 +62,10 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 	return true;
 }
 
-void
-sockopts_one_family(const struct sockopts *o)
-{
-	if (o->want4 && o->want6)
-		cli_usage("-4 and -6 exclude each other");
-}
-
 int
 sockopts_family(const struct sockopts *o)
 {
-	if (o->want4 == o->want6)
-		return AF_UNSPEC;
-	return o->want4 ? AF_INET : AF_INET6;
+	return family_wanted(o->want4, o->want6, AF_UNSPEC);
 }
 
 unsigned short
@@ -136,7 +128,6 @@ void
 listener_setup(const struct sockopts *o, const char *port,
     const char *proto, struct listener *l)
 {
-	sockopts_one_family(o);
 	l->escape = sockopts_escape(o);
 	sockopts_bind_address(o, sockopts_family(o),
 	    port_operand(port, proto, true), "bind address", &l->addr);

@@ -59,6 +59,23 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve-ex: v4only.test: No address associated with hostname"
 }
 
+@test "resolve-ex -46 answers both families in the resolver's order, as resolve -46a" {
+	require_hermetic
+	for name in localhost dual.test multi.test www.test v4only.test v6only.test; do
+		run -0 --separate-stderr resolve -46a "$name"
+		local want=$output
+		run -0 --separate-stderr resolve-ex -46 "$name"
+		assert_equal "$(sed -n 's/^address //p' <<<"$output")" "$want"
+	done
+	# the names are those of the first address's family
+	run -0 --separate-stderr resolve-ex --ipv4 --ipv6 localhost
+	assert_output $'name localhost\nalias ip6-localhost\nalias ip6-loopback\naddress ::1\naddress 127.0.0.1'
+	run -0 --separate-stderr resolve-ex -46j www.test
+	assert_output '{"name":"dual.test","aliases":["www.test"],"addresses":["2001:db8::20","192.0.2.20"]}'
+	run -68 --separate-stderr resolve-ex -46 nx.test
+	assert_stderr "resolve-ex: nx.test: Name or service not known"
+}
+
 @test "resolve-ex -j prints the triple as JSON" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex -j alias1.test

@@ -6,6 +6,10 @@ setup() {
 	_common_setup
 }
 
+teardown() {
+	hosts_restore
+}
+
 # Names from tests/hermetic: DNS (CNAME chains, several records, one
 # family only), the hosts file (aliases, both families), and failures.
 NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
@@ -65,7 +69,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve -a drops duplicate addresses" {
 	require_hermetic
-	printf '198.51.100.77 dup.test\n198.51.100.78 dup.test\n198.51.100.77 dup.test\n' >>"$SOCKUTILS_HOSTS_FILE"
+	printf '198.51.100.77 dup.test\n198.51.100.78 dup.test\n198.51.100.77 dup.test\n' | hosts_add
 	run -0 resolve -a dup.test
 	assert_output $'198.51.100.77\n198.51.100.78'
 }
@@ -104,7 +108,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	require_hermetic
 	for i in $(seq 1 300); do
 		printf '198.51.100.%d many%d.test\n' $((i % 250 + 1)) "$i"
-	done >>"$SOCKUTILS_HOSTS_FILE"
+	done | hosts_add
 	seq 1 300 | sed 's/^/many/; s/$/.test/' >"$BATS_TEST_TMPDIR/names"
 	run -0 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/names"
 	assert_equal "${#lines[@]}" 300
@@ -133,8 +137,8 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve encodes internationalized names as python does (IDNA 2003 rules)" {
 	require_hermetic
-	printf '198.51.100.60 strasse.test\n198.51.100.61 xn--strae-oqa.test\n' \
-		>>"$SOCKUTILS_HOSTS_FILE"
+	printf '198.51.100.60 strasse.test\n198.51.100.61 xn--strae-oqa.test\n' |
+		hosts_add
 	run -0 --separate-stderr resolve straße.test
 	assert_output 198.51.100.60
 	assert_like_python gethostbyname straße.test -- resolve straße.test
@@ -145,8 +149,8 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	require_hermetic
 	label=$(printf 'ü%.0s' {1..40})	# 80 bytes of UTF-8, 44 as IDNA
 	printf '198.51.100.70 %s.test\n' \
-		"$(python3 -c 'import sys; print(sys.argv[1].encode("idna").decode())' "$label")" \
-		>>"$SOCKUTILS_HOSTS_FILE"
+		"$(python3 -c 'import sys; print(sys.argv[1].encode("idna").decode())' "$label")" |
+		hosts_add
 	run -0 --separate-stderr resolve "$label.test"
 	assert_output 198.51.100.70
 	assert_like_python gethostbyname "$label.test" -- resolve "$label.test"

@@ -396,18 +396,27 @@ teardown() {
 	assert_equal "${stderr_lines[0]}" "tcp-listen: max-bytes 1k: invalid"
 }
 
-@test "tcp-listen refuses a missing or extra operand and -4 with -6 with 64" {
+@test "tcp-listen refuses a missing or extra operand with 64" {
 	run -64 --separate-stderr tcp-listen
 	assert_equal "${stderr_lines[0]}" "tcp-listen: no PORT given"
 	run -64 --separate-stderr tcp-listen 1 2
 	assert_equal "${stderr_lines[0]}" "tcp-listen: too many operands"
-	run -64 --separate-stderr tcp-listen -4 -6 0
-	assert_equal "${stderr_lines[0]}" "tcp-listen: -4 and -6 exclude each other"
 	run -64 --separate-stderr tcp-listen -b
 	assert_equal "${stderr_lines[0]}" "tcp-listen: option -b needs a value"
 }
 
 # --- peers no one here wrote ------------------------------------------------
+
+@test "tcp-listen -4 -6 listens on -b's address of either family, 127.0.0.1 without" {
+	start_listen -v -4 -6
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "127.0.0.1 $PORT"
+	run -0 tcp-send 127.0.0.1 "$PORT" x
+	start_listen -v -46 -b ::1
+	wait_match "$LERR" 'listening on (.*)'
+	assert_equal "$MATCH" "::1 $PORT"
+	run -0 tcp-send ::1 "$PORT" x
+}
 
 @test "tcp-listen receives 64 MiB from nc unchanged" {
 	start_listen

@@ -18,6 +18,7 @@ setup() {
 
 teardown() {
 	kill_spawned
+	hosts_restore
 }
 
 # --- sending --------------------------------------------------------------
@@ -120,6 +121,16 @@ teardown() {
 	run -0 tcp-send -4 localhost "$PORT" x
 	run -69 --separate-stderr tcp-send -6 localhost "$PORT" x
 	assert_stderr "tcp-send: connect localhost $PORT: Connection refused"
+}
+
+@test "tcp-send -4 -6 together tries both families in the resolver's order" {
+	require_hermetic	# localhost is ::1 first, then 127.0.0.1
+	start_listen
+	run -0 --separate-stderr tcp-send -v -4 -6 localhost "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to 127\.0\.0\.1 $PORT from 127\.0\.0\.1 [0-9]+$"
+	start_listen -6
+	run -0 --separate-stderr tcp-send -v -46 localhost "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to ::1 $PORT from ::1 [0-9]+$"
 }
 
 @test "tcp-send takes a service name as PORT" {
@@ -353,8 +364,6 @@ teardown() {
 	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
 	run -64 --separate-stderr tcp-send -n 127.0.0.1 80
 	assert_equal "${stderr_lines[0]}" "tcp-send: -n needs DATA"
-	run -64 --separate-stderr tcp-send -4 -6 127.0.0.1 80 x
-	assert_equal "${stderr_lines[0]}" "tcp-send: -4 and -6 exclude each other"
 	run -64 --separate-stderr tcp-send --wait
 	assert_equal "${stderr_lines[0]}" "tcp-send: option --wait needs a value"
 	assert_regex "${stderr_lines[1]}" '^usage: tcp-send '
@@ -532,7 +541,7 @@ EOF
 	SEND_PID=$SPAWN_PID
 	sleep 0.3	# not readiness: the name appears later on purpose
 	kill -0 "$SEND_PID" || fail "tcp-send returned before the name resolved"
-	printf '127.0.0.1 late.fail.test\n' >>"$SOCKUTILS_HOSTS_FILE"
+	printf '127.0.0.1 late.fail.test\n' | hosts_add
 	wait_status "$SEND_PID"
 	assert_equal "$STATUS" 0
 }

@@ -35,7 +35,7 @@ rlookup(const char *arg, const struct ip_address *ip, bool json,
 		return ex_herrno(herr);
 	}
 	if (json)
-		hostinfo_print_json(stdout, &hi);
+		hostinfo_print_json(stdout, &hi, NULL);
 	else if (address_on_line)
 		printf("%s %s\n", arg, hi.he.h_name);
 	else

@@ -23,7 +23,7 @@ static const struct cli_text text = {
 	"Listen on PORT of 127.0.0.1 (or ADDR), accept a connection and write what it\n"
 	"sends to stdout until it closes (socket, bind, listen, accept, recv).",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1\n"
+	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
 	"  -c, --count COUNT stop after COUNT connections\n"
 	"  -k, --keep-open   accept another connection when one closes\n"

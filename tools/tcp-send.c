@@ -24,8 +24,8 @@ static const struct cli_text text = {
 	    "HOST PORT [DATA ...]",
 	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
 	"write side (connect, send, sendall); -z checks that ports accept connections.",
-	"  -4, --ipv4        connect over IPv4 only\n"
-	"  -6, --ipv6        connect over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
 	"  -j, --json        with -z, one JSON object per HOST PORT\n"
 	"  -n, --no-newline  do not end DATA with a newline\n"
@@ -213,7 +213,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	sockopts_one_family(&o);
 	set.family = sockopts_family(&o);
 	/* -t bounds both; connecting alone has a bound without it */
 	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :

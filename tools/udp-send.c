@@ -27,8 +27,8 @@
 static const struct cli_text text = {
 	"udp-send [-46lnrvx] [-b ADDR] [-t SEC] [--raw] HOST PORT [DATA ...]",
 	"Send DATA, or stdin, as one UDP datagram to HOST PORT.",
-	"  -4, --ipv4        send over IPv4 only\n"
-	"  -6, --ipv6        send over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
@@ -217,7 +217,6 @@ main(int argc, char *argv[])
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
 	set.verbose = o.verbose;
 
-	/* -4 and -6 together: either family */
 	set.family = sockopts_family(&o);
 	port = port_operand(argv[1], "udp", false);
 	if (o.bind != NULL) {

@@ -29,6 +29,22 @@ require_hermetic() {
 		skip "needs the hermetic namespaces (run through ./dev test)"
 }
 
+# hosts_add: appends stdin to the tests' hosts file until the test ends:
+# a file that calls it calls hosts_restore in teardown.
+hosts_add() {
+	[ -f "$BATS_TEST_TMPDIR/hosts.saved" ] ||
+		cp "$SOCKUTILS_HOSTS_FILE" "$BATS_TEST_TMPDIR/hosts.saved"
+	cat >>"$SOCKUTILS_HOSTS_FILE"
+}
+
+# hosts_restore: the hosts file as it was before hosts_add.
+hosts_restore() {
+	# in place: the bind mount over /etc/hosts follows the inode
+	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
+		cat "$BATS_TEST_TMPDIR/hosts.saved" >"$SOCKUTILS_HOSTS_FILE"
+	fi
+}
+
 # assert_stderr TEXT: stderr of the last `run --separate-stderr` is TEXT
 # (Debian's bats-assert has no assert_stderr).
 assert_stderr() {
