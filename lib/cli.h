@@ -14,6 +14,10 @@
 	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
 
+/* The value of macro x as a string, for a default written in a help. */
+#define CLI_STRINGIFY(x)	CLI_STRINGIFY_(x)
+#define CLI_STRINGIFY_(x)	#x
+
 struct cli_text {
 	const char *synopsis;	/* one line, "tool [-x] OPERAND ..." */
 	const char *summary;	/* one line: what the tool does */

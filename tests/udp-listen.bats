@@ -159,10 +159,10 @@ teardown() {
 	assert_output "$(printf '1\n2\n3\n4\n5')"
 }
 
-@test "udp-listen -t fails with 75 when no datagram comes" {
-	run -75 --separate-stderr udp-listen -t 0.2 0
+@test "udp-listen -t fails with 75 when no datagram comes, saying the time as every tool does" {
+	run -75 --separate-stderr udp-listen -t 0.200 0
 	assert_output ""
-	assert_stderr_regex '^udp-listen: 127\.0\.0\.1 [0-9]+: no datagram within 0\.2 seconds$'
+	assert_stderr_regex '^udp-listen: 127\.0\.0\.1 [0-9]+: no datagram in 0\.2 s$'
 }
 
 @test "udp-listen -t counts from the last datagram; what came before is written" {
@@ -171,7 +171,7 @@ teardown() {
 	listen_wait
 	assert_equal "$LSTATUS" 75
 	assert_equal "$(cat "$OUT")" first
-	assert_equal "$(cat "$ERR")" "udp-listen: 127.0.0.1 $PORT: no datagram within 0.5 seconds"
+	assert_equal "$(cat "$ERR")" "udp-listen: 127.0.0.1 $PORT: no datagram in 0.5 s"
 }
 
 @test "udp-listen -k -t ends with 75 after the datagrams stop" {

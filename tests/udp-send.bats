@@ -244,11 +244,11 @@ assert_only_marker_arrived() {
 	run -69 udp-send --read ::1 "$port" hello
 }
 
-@test "udp-send -r fails with 75 when no reply comes within -t" {
+@test "udp-send -r fails with 75 when no reply comes within -t, saying the time as every tool does" {
 	peer_bg recv 4
-	run -75 --separate-stderr udp-send -r -t 0.3 127.0.0.1 "$PEER_PORT" hello
+	run -75 --separate-stderr udp-send -r -t 0.30 127.0.0.1 "$PEER_PORT" hello
 	assert_output ""
-	assert_stderr "udp-send: 127.0.0.1 $PEER_PORT: no reply within 0.3 seconds"
+	assert_stderr "udp-send: 127.0.0.1 $PEER_PORT: no reply in 0.3 s"
 	peer_wait
 }
 
@@ -256,7 +256,7 @@ assert_only_marker_arrived() {
 	peer_bg recv 4
 	local start=$SECONDS
 	run -75 --separate-stderr udp-send -r 127.0.0.1 "$PEER_PORT" hello
-	assert_stderr "udp-send: 127.0.0.1 $PEER_PORT: no reply within 5 seconds"
+	assert_stderr "udp-send: 127.0.0.1 $PEER_PORT: no reply in 5 s"
 	(( SECONDS - start >= 4 )) || fail "gave up after $((SECONDS - start)) s"
 }
 

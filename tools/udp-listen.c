@@ -56,7 +56,6 @@ static const struct option longopts[] = {
 struct settings {
 	long long	 count;		/* 0: until killed */
 	long long	 timeout_ms;	/* NO_LIMIT: none */
-	const char	*timeout;	/* as given, for messages */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
 	bool		 json;
@@ -119,7 +118,7 @@ serve(int fd, const struct settings *set, const char *local)
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char host[ADDRSTR_MAX];
+	char host[ADDRSTR_MAX], waited[DURATION_STR_MAX];
 	long long n = 0;
 	int rc;
 
@@ -128,8 +127,8 @@ serve(int fd, const struct settings *set, const char *local)
 		if ((rc = dgram_wait(fd, &dl)) == -1)
 			err(EX_OSERR, "poll");
 		if (rc == 0)
-			errx(EX_TEMPFAIL, "%s: no datagram within %s seconds",
-			    local, set->timeout);
+			errx(EX_TEMPFAIL, "%s: no datagram in %s", local,
+			    format_duration(set->timeout_ms, waited));
 		/* from the read to the write, no stop signal loses it */
 		signals_hold();
 		if (dgram_recv(fd, &dgram) == -1) {
@@ -187,7 +186,6 @@ main(int argc, char *argv[])
 	/* one datagram by default; -k -c N stops after N, as tcp-listen does */
 	set.count = o.count != 0 ? o.count : o.keep ? 0 : 1;
 	set.timeout_ms = o.timeout_ms;
-	set.timeout = o.timeout;
 	set.verbose = o.verbose;
 
 	fd = listener_open(&l.addr, SOCK_DGRAM);

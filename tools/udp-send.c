@@ -20,9 +20,8 @@
 #include "sockopts.h"
 #include "timing.h"
 
-/* The wait for a reply without -t: 5 seconds */
-#define REPLY_TIMEOUT		"5"
-#define REPLY_TIMEOUT_MS	5000
+/* The wait for a reply without -t, in seconds (the help says it) */
+#define REPLY_TIMEOUT_S		5
 
 static const struct cli_text text = {
 	"udp-send [-46lnrvx] [-b ADDR] [-t SEC] [--raw] HOST PORT [DATA ...]",
@@ -34,7 +33,7 @@ static const struct cli_text text = {
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
-	    REPLY_TIMEOUT ")\n"
+	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s)\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n",
@@ -62,7 +61,6 @@ struct settings {
 	bool		 escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
-	const char	*timeout;	/* as given, for messages */
 	char		 peer[ENDPOINT_MAX];
 };
 
@@ -82,15 +80,15 @@ static void
 await_reply(int fd, const struct settings *set)
 {
 	struct deadline dl;
-	char host[ADDRSTR_MAX];
+	char host[ADDRSTR_MAX], waited[DURATION_STR_MAX];
 	int rc;
 
 	deadline_start(&dl, set->timeout_ms);
 	if ((rc = dgram_wait(fd, &dl)) == -1)
 		err(EX_OSERR, "poll");
 	if (rc == 0)
-		errx(EX_TEMPFAIL, "%s: no reply within %s seconds", set->peer,
-		    set->timeout);
+		errx(EX_TEMPFAIL, "%s: no reply in %s", set->peer,
+		    format_duration(set->timeout_ms, waited));
 	/* from the read to the write, no stop signal loses it */
 	signals_hold();
 	if (dgram_recv(fd, &reply) == -1)
@@ -213,8 +211,8 @@ main(int argc, char *argv[])
 	if (o.timeout != NULL && !set.reply)
 		cli_usage("-t is the wait for a reply: it needs -r");
 	set.escape = sockopts_escape_reply(&o, set.reply);
-	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
-	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
+	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
+	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;
 
 	set.family = sockopts_family(&o);
