@@ -13,6 +13,9 @@
 #include "exitcode.h"
 #include "signals.h"
 
+/* Room for the names of the missing operands: "HOST and PORT". */
+#define CLI_OPERAND_NAMES_MAX	64
+
 static const struct cli_text *cli_text;
 
 /*
@@ -66,6 +69,47 @@ cli_usage(const char *fmt, ...)
 	}
 	print_synopsis(stderr);
 	exit(EX_USAGE);
+}
+
+void
+cli_operands(int argc, int min, int max, const char *names)
+{
+	char missing[CLI_OPERAND_NAMES_MAX] = "";
+	const char *p = names;
+	size_t len;
+	int i;
+
+	if (max != CLI_ANY_NUMBER && argc > max)
+		cli_usage("too many operands");
+	if (argc >= min)
+		return;
+	for (i = 0; i < min; i++) {
+		len = strcspn(p, " ");
+		if (i >= argc)
+			snprintf(missing + strlen(missing),
+			    sizeof(missing) - strlen(missing), "%s%.*s",
+			    i > argc ? " and " : "", (int)len, p);
+		p += len + (p[len] == ' ');
+	}
+	cli_usage("no %s given", missing);
+}
+
+noreturn void
+cli_bad_value(const char *what, const char *value, const char *why)
+{
+	cli_usage("%s %s: %s", what, value, why);
+}
+
+noreturn void
+cli_needs(const char *what, const char *needed)
+{
+	cli_usage("%s needs %s", what, needed);
+}
+
+noreturn void
+cli_exclusive(const char *a, const char *b)
+{
+	cli_usage("%s and %s exclude each other", a, b);
 }
 
 noreturn void

@@ -37,6 +37,31 @@ void	cli_init(const struct cli_text *text);
 noreturn void cli_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/*
+ * The usage errors, one wording for each kind of mistake, in every tool.
+ * All exit 64 with the usage line.
+ */
+
+/* Any number of operands, for cli_operands' max. */
+#define CLI_ANY_NUMBER	(-1)
+
+/*
+ * Checks that argc operands are between min and max: "no HOST and PORT
+ * given", with the missing ones of names (the synopsis' operand names,
+ * space-separated), or "too many operands".
+ */
+void	cli_operands(int argc, int min, int max, const char *names);
+
+/* "WHAT VALUE: WHY", for a malformed value of an option or operand. */
+noreturn void cli_bad_value(const char *what, const char *value,
+	    const char *why);
+
+/* "WHAT needs NEEDED": an option, or operand, without another. */
+noreturn void cli_needs(const char *what, const char *needed);
+
+/* "A and B exclude each other". */
+noreturn void cli_exclusive(const char *a, const char *b);
+
 /* getopt_long returned c (':' or '?'): report it and exit 64. */
 noreturn void cli_option_error(int c, char *const argv[]);
 

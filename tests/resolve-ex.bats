@@ -126,7 +126,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve-ex without a name is a usage error" {
 	run -64 --separate-stderr resolve-ex -4
-	assert_stderr $'resolve-ex: no name given\nusage: resolve-ex [-46j] NAME ...'
+	assert_stderr $'resolve-ex: no NAME given\nusage: resolve-ex [-46j] NAME ...'
 }
 
 @test "resolve-ex fails with 74 when stdout is full or closed" {

@@ -257,7 +257,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve without a name is a usage error" {
 	run -64 --separate-stderr resolve
-	assert_stderr $'resolve: no name given\nusage: resolve [-46aj] [-t SEC] NAME ...'
+	assert_stderr $'resolve: no NAME given\nusage: resolve [-46aj] [-t SEC] NAME ...'
 	run -64 --separate-stderr resolve -a
 }
 

@@ -78,7 +78,7 @@ setup() {
 	run -64 --separate-stderr servport http ""
 	assert_equal "${stderr_lines[0]}" "servport: empty protocol"
 	run -64 --separate-stderr servport
-	assert_equal "${stderr_lines[0]}" "servport: no service given"
+	assert_equal "${stderr_lines[0]}" "servport: no NAME|PORT given"
 	run -64 --separate-stderr servport http tcp extra
 	assert_equal "${stderr_lines[0]}" "servport: too many operands"
 }

@@ -288,7 +288,7 @@ teardown() {
 	run -0 --separate-stderr tcp-send --read 127.0.0.1 "$PORT" ping
 	assert_output $'a\001b'
 	run -64 --separate-stderr tcp-send --escape 127.0.0.1 "$PORT" ping
-	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw are for the reply: they need -r"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -x needs -r"
 	run -64 --separate-stderr tcp-send -r -x --raw 127.0.0.1 "$PORT" ping
 	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw exclude each other"
 }
@@ -357,11 +357,11 @@ teardown() {
 	run -64 --separate-stderr tcp-send -j 127.0.0.1 80
 	assert_equal "${stderr_lines[0]}" "tcp-send: -j needs -z"
 	run -64 --separate-stderr tcp-send -z 127.0.0.1 80 127.0.0.1
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z takes HOST PORT pairs"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z needs HOST PORT pairs"
 	run -64 --separate-stderr tcp-send -zr 127.0.0.1 80
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z and -r exclude each other"
 	run -64 --separate-stderr tcp-send -zn 127.0.0.1 80
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z and -n exclude each other"
 	run -64 --separate-stderr tcp-send -n 127.0.0.1 80
 	assert_equal "${stderr_lines[0]}" "tcp-send: -n needs DATA"
 	run -64 --separate-stderr tcp-send --wait

@@ -408,7 +408,7 @@ on_tty_bg() {
 
 @test "udp-listen refuses bad options and operands with 64" {
 	run -64 --separate-stderr udp-listen
-	assert_equal "${stderr_lines[0]}" "udp-listen: no port given"
+	assert_equal "${stderr_lines[0]}" "udp-listen: no PORT given"
 	run -64 --separate-stderr udp-listen 1 2
 	assert_equal "${stderr_lines[0]}" "udp-listen: too many operands"
 	run -64 --separate-stderr udp-listen -x --raw 0

@@ -171,7 +171,7 @@ assert_only_marker_arrived() {
 
 @test "udp-send -l does not take DATA operands: 64" {
 	run -64 --separate-stderr udp-send -l 127.0.0.1 9 data
-	assert_equal "${stderr_lines[0]}" "udp-send: -l reads lines from stdin: no DATA with it"
+	assert_equal "${stderr_lines[0]}" "udp-send: -l and DATA exclude each other"
 }
 
 # --- -r -----------------------------------------------------------------
@@ -221,7 +221,7 @@ assert_only_marker_arrived() {
 	run -0 --separate-stderr udp-send -r 127.0.0.1 "$PORT" ping
 	assert_output $'a\001b'
 	run -64 --separate-stderr udp-send -x 127.0.0.1 "$PORT" ping
-	assert_equal "${stderr_lines[0]}" "udp-send: -x and --raw are for the reply: they need -r"
+	assert_equal "${stderr_lines[0]}" "udp-send: -x needs -r"
 	run -64 --separate-stderr udp-send -r -x --raw 127.0.0.1 "$PORT" ping
 	assert_equal "${stderr_lines[0]}" "udp-send: -x and --raw exclude each other"
 }
@@ -262,7 +262,7 @@ assert_only_marker_arrived() {
 
 @test "udp-send -t needs -r, and a duration: 64" {
 	run -64 --separate-stderr udp-send -t 1 127.0.0.1 9 x
-	assert_equal "${stderr_lines[0]}" "udp-send: -t is the wait for a reply: it needs -r"
+	assert_equal "${stderr_lines[0]}" "udp-send: -t needs -r"
 	for bad in 0 -1 abc 1s ''; do
 		run -64 --separate-stderr udp-send -r -t "$bad" 127.0.0.1 9 x
 		assert_regex "${stderr_lines[0]}" "^udp-send: timeout $bad: "
@@ -361,9 +361,9 @@ assert_only_marker_arrived() {
 
 @test "udp-send needs HOST and PORT: 64" {
 	run -64 --separate-stderr udp-send
-	assert_equal "${stderr_lines[0]}" "udp-send: no host given"
+	assert_equal "${stderr_lines[0]}" "udp-send: no HOST and PORT given"
 	run -64 --separate-stderr udp-send 127.0.0.1
-	assert_equal "${stderr_lines[0]}" "udp-send: no port given"
+	assert_equal "${stderr_lines[0]}" "udp-send: no PORT given"
 }
 
 # --- stdin and stdout failures: 74 ---------------------------------------------

@@ -102,8 +102,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no name given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
 	family = family_wanted(want4, want6, AF_INET);
 	for (i = 0; i < argc; i++) {

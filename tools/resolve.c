@@ -207,7 +207,7 @@ main(int argc, char *argv[])
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
 			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
+				cli_bad_value("timeout", optarg, errstr);
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -215,8 +215,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no name given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
 	set.family = family_wanted(want4, want6, AF_INET);
 	for (i = 0; i < (size_t)argc; i++) {

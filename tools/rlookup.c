@@ -66,15 +66,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no address given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "ADDRESS");
 
 	/* every address is checked before any lookup */
 	if ((ips = reallocarray(NULL, (size_t)argc, sizeof(*ips))) == NULL)
 		err(EX_OSERR, "addresses");
 	for (i = 0; i < argc; i++)
 		if (parse_ip(argv[i], &ips[i], &errstr) == -1)
-			cli_usage("%s: %s", argv[i], errstr);
+			cli_bad_value("address", argv[i], errstr);
 	for (i = 0; i < argc; i++)
 		status = ex_first(status, rlookup(argv[i], &ips[i], json,
 		    argc > 1));

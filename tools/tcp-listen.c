@@ -149,7 +149,7 @@ main(int argc, char *argv[])
 		case OPT_MAX_BYTES:
 			if (parse_number(optarg, 0, LLONG_MAX, &set.max_bytes,
 			    &errstr) == -1)
-				cli_usage("max-bytes %s: %s", optarg, errstr);
+				cli_bad_value("max-bytes", optarg, errstr);
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -158,7 +158,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no PORT given" : "too many operands");
+	cli_operands(argc, 1, 1, "PORT");
 	listener_setup(&o, argv[0], "tcp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;

@@ -202,7 +202,7 @@ main(int argc, char *argv[])
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
-				cli_usage("wait %s: %s", optarg, errstr);
+				cli_bad_value("wait", optarg, errstr);
 			if (set.dial.wait_ms == 0)
 				set.dial.wait_ms = -1;	/* one try */
 			break;
@@ -219,17 +219,17 @@ main(int argc, char *argv[])
 	    CONNECT_TIMEOUT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
-	if (argc < 2)
-		cli_usage("no %s given", argc == 0 ? "HOST and PORT" : "PORT");
+	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
 	if (set.json && !set.check)
-		cli_usage("-j needs -z");
+		cli_needs("-j", "-z");
+	/* -z sends nothing */
 	if (set.check && (set.read_reply || !set.newline))
-		cli_usage("-z sends nothing: no -r or -n");
+		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
 	set.escape = sockopts_escape_reply(&o, set.read_reply);
 	if (set.check && argc % 2 != 0)
-		cli_usage("-z takes HOST PORT pairs");
+		cli_needs("-z", "HOST PORT pairs");
 	if (!set.check && !set.newline && argc == 2)
-		cli_usage("-n needs DATA");
+		cli_needs("-n", "DATA");
 	if (o.bind != NULL) {
 		sockopts_bind_address(&o, set.family, 0, "source",
 		    &set.source);

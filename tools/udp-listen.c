@@ -178,7 +178,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no port given" : "too many operands");
+	cli_operands(argc, 1, 1, "PORT");
 	listener_setup(&o, argv[0], "udp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;

@@ -204,12 +204,13 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		cli_usage(argc == 0 ? "no host given" : "no port given");
+	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
+	/* -l reads lines from stdin */
 	if (set.lines && argc > 2)
-		cli_usage("-l reads lines from stdin: no DATA with it");
+		cli_exclusive("-l", "DATA");
+	/* -t is the wait for a reply */
 	if (o.timeout != NULL && !set.reply)
-		cli_usage("-t is the wait for a reply: it needs -r");
+		cli_needs("-t", "-r");
 	set.escape = sockopts_escape_reply(&o, set.reply);
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
 	    REPLY_TIMEOUT_S * 1000LL;
