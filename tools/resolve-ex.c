@@ -1,5 +1,6 @@
 /* resolve-ex: canonical name, aliases and addresses (gethostbyname_ex). */
 #include <err.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -48,7 +49,7 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	 */
 	if ((rc = resolve_host(name, NULL, family, SOCK_STREAM, 0,
 	    &res)) != 0) {
-		warnx("%s: %s", name, gai_strerror(rc));
+		warnx("%s: %s", name, gai_error_string(rc, errno));
 		return ex_gai(rc);
 	}
 	/*

@@ -228,8 +228,7 @@ main(int argc, char *argv[])
 	snprintf(service, sizeof(service), "%u", port);
 	rc = resolve_host(argv[0], service, set.family, SOCK_DGRAM, 0, &res);
 	if (rc != 0)
-		errx(ex_gai(rc), "%s: %s", argv[0],
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		errx(ex_gai(rc), "%s: %s", argv[0], gai_error_string(rc, errno));
 	fd = dgram_connect(res, o.bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {
