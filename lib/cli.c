@@ -1,7 +1,9 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@
 #define CLI_OPERAND_NAMES_MAX	64
 
 static const struct cli_text *cli_text;
+/* SIGPIPE was ignored by whoever ran the tool: EPIPE is an error then */
+static bool sigpipe_ignored;
 
 /*
  * A descriptor the caller closed is reopened on /dev/null with the
@@ -36,10 +40,15 @@ reserve_closed_fd(int fd, int wrong_direction)
 void
 cli_init(const struct cli_text *text)
 {
+	struct sigaction old;
+
 	cli_text = text;
 	reserve_closed_fd(STDIN_FILENO, O_WRONLY);
 	reserve_closed_fd(STDOUT_FILENO, O_RDONLY);
 	reserve_closed_fd(STDERR_FILENO, O_WRONLY);
+	sigpipe_ignored = sigaction(SIGPIPE, NULL, &old) == 0 &&
+	    old.sa_handler == SIG_IGN;
+	/* a socket whose peer has gone must fail a send, never kill */
 	signal(SIGPIPE, SIG_IGN);
 	signals_init();
 }
@@ -160,16 +169,43 @@ cli_common_option(int c, char *const argv[])
 }
 
 int
+cli_stdout_error(void)
+{
+	sigset_t pipe;
+
+	if (errno == EPIPE && !sigpipe_ignored) {
+		/* as cat ends: by the signal, so the shell sees the same */
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		pthread_sigmask(SIG_UNBLOCK, &pipe, NULL);
+		raise(SIGPIPE);
+	}
+	warn("write error: stdout");
+	return EX_IOERR;
+}
+
+void
+cli_flush(void)
+{
+	if (fflush(stdout) == EOF)
+		exit(cli_stdout_error());
+}
+
+int
 cli_finish(int status)
 {
-	int failed;
+	int failed, saved_errno = 0;
 
-	failed = fflush(stdout) != 0 || ferror(stdout);
-	if (fclose(stdout) != 0)
+	if ((failed = fflush(stdout) != 0 || ferror(stdout)))
+		saved_errno = errno;
+	if (fclose(stdout) != 0 && !failed) {
 		failed = 1;
+		saved_errno = errno;
+	}
 	if (failed) {
-		warn("write error: stdout");
-		return EX_IOERR;
+		errno = saved_errno;
+		return cli_stdout_error();
 	}
 	return status;
 }

@@ -27,7 +27,7 @@ struct cli_text {
 /*
  * Called first by every tool: keeps descriptors 0-2 from being reused
  * by sockets (a closed stdout stays an error, not a file), ignores
- * SIGPIPE so that broken pipes become EPIPE and exit 74, lets no stop
+ * SIGPIPE so that a socket's peer gone is EPIPE, lets no stop
  * signal lose bytes read and not yet written (signals.h), and records
  * the text for usage and help.
  */
@@ -78,7 +78,18 @@ noreturn void cli_version(void);
 noreturn void cli_common_option(int c, char *const argv[]);
 
 /*
- * Flushes and closes stdout; returns status, or 74 with a message if
+ * A write to stdout failed with errno.  When its reader has gone (EPIPE,
+ * as after head), ends the tool quietly by SIGPIPE, as cat ends, unless
+ * whoever ran it ignores SIGPIPE; otherwise, as for a full disk or a
+ * closed stdout, says "write error: stdout: why" and returns 74.
+ */
+int	cli_stdout_error(void);
+
+/* Flushes stdout, exiting through cli_stdout_error if that fails. */
+void	cli_flush(void);
+
+/*
+ * Flushes and closes stdout; returns status, or cli_stdout_error's if
  * anything written to stdout was lost.  Every tool returns through it.
  */
 int	cli_finish(int status);

@@ -13,6 +13,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "exitcode.h"
 #include "io.h"
 #include "relay.h"
@@ -541,8 +542,7 @@ relay_warn(const struct relay *r, const char *peer)
 		warn("read error: stdin");
 		return ex_errno(r->error, EX_IOERR);
 	case RELAY_WRITE_OUT:
-		warn("write error: stdout");
-		return ex_errno(r->error, EX_IOERR);
+		return cli_stdout_error();
 	case RELAY_SEND:
 		warn("send %s", peer);
 		return ex_errno(r->error, EX_IOERR);

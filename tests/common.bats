@@ -52,6 +52,26 @@ setup() {
 	done
 }
 
+@test "every tool ends quietly by SIGPIPE when its stdout's reader has gone, as cat does" {
+	run -141 --separate-stderr closed_pipe cat /etc/hosts
+	assert_stderr ""
+	for t in "${TOOLS[@]}"; do
+		run -141 --separate-stderr closed_pipe "$t" --help
+		assert_stderr ""
+		run -141 --separate-stderr closed_pipe "$t" --version
+		assert_stderr ""
+	done
+}
+
+@test "with SIGPIPE ignored by its caller, every tool fails with 74 on a broken pipe, as cat fails" {
+	SIGPIPE_IGNORED=1 run -1 --separate-stderr closed_pipe cat /etc/hosts
+	assert_stderr "cat: write error: Broken pipe"
+	for t in "${TOOLS[@]}"; do
+		SIGPIPE_IGNORED=1 run -74 --separate-stderr closed_pipe "$t" --help
+		assert_stderr "$t: write error: stdout: Broken pipe"
+	done
+}
+
 # operands TOOL: the operands of TOOL's usage line, one a line ("[DATA",
 # "...]" for an optional one and any number more).
 operands() {

@@ -129,6 +129,11 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr $'resolve-ex: no NAME given\nusage: resolve-ex [-46j] NAME ...'
 }
 
+@test "resolve-ex ends quietly by SIGPIPE when its reader has gone" {
+	run -141 --separate-stderr closed_pipe resolve-ex localhost localhost
+	assert_stderr ""
+}
+
 @test "resolve-ex fails with 74 when stdout is full or closed" {
 	run -74 --separate-stderr sh -c 'resolve-ex localhost >/dev/full'
 	assert_stderr "resolve-ex: write error: stdout: No space left on device"

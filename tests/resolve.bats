@@ -268,6 +268,15 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve: write error: stdout: Bad file descriptor"
 }
 
+@test "resolve - | head -1 ends quietly, as cat would, once head has gone" {
+	# far more than a pipe holds: resolve writes on after head has gone
+	yes localhost | head -n 20000 >"$BATS_TEST_TMPDIR/names"
+	run -0 --separate-stderr bash -c 'resolve - <"$1" | head -n 1; echo "${PIPESTATUS[0]}"' - \
+		"$BATS_TEST_TMPDIR/names"
+	assert_output $'localhost 127.0.0.1\n141'
+	assert_stderr ""
+}
+
 @test "resolve fails with 74 when stdin cannot be read" {
 	run -74 --separate-stderr resolve - <"$BATS_TEST_TMPDIR"
 	assert_stderr "resolve: read error: stdin: Is a directory"

@@ -74,7 +74,7 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	hostinfo_free(&hi);
 	freeaddrinfo(res);
 	/* each answer at once, not after a later slow one, as resolve */
-	fflush(stdout);
+	cli_flush();
 	return EX_OK;
 }
 

@@ -171,7 +171,7 @@ report(struct lookup *l, void *ctx)
 	if (l->res != NULL)
 		freeaddrinfo(l->res);
 	/* a slow reader still sees the first answers at once */
-	fflush(stdout);
+	cli_flush();
 }
 
 int

@@ -42,7 +42,7 @@ rlookup(const char *arg, const struct ip_address *ip, bool json,
 		printf("%s\n", hi.he.h_name);
 	hostinfo_free(&hi);
 	/* each answer at once, not after a later slow one, as resolve */
-	fflush(stdout);
+	cli_flush();
 	return EX_OK;
 }
 

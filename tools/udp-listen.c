@@ -86,8 +86,7 @@ print_json(const struct datagram *d)
 		json_base64(stdout, d->buf, d->len);
 	}
 	puts("}");
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(EX_IOERR, "write error: stdout");
+	cli_flush();
 }
 
 static void
@@ -98,7 +97,7 @@ output(const struct datagram *d, const struct settings *set)
 		return;
 	}
 	if (write_received(STDOUT_FILENO, d->buf, d->len, set->escape) == -1)
-		err(EX_IOERR, "write error: stdout");
+		exit(cli_stdout_error());
 }
 
 /* Answers the sender of dgram; a sender that is gone ends nothing. */

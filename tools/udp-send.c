@@ -99,7 +99,7 @@ await_reply(int fd, const struct settings *set)
 		    sockaddr_port((struct sockaddr *)&reply.from));
 	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
 	    set->escape) == -1)
-		err(EX_IOERR, "write error: stdout");
+		exit(cli_stdout_error());
 	signals_release();
 }
 

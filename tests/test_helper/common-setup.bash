@@ -29,6 +29,12 @@ require_hermetic() {
 		skip "needs the hermetic namespaces (run through ./dev test)"
 }
 
+# closed_pipe CMD...: CMD with stdout a pipe whose reader has gone, its
+# status as a shell reports it (test_helper/closed-pipe.py).
+closed_pipe() {
+	python3 "$BATS_TEST_DIRNAME/test_helper/closed-pipe.py" "$@"
+}
+
 # hosts_add: appends stdin to the tests' hosts file until the test ends:
 # a file that calls it calls hosts_restore in teardown.
 hosts_add() {
