@@ -158,6 +158,8 @@ accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
 			continue;
 		}
 		len = sizeof(*peer);
+		if (peer != NULL)	/* no name filled in reads as none */
+			memset(peer, 0, sizeof(*peer));
 		if ((cfd = accept4(fd, (struct sockaddr *)peer,
 		    peer != NULL ? &len : NULL, SOCK_CLOEXEC)) != -1)
 			return cfd;

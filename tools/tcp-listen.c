@@ -14,6 +14,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
+#include "report.h"
 #include "sockopts.h"
 #include "timing.h"
 
@@ -72,10 +73,9 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
     bool *fatal)
 {
 	struct relay r = { 0 };
-	char peer[ENDPOINT_MAX], host[ADDRSTR_MAX];
+	char peer[ENDPOINT_MAX];
 
-	snprintf(peer, sizeof(peer), "%s %u", sockaddr_host(peer_sa, host),
-	    sockaddr_port(peer_sa));
+	sockaddr_endpoint(peer_sa, sizeof(struct sockaddr_storage), peer);
 	if (set->verbose)
 		warnx("connection from %s", peer);
 	r.sock = fd;

@@ -79,3 +79,13 @@ assert_like_python() {
 		fail "$* gave status $status, output '$output'; python3 $function($arg) gives status $want_status, output '$want_output'"
 	fi
 }
+
+# is_static_build: the tools under test are ./dev static's, one static
+# file linked against musl, whose resolver answers some questions as
+# glibc's does not (the tests say how where it does).
+is_static_build() {
+	local headers
+	headers=$(readelf -lW "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null) ||
+		return 1
+	[[ $headers != *"program interpreter"* ]]
+}
