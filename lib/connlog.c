@@ -1,23 +1,25 @@
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "connlog.h"
 #include "encode.h"
 #include "json.h"
 
 void
-peer_set(struct peer *p, const struct sockaddr_storage *addr)
+peer_set(struct peer *p, const struct sockaddr_storage *addr,
+    socklen_t len)
 {
-	char host[ADDRSTR_MAX];
-	const struct sockaddr *sa = (const struct sockaddr *)addr;
-
 	memcpy(&p->addr, addr, sizeof(p->addr));
-	snprintf(p->name, sizeof(p->name), "%s %u", sockaddr_host(sa, host),
-	    sockaddr_port(sa));
+	p->len = len;
+	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
 }
 
-/* {"event":EVENT,"address":...,"port":... or the data form's start. */
+/*
+ * {"event":EVENT, then the peer: "address" and "port", or "path" for
+ * a Unix one; without an event, the start of a data object.
+ */
 static void
 json_peer(FILE *f, const char *event, const struct peer *p)
 {
@@ -28,6 +30,11 @@ json_peer(FILE *f, const char *event, const struct peer *p)
 	if (event != NULL) {
 		json_key(f, "event", 1);
 		json_string(f, event);
+	}
+	if (sa->sa_family == AF_UNIX) {
+		json_key(f, "path", event == NULL);
+		json_string(f, p->name);
+		return;
 	}
 	json_key(f, "address", event == NULL);
 	json_string(f, sockaddr_host(sa, host));

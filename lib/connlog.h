@@ -6,7 +6,7 @@
  * a line: {"event":"open",...} and {"event":"close",...,"received":N,
  * "sent":M} around the peer's data objects, which have udp-listen -j's
  * form ("address", "port", "length", then "data" when the bytes are
- * UTF-8 or else "base64").
+ * UTF-8 or else "base64"); a Unix peer has "path" for address and port.
  */
 #ifndef SOCKUTILS_CONNLOG_H
 #define SOCKUTILS_CONNLOG_H
@@ -20,11 +20,13 @@
 
 struct peer {
 	struct sockaddr_storage	 addr;
-	char			 name[ENDPOINT_MAX];	/* "ADDR PORT" */
+	socklen_t		 len;
+	char			 name[ENDPOINT_MAX];	/* "ADDR PORT" or "PATH" */
 };
 
-/* The peer whose address the kernel gave as addr. */
-void	peer_set(struct peer *p, const struct sockaddr_storage *addr);
+/* The peer whose address of len bytes accept gave as addr. */
+void	peer_set(struct peer *p, const struct sockaddr_storage *addr,
+	    socklen_t len);
 
 /* The open and the close of p's connection, as -v and -j ask. */
 void	connlog_open(FILE *json, bool verbose, const struct peer *p);

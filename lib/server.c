@@ -1,7 +1,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,8 +121,7 @@ conn_failed(struct state *st, struct conn *c, const char *what)
 static void
 touch(const struct state *st, struct conn *c)
 {
-	if (st->sv->idle_ms >= 0)
-		c->idle_at = now_ms() + st->sv->idle_ms;
+	c->idle_at = time_after(now_ms(), st->sv->idle_ms);
 }
 
 /* Sends what c's socket takes of the reply: 0, or -1 (out failed). */
@@ -227,7 +225,8 @@ serve_conn(struct state *st, struct conn *c, short revents, bool fresh)
 
 /* Takes a connection accepted on fd from addr into a free slot. */
 static int
-take_conn(struct state *st, int fd, const struct sockaddr_storage *addr)
+take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
+    socklen_t len)
 {
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
 
@@ -237,7 +236,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr)
 	c->sending = st->sv->reply != NULL;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
-	peer_set(&c->peer, addr);
+	peer_set(&c->peer, addr, len);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
@@ -263,7 +262,7 @@ pause_accepting(struct state *st)
 		warn("accept");
 	st->told_paused = true;
 	st->paused = true;
-	st->retry_at = now_ms() + EMFILE_RETRY_MS;
+	st->retry_at = time_after(now_ms(), EMFILE_RETRY_MS);
 }
 
 /*
@@ -309,7 +308,7 @@ accept_some(struct state *st)
 		if (st->sv->count != SERVER_UNCOUNTED &&
 		    st->accepted == st->sv->count)
 			stop_listening(st);
-		if (take_conn(st, fd, &addr) == -1) {
+		if (take_conn(st, fd, &addr, len) == -1) {
 			st->status = ex_first(st->status, out_error(st));
 			return -1;
 		}
@@ -344,23 +343,19 @@ settle(struct state *st)
 static int
 next_timeout(const struct state *st)
 {
-	long long now = now_ms(), at = LLONG_MAX, left;
+	long long at = NO_LIMIT;
 	size_t i;
 
-	if (st->sv->idle_ms >= 0) {
+	if (st->sv->idle_ms != NO_LIMIT) {
 		for (i = 0; i < (size_t)st->sv->max_conns; i++)
-			if (st->conns[i].used && st->conns[i].fd != -1 &&
-			    st->conns[i].idle_at < at)
-				at = st->conns[i].idle_at;
+			if (st->conns[i].used && st->conns[i].fd != -1)
+				at = earlier(at, st->conns[i].idle_at);
 		if (st->sockets == 0 && st->lfd != -1)
-			at = st->quiet_since + st->sv->idle_ms;
+			at = time_after(st->quiet_since, st->sv->idle_ms);
 	}
-	if (st->paused && st->sockets == 0 && st->retry_at < at)
-		at = st->retry_at;
-	if (at == LLONG_MAX)
-		return -1;
-	left = at - now;
-	return left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+	if (st->paused && st->sockets == 0)
+		at = earlier(at, st->retry_at);
+	return poll_timeout(time_left(at, now_ms()));
 }
 
 /* The poll set: the listener while it may accept, then each socket. */
@@ -404,7 +399,7 @@ expire(struct state *st)
 	long long now = now_ms();
 	size_t i;
 
-	if (st->sv->idle_ms < 0)
+	if (st->sv->idle_ms == NO_LIMIT)
 		return 0;
 	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
 		c = &st->conns[i];
@@ -485,8 +480,8 @@ finished(struct state *st)
 
 	if (st->lfd == -1)
 		return st->nfree == (size_t)st->sv->max_conns;
-	if (st->sv->idle_ms < 0 || st->sockets != 0 ||
-	    now_ms() < st->quiet_since + st->sv->idle_ms)
+	if (st->sv->idle_ms == NO_LIMIT || st->sockets != 0 ||
+	    now_ms() < time_after(st->quiet_since, st->sv->idle_ms))
 		return false;
 	warnx("accept: no connection in %s",
 	    format_duration(st->sv->idle_ms, waited));

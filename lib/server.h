@@ -27,7 +27,7 @@ struct server {
 	int		 listen_fd;	/* a listening stream socket */
 	long long	 max_conns;	/* open at once, at least 1 */
 	long long	 count;		/* accepted and ended, or SERVER_UNCOUNTED */
-	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_recv;	/* per connection; -1: no limit */
 	const char	*reply;		/* sent to each connection, or NULL */
 	size_t		 replylen;

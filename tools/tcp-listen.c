@@ -15,6 +15,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
+#include "report.h"
 #include "server.h"
 #include "sockopts.h"
 #include "timing.h"
@@ -63,7 +64,7 @@ static const struct option longopts[] = {
 };
 
 struct settings {
-	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_bytes;	/* -1: no limit */
 	long long	 count;		/* 0: no limit */
 	long long	 max_conns;
@@ -83,14 +84,14 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 	struct peer peer;
 	int status;
 
-	peer_set(&peer, addr);
+	peer_set(&peer, addr, sizeof(*addr));
 	connlog_open(NULL, set->verbose, &peer);
 	r.sock = fd;
 	r.in = -1;
 	r.data = set->reply;
 	r.datalen = set->replylen;
 	r.out = STDOUT_FILENO;
-	r.idle_ms = set->idle_ms;
+	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	status = relay_run(&r) == 0 ? EX_OK : relay_warn(&r, peer.name);
@@ -147,7 +148,7 @@ serve_many(int lfd, const struct settings *set)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = -1, .max_bytes = -1,
+	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1,
 	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
