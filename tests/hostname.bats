@@ -87,7 +87,7 @@ ours_is() {
 
 # ours_said TEXT: the last compare's stderr was exactly TEXT.
 ours_said() {
-	assert_equal "$(cat "$OUT/ours.err")" "$1"
+	assert_equal "$(cat "$OUT/ours.err")" "$(libc_words "$1")"
 }
 
 # every_flag_as_debian: under $NAME, no flag and each reading flag print
@@ -345,5 +345,5 @@ every_flag_as_debian() {
 	need_debian
 	NAME=nohost.test
 	run -68 --separate-stderr under sh -c '"$1" -f >&-' sh "$TOOL"
-	assert_equal "$stderr" "hostname: nohost.test: Name or service not known"
+	assert_stderr "hostname: nohost.test: Name or service not known"
 }
