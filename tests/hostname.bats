@@ -66,7 +66,7 @@ with_interfaces_files_only() {
 # our stdout and stderr in $OUT/ours and $OUT/ours.err.  For -a in the
 # static build, the bytes are MUSL_ALIASES and a newline where a test
 # sets it: musl's gethostbyname lists as the alias only the name asked
-# for, when it is not the canonical one (hostname.1, STANDARDS).
+# for, when it is not the canonical one (hostname.1, CAVEATS).
 compare() {
 	local want=$1 runner=$2 got=0
 	shift 2

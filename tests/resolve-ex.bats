@@ -13,7 +13,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	münchen.test)
 
 # What the static build (musl) answers where Python on glibc answers
-# otherwise (resolve-ex.1, STANDARDS): the status and stdout.  The one
+# otherwise (resolve-ex.1, CAVEATS): the status and stdout.  The one
 # alias is the name asked for, neither the rest of a CNAME chain nor the
 # hosts file's other names; an address the hosts file lists twice comes
 # once; and with no libidn2 to load, a non-ASCII name is looked up only

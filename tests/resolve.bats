@@ -121,7 +121,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output 198.51.100.8
 }
 
-# The static build has no libidn2 to load (resolve.1, STANDARDS): it
+# The static build has no libidn2 to load (resolve.1, CAVEATS): it
 # looks a non-ASCII name up as written, which finds the hosts file's
 # names (above) and needs the IDNA form for DNS.
 @test "resolve in the static build looks a non-ASCII name up only as written" {

@@ -12,7 +12,7 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 	2001:db8::99)
 
 # What the static build (musl) answers where Python on glibc answers
-# otherwise (rlookup.1, STANDARDS): of several PTR records the last, and
+# otherwise (rlookup.1, CAVEATS): of several PTR records the last, and
 # none of the hosts file's aliases.
 declare -gA MUSL_JSON=(
 	[192.0.2.50]='{"name":"ptr-b.test","aliases":[],"addresses":["192.0.2.50"]}'
@@ -87,7 +87,7 @@ declare -gA MUSL_JSON=(
 	# hang from stalling the suite
 	if is_static_build; then
 		# musl's reverse lookup cannot tell a failing or silent server
-		# from an address without a name (rlookup.1, STANDARDS)
+		# from an address without a name (rlookup.1, CAVEATS)
 		run -68 --separate-stderr rlookup 203.0.113.1
 		assert_stderr "rlookup: 203.0.113.1: Host not found"
 		run -68 --separate-stderr timeout 10 rlookup 203.0.113.2

@@ -49,7 +49,7 @@ setup() {
 	require_hermetic
 	run -0 servport -j su-alias
 	# musl's getservbyname names the entry by the name asked for, and
-	# lists it as the one alias (servport.1, STANDARDS)
+	# lists it as the one alias (servport.1, CAVEATS)
 	assert_output "$(libc_answer \
 		'{"name":"sockutils-test","aliases":["su-test","su-alias"],"port":40000,"protocol":"tcp"}' \
 		'{"name":"su-alias","aliases":["su-alias"],"port":40000,"protocol":"tcp"}')"

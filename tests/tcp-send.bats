@@ -529,7 +529,7 @@ EOF
 	run -75 --separate-stderr tcp-send -z --wait 0.5 x.fail.test "$PORT"
 	took=$(ms_since "$start")
 	# musl asks a failing server again until its timeout (1 s here), so
-	# that the wait runs out during the lookup (tcp-send.1, STANDARDS)
+	# that the wait runs out during the lookup (tcp-send.1, CAVEATS)
 	assert_stderr "tcp-send: x.fail.test: $(libc_answer \
 		"Temporary failure in name resolution" "timed out") (gave up waiting after 0.5 s)"
 	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"

@@ -85,7 +85,7 @@ is_static_build() {
 
 # libc_answer GLIBC MUSL: GLIBC, or for the static build MUSL, where
 # musl's resolver answers otherwise than glibc's (and Python's on glibc);
-# each tool's man page says where, under STANDARDS.
+# each tool's man page says where, under CAVEATS.
 libc_answer() {
 	if is_static_build; then printf '%s' "$2"; else printf '%s' "$1"; fi
 }
