@@ -80,7 +80,7 @@ struct dial_feed {
  * holds any fails with EMFILE.  At most DIAL_WINDOW (4096) dials are
  * between the first not yet ended and the last taken from the feed, so
  * memory does not grow with the feed: a dial that does not answer holds
- * back the end of those after it, not their tries.
+ * back the end of those after it, and the tries of those past the window.
  */
 void	dial_stream(const struct dial_feed *f, const struct dial_options *o);
 
