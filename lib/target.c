@@ -25,23 +25,89 @@ looked_up(const struct lookup *l)
 	return l->invalid == NULL && l->gai_error == 0 && !l->timed_out;
 }
 
-/* The lookups of the n specs, all within one bound; NULL on ENOMEM. */
-static struct lookup *
-look_up(const struct target_spec *v, size_t n, int family,
-    const struct dial_options *o, long long start)
+/* The lookups of the specs: one per host name, however often named. */
+struct hosts {
+	struct lookup	*lk;
+	size_t		 n;
+	size_t		*of;	/* of[i]: the lookup of spec i */
+};
+
+/* A spec by its host name, to find the specs that share one. */
+struct named {
+	const char	*host;
+	size_t		 spec;
+};
+
+static int
+by_host(const void *a, const void *b)
 {
-	struct lookup *lk;
-	struct deadline dl;
+	return strcmp(((const struct named *)a)->host,
+	    ((const struct named *)b)->host);
+}
+
+/* One lookup for each host of the n specs.  Returns 0, or -1 (ENOMEM). */
+static int
+hosts_of(const struct target_spec *v, size_t n, struct hosts *h)
+{
+	struct named *byname;
 	const char *errstr;
-	long long ms;
+	size_t i, distinct = 0;
+
+	if ((byname = calloc(n ? n : 1, sizeof(*byname))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		byname[i].host = v[i].host;
+		byname[i].spec = i;
+	}
+	qsort(byname, n, sizeof(*byname), by_host);
+	for (i = 0; i < n; i++)
+		distinct += i == 0 ||
+		    strcmp(byname[i].host, byname[i - 1].host) != 0;
+	if ((h->of = calloc(n ? n : 1, sizeof(*h->of))) == NULL ||
+	    (h->lk = calloc(distinct ? distinct : 1, sizeof(*h->lk))) == NULL) {
+		free(byname);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(byname[i].host, byname[i - 1].host) != 0) {
+			h->lk[h->n].name = byname[i].host;
+			if (idna_check_hostname(byname[i].host, &errstr) == -1)
+				h->lk[h->n].invalid = errstr;
+			h->n++;
+		}
+		h->of[byname[i].spec] = h->n - 1;
+	}
+	free(byname);
+	return 0;
+}
+
+static void
+hosts_free(struct hosts *h)
+{
 	size_t i;
 
-	if ((lk = calloc(n ? n : 1, sizeof(*lk))) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		lk[i].name = v[i].host;
-		if (idna_check_hostname(v[i].host, &errstr) == -1)
-			lk[i].invalid = errstr;
+	for (i = 0; h->lk != NULL && i < h->n; i++)
+		if (h->lk[i].res != NULL)
+			freeaddrinfo(h->lk[i].res);
+	free(h->lk);
+	free(h->of);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * Looks up the hosts of the n specs, all within one bound.  Returns 0,
+ * or -1 if memory ran out.
+ */
+static int
+look_up(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, long long start, struct hosts *h)
+{
+	struct deadline dl;
+	long long ms;
+
+	if (hosts_of(v, n, h) == -1) {
+		hosts_free(h);
+		return -1;
 	}
 	/* the lookups share the bound of one connection attempt */
 	ms = o->timeout_ms;
@@ -49,15 +115,22 @@ look_up(const struct target_spec *v, size_t n, int family,
 		ms = o->wait_ms;
 	/* dial.h still holds no bound as -1; timing.h as NO_LIMIT */
 	deadline_start(&dl, ms < 0 ? NO_LIMIT : ms);
-	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
-	relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
-	return lk;
+	resolve_names(h->lk, h->n, family, &dl, lookup_answered, NULL);
+	relookup(h->lk, h->n, family, o->timeout_ms, o->wait_ms, start);
+	return 0;
+}
+
+/* The lookup of spec i, or NULL if memory ran out before it. */
+static const struct lookup *
+lookup_of(const struct hosts *h, size_t i)
+{
+	return h->lk != NULL ? &h->lk[h->of[i]] : NULL;
 }
 
 /* The specs, their lookups, and where the walk through their ports is. */
 struct walk {
 	const struct target_spec	*v;
-	const struct lookup		*lk;	/* NULL: memory ran out */
+	struct hosts			 h;
 	size_t				 n;
 	size_t				 i;	/* the spec of the next port */
 	struct port_cursor		 c;
@@ -72,12 +145,13 @@ static bool
 next_target(void *ctx, struct dial *d)
 {
 	struct walk *w = ctx;
+	const struct lookup *l;
 
 	for (; w->i < w->n; w->i++, memset(&w->c, 0, sizeof(w->c))) {
 		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))
 			continue;
-		d->addrs = w->lk != NULL && looked_up(&w->lk[w->i]) ?
-		    w->lk[w->i].res : NULL;
+		l = lookup_of(&w->h, w->i);
+		d->addrs = l != NULL && looked_up(l) ? l->res : NULL;
 		d->user = (void *)&w->v[w->i];
 		return true;
 	}
@@ -128,7 +202,7 @@ target_ended(void *ctx, struct dial *d)
 	t.ep.host = spec->host;
 	t.ep.port = d->port;
 	t.ms = w->lookups_ms + d->ms;
-	outcome(&t, w->lk != NULL ? &w->lk[spec - w->v] : NULL, d, w->o);
+	outcome(&t, lookup_of(&w->h, (size_t)(spec - w->v)), d, w->o);
 	/* without memory for the name, the host alone names it */
 	name = endpoint_string(&t.ep);
 	t.name = name != NULL ? name : spec->host;
@@ -145,7 +219,6 @@ connect_targets(const struct target_spec *v, size_t n, int family,
 	    .ctx = ctx };
 	struct dial_feed feed = { .next = next_target, .ended = target_ended,
 	    .ctx = &w };
-	struct lookup *lk;
 	long long start;
 	size_t i;
 
@@ -154,7 +227,8 @@ connect_targets(const struct target_spec *v, size_t n, int family,
 		feed.count += v[i].ports.ports;
 	if (feed.count > 1)
 		raise_descriptor_limit();
-	w.lk = lk = look_up(v, n, family, o, start);
+	/* without memory for them, each target fails saying so */
+	(void)look_up(v, n, family, o, start, &w.h);
 	/* the wait includes the lookups */
 	w.lookups_ms = now_ms() - start;
 	if (o->wait_ms >= 0) {
@@ -163,8 +237,5 @@ connect_targets(const struct target_spec *v, size_t n, int family,
 			rest.wait_ms = 0;
 	}
 	dial_stream(&feed, &rest);
-	for (i = 0; lk != NULL && i < n; i++)
-		if (lk[i].res != NULL)
-			freeaddrinfo(lk[i].res);
-	free(lk);
+	hosts_free(&w.h);
 }
