@@ -42,12 +42,11 @@ typedef void target_fn(const struct target *t, void *ctx);
 /*
  * Resolves the hosts of the n specs for family (each name once, all
  * at once, within o->timeout_ms and o->wait_ms) and connects to each
- * of their ports
- * with dial_stream, all within o->wait_ms if that is set.  Each target
- * goes to checked(t, ctx) as soon as it and those before it are over,
- * in the order of the specs and their ports: open (t->fd its socket
- * unless o->check_only, the callee's), or failed with its exit status,
- * step and reason.
+ * of their ports with dial_stream, all within o->wait_ms if that is
+ * set.  Each target goes to checked(t, ctx) as soon as it and those
+ * before it are over, in the order of the specs and their ports: open
+ * (t->fd its socket unless o->check_only, the callee's), or failed with
+ * its exit status, step and reason.
  */
 void	connect_targets(const struct target_spec *v, size_t n, int family,
 	    const struct dial_options *o, target_fn *checked, void *ctx);
