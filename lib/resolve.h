@@ -1,6 +1,7 @@
 /*
- * Name to addresses: getaddrinfo with internationalized names, and a
- * bounded pool that resolves many names at once under one deadline.
+ * Pure core.  Name to addresses: getaddrinfo with internationalized
+ * names, and a bounded pool that resolves many names at once under one
+ * deadline.
  */
 #ifndef SOCKUTILS_RESOLVE_H
 #define SOCKUTILS_RESOLVE_H

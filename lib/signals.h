@@ -1,9 +1,10 @@
 /*
- * SIGINT, SIGTERM and SIGHUP end a tool as the shell expects (status
- * 128 + N), but never with bytes it has read from the network and not
- * yet written out: from signals_hold, called as soon as a read returns,
- * to signals_release, once the bytes are written, such a signal waits.
- * A second one ends the tool at once, for a reader that never drains.
+ * Pure core.  SIGINT, SIGTERM and SIGHUP end a tool as the shell
+ * expects (status 128 + N), but never with bytes it has read from the
+ * network and not yet written out: from signals_hold, called as soon as
+ * a read returns, to signals_release, once the bytes are written, such
+ * a signal waits.  A second one ends the tool at once, for a reader that
+ * never drains.
  */
 #ifndef SOCKUTILS_SIGNALS_H
 #define SOCKUTILS_SIGNALS_H

@@ -1,7 +1,6 @@
 /*
- * Durations and deadlines on the monotonic clock: every wait in the
- * suite is bounded, or says it is not with NO_LIMIT.  Pure core: prints
- * nothing.
+ * Pure core.  Durations and deadlines on the monotonic clock: every
+ * wait in the suite is bounded, or says it is not with NO_LIMIT.
  */
 #ifndef SOCKUTILS_TIMING_H
 #define SOCKUTILS_TIMING_H

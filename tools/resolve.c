@@ -42,6 +42,9 @@ struct settings {
 	bool	name_on_line;	/* several names: each line says which */
 };
 
+/* Room for this many names first; it doubles as they come. */
+#define NAMES_FIRST_CAP	16
+
 struct names {
 	struct name {
 		char		*s;
@@ -62,7 +65,7 @@ add_name(struct names *names, const char *name, const char *invalid)
 	struct name *v;
 
 	if (names->n == names->cap) {
-		names->cap = names->cap ? names->cap * 2 : 16;
+		names->cap = names->cap ? names->cap * 2 : NAMES_FIRST_CAP;
 		v = reallocarray(names->v, names->cap, sizeof(*v));
 		if (v == NULL)
 			err(EX_OSERR, "names");
