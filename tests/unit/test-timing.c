@@ -43,6 +43,23 @@ test_time_left(void)
 	    "the earlier of a bound and a passed end is now");
 }
 
+/* Across a second: the rounding is of the whole, not of the nanoseconds. */
+static void
+test_timespec_left(void)
+{
+	struct timespec at = { 101, 10000000 }, now = { 100, 980000000 };
+
+	ok(timespec_left_ms(&at, &now) == 30, "30 ms across a second (%lld)",
+	    timespec_left_ms(&at, &now));
+	now.tv_nsec = 979999999;
+	ok(timespec_left_ms(&at, &now) == 31, "30.000001 ms rounds up to 31");
+	at.tv_nsec = 990000000;
+	now.tv_sec = 101;
+	now.tv_nsec = 0;
+	ok(timespec_left_ms(&at, &now) == 990, "990 ms within a second");
+	ok(timespec_left_ms(&now, &at) == 0, "passed: 0, never negative");
+}
+
 static void
 test_poll_timeout(void)
 {
@@ -122,6 +139,7 @@ main(void)
 {
 	test_no_limit();
 	test_time_left();
+	test_timespec_left();
 	test_poll_timeout();
 	test_deadline();
 	test_clock();
