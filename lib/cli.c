@@ -203,7 +203,8 @@ cli_finish(int status)
 {
 	int failed, saved_errno = 0;
 
-	if ((failed = fflush(stdout) != 0 || ferror(stdout)))
+	failed = fflush(stdout) != 0 || ferror(stdout);
+	if (failed)
 		saved_errno = errno;
 	if (fclose(stdout) != 0 && !failed) {
 		failed = 1;

@@ -24,7 +24,7 @@ interface(const char *addr, unsigned int flags)
 		ifa.ifa_addr = (struct sockaddr *)&v4;
 	} else {
 		v6.sin6_family = AF_INET6;
-		inet_pton(AF_INET6, addr, &v6.sin6_addr);
+		(void)inet_pton(AF_INET6, addr, &v6.sin6_addr);
 		ifa.ifa_addr = (struct sockaddr *)&v6;
 	}
 	return ifa;

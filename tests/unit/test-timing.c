@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <time.h>
 
 #include "tap.h"
@@ -9,8 +10,9 @@ pause_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) != 0)
-		continue;
+	/* a signal cuts it short: sleep what is left */
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
 }
 
 static void
