@@ -162,6 +162,20 @@ serve() {
 	wait_for requests -F 'GET /health HTTP/1.1'
 }
 
+@test "README recipe mock-many: ten parallel requests answered past an idle client, each logged whole" {
+	require_hermetic
+	run_recipe mock-many
+	assert_success
+	assert_output 10
+	wait_for requests -c 'GET /job/10 HTTP/1.1'
+	tries=100
+	until [ "$(grep -c '^GET /job/[0-9]* HTTP/1.1' requests)" = 10 ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "requests: $(cat requests)"
+		sleep 0.1
+	done
+}
+
 @test "README recipe graphite: the line reaches the server" {
 	require_hermetic
 	recipe_needs graphite tcp-listen
@@ -193,7 +207,8 @@ serve() {
 	echo nosuch.test >>names.txt
 	run_recipe resolve-names
 	assert_failure 1
-	assert_equal "${stderr_lines[0]}" "resolve: nosuch.test: Name or service not known"
+	assert_equal "${stderr_lines[0]}" \
+		"$(libc_words "resolve: nosuch.test: Name or service not known")"
 	assert_equal "${stderr_lines[1]}" "some names do not resolve"
 }
 
