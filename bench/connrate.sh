@@ -74,3 +74,69 @@ figure_connrate() {
 	emit connrate "$case" socat "${CONN_LABEL[socat]}" anchor "ratio>=2"
 	emit connrate "$case" sink "${CONN_LABEL[sink]}" ceiling ""
 }
+
+# --- many clients at once ---------------------------------------------------
+
+CONC_CLIENTS=16
+CONC_TOOLS=(ours ncat socat sink)
+declare -A CONC_LABEL=(
+	[ours]="tcp-listen -k"
+	[ncat]="ncat -lk"
+	[socat]="socat TCP-LISTEN:…,fork,reuseaddr"
+	[sink]="bench/sink -c (one epoll loop: accept, read, close)"
+)
+
+# conc_server TOOL: TOOL's concurrent server, as conn_server starts it.
+conc_server() {
+	local pf="$BENCH_TMP/conn.port"
+	case $1 in
+	ours | socat) conn_server "$1"; return ;;
+	sink)
+		rm -f "$pf"
+		bg_start "$((LIMIT + 10))" "$BENCH_BIN/sink" -c "$pf" </dev/null
+		SPID=$BG_PID
+		PORT=$(wait_port_file "$pf") && return 0
+		;;
+	ncat)
+		PORT=$(free_port)
+		bg_start "$((LIMIT + 10))" ncat -lk 127.0.0.1 "$PORT" </dev/null >/dev/null
+		SPID=$BG_PID
+		wait_listening "$PORT" && return 0
+		;;
+	esac
+	WHY="server did not come up"
+	bg_stop "$SPID"
+	return 1
+}
+
+figure_concurrency() {
+	local n count i tool v case
+	n=$(runs 5 3)
+	count=$(runs 20000 2000)
+	case="$(thousands "$count") connections, $CONC_CLIENTS clients at once"
+	figure concurrency "Connection rate, $CONC_CLIENTS clients at once" conns/s higher \
+		"\`bench/connrate ... $CONC_CLIENTS\` makes $(thousands "$count") connections from $CONC_CLIENTS client processes at once, each connecting, sending a byte, shutting down its write side, reading to EOF and closing; $n runs each, interleaved. ncat -k and socat fork serve clients concurrently (socat forks a process for each); \`bench/sink -c\`, one epoll loop that only accepts, reads to EOF and closes, is the ceiling. Target: at least twice the better anchor and 0.8 of the ceiling."
+	reset_samples
+	have_ours tcp-listen || skip ours "tool not built"
+	for ((i = 1; i <= n; i++)); do
+		say "  run $i of $n"
+		for tool in "${CONC_TOOLS[@]}"; do
+			measuring "$tool" || continue
+			if ! conc_server "$tool"; then
+				fail "$tool" "$WHY"
+				continue
+			fi
+			if v=$(bounded "$LIMIT" "$BENCH_BIN/connrate" 127.0.0.1 "$PORT" \
+				"$count" "$CONC_CLIENTS" 2>&1); then
+				sample "$tool" "$v"
+			else
+				fail "$tool" "$v"
+			fi
+			bg_stop "$SPID"
+		done
+	done
+	emit concurrency "$case" ours "${CONC_LABEL[ours]}" ours ""
+	emit concurrency "$case" ncat "${CONC_LABEL[ncat]}" anchor "ratio>=2"
+	emit concurrency "$case" socat "${CONC_LABEL[socat]}" anchor "ratio>=2"
+	emit concurrency "$case" sink "${CONC_LABEL[sink]}" ceiling "ratio>=0.8"
+}
