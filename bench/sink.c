@@ -63,6 +63,8 @@ static void
 serve_concurrently(int s)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, evs[EVENTS];
+	struct sockaddr_in peer;
+	socklen_t peerlen = sizeof(peer);
 	int ep, n, i, c;
 
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -81,8 +83,9 @@ serve_concurrently(int s)
 				drain(evs[i].data.fd);
 				continue;
 			}
-			while ((c = accept4(s, NULL, NULL, SOCK_NONBLOCK |
-			    SOCK_CLOEXEC)) != -1) {
+			while ((c = accept4(s, (struct sockaddr *)&peer,
+			    &peerlen, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+				peerlen = sizeof(peer);
 				ev.data.fd = c;
 				if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) == -1)
 					err(1, "epoll_ctl");
