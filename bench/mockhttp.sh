@@ -27,8 +27,7 @@ mock_server() {
 		[ "$1" = ours ] || more=(--max-conns 1)
 		bg_start "$((LIMIT + 10))" "$BENCH_TOOLS/tcp-listen" -k "${more[@]}" \
 			--reply "$MOCK_REPLY" --port-file "$pf" 0 </dev/null >/dev/null
-		SPID=$BG_PID
-		PORT=$(wait_port_file "$pf") && return 0
+		server_up "$pf"
 		;;
 	socat | ncat | python)
 		PORT=$(free_port)
@@ -49,13 +48,9 @@ mock_server() {
 				--directory "$dir" "$PORT" </dev/null >/dev/null 2>&1
 			;;
 		esac
-		SPID=$BG_PID
-		wait_listening "$PORT" && return 0
+		server_up
 		;;
 	esac
-	WHY="server did not come up"
-	bg_stop "$SPID"
-	return 1
 }
 
 # hold_idle PORT N: N connections to PORT, open and silent until HPID is
@@ -129,6 +124,7 @@ figure_mockhttp() {
 					skip "$tool" "$v, replies cut short"
 				fi
 				[ -z "$HPID" ] || bg_stop "$HPID"
+				# shellcheck disable=SC2153 # set by mock_server's server_up
 				bg_stop "$SPID"
 			done
 		done

@@ -376,7 +376,8 @@ wait_count() {
 }
 
 @test "tcp-listen -k --max-bytes and -t are each connection's own" {
-	start_listen -k -v --max-bytes 4 -t 0.5
+	# long enough for python to start and connect before -t ends the wait
+	start_listen -k -v --max-bytes 4 -t 3
 	hold_idle 1
 	pids=()
 	for _ in 1 2 3; do
@@ -386,7 +387,7 @@ wait_count() {
 	for pid in "${pids[@]}"; do
 		wait "$pid"
 	done
-	wait_match "$LERR" 'idle for 0\.5 s'
+	wait_match "$LERR" 'idle for 3 s'
 	assert_equal "$(cat "$LOUT")" wavewavewave
 	assert_equal "$(grep -c ' closed: 4 bytes received, 0 sent$' "$LERR")" 3
 	assert_equal "$(grep -c 'idle for' "$LERR")" 1
