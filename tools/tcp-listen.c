@@ -27,7 +27,7 @@ static const struct cli_text text = {
 	"sends to stdout until it closes (socket, bind, listen, accept, recv); with -k,\n"
 	"serve every connection at once, writing whole lines while several are open.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1\n"
+	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
 	"  -c, --count COUNT stop once COUNT connections have come and ended\n"
 	"  -j, --json        one JSON object per piece of data, open and close\n"
@@ -168,7 +168,7 @@ main(int argc, char *argv[])
 		case OPT_MAX_BYTES:
 			if (parse_number(optarg, 0, LLONG_MAX, &set.max_bytes,
 			    &errstr) == -1)
-				cli_usage("max-bytes %s: %s", optarg, errstr);
+				cli_bad_value("max-bytes", optarg, errstr);
 			break;
 		case OPT_MAX_CONNS:
 			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
@@ -182,7 +182,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no PORT given" : "too many operands");
+	cli_operands(argc, 1, 1, "PORT");
 	listener_setup(&o, argv[0], "tcp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
