@@ -49,6 +49,8 @@ connect_retryable(int errnum)
 	case ENETDOWN:
 	case EHOSTDOWN:
 	case ETIMEDOUT:
+	case ENOENT:		/* a Unix socket not made yet */
+	case EAGAIN:		/* a Unix socket's backlog is full */
 		return true;
 	default:
 		return false;
@@ -222,7 +224,7 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	if (ss.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(dr->d->port);
-	else
+	else if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = htons(dr->d->port);
 	step = "connect";
 	if (connect(fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {

@@ -9,6 +9,7 @@
 #include "dial.h"
 #include "relay.h"
 #include "target.h"
+#include "unix.h"
 
 /*
  * Why the target t failed, connected with o: "HOST: why" for a name
@@ -17,8 +18,25 @@
  */
 void	target_warn(const struct target *t, const struct dial_options *o);
 
-/* -v: "connected to ADDRESS PORT from LOCAL" for the connected t. */
+/*
+ * "STEP PATH: why" for a Unix socket ua that failed with errnum: "not a
+ * socket" for a file that is none, and for a socket of the other type
+ * which type it is.  Returns the exit status.
+ */
+int	unix_warn(const char *step, const char *path,
+	    const struct unix_addr *ua, int errnum);
+
+/*
+ * -v: "connected to ADDRESS PORT from LOCAL" for the connected t; for a
+ * Unix socket, "connected to PATH" and report_peer's credentials.
+ */
 void	target_report_connected(const struct target *t);
+
+/*
+ * -v: "WHAT PEER (pid N, uid N, gid N)" for the connected Unix socket
+ * fd (its peer's SO_PEERCRED); without credentials, "WHAT PEER".
+ */
+void	report_peer(const char *what, const char *peer, int fd);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

@@ -5,10 +5,19 @@
 
 static volatile sig_atomic_t holding;
 static volatile sig_atomic_t waiting;	/* the signal that waits, or 0 */
+static void (*last_words)(void);
+
+void
+signals_at_death(void (*fn)(void))
+{
+	last_words = fn;
+}
 
 static void
 die_by(int sig)
 {
+	if (last_words != NULL)
+		last_words();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

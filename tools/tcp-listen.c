@@ -19,19 +19,23 @@
 #include "timing.h"
 
 static const struct cli_text text = {
-	"tcp-listen [-46kvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
-	    "[--reply DATA] [--port-file FILE] [--raw] PORT",
-	"Listen on PORT of 127.0.0.1 (or ADDR), accept a connection and write what it\n"
-	"sends to stdout until it closes (socket, bind, listen, accept, recv).",
+	"tcp-listen [-46kUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
+	    "[--mode MODE] [--reply DATA] [--port-file FILE] [--raw] "
+	    "{PORT | PATH}",
+	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
+	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
+	"listen, accept, recv).",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
 	"  -6, --ipv6        listen on ::1\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
 	"  -c, --count COUNT stop after COUNT connections\n"
 	"  -k, --keep-open   accept another connection when one closes\n"
 	"  -t, --timeout SEC give up when no connection comes or one is idle for SEC\n"
+	"  -U, --unix        listen on the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the address and each connection on stderr\n"
 	"  -x, --escape      escape unprintable bytes, also to a pipe or file\n"
 	"      --max-bytes N read at most N bytes from a connection, then close it\n"
+	"      --mode MODE   with -U, the socket file's permissions (octal: 0660)\n"
 	"      --reply DATA  send DATA (C escapes such as \\r\\n) to each connection\n"
 	"      --port-file FILE\n"
 	"                    write the port to FILE once listening\n"
@@ -47,9 +51,11 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "keep-open", no_argument, NULL, 'k' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "mode", required_argument, NULL, SOCKOPT_MODE },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
@@ -77,7 +83,7 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
 
 	sockaddr_endpoint(peer_sa, sizeof(struct sockaddr_storage), peer);
 	if (set->verbose)
-		warnx("connection from %s", peer);
+		report_peer("connection from", peer, fd);
 	r.sock = fd;
 	r.in = -1;
 	r.data = set->reply;
@@ -141,7 +147,7 @@ main(int argc, char *argv[])
 	int ch, fd, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:kt:vxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:c:kt:UvxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -151,6 +157,7 @@ main(int argc, char *argv[])
 			    &errstr) == -1)
 				cli_usage("max-bytes %s: %s", optarg, errstr);
 			break;
+
 		default:
 			cli_common_option(ch, argv);
 		}
@@ -158,8 +165,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no PORT given" : "too many operands");
-	listener_setup(&o, argv[0], "tcp", &l);
+		cli_usage(argc != 0 ? "too many operands" : o.unix_path ?
+		    "no PATH given" : "no PORT given");
+	listener_setup(&o, o.unix_path ? NULL : argv[0], "tcp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
 	set.replylen = l.replylen;
@@ -169,8 +177,12 @@ main(int argc, char *argv[])
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
-	fd = listener_open(&l.addr, SOCK_STREAM);
-	listener_announce(fd, &o, where);
+	if (o.unix_path)
+		fd = unix_listener_open(argv[0], SOCK_STREAM, &o);
+	else {
+		fd = listener_open(&l.addr, SOCK_STREAM);
+		listener_announce(fd, &o, where);
+	}
 	status = accept_loop(fd, &set);
 	free(set.reply);
 	return cli_finish(status);
