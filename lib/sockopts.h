@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "timing.h"
 #include "unix.h"
 
 /* The shared long-only options; a tool's own start at SOCKOPT_OWN. */
@@ -31,7 +32,7 @@ struct sockopts {
 	const char	*bind;		/* -b ADDR, or NULL */
 	long long	 count;		/* -c COUNT, or 0 */
 	bool		 keep;		/* -k */
-	long long	 timeout_ms;	/* -t SEC, or -1 */
+	long long	 timeout_ms;	/* -t SEC, or NO_LIMIT */
 	const char	*timeout;	/* -t SEC as given, or NULL */
 	bool		 verbose;	/* -v */
 	bool		 escape;	/* -x */
@@ -42,7 +43,7 @@ struct sockopts {
 	long		 mode;		/* --mode MODE, or -1 */
 };
 
-#define SOCKOPTS_INIT	{ .timeout_ms = -1, .mode = -1 }
+#define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT, .mode = -1 }
 
 /*
  * Takes option ch of getopt_long, with its value arg, into o if it is

@@ -182,7 +182,7 @@ main(int argc, char *argv[])
 	struct deadline dl;
 	struct lookup *v;
 	const char *errstr;
-	long long timeout_ms = -1;
+	long long timeout_ms = NO_LIMIT;
 	bool want4 = false, want6 = false, read_stdin = false;
 	size_t i;
 	int ch;

@@ -63,7 +63,7 @@ static const struct option longopts[] = {
 };
 
 struct settings {
-	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_bytes;	/* -1: no limit */
 	long long	 count;		/* 0: no limit */
 	bool		 keep;
@@ -89,7 +89,7 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
 	r.data = set->reply;
 	r.datalen = set->replylen;
 	r.out = STDOUT_FILENO;
-	r.idle_ms = set->idle_ms;
+	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	if (relay_run(&r) == 0)
@@ -139,7 +139,7 @@ accept_loop(int lfd, const struct settings *set)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = -1, .max_bytes = -1 };
+	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1 };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
 	char where[ENDPOINT_MAX];

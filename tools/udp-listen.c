@@ -60,7 +60,7 @@ static const struct option longopts[] = {
 
 struct settings {
 	long long	 count;		/* 0: until killed */
-	long long	 timeout_ms;	/* -1: none */
+	long long	 timeout_ms;	/* NO_LIMIT: none */
 	const char	*timeout;	/* as given, for messages */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
