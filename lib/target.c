@@ -76,12 +76,11 @@ look_up(struct target *v, size_t n, int family, const struct dial_options *o,
 			lk[i].invalid = errstr;
 	}
 	/* the lookups share the bound of one connection attempt */
-	ms = o->timeout_ms;
-	if (o->wait_ms >= 0 && (ms < 0 || o->wait_ms < ms))
-		ms = o->wait_ms;
+	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
 	deadline_start(&dl, ms);
 	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
-	relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
+	if (o->retry)
+		relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
 	return lk;
 }
 
@@ -124,7 +123,7 @@ connect_targets(struct target *v, size_t n, int family,
 		    lk[i].timed_out) {
 			failed_early(&v[i], lookup_exit_status(&lk[i]),
 			    lookup_strerror(&lk[i]));
-			v[i].waited_out = o->wait_ms >= 0 &&
+			v[i].waited_out = o->retry &&
 			    v[i].status == EX_TEMPFAIL;
 			v[i].ms = now_ms() - start;
 			continue;
@@ -135,11 +134,9 @@ connect_targets(struct target *v, size_t n, int family,
 	}
 	/* the wait includes the lookups */
 	dial_start = now_ms();
-	if (o->wait_ms >= 0) {
-		rest.wait_ms = o->wait_ms - (dial_start - start);
-		if (rest.wait_ms < 0)
-			rest.wait_ms = 0;
-	}
+	if (o->retry)
+		rest.wait_ms = time_left(time_after(start, o->wait_ms),
+		    dial_start);
 	dial_all(dv, nd, &rest);
 	for (i = nd = 0; i < n; i++) {
 		if (v[i].status != EX_OK)

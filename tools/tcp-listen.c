@@ -89,7 +89,7 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
 	r.data = set->reply;
 	r.datalen = set->replylen;
 	r.out = STDOUT_FILENO;
-	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
+	r.idle_ms = set->idle_ms;
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	if (relay_run(&r) == 0)

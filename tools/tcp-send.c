@@ -137,7 +137,7 @@ send_to(struct target *t, const char *data, size_t len,
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
-	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
+	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t->name);
@@ -145,7 +145,7 @@ send_to(struct target *t, const char *data, size_t len,
 		close_reset(t->fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
 		close(t->fd);
-	else if (close_sent(t->fd, minus_one_if_no_limit(set->idle_ms)) == -1) {
+	else if (close_sent(t->fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
 		warn("send %s: not acknowledged", t->name);
 		status = ex_errno(errno, EX_IOERR);
@@ -176,7 +176,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings set = {
-		.dial = { .wait_ms = -1 },
+		.dial = { .retry = false },
 		.newline = true,
 	};
 	struct sockopts o = SOCKOPTS_INIT;
@@ -210,8 +210,8 @@ main(int argc, char *argv[])
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
 				cli_usage("wait %s: %s", optarg, errstr);
-			if (set.dial.wait_ms == 0)
-				set.dial.wait_ms = -1;	/* one try */
+			/* --wait 0: one try */
+			set.dial.retry = set.dial.wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
