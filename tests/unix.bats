@@ -28,28 +28,21 @@ teardown() {
 	kill_spawned
 }
 
-# wait_socket PATH [PID [ERRFILE]]: until PATH is a socket, at most 10 s;
-# fails at once if PID has exited, quoting what it wrote to ERRFILE.
+# wait_socket PATH [PID [ERRFILE]]: until PATH is a socket; fails at
+# once if PID has exited, quoting what it wrote to ERRFILE.
 wait_socket() {
-	local tries=1000
-	until [ -S "$1" ]; do
-		if [ -n "${2-}" ] && ! kill -0 "$2" 2>/dev/null; then
-			fail "$2 exited before $1 appeared${3+: $(cat "$3")}"
-		fi
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "timed out waiting for $1"
-		sleep 0.01
-	done
+	wait_until "${2-}" test -S "$1" ||
+		fail "$WAIT_WHY before $1 appeared${3+: $(cat "$3")}"
 }
 
-# wait_abstract NAME: until a socket listens on the abstract NAME (@...).
+# listening_abstract NAME: whether a socket is bound to the abstract NAME.
+listening_abstract() {
+	grep -qF " $1" /proc/net/unix
+}
+
+# wait_abstract NAME: until a socket is bound to the abstract NAME (@...).
 wait_abstract() {
-	local tries=1000
-	until grep -qF " ${1}" /proc/net/unix; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "timed out waiting for $1"
-		sleep 0.01
-	done
+	wait_until "" listening_abstract "$1" || fail "$WAIT_WHY waiting for $1"
 }
 
 # start_ulisten ARGS...: tcp-listen -U ARGS $S in the background, its
