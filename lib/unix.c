@@ -25,8 +25,11 @@ static struct {
 	bool	made;
 } made_file;
 
-/* What the temporary name adds to a path: "/.01234567.tmp". */
-#define UNIX_TMP_SUFFIX_MAX	14
+/*
+ * What the temporary name adds to a path: ".NAME.01234567" for NAME, so
+ * that ss(8) and a peer, which see the name bound, see whose it is.
+ */
+#define UNIX_TMP_SUFFIX_MAX	10
 
 /* Where a long path's directory is reached: the opened descriptor. */
 #define PROC_FD_DIR	"/proc/self/fd/%d"
@@ -69,7 +72,10 @@ through_directory(const char *path, struct unix_addr *ua,
 	if (ua->dirfd == -1)
 		return -1;
 	snprintf(ua->dir, sizeof(ua->dir), PROC_FD_DIR, ua->dirfd);
-	if (ua->base[0] == '\0' || set_sun_path(ua, ua->dir, ua->base) == -1) {
+	/* room for the listener's temporary name too */
+	if (ua->base[0] == '\0' || strlen(ua->dir) + 1 + strlen(ua->base) +
+	    UNIX_TMP_SUFFIX_MAX > UNIX_PATH_LIMIT ||
+	    set_sun_path(ua, ua->dir, ua->base) == -1) {
 		*errstr = ua->base[0] == '\0' ? "no file name" :
 		    "file name too long for a socket address "
 		    "(sun_path holds 107 bytes)";
@@ -289,8 +295,8 @@ temporary_name(const struct unix_addr *ua, struct sockaddr_un *tmp,
 	if (getentropy(&r, sizeof(r)) == -1)
 		return -1;
 	*tmp = ua->sun;
-	n = snprintf(tmp->sun_path, sizeof(tmp->sun_path), "%s%s.%08x.tmp",
-	    ua->dir, ua->dir[0] != '\0' ? "/" : "", r);
+	n = snprintf(tmp->sun_path, sizeof(tmp->sun_path), "%s%s.%s.%08x",
+	    ua->dir, ua->dir[0] != '\0' ? "/" : "", ua->base, r);
 	if (n < 0 || (size_t)n > UNIX_PATH_LIMIT) {
 		errno = ENAMETOOLONG;
 		return -1;
