@@ -19,10 +19,11 @@ endpoint_print(char *buf, size_t size, const struct endpoint *e)
 char *
 endpoint_string(const struct endpoint *e)
 {
-	char *s;
+	char *s, probe[1];
 	int len;
 
-	if ((len = endpoint_print(NULL, 0, e)) < 0)
+	/* what it takes, measured as snprintf measures */
+	if ((len = endpoint_print(probe, sizeof(probe), e)) < 0)
 		return NULL;
 	if ((s = malloc((size_t)len + 1)) == NULL)
 		return NULL;

@@ -23,7 +23,7 @@
  * this much is handed to the kernel, which refuses what does not fit
  * (EMSGSIZE), and received whole.
  */
-#define DGRAM_MAX_UNIX	(1024 * 1024)
+#define DGRAM_MAX_UNIX	((size_t)1024 * 1024)
 #define DGRAM_BUFSIZE	DGRAM_MAX_UNIX	/* holds any datagram */
 
 /*

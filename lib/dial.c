@@ -66,7 +66,8 @@ dial_order(const struct addrinfo *res, size_t *n)
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		count++;
 	*n = count;
-	if ((order = calloc(count ? count : 1, sizeof(*order))) == NULL)
+	if ((order = calloc(count ? count : 1,
+	    sizeof(const struct addrinfo *))) == NULL)
 		return NULL;
 	if (count == 0)
 		return order;
