@@ -87,6 +87,15 @@ unix_name(const struct sockaddr_un *sun, socklen_t len,
 	return buf;
 }
 
+bool
+sockaddr_unnamed(const struct sockaddr *sa, socklen_t len)
+{
+	char name[UNIX_NAME_MAX];
+
+	return sa->sa_family == AF_UNIX &&
+	    unix_name((const struct sockaddr_un *)sa, len, name) == NULL;
+}
+
 const char *
 sockaddr_endpoint(const struct sockaddr *sa, socklen_t len,
     char buf[ENDPOINT_MAX])

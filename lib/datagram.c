@@ -60,12 +60,7 @@ dgram_connect_unix(const struct sockaddr_un *sun, socklen_t len, bool named,
 bool
 dgram_sender_named(const struct datagram *d)
 {
-	const struct sockaddr_un *sun = (const struct sockaddr_un *)&d->from;
-
-	return d->from.ss_family != AF_UNIX ||
-	    d->fromlen > offsetof(struct sockaddr_un, sun_path) + 1 ||
-	    (d->fromlen > offsetof(struct sockaddr_un, sun_path) &&
-	    sun->sun_path[0] != '\0');
+	return !sockaddr_unnamed((const struct sockaddr *)&d->from, d->fromlen);
 }
 
 int

@@ -4,13 +4,11 @@
 #include <string.h>
 
 #include "address.h"
+#include "cli.h"
 #include "exitcode.h"
 #include "report.h"
 #include "timing.h"
 #include "unix.h"
-
-/* " (pid N, uid N, gid N)" with the longest numbers. */
-#define PEER_CRED_MAX	80
 
 int
 unix_warn(const char *step, const char *path, const struct unix_addr *ua,
@@ -55,27 +53,28 @@ target_warn(const struct target *t, const struct dial_options *o)
 		warnx("%s %s: %s", t->step, t->name, t->reason);
 }
 
-/* " (pid N, uid N, gid N)" of the peer of fd, or "" without. */
-static const char *
-peer_cred(int fd, char *buf, size_t size)
+const char *
+peer_credentials(int fd, char *buf, size_t size)
 {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 
-	if (unix_peer_cred(fd, &pid, &uid, &gid) == -1)
-		return "";
-	snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
-	    (unsigned long)uid, (unsigned long)gid);
+	buf[0] = '\0';
+	if (unix_peer_cred(fd, &pid, &uid, &gid) == 0)
+		snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
+		    (unsigned long)uid, (unsigned long)gid);
 	return buf;
 }
 
-void
+/* "WHAT PEER (pid N, uid N, gid N)" for the connected fd. */
+static void
 report_peer(const char *what, const char *peer, int fd)
 {
 	char cred[PEER_CRED_MAX];
 
-	warnx("%s %s%s", what, peer, peer_cred(fd, cred, sizeof(cred)));
+	warnx("%s %s%s", what, peer, peer_credentials(fd, cred,
+	    sizeof(cred)));
 }
 
 void
@@ -104,8 +103,7 @@ relay_warn(const struct relay *r, const char *peer)
 		warn("read error: stdin");
 		return ex_errno(r->error, EX_IOERR);
 	case RELAY_WRITE_OUT:
-		warn("write error: stdout");
-		return ex_errno(r->error, EX_IOERR);
+		return cli_stdout_error();	/* the suite's policy for stdout */
 	case RELAY_SEND:
 		warn("send %s", peer);
 		return ex_errno(r->error, EX_IOERR);

@@ -1,7 +1,8 @@
 /*
  * Reporting layer.  The messages of the connecting tools on stderr
  * (`progname: what failed: why`, and -v's reports), for the outcomes
- * the pure core returns (target.h, relay.h); nothing here exits.
+ * the pure core returns (target.h, relay.h); nothing here exits, but
+ * a reader of stdout that has gone ends the tool (cli_stdout_error).
  */
 #ifndef SOCKUTILS_REPORT_H
 #define SOCKUTILS_REPORT_H
@@ -28,15 +29,18 @@ int	unix_warn(const char *step, const char *path,
 
 /*
  * -v: "connected to ADDRESS PORT from LOCAL" for the connected t; for a
- * Unix socket, "connected to PATH" and report_peer's credentials.
+ * Unix socket, "connected to PATH" and peer_credentials.
  */
 void	target_report_connected(const struct target *t);
 
+/* " (pid N, uid N, gid N)" with the longest numbers, and its NUL. */
+#define PEER_CRED_MAX	80
+
 /*
- * -v: "WHAT PEER (pid N, uid N, gid N)" for the connected Unix socket
- * fd (its peer's SO_PEERCRED); without credentials, "WHAT PEER".
+ * " (pid N, uid N, gid N)", the credentials of the peer of the Unix
+ * socket fd (SO_PEERCRED), into buf; "" for another socket.
  */
-void	report_peer(const char *what, const char *peer, int fd);
+const char *peer_credentials(int fd, char *buf, size_t size);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

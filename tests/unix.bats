@@ -265,6 +265,20 @@ from python"
 	assert_regex "$(sed -n 2p "$LERR")" "^tcp-listen: connection from unnamed \\(pid [0-9]+, uid $(id -u), gid $(id -g)\\)$"
 }
 
+@test "tcp-listen -U -j names a client's path, and null for one without an address" {
+	start_ulisten -j -c 2
+	echo unnamed | tcp-send -U "$S"
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[2])
+s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 jq -c '[.event // "data", .path, .data // ""]' "$LOUT"
+	assert_equal "${lines[0]}" '["open",null,""]'
+	assert_equal "${lines[1]}" '["data",null,"unnamed\n"]'
+	assert_line '["data","'"$T"'/client.sock","named\n"]'
+}
+
 @test "tcp-listen -U on an @name listens in the abstract namespace, for socat's ABSTRACT-CONNECT" {
 	spawn tcp-listen -U "$ABSTRACT"
 	local pid=$SPAWN_PID
@@ -348,7 +362,7 @@ from python"
 	run -0 stat -c %a "$S"
 	assert_output "660"
 	run -64 --separate-stderr tcp-listen --mode 0660 0
-	assert_equal "${stderr_lines[0]}" "tcp-listen: --mode is for a socket file: it needs -U"
+	assert_equal "${stderr_lines[0]}" "tcp-listen: --mode needs -U"
 	run -64 --separate-stderr tcp-listen -U --mode 0999 "$T/x"
 	assert_equal "${stderr_lines[0]}" "tcp-listen: mode 0999: not an octal mode such as 0660"
 	run -64 --separate-stderr tcp-listen -U --mode 01777 "$T/x"

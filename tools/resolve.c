@@ -9,6 +9,7 @@
 #include "address.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "family.h"
 #include "idna.h"
 #include "json.h"
 #include "parse.h"
@@ -19,7 +20,7 @@ static const struct cli_text text = {
 	"resolve [-46aj] [-t SEC] NAME ...",
 	"Print the addresses of each host NAME (gethostbyname); - reads names from stdin.",
 	"  -4, --ipv4        IPv4 addresses (the default)\n"
-	"  -6, --ipv6        IPv6 addresses; with -4, both in the system's order\n"
+	"  -6, --ipv6        IPv6 addresses; with -4, both, in the resolver's order\n"
 	"  -a, --all         every address, one a line, not only the first\n"
 	"  -j, --json        one JSON object per name: {\"name\", \"addresses\"}\n"
 	"  -t, --timeout SEC give up on names not resolved after SEC seconds\n",
@@ -170,13 +171,13 @@ report(struct lookup *l, void *ctx)
 	if (l->res != NULL)
 		freeaddrinfo(l->res);
 	/* a slow reader still sees the first answers at once */
-	fflush(stdout);
+	cli_flush();
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .family = AF_INET };
+	struct settings set = { 0 };
 	struct names names = { 0 };
 	struct report r = { .set = &set };
 	struct deadline dl;
@@ -206,7 +207,7 @@ main(int argc, char *argv[])
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
 			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
+				cli_bad_value("timeout", optarg, errstr);
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -214,11 +215,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no name given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
-	if (want6)
-		set.family = want4 ? AF_UNSPEC : AF_INET6;
+	set.family = family_wanted(want4, want6, AF_INET);
 	for (i = 0; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") != 0)
 			add_name(&names, argv[i], NULL);

@@ -35,14 +35,14 @@ rlookup(const char *arg, const struct ip_address *ip, bool json,
 		return ex_herrno(herr);
 	}
 	if (json)
-		hostinfo_print_json(stdout, &hi);
+		hostinfo_print_json(stdout, &hi, NULL);
 	else if (address_on_line)
 		printf("%s %s\n", arg, hi.he.h_name);
 	else
 		printf("%s\n", hi.he.h_name);
 	hostinfo_free(&hi);
 	/* each answer at once, not after a later slow one, as resolve */
-	fflush(stdout);
+	cli_flush();
 	return EX_OK;
 }
 
@@ -66,15 +66,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no address given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "ADDRESS");
 
 	/* every address is checked before any lookup */
 	if ((ips = reallocarray(NULL, (size_t)argc, sizeof(*ips))) == NULL)
 		err(EX_OSERR, "addresses");
 	for (i = 0; i < argc; i++)
 		if (parse_ip(argv[i], &ips[i], &errstr) == -1)
-			cli_usage("%s: %s", argv[i], errstr);
+			cli_bad_value("address", argv[i], errstr);
 	for (i = 0; i < argc; i++)
 		status = ex_first(status, rlookup(argv[i], &ips[i], json,
 		    argc > 1));

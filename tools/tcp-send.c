@@ -28,8 +28,8 @@ static const struct cli_text text = {
 	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
 	"standard input, then shut down the write side (connect, send, sendall);\n"
 	"-z checks that ports (or sockets) accept connections.",
-	"  -4, --ipv4        connect over IPv4 only\n"
-	"  -6, --ipv6        connect over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
 	"  -j, --json        with -z, one JSON object per HOST PORT\n"
 	"  -n, --no-newline  do not end DATA with a newline\n"
@@ -209,7 +209,7 @@ main(int argc, char *argv[])
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
-				cli_usage("wait %s: %s", optarg, errstr);
+				cli_bad_value("wait", optarg, errstr);
 			/* --wait 0: one try */
 			set.dial.retry = set.dial.wait_ms > 0;
 			break;
@@ -220,7 +220,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	sockopts_one_family(&o);
 	set.family = sockopts_family(&o);
 	/* -t bounds both; connecting alone has a bound without it */
 	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
@@ -232,19 +231,18 @@ main(int argc, char *argv[])
 		sockopts_unix(&o);
 	/* a path is one operand, HOST PORT two */
 	per = set.unix_path ? 1 : 2;
-	if (set.unix_path && argc < 1)
-		cli_usage("no PATH given");
-	if (!set.unix_path && argc < 2)
-		cli_usage("no %s given", argc == 0 ? "HOST and PORT" : "PORT");
+	cli_operands(argc, per, CLI_ANY_NUMBER, set.unix_path ? "PATH" :
+	    "HOST PORT");
 	if (set.json && !set.check)
-		cli_usage("-j needs -z");
+		cli_needs("-j", "-z");
+	/* -z sends nothing */
 	if (set.check && (set.read_reply || !set.newline))
-		cli_usage("-z sends nothing: no -r or -n");
+		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
 	set.escape = sockopts_escape_reply(&o, set.read_reply);
 	if (set.check && argc % per != 0)
-		cli_usage("-z takes HOST PORT pairs");
+		cli_needs("-z", "HOST PORT pairs");
 	if (!set.check && !set.newline && argc == per)
-		cli_usage("-n needs DATA");
+		cli_needs("-n", "DATA");
 	if (o.bind != NULL) {
 		sockopts_bind_address(&o, set.family, 0, "source",
 		    &set.source);

@@ -22,23 +22,22 @@
 #include "timing.h"
 #include "unix.h"
 
-/* The wait for a reply without -t: 5 seconds */
-#define REPLY_TIMEOUT		"5"
-#define REPLY_TIMEOUT_MS	5000
+/* The wait for a reply without -t, in seconds (the help says it) */
+#define REPLY_TIMEOUT_S		5
 
 static const struct cli_text text = {
 	"udp-send [-46lnrUvx] [-b ADDR] [-t SEC] [--raw] {HOST PORT | PATH} "
 	    "[DATA ...]",
 	"Send DATA, or stdin, as one UDP datagram to HOST PORT (or one datagram to\n"
 	"the Unix datagram socket PATH).",
-	"  -4, --ipv4        send over IPv4 only\n"
-	"  -6, --ipv6        send over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
-	    REPLY_TIMEOUT ")\n"
+	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s)\n"
 	"  -U, --unix        send to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
@@ -68,7 +67,6 @@ struct settings {
 	bool		 escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
-	const char	*timeout;	/* as given, for messages */
 	char		*peer;		/* endpoint_string of the peer */
 };
 
@@ -93,15 +91,15 @@ static void
 await_reply(int fd, const struct settings *set)
 {
 	struct deadline dl;
-	char from[ENDPOINT_MAX];
+	char from[ENDPOINT_MAX], waited[DURATION_STR_MAX];
 	int rc;
 
 	deadline_start(&dl, set->timeout_ms);
 	if ((rc = dgram_wait(fd, &dl)) == -1)
 		err(EX_OSERR, "poll");
 	if (rc == 0)
-		errx(EX_TEMPFAIL, "%s: no reply within %s seconds", set->peer,
-		    set->timeout);
+		errx(EX_TEMPFAIL, "%s: no reply in %s", set->peer,
+		    format_duration(set->timeout_ms, waited));
 	/* from the read to the write, no stop signal loses it */
 	signals_hold();
 	if (dgram_recv(fd, &reply) == -1)
@@ -114,7 +112,7 @@ await_reply(int fd, const struct settings *set)
 		    reply.fromlen, from));
 	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
 	    set->escape) == -1)
-		err(EX_IOERR, "write error: stdout");
+		exit(cli_stdout_error());
 	signals_release();
 }
 
@@ -213,8 +211,7 @@ open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
 	snprintf(service, sizeof(service), "%u", port);
 	rc = resolve_host(hostarg, service, set->family, SOCK_DGRAM, 0, &res);
 	if (rc != 0)
-		errx(ex_gai(rc), "%s: %s", hostarg,
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		errx(ex_gai(rc), "%s: %s", hostarg, gai_error_string(rc, errno));
 	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {
@@ -289,17 +286,17 @@ main(int argc, char *argv[])
 	argv += optind;
 	/* a path is one operand, HOST PORT two */
 	per = o.unix_path ? 1 : 2;
-	if (o.unix_path && argc < 1)
-		cli_usage("no PATH given");
-	if (argc < per)
-		cli_usage(argc == 0 ? "no host given" : "no port given");
+	cli_operands(argc, per, CLI_ANY_NUMBER, o.unix_path ? "PATH" :
+	    "HOST PORT");
+	/* -l reads lines from stdin */
 	if (set.lines && argc > per)
-		cli_usage("-l reads lines from stdin: no DATA with it");
+		cli_exclusive("-l", "DATA");
+	/* -t is the wait for a reply */
 	if (o.timeout != NULL && !set.reply)
-		cli_usage("-t is the wait for a reply: it needs -r");
+		cli_needs("-t", "-r");
 	set.escape = sockopts_escape_reply(&o, set.reply);
-	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
-	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
+	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
+	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;
 
 	if (o.unix_path)

@@ -1,0 +1,79 @@
+#include <err.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "connlog.h"
+#include "encode.h"
+#include "json.h"
+
+void
+peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
+    socklen_t len)
+{
+	memcpy(&p->addr, addr, sizeof(p->addr));
+	p->len = len;
+	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
+	peer_credentials(fd, p->cred, sizeof(p->cred));
+}
+
+/*
+ * {"event":EVENT, then the peer: "address" and "port", or "path" for
+ * a Unix one (null if unnamed); without an event, the start of a data
+ * object.
+ */
+static void
+json_peer(FILE *f, const char *event, const struct peer *p)
+{
+	putc('{', f);
+	if (event != NULL) {
+		json_key(f, "event", 1);
+		json_string(f, event);
+	}
+	json_sockaddr(f, (const struct sockaddr *)&p->addr, p->len,
+	    event == NULL);
+}
+
+void
+connlog_open(FILE *json, bool verbose, const struct peer *p)
+{
+	if (verbose)
+		warnx("connection from %s%s", p->name, p->cred);
+	if (json == NULL)
+		return;
+	json_peer(json, "open", p);
+	fputs("}\n", json);
+}
+
+void
+connlog_close(FILE *json, bool verbose, const struct peer *p,
+    unsigned long long received, unsigned long long sent)
+{
+	if (verbose)
+		warnx("%s closed: %llu bytes received, %llu sent", p->name,
+		    received, sent);
+	if (json == NULL)
+		return;
+	json_peer(json, "close", p);
+	json_key(json, "received", 0);
+	fprintf(json, "%llu", received);
+	json_key(json, "sent", 0);
+	fprintf(json, "%llu}\n", sent);
+}
+
+void
+connlog_data(FILE *json, const struct peer *p, const unsigned char *buf,
+    size_t len)
+{
+	json_peer(json, NULL, p);
+	json_key(json, "length", 0);
+	fprintf(json, "%zu", len);
+	if (utf8_valid(buf, len)) {
+		json_key(json, "data", 0);
+		json_bytes(json, buf, len);
+	} else {
+		json_key(json, "base64", 0);
+		json_base64(json, buf, len);
+	}
+	fputs("}\n", json);
+}
