@@ -165,6 +165,21 @@ check_transfer() {
 	fi
 }
 
+# check_tools MODE FILE TOOL...: the untimed check that FILE arrives whole
+# with each TOOL; one that fails it, or is not built, is not measured.
+check_tools() {
+	local mode=$1 file=$2 tool why
+	shift 2
+	for tool; do
+		why=$(stream_tool_missing "$tool")
+		if [ -n "$why" ]; then
+			skip "$tool" "$why"
+		elif ! check_transfer "$tool" "$mode" "$file"; then
+			fail "$tool" "1 MiB check: $WHY"
+		fi
+	done
+}
+
 # iperf3_rate BYTES: one iperf3 run; prints the receiver's MiB/s.
 iperf3_rate() {
 	local port json="$BENCH_TMP/iperf3.json" pid
@@ -185,7 +200,7 @@ print("%.1f" % (e["bits_per_second"] / 8 / 1048576))' "$json"
 
 # throughput_case MODE SIZE RUNS: one figure's rows.
 throughput_case() {
-	local mode=$1 size=$2 n=$3 id file small tool i why v case target
+	local mode=$1 size=$2 n=$3 id file small tool i v case target
 	file="$BENCH_TMP/data.$size"
 	small="$BENCH_TMP/data.check"
 	make_file "$file" "$size" || return 1
@@ -202,14 +217,7 @@ throughput_case() {
 			"\`SENDER < FILE\` (a file on tmpfs, in the page cache) to \`RECEIVER >/dev/null\` on 127.0.0.1; time from starting the sender until both ends have exited. iperf3 (memory to memory, its own figure) is the ceiling."
 	fi
 	reset_samples
-	for tool in "${STREAM_TOOLS[@]}"; do
-		why=$(stream_tool_missing "$tool")
-		if [ -n "$why" ]; then
-			skip "$tool" "$why"
-		elif ! check_transfer "$tool" "$mode" "$small"; then
-			fail "$tool" "1 MiB check: $WHY"
-		fi
-	done
+	check_tools "$mode" "$small" "${STREAM_TOOLS[@]}"
 	for ((i = 1; i <= n; i++)); do
 		say "  run $i of $n"
 		for tool in "${STREAM_TOOLS[@]}"; do

@@ -17,21 +17,14 @@ MEM_LABEL+=(
 # unix_throughput SIZE RUNS: the throughput rows.
 unix_throughput() {
 	local size=$1 n=$2 file="$BENCH_TMP/data.$1" small="$BENCH_TMP/data.check"
-	local case tool i why target
+	local case tool i target
 	make_file "$file" "$size" || return 1
 	make_file "$small" 1048576 || return 1
 	case="$(size_label "$size"), file → /dev/null"
 	figure unix "Unix stream socket throughput" MiB/s higher \
 		"\`SENDER < FILE\` (a file on tmpfs, in the page cache) to \`RECEIVER >/dev/null\` over a Unix stream socket on tmpfs; time from starting the sender until both ends have exited."
 	reset_samples
-	for tool in "${UNIX_TOOLS[@]}"; do
-		why=$(stream_tool_missing "$tool")
-		if [ -n "$why" ]; then
-			skip "$tool" "$why"
-		elif ! check_transfer "$tool" direct "$small"; then
-			fail "$tool" "1 MiB check: $WHY"
-		fi
-	done
+	check_tools direct "$small" "${UNIX_TOOLS[@]}"
 	for ((i = 1; i <= n; i++)); do
 		say "  run $i of $n"
 		for tool in "${UNIX_TOOLS[@]}"; do

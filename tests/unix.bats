@@ -45,21 +45,15 @@ wait_abstract() {
 	wait_until "" listening_abstract "$1" || fail "$WAIT_WHY waiting for $1"
 }
 
-# start_ulisten ARGS...: tcp-listen -U ARGS $S in the background, its
-# stdout in $LOUT and stderr in $LERR; returns once $S is there.
-start_ulisten() {
+# start_listener TOOL ARGS...: TOOL -U ARGS $S in the background (tcp-listen
+# or udp-listen), its stdout in $LOUT and stderr in $LERR; returns once $S
+# is there.
+start_listener() {
+	local tool=$1
+	shift
 	LOUT="$T/listen.out"
 	LERR="$T/listen.err"
-	spawn tcp-listen -U "$@" "$S" >"$LOUT" 2>"$LERR"
-	LPID=$SPAWN_PID
-	wait_socket "$S" "$LPID" "$LERR"
-}
-
-# start_dlisten ARGS...: udp-listen -U ARGS $S, as start_ulisten.
-start_dlisten() {
-	LOUT="$T/listen.out"
-	LERR="$T/listen.err"
-	spawn udp-listen -U "$@" "$S" >"$LOUT" 2>"$LERR"
+	spawn "$tool" -U "$@" "$S" >"$LOUT" 2>"$LERR"
 	LPID=$SPAWN_PID
 	wait_socket "$S" "$LPID" "$LERR"
 }
@@ -156,7 +150,7 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 }
 
 @test "tcp-send -U fails with 69 on a datagram socket, saying so" {
-	start_dlisten
+	start_listener udp-listen
 	run -69 --separate-stderr tcp-send -U "$S" x
 	assert_stderr "tcp-send: connect $S: Protocol wrong type for socket (a datagram socket)"
 }
@@ -168,7 +162,7 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 }
 
 @test "tcp-send -U fails with 77 when the socket's permissions forbid it" {
-	start_ulisten --mode 0000
+	start_listener tcp-listen --mode 0000
 	# root without the capability that overrides permissions
 	run -77 --separate-stderr setpriv --bounding-set -dac_override,-dac_read_search \
 		tcp-send -U "$S" x
@@ -210,7 +204,7 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 }
 
 @test "tcp-send -z -U checks every path; -j writes \"path\" for each" {
-	start_ulisten -k
+	start_listener tcp-listen -k
 	stale "$T/stale"
 	run -69 --separate-stderr tcp-send -z -j -U "$S" "$T/stale" "$T/none"
 	assert_equal "${#lines[@]}" 3
@@ -226,7 +220,7 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 # --- tcp-listen -U -------------------------------------------------------
 
 @test "tcp-listen -U writes what socat's UNIX-CONNECT sends, then removes its socket" {
-	start_ulisten
+	start_listener tcp-listen
 	echo "from socat" | socat -u - UNIX-CONNECT:"$S"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
@@ -235,7 +229,7 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 }
 
 @test "tcp-listen -U takes nc -U and python3 clients, and 64 MiB whole" {
-	start_ulisten -c 3
+	start_listener tcp-listen -c 3
 	echo "from nc" | nc -NU "$S"
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1])
@@ -251,14 +245,14 @@ from python"
 }
 
 @test "tcp-listen -U --reply answers curl --unix-socket" {
-	start_ulisten -k --reply $'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'
+	start_listener tcp-listen -k --reply $'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'
 	run -0 --separate-stderr curl -s --max-time 5 --unix-socket "$S" http://localhost/health
 	assert_output "ok"
 	run -0 grep -c '^GET /health HTTP/1.1' "$LOUT"
 }
 
 @test "tcp-listen -U -v reports the path and each peer's credentials" {
-	start_ulisten -v
+	start_listener tcp-listen -v
 	tcp-send -U "$S" x
 	wait_status "$LPID"
 	assert_equal "$(sed -n 1p "$LERR")" "tcp-listen: listening on $S"
@@ -266,7 +260,7 @@ from python"
 }
 
 @test "tcp-listen -U -j names a client's path, and null for one without an address" {
-	start_ulisten -j -c 2
+	start_listener tcp-listen -j -c 2
 	echo unnamed | tcp-send -U "$S"
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[2])
@@ -295,7 +289,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 @test "tcp-listen -U: the path appears only once it listens, and nothing else does" {
 	mkdir "$T/d"
 	S=$T/d/s.sock
-	start_ulisten -k
+	start_listener tcp-listen -k
 	# no retry: the first connect after the file appears is accepted
 	run -0 --separate-stderr tcp-send -z -U "$S"
 	run -0 ls -A "$T/d"
@@ -304,7 +298,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 
 @test "tcp-listen -U replaces a stale socket file" {
 	stale "$S"
-	start_ulisten -v
+	start_listener tcp-listen -v
 	# the stale file was there all along: wait for the new one
 	wait_match "$LERR" "^tcp-listen: listening on " "$LPID"
 	echo fresh | tcp-send -U "$S"
@@ -314,7 +308,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 }
 
 @test "tcp-listen -U fails with 69 and leaves alone a socket that is in use" {
-	start_ulisten
+	start_listener tcp-listen
 	local first=$LPID
 	run -69 --separate-stderr tcp-listen -U "$S"
 	assert_stderr "tcp-listen: bind $S: a socket there is in use"
@@ -331,16 +325,16 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 }
 
 @test "tcp-listen -U removes its socket after -c, after -t, and on SIGINT, SIGTERM and SIGHUP" {
-	start_ulisten -c 1
+	start_listener tcp-listen -c 1
 	tcp-send -U "$S" x
 	wait_status "$LPID"
 	[ ! -e "$S" ] || fail "left after -c"
-	start_ulisten -t 0.1
+	start_listener tcp-listen -t 0.1
 	wait_status "$LPID"
 	assert_equal "$STATUS" 75
 	[ ! -e "$S" ] || fail "left after -t"
 	for sig in INT TERM HUP; do
-		start_ulisten -k
+		start_listener tcp-listen -k
 		kill -s "$sig" "$LPID"
 		wait_status "$LPID"
 		assert_equal "$STATUS" $((128 + $(kill -l "$sig")))
@@ -349,7 +343,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 }
 
 @test "tcp-listen -U leaves a socket that replaced its own" {
-	start_ulisten -k
+	start_listener tcp-listen -k
 	rm "$S"
 	stale "$S"
 	kill "$LPID"
@@ -358,7 +352,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 }
 
 @test "tcp-listen -U --mode sets the socket file's permissions before it appears" {
-	start_ulisten -k --mode 0660
+	start_listener tcp-listen -k --mode 0660
 	run -0 stat -c %a "$S"
 	assert_output "660"
 	run -64 --separate-stderr tcp-listen --mode 0660 0
@@ -375,7 +369,7 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 	mkdir -p "$deep"
 	S=$deep/long.sock
 	[ "${#S}" -gt 107 ] || fail "not long: ${#S}"
-	start_ulisten
+	start_listener tcp-listen
 	echo deep | tcp-send -U "$S"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
@@ -440,7 +434,7 @@ s.sendto(b"answer to " + data, peer)' "$S"
 }
 
 @test "udp-send -U fails with 65 for a datagram larger than the kernel takes" {
-	start_dlisten -k
+	start_listener udp-listen -k
 	head -c 400000 /dev/zero >"$T/big"
 	run -65 --separate-stderr udp-send -U "$S" <"$T/big"
 	assert_stderr "udp-send: stdin: datagram too long: 400000 bytes, more than the socket's send buffer holds"
@@ -455,14 +449,14 @@ s.sendto(b"answer to " + data, peer)' "$S"
 	run -69 --separate-stderr udp-send -U "$S" x
 	assert_stderr "udp-send: connect $S: Connection refused"
 	rm "$S"
-	start_ulisten -k
+	start_listener tcp-listen -k
 	run -69 --separate-stderr udp-send -U "$S" x
 	assert_stderr "udp-send: connect $S: Protocol wrong type for socket (a stream socket)"
 	run -64 --separate-stderr udp-send -U -4 "$S" x
 }
 
 @test "udp-listen -U receives from logger -u, socat UNIX-SENDTO and python3; -j shows unnamed senders as null" {
-	start_dlisten -j -c 3
+	start_listener udp-listen -j -c 3
 	logger -u "$S" "deploy done"
 	echo "from socat" | socat -u - UNIX-SENDTO:"$S"
 	python3 -c 'import socket, sys
@@ -478,7 +472,7 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 }
 
 @test "udp-listen -U --reply answers only senders that have an address" {
-	start_dlisten -v -k --reply pong
+	start_listener udp-listen -v -k --reply pong
 	logger -u "$S" unnamed
 	run -0 --separate-stderr udp-send -U -r "$S" ping
 	assert_output "pong"
@@ -507,7 +501,7 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 	assert_stderr "udp-listen: bind $S: exists and is not a socket"
 	rm "$S"
 	stale "$S" dgram
-	start_dlisten -v -k --mode 0620
+	start_listener udp-listen -v -k --mode 0620
 	wait_match "$LERR" "^udp-listen: listening on " "$LPID"
 	run -0 stat -c %a "$S"
 	assert_output "620"
