@@ -139,12 +139,15 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
     int errnum, long long now)
 {
 	struct pending *p;
-
 	long long ready_at = now + backoff;
 
 	fail(dr, step, errnum);
 	dr->next_start = now;	/* no reason to wait for the next */
-	if (!o->retry || !connect_retryable(errnum))
+	/*
+	 * A Unix socket whose backlog is full says so at once (EAGAIN),
+	 * where a blocking connect would wait: try again until the timeout.
+	 */
+	if (!connect_retryable(errnum) || (!o->retry && errnum != EAGAIN))
 		return;
 	/* the last retry comes just before the end */
 	if (ready_at >= dr->end)

@@ -54,7 +54,8 @@ struct dial {
  * try of all addresses ends after o->timeout_ms.  With o->retry, a
  * dial whose try failed in a way that may change (connect_retryable)
  * tries again, on the backoff of dial_next_backoff, until wait_ms have
- * passed.  Each dial ends with fd a connected blocking socket, or -1
+ * passed (a Unix socket whose backlog is full, until o->timeout_ms even
+ * without o->retry).  Each dial ends with fd a connected blocking socket, or -1
  * with error, step and waited_out saying why.
  */
 void	dial_all(struct dial *v, size_t n, const struct dial_options *o);

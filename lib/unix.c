@@ -140,6 +140,8 @@ unix_exit_status(int errnum)
 	switch (errnum) {
 	case ENOENT:
 		return EX_NOHOST;
+	case EAGAIN:		/* the backlog stayed full until the timeout */
+		return EX_TEMPFAIL;
 	case EPROTOTYPE:
 	case ENOTSOCK:
 	case ECONNREFUSED:

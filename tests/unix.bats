@@ -169,6 +169,27 @@ c.sendall(b"got %d bytes\n" % len(data)); c.close()' "$S"
 	assert_stderr "tcp-send: connect $S: Permission denied"
 }
 
+@test "tcp-send -U waits up to -t for a listener whose queue is full, then fails with 75" {
+	spawn python3 -c 'import socket, os, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + ".tmp"); s.listen(0)
+held = []
+while True:    # fill the queue: a connect is refused at once when it is full
+    c = socket.socket(socket.AF_UNIX); c.setblocking(False)
+    try:
+        c.connect(sys.argv[1] + ".tmp"); held.append(c)
+    except BlockingIOError:
+        break
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(30)' "$S"
+	wait_socket "$S" "$SPAWN_PID"
+	local start
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.3 -U "$S" x
+	assert_stderr "tcp-send: connect $S: Resource temporarily unavailable"
+	[ "$(ms_since "$start")" -ge 300 ] || fail "gave up before -t"
+}
+
 @test "tcp-send -U refuses an empty PATH, and -4, -6, -b with 64" {
 	run -64 --separate-stderr tcp-send -U ''
 	assert_equal "${stderr_lines[0]}" "tcp-send: empty PATH"
