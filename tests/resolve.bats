@@ -206,7 +206,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 		run -64 --separate-stderr resolve -t "$bad" localhost
 		assert_equal "${stderr_lines[0]}" "resolve: timeout $bad: $(
 			case $bad in 0) echo too small ;; 100001) echo too large ;; *) echo invalid ;; esac)"
-		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aj] [-t SEC] NAME ..."
+		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aju] [-t SEC] NAME ..."
 	done
 	run -64 --separate-stderr resolve -t
 	assert_equal "${stderr_lines[0]}" "resolve: option -t needs a value"
@@ -241,7 +241,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	require_hermetic
 	run -64 --separate-stderr resolve - < <(printf 'dual.test\0www.test\nv4only.test\n')
 	assert_output "v4only.test 192.0.2.10"
-	assert_stderr "resolve: dual.test: name with a NUL byte"
+	assert_stderr "resolve: dual.test: line with a NUL byte"
 }
 
 @test "resolve processes every name even after a malformed one" {
@@ -253,7 +253,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve without a name is a usage error" {
 	run -64 --separate-stderr resolve
-	assert_stderr $'resolve: no name given\nusage: resolve [-46aj] [-t SEC] NAME ...'
+	assert_stderr $'resolve: no name given\nusage: resolve [-46aju] [-t SEC] NAME ...'
 	run -64 --separate-stderr resolve -a
 }
 

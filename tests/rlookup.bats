@@ -75,7 +75,7 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 		run -64 --separate-stderr rlookup 192.0.2.10 "$bad"
 		assert_output ""
 		assert_equal "${stderr_lines[0]}" "rlookup: $bad: not an IPv4 or IPv6 address"
-		assert_equal "${stderr_lines[1]}" "usage: rlookup [-j] ADDRESS ..."
+		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] ADDRESS ..."
 		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
 		assert_output 0
 	done
@@ -83,7 +83,7 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 
 @test "rlookup without an address is a usage error" {
 	run -64 --separate-stderr rlookup
-	assert_stderr $'rlookup: no address given\nusage: rlookup [-j] ADDRESS ...'
+	assert_stderr $'rlookup: no address given\nusage: rlookup [-ju] ADDRESS ...'
 }
 
 @test "rlookup fails with 74 when stdout is full or closed" {
