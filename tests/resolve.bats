@@ -3,7 +3,14 @@
 
 setup() {
 	load test_helper/common-setup
+	load test_helper/stream
+	load test_helper/tcp
 	_common_setup
+}
+
+teardown() {
+	stream_stop
+	slow_dns_off
 }
 
 # Names from tests/hermetic: DNS (CNAME chains, several records, one
@@ -242,6 +249,135 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	run -64 --separate-stderr resolve - < <(printf 'dual.test\0www.test\nv4only.test\n')
 	assert_output "v4only.test 192.0.2.10"
 	assert_stderr "resolve: dual.test: line with a NUL byte"
+}
+
+@test "resolve refuses an over-long line of stdin with 64 and goes on with the next" {
+	require_hermetic
+	long=$(printf 'a%.0s' {1..5000})
+	printf 'www.test\n  %s\nv4only.test\n%s' "$long" "$long" >"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/in"
+	assert_output $'www.test 192.0.2.20\nv4only.test 192.0.2.10'
+	assert_stderr "$(printf 'resolve: %s...: line longer than 4096 bytes\n' "${long:0:32}" "${long:0:32}")"
+	# the longest line that fits: 4096 bytes with its newline
+	printf '%s.test\n' "$(printf 'b%.0s' {1..4090})" >"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/in"
+	assert_stderr_regex '^resolve: b+\.test: name longer than 253 bytes$'
+}
+
+@test "resolve - answers each line as it is read, before stdin is closed" {
+	require_hermetic
+	stream_start resolve -
+	stream_write v4only.test
+	stream_expect "v4only.test 192.0.2.10"
+	stream_write www.test
+	stream_expect "www.test 192.0.2.20"
+	stream_close
+	assert_equal "$STREAM_STATUS" 0
+	assert_equal "$STREAM_REST" ""
+}
+
+@test "resolve -j - writes each JSON object as its line is answered" {
+	require_hermetic
+	stream_start resolve -j -
+	stream_write multi.test
+	stream_expect '{"name":"multi.test","addresses":["192.0.2.31"]}'
+	stream_write nx.test
+	stream_expect "resolve: nx.test: Name or service not known"
+	stream_expect '{"name":"nx.test","addresses":[],"error":"Name or service not known"}'
+	stream_close
+	assert_equal "$STREAM_STATUS" 68
+}
+
+@test "resolve - keeps input order behind a slow name" {
+	require_hermetic
+	# x.slow.test goes unanswered: the resolver gives up after 1 s
+	stream_start resolve -
+	stream_write x.slow.test v4only.test
+	stream_expect "resolve: x.slow.test: Temporary failure in name resolution"
+	stream_expect "v4only.test 192.0.2.10"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
+@test "resolve -u writes later names before a slow one, each with its name" {
+	require_hermetic
+	stream_start resolve --unordered -
+	stream_write x.slow.test v4only.test www.test
+	stream_expect "v4only.test 192.0.2.10"
+	stream_expect "www.test 192.0.2.20"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	assert_equal "$STREAM_REST" "resolve: x.slow.test: Temporary failure in name resolution"
+	run -0 --separate-stderr resolve -u v4only.test
+	assert_output 192.0.2.10
+}
+
+@test "resolve -t counts each line's time from when it was read" {
+	require_hermetic
+	stream_start resolve -t 0.5 -
+	# longer than -t: counted from the start, the next line would time out
+	sleep 0.8
+	stream_write v4only.test
+	stream_expect "v4only.test 192.0.2.10"
+	# timed out at 0.5 s, before the resolver's own 1 s, stdin still open
+	stream_write x.slow.test
+	stream_expect "resolve: x.slow.test: timed out"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
+# slow_dns_on MS: the resolver asks bench/slowdns.py on 127.0.0.3, which
+# answers every A query with 192.0.2.1 after MS ms; teardown restores it.
+slow_dns_on() {
+	local ready="$BATS_TEST_TMPDIR/slowdns.ready"
+	timeout 60 python3 "$BATS_TEST_DIRNAME/../bench/slowdns.py" 127.0.0.3 "$1" \
+		"$ready" </dev/null >"$BATS_TEST_TMPDIR/slowdns.log" 2>&1 3>&- &
+	SLOWDNS_PID=$!
+	wait_file "$ready" "$SLOWDNS_PID" "$BATS_TEST_TMPDIR/slowdns.log"
+	cat /etc/resolv.conf >"$BATS_TEST_TMPDIR/resolv.conf.saved"
+	printf 'nameserver 127.0.0.3\noptions timeout:30 attempts:1\n' >/etc/resolv.conf
+}
+
+slow_dns_off() {
+	if [ -n "${SLOWDNS_PID-}" ]; then
+		cat "$BATS_TEST_TMPDIR/resolv.conf.saved" >/etc/resolv.conf
+		kill "$SLOWDNS_PID" 2>/dev/null || :
+		SLOWDNS_PID=
+	fi
+}
+
+@test "resolve reports stuck lookups at their deadline and never runs more threads than its window" {
+	require_hermetic
+	slow_dns_on 20000
+	stream_start resolve -t 0.1 -
+	seq -f 'stuck%g.test' 1000 >&"$STREAM_IN"
+	for i in $(seq 1000); do
+		stream_expect "resolve: stuck$i.test: timed out"
+	done
+	# 512 lookups in flight (lib/pool.h), each blocked for 20 s in the
+	# resolver, and the main and the reporting thread
+	threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$STREAM_PID/status")
+	[ "$threads" -le 514 ] || fail "$threads threads"
+	[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
+	# the end of input does not wait for them
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	assert_equal "$STREAM_REST" ""
+}
+
+@test "resolve - holds no more memory for 200,000 names than for 10,000" {
+	require_hermetic
+	for n in 10000 200000; do
+		yes hostsname.test | head -n "$n" >"$BATS_TEST_TMPDIR/names"
+		/usr/bin/time -o "$BATS_TEST_TMPDIR/kb.$n" -f %M \
+			resolve - <"$BATS_TEST_TMPDIR/names" >"$BATS_TEST_TMPDIR/out"
+		run -0 grep -c '^hostsname.test 198.51.100.7$' "$BATS_TEST_TMPDIR/out"
+		assert_output "$n"
+	done
+	small=$(cat "$BATS_TEST_TMPDIR/kb.10000") big=$(cat "$BATS_TEST_TMPDIR/kb.200000")
+	# each name held would take some 100 bytes, 20 MB in all; the up to
+	# 512 threads that a run starts take 5 MB at most
+	[ "$big" -le $((small + 8192)) ] || fail "peak RSS $small kB for 10,000 names, $big kB for 200,000"
 }
 
 @test "resolve processes every name even after a malformed one" {
