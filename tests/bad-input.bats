@@ -224,6 +224,7 @@ check_rows() {
 @test "each tool that reads stdin fails with 74 when stdin is a directory" {
 	expect_stdin / 74 resolve -
 	assert_equal "$stderr" "resolve: read error: stdin: Is a directory"
+	expect_stdin / 74 rlookup -
 	expect_stdin / 74 udp-send 127.0.0.1 9
 	expect_stdin / 74 udp-send -l 127.0.0.1 9
 	timeout 20 tcp-listen --port-file "$BATS_TEST_TMPDIR/port" 0 >/dev/null 3>&- &
@@ -233,6 +234,21 @@ check_rows() {
 	done
 	expect_stdin / 74 tcp-send 127.0.0.1 "$(cat "$BATS_TEST_TMPDIR/port")"
 	wait
+	check_rows
+}
+
+@test "each tool that reads names or addresses from stdin refuses bad lines with 64" {
+	local f=$BATS_TEST_TMPDIR/line
+	for line in 'a\0b' "$HUGE" "$LONG_NAME" "$LONG_LABEL" a..b '\0' "x$HUGE\0"; do
+		printf '%b\n' "$line" >"$f"
+		expect_stdin "$f" 64 resolve -
+		expect_stdin "$f" 64 resolve -u -
+		expect_stdin "$f" 64 rlookup -
+	done
+	for line in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 127.1 ' 1.2.3.4/24' localhost; do
+		printf '%s\n' "$line" >"$f"
+		expect_stdin "$f" 64 rlookup -
+	done
 	check_rows
 }
 

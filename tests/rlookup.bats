@@ -3,7 +3,12 @@
 
 setup() {
 	load test_helper/common-setup
+	load test_helper/stream
 	_common_setup
+}
+
+teardown() {
+	stream_stop
 }
 
 ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
@@ -79,6 +84,72 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
 		assert_output 0
 	done
+}
+
+@test "rlookup - gives what rlookup ADDRESS... gives, in text and JSON" {
+	require_hermetic
+	list=(192.0.2.10 203.0.113.99 2001:db8::10 127.0.0.1 203.0.113.1 198.51.100.7)
+	for opt in "" -j; do
+		run --separate-stderr rlookup $opt "${list[@]}"
+		want_status=$status want_output=$output want_stderr=$stderr
+		run --separate-stderr rlookup $opt - < <(printf '%s\n' "${list[@]}")
+		assert_equal "$status" "$want_status"
+		assert_equal "$output" "$want_output"
+		assert_equal "$stderr" "$want_stderr"
+	done
+	assert_equal "$status" 68
+	run -0 --separate-stderr rlookup - <<<"192.0.2.10"
+	assert_output "192.0.2.10 v4only.test"
+	run -0 --separate-stderr rlookup 192.0.2.20 - 2001:db8::10 <<<$'  192.0.2.10  \n\n'
+	assert_output $'192.0.2.20 dual.test\n192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+}
+
+@test "rlookup - answers each line as it is read, before stdin is closed" {
+	require_hermetic
+	stream_start rlookup -
+	stream_write 192.0.2.10
+	stream_expect "192.0.2.10 v4only.test"
+	stream_write 2001:db8::20
+	stream_expect "2001:db8::20 dual.test"
+	stream_close
+	assert_equal "$STREAM_STATUS" 0
+	assert_equal "$STREAM_REST" ""
+}
+
+@test "rlookup - keeps input order behind a slow address, and -u lets later ones through" {
+	require_hermetic
+	# 203.0.113.2's PTR query goes unanswered: the resolver gives up after 1 s
+	stream_start rlookup -
+	stream_write 203.0.113.2 192.0.2.10
+	stream_expect "rlookup: 203.0.113.2: Host name lookup failure"
+	stream_expect "192.0.2.10 v4only.test"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	stream_start rlookup --unordered -j -
+	stream_write 203.0.113.2 192.0.2.10
+	stream_expect '{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}'
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	assert_equal "$STREAM_REST" "rlookup: 203.0.113.2: Host name lookup failure"
+}
+
+@test "rlookup - refuses a malformed line, a NUL byte and an over-long line with 64, and goes on" {
+	require_hermetic
+	long=$(printf '1%.0s' {1..5000})
+	printf '192.0.2.10\nlocalhost\n1.2.3.4.5\n127.0.0.1\0junk\n%s\n2001:db8::10\n' "$long" \
+		>"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr rlookup - <"$BATS_TEST_TMPDIR/in"
+	assert_output $'192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+	assert_equal "${stderr_lines[0]}" "rlookup: localhost: not an IPv4 or IPv6 address"
+	assert_equal "${stderr_lines[1]}" "rlookup: 1.2.3.4.5: not an IPv4 or IPv6 address"
+	assert_equal "${stderr_lines[2]}" "rlookup: 127.0.0.1: line with a NUL byte"
+	assert_equal "${stderr_lines[3]}" "rlookup: ${long:0:32}...: line longer than 4096 bytes"
+	assert_equal "${#stderr_lines[@]}" 4
+}
+
+@test "rlookup fails with 74 when stdin cannot be read" {
+	run -74 --separate-stderr rlookup - <"$BATS_TEST_TMPDIR"
+	assert_stderr "rlookup: read error: stdin: Is a directory"
 }
 
 @test "rlookup without an address is a usage error" {
