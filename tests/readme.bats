@@ -24,7 +24,7 @@ setup() {
 teardown() {
 	local pid
 	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || :
+		kill -- "$pid" 2>/dev/null || :
 	done
 	# in place: the bind mount over /etc/hosts follows the inode
 	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
@@ -160,6 +160,21 @@ serve() {
 	assert_line --partial '"www.example.org"'
 	assert_line --index $((${#lines[@]} - 2)) db.example.org
 	assert_line --index $((${#lines[@]} - 1)) 443
+}
+
+@test "README recipe live-log: each name in the log is answered as its line comes" {
+	require_hermetic
+	recipe_needs live-log
+	host db web
+	: >clients.log
+	# it never ends by itself: its own session, killed as a group
+	setsid bash -e -c "$(recipe live-log)" </dev/null 2>live.err 3>&- &
+	PIDS+=("-$!")
+	printf '12:00:01 db GET /\n' >>clients.log
+	wait_for clients.txt -Fx 'db 127.0.0.1'
+	printf '12:00:02 nx.test GET /\n12:00:03 web GET /\n' >>clients.log
+	wait_for clients.txt -Fx 'web 127.0.0.1'
+	wait_for live.err -Fx 'resolve: nx.test: Name or service not known'
 }
 
 @test "README recipe wait-for-db: tcp-send waits until the database listens" {
