@@ -2,6 +2,7 @@
 # bench/lib.sh: what the figures share. Sourced by bench/run, which sets
 #   BENCH_DIR    this directory
 #   BENCH_TOOLS  the directory of our built tools (build-bench/tools)
+#   BENCH_STATIC the static build (build-static: sockutils, tools/ links)
 #   BENCH_BIN    the directory of the built helpers (build-bench/bench)
 #   BENCH_TMP    scratch space on a tmpfs, removed at exit
 #   BENCH_DATA   the results file (TSV) that render.py turns into markdown

@@ -60,3 +60,88 @@ figure_startup() {
 		"getent services http" 'getservbyname("http")'
 	startup_case "host name" "hostname" "/bin/hostname" 'gethostname()'
 }
+
+# The static build (./dev static, $BENCH_STATIC) against the dynamic one
+# (BENCH_TOOLS), both run the same way in the same hyperfine runs: what
+# the dynamic loader and libc's start cost.  STATIC_CASES: each case's
+# command line, a tool's name first.
+STATIC_CASES=("resolve localhost" "resolve-ex localhost" "rlookup 127.0.0.1"
+	"servport http" "hostname")
+
+figure_static() {
+	local cmdline tool json round why
+	STARTUP_ROUNDS=$(runs 3 1)
+	STARTUP_RUNS=$(runs 100 20)
+	STARTUP_WARMUP=$(runs 10 3)
+	json="$BENCH_TMP/hyperfine.json"
+	figure static "Start-up of the static build" ms lower \
+		"Wall time of one run of the static musl build's tools (\`./dev static\`: links to one file, sockutils) against the dynamic build's, answered from local files or the kernel as in the start-up figure: \`hyperfine -N\`, $STARTUP_RUNS runs of each after $STARTUP_WARMUP warm-up runs, in $STARTUP_ROUNDS round$([ "$STARTUP_ROUNDS" = 1 ] || echo s); the median of all runs. Target: the static tool in at most 0.7 of the dynamic one's time (no dynamic loader, no libc to map)."
+	for cmdline in "${STATIC_CASES[@]}"; do
+		tool=${cmdline%% *}
+		reset_samples
+		say "  $cmdline"
+		if [ ! -x "$BENCH_STATIC/tools/$tool" ]; then
+			skip static "static build not made (./dev static)"
+		elif ! have_ours "$tool"; then
+			skip dynamic "tool not built"
+		else
+			for ((round = 1; round <= STARTUP_ROUNDS; round++)); do
+				if ! bounded "$LIMIT" hyperfine -N --style none \
+					--warmup "$STARTUP_WARMUP" --runs "$STARTUP_RUNS" \
+					--export-json "$json" \
+					-n static "$BENCH_STATIC/tools/$cmdline" \
+					-n dynamic "$BENCH_TOOLS/$cmdline" \
+					>/dev/null 2>"$BENCH_TMP/hyperfine.err"; then
+					why="hyperfine: $(tail -n 1 "$BENCH_TMP/hyperfine.err")"
+					fail static "$why"
+					fail dynamic "$why"
+					break
+				fi
+				while IFS=$'\t' read -r key times; do
+					sample "$key" "$times"
+				done < <("$PYTHON" -c 'import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"], " ".join("%.3f" % (t * 1e3) for t in r["times"]), sep="\t")' "$json")
+			done
+		fi
+		emit static "$cmdline" static "static: $cmdline" ours ""
+		emit static "$cmdline" dynamic "dynamic: $cmdline" anchor "ratio<=0.7"
+	done
+}
+
+# stripped_kib FILE...: the size in KiB of FILEs stripped, together.
+stripped_kib() {
+	local f bytes=0
+	for f in "$@"; do
+		strip -o "$BENCH_TMP/stripped" "$f" || return 1
+		bytes=$((bytes + $(stat -c %s "$BENCH_TMP/stripped")))
+	done
+	awk -v b="$bytes" 'BEGIN { printf "%.1f\n", b / 1024 }'
+}
+
+figure_size() {
+	local -a dynamic=()
+	local src kib
+	figure size "Size" KiB lower \
+		"What a container image gets: the static build's one file, sockutils (\`./dev static\`, stripped, all nine tools, needing nothing else), against the dynamic build's nine tools, stripped (they also need glibc and its loader, about 2 MiB, and cannot run on Alpine's musl), and the published sizes of the single static files people copy into images for the same checks: wait4x 2.14 (27 MiB installed) and dockerize (about 9 MiB); those two are as published, not measured here. Target: at most 256 KiB."
+	reset_samples
+	if [ -f "$BENCH_STATIC/sockutils" ]; then
+		sample static "$(stripped_kib "$BENCH_STATIC/sockutils")"
+	else
+		skip static "static build not made (./dev static)"
+	fi
+	for src in "$ROOT"/tools/*.c; do
+		dynamic+=("$BENCH_TOOLS/$(basename "$src" .c)")
+	done
+	if kib=$(stripped_kib "${dynamic[@]}" 2>/dev/null); then
+		sample dynamic "$kib"
+	else
+		skip dynamic "tool not built"
+	fi
+	sample wait4x $((27 * 1024))
+	sample dockerize $((9 * 1024))
+	emit size "all nine tools" static "sockutils (static, musl)" ours "value<=256"
+	emit size "all nine tools" dynamic "the dynamic build's nine tools" anchor ""
+	emit size "all nine tools" wait4x "wait4x 2.14 (published)" anchor ""
+	emit size "all nine tools" dockerize "dockerize (published, about)" anchor ""
+}

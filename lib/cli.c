@@ -73,6 +73,12 @@ cli_option_error(int c, char *const argv[])
 {
 	const char *arg = argv[optind - 1];
 
+	/*
+	 * An option missing its value at the end: glibc leaves optind on
+	 * the argument after it, musl one further, past argv's NULL.
+	 */
+	if (arg == NULL)
+		arg = argv[optind - 2];
 	if (c == ':')
 		cli_usage("option %s needs a value", arg);
 	/*

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,13 +70,10 @@ int
 dgram_wait(int fd, const struct deadline *dl)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	long long left;
-	int rc, timeout;
+	int rc;
 
 	for (;;) {
-		left = deadline_left_ms(dl);
-		timeout = left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left;
-		rc = poll(&pfd, 1, timeout);
+		rc = poll(&pfd, 1, poll_timeout(deadline_left_ms(dl)));
 		if (rc > 0)
 			return 1;	/* POLLIN, or POLLERR: recv tells */
 		if (rc == -1 && errno != EINTR)

@@ -5,7 +5,17 @@
 #ifndef SOCKUTILS_EXITCODE_H
 #define SOCKUTILS_EXITCODE_H
 
+#include <netdb.h>
 #include <sysexits.h>
+
+/*
+ * glibc's h_errno for "errno says why"; musl has no such value (its
+ * gethostby*_r return the errno themselves), so hostinfo's own ENOMEM
+ * gets it here.
+ */
+#ifndef NETDB_INTERNAL
+#define NETDB_INTERNAL	(-1)
+#endif
 
 /* Status for a getaddrinfo/getnameinfo error; EAI_SYSTEM reads errno. */
 int	ex_gai(int gai_error);

@@ -1,7 +1,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "exitcode.h"
 #include "hostinfo.h"
 #include "idna.h"
 #include "json.h"
@@ -23,6 +25,37 @@ query_once(struct hostinfo *hi, const struct hostquery *q,
 	    &hi->he, hi->buf, hi->size, result, herr);
 }
 
+/*
+ * Drops from the aliases the canonical name itself, which musl lists
+ * there and glibc and Python never do: an alias is another name.
+ */
+static void
+drop_canonical_alias(struct hostent *he)
+{
+	char **from, **to;
+
+	for (from = to = he->h_aliases; *from != NULL; from++)
+		if (strcmp(*from, he->h_name) != 0)
+			*to++ = *from;
+	*to = NULL;
+}
+
+/*
+ * Is the name of an address lookup that address written out?  musl's
+ * gethostbyaddr answers so for an address without a name (its
+ * getnameinfo falls back to the numeric form), where glibc says
+ * HOST_NOT_FOUND; no PTR record can hold it, as a host name never
+ * parses as an address.
+ */
+static int
+name_is_the_address(const struct hostent *he, const struct ip_address *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	return inet_ntop(ip->family, &ip->u, buf, sizeof(buf)) != NULL &&
+	    strcmp(he->h_name, buf) == 0;
+}
+
 /* Runs q with a buffer grown until the answer fits. */
 static int
 query(struct hostinfo *hi, const struct hostquery *q)
@@ -40,8 +73,12 @@ query(struct hostinfo *hi, const struct hostquery *q)
 		if (rc != ERANGE || hi->size >= 1 << 24)
 			break;
 	}
-	if (result != NULL)
+	if (result != NULL) {
+		if (q->ip != NULL && name_is_the_address(&hi->he, q->ip))
+			return HOST_NOT_FOUND;
+		drop_canonical_alias(&hi->he);
 		return 0;
+	}
 	/* the return value is an errno only when h_errno says so */
 	if (herr == NETDB_INTERNAL)
 		errno = rc;

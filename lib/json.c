@@ -92,3 +92,20 @@ json_string_array(FILE *f, char *const *v, long n)
 	}
 	putc(']', f);
 }
+
+void
+json_endpoint(FILE *f, const struct endpoint *e, int first)
+{
+	if (e->host != NULL) {
+		json_key(f, "host", first);
+		json_string(f, e->host);
+		json_key(f, "port", 0);
+		fprintf(f, "%u", e->port);
+		return;
+	}
+	json_key(f, "path", first);
+	if (e->path != NULL)
+		json_string(f, e->path);
+	else
+		fputs("null", f);
+}

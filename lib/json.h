@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "address.h"
+
 /* s as a JSON string, quoted and escaped. */
 void	json_string(FILE *f, const char *s);
 
@@ -16,6 +18,12 @@ void	json_bytes(FILE *f, const unsigned char *s, size_t len);
 
 /* "key": as the first (first != 0) or a following member of an object. */
 void	json_key(FILE *f, const char *key, int first);
+
+/*
+ * The members that name e, as the first (first != 0) or following ones:
+ * "host" and "port", or "path" (null for an unnamed Unix socket).
+ */
+void	json_endpoint(FILE *f, const struct endpoint *e, int first);
 
 /* A JSON array of the n strings in v (n < 0: v ends with NULL). */
 void	json_string_array(FILE *f, char *const *v, long n);

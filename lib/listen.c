@@ -1,6 +1,5 @@
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -129,10 +128,9 @@ static int
 wait_connection(int fd, struct deadline *dl)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	long long left = deadline_left_ms(dl);
 	int rc;
 
-	rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+	rc = poll(&pfd, 1, poll_timeout(deadline_left_ms(dl)));
 	if (rc == -1)
 		return errno == EINTR ? 0 : -1;
 	if (rc == 0) {
@@ -154,12 +152,14 @@ accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
 	deadline_start(&dl, timeout_ms);
 	for (;;) {
 		/* without a bound, accept itself waits: one call less */
-		if (timeout_ms >= 0 && (rc = wait_connection(fd, &dl)) != 1) {
+		if (timeout_ms != NO_LIMIT && (rc = wait_connection(fd, &dl)) != 1) {
 			if (rc == -1)
 				return -1;
 			continue;
 		}
 		len = sizeof(*peer);
+		if (peer != NULL)	/* no name filled in reads as none */
+			memset(peer, 0, sizeof(*peer));
 		if ((cfd = accept4(fd, (struct sockaddr *)peer,
 		    peer != NULL ? &len : NULL, SOCK_CLOEXEC)) != -1)
 			return cfd;

@@ -34,7 +34,7 @@ int	write_port_file(const char *path, unsigned short port);
 
 /*
  * The next connection on the listening stream socket fd, waiting at
- * most timeout_ms (-1: for ever); connections that vanish while queued
+ * most timeout_ms (NO_LIMIT: for ever); connections that vanish while queued
  * are skipped.  Returns a blocking descriptor and the peer's address
  * in *peer (if not NULL: a peer that already reset the connection has
  * none for getpeername), or -1 with errno set (ETIMEDOUT when the time

@@ -21,7 +21,7 @@ typedef void operand_fn(const char *item, const char *invalid,
 
 /*
  * Calls each for every operand of argv, with a deadline timeout_ms from
- * the call (< 0: none), and at the first "-" (a later one is skipped)
+ * the call (NO_LIMIT: none), and at the first "-" (a later one is skipped)
  * for every line of stdin as it comes, blanks around it dropped and
  * blank lines skipped, with a deadline timeout_ms from when it was read.
  * A line with a NUL byte is passed as what comes before the NUL, an

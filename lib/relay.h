@@ -1,5 +1,5 @@
 /*
- * Moving bytes over a connected stream socket: what to send (a
+ * Pure core.  Moving bytes over a connected stream socket: what to send (a
  * descriptor to its end of file, or a buffer) and what the peer sends
  * back, both at once in one poll loop, so that a peer that answers
  * before the input ends, or echoes a lot, cannot deadlock it.  When
@@ -57,24 +57,15 @@ struct relay {
 int	relay_run(struct relay *r);
 
 /*
- * Reports the failure of r on stderr ("read error: stdin: ...",
- * "send PEER: ...") and returns its exit status.
+ * For the relay's own paths (relay.c, splice.c).  relay_fail sets the
+ * failure of r and returns -1; relay_recv_allowance is how much more r
+ * may receive, at most max; relay_wait_readable waits until the socket
+ * has something to read (or its end), at most idle_ms: 0, or -1 with
+ * failed set.  Reading only then, with stop signals held, no signal
+ * can find bytes read and not written.
  */
-int	relay_warn(const struct relay *r, const char *peer);
-
-/*
- * Closes a socket whose write side is shut down once the peer has
- * acknowledged all that was sent, dropping what it sends meanwhile, so
- * that the close is not a reset that discards the last data.  Returns
- * 0; or -1 with errno set (ETIMEDOUT when timeout_ms passed first, -1
- * meaning a minute; the connection's error) after closing with a reset.
- */
-int	close_sent(int fd, long long timeout_ms);
-
-/*
- * Closes a socket with a reset (SO_LINGER 0), errno kept: the peer
- * sees the transfer cut short, not a clean end of file.
- */
-void	close_reset(int fd);
+int	relay_fail(struct relay *r, enum relay_failure what, int errnum);
+size_t	relay_recv_allowance(const struct relay *r, size_t max);
+int	relay_wait_readable(struct relay *r);
 
 #endif

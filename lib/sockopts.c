@@ -147,13 +147,13 @@ int
 listener_open(const struct sockaddr_storage *ss, int socktype)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
-	char host[ADDRSTR_MAX];
+	char where[ENDPOINT_MAX];
 	const char *step;
 	int fd;
 
 	if ((fd = listen_on(sa, socktype, &step)) == -1)
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
-		    sockaddr_host(sa, host), sockaddr_port(sa));
+		err(ex_errno(errno, EX_OSERR), "%s %s", step,
+		    sockaddr_endpoint(sa, sizeof(*ss), where));
 	return fd;
 }
 
@@ -164,13 +164,11 @@ listener_announce(int fd, const struct sockopts *o,
 	struct sockaddr_storage ss;
 	struct sockaddr *sa = (struct sockaddr *)&ss;
 	socklen_t len = sizeof(ss);
-	char host[ADDRSTR_MAX];
 
 	/* the real port: PORT 0 asked the kernel for one */
 	if (getsockname(fd, sa, &len) == -1)
 		err(EX_OSERR, "getsockname");
-	snprintf(local, ENDPOINT_MAX, "%s %u", sockaddr_host(sa, host),
-	    sockaddr_port(sa));
+	sockaddr_endpoint(sa, len, local);
 	if (o->verbose)
 		warnx("listening on %s", local);
 	if (o->port_file != NULL && write_port_file(o->port_file,

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "timing.h"
 
 /* The shared long-only options; a tool's own start at SOCKOPT_OWN. */
 enum {
@@ -29,7 +30,7 @@ struct sockopts {
 	const char	*bind;		/* -b ADDR, or NULL */
 	long long	 count;		/* -c COUNT, or 0 */
 	bool		 keep;		/* -k */
-	long long	 timeout_ms;	/* -t SEC, or -1 */
+	long long	 timeout_ms;	/* -t SEC, or NO_LIMIT */
 	const char	*timeout;	/* -t SEC as given, or NULL */
 	bool		 verbose;	/* -v */
 	bool		 escape;	/* -x */
@@ -38,7 +39,7 @@ struct sockopts {
 	const char	*port_file;	/* --port-file FILE, or NULL */
 };
 
-#define SOCKOPTS_INIT	{ .timeout_ms = -1 }
+#define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT }
 
 /*
  * Takes option ch of getopt_long, with its value arg, into o if it is

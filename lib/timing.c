@@ -2,27 +2,72 @@
 
 #include "timing.h"
 
+#define MS_PER_S	1000LL
+#define NS_PER_MS	1000000LL
+#define NS_PER_S	1000000000LL
+
 long long
 now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
+}
+
+long long
+earlier(long long a, long long b)
+{
+	return a < b ? a : b;
+}
+
+long long
+time_after(long long now, long long ms)
+{
+	/* now is never negative: NO_LIMIT - now does not overflow */
+	if (ms >= NO_LIMIT - now)
+		return NO_LIMIT;
+	return now + ms;
+}
+
+long long
+time_left(long long end, long long now)
+{
+	if (end == NO_LIMIT)
+		return NO_LIMIT;
+	return end > now ? end - now : 0;
+}
+
+int
+poll_timeout(long long ms)
+{
+	if (ms == NO_LIMIT)
+		return -1;
+	if (ms < 0)
+		return 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+long long
+minus_one_if_no_limit(long long ms)
+{
+	return ms == NO_LIMIT ? -1 : ms;
 }
 
 void
 deadline_start(struct deadline *dl, long long ms)
 {
-	dl->set = ms >= 0;
+	dl->set = ms != NO_LIMIT;
 	if (!dl->set)
 		return;
+	if (ms < 0)
+		ms = 0;
 	clock_gettime(CLOCK_MONOTONIC, &dl->at);
-	dl->at.tv_sec += ms / 1000;
-	dl->at.tv_nsec += (ms % 1000) * 1000000;
-	if (dl->at.tv_nsec >= 1000000000) {
+	dl->at.tv_sec += ms / MS_PER_S;
+	dl->at.tv_nsec += (ms % MS_PER_S) * NS_PER_MS;
+	if (dl->at.tv_nsec >= NS_PER_S) {
 		dl->at.tv_sec++;
-		dl->at.tv_nsec -= 1000000000;
+		dl->at.tv_nsec -= NS_PER_S;
 	}
 }
 
@@ -33,10 +78,11 @@ deadline_left_ms(const struct deadline *dl)
 	long long left;
 
 	if (!dl->set)
-		return -1;
+		return NO_LIMIT;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (dl->at.tv_sec - now.tv_sec) * 1000LL +
-	    (dl->at.tv_nsec - now.tv_nsec + 999999) / 1000000;
+	/* rounded up: a wait of what is left does not end early */
+	left = (dl->at.tv_sec - now.tv_sec) * MS_PER_S +
+	    (dl->at.tv_nsec - now.tv_nsec + NS_PER_MS - 1) / NS_PER_MS;
 	return left > 0 ? left : 0;
 }
 
@@ -49,16 +95,20 @@ deadline_passed(const struct deadline *dl)
 const char *
 format_duration(long long ms, char buf[DURATION_STR_MAX])
 {
-	long long frac = ms % 1000;
+	long long frac = ms % MS_PER_S;
 	int digits = 3;
 
+	if (ms == NO_LIMIT) {
+		snprintf(buf, DURATION_STR_MAX, "no limit");
+		return buf;
+	}
 	if (frac == 0) {
-		snprintf(buf, DURATION_STR_MAX, "%lld s", ms / 1000);
+		snprintf(buf, DURATION_STR_MAX, "%lld s", ms / MS_PER_S);
 		return buf;
 	}
 	for (; frac % 10 == 0; frac /= 10)
 		digits--;
-	snprintf(buf, DURATION_STR_MAX, "%lld.%0*lld s", ms / 1000, digits,
+	snprintf(buf, DURATION_STR_MAX, "%lld.%0*lld s", ms / MS_PER_S, digits,
 	    frac);
 	return buf;
 }

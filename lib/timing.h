@@ -1,9 +1,21 @@
-/* Deadlines on the monotonic clock: every wait in the suite is bounded. */
+/*
+ * Durations and deadlines on the monotonic clock: every wait in the
+ * suite is bounded, or says it is not with NO_LIMIT.  Pure core: prints
+ * nothing.
+ */
 #ifndef SOCKUTILS_TIMING_H
 #define SOCKUTILS_TIMING_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <time.h>
+
+/*
+ * A wait without limit, as a duration or as a point on the clock of
+ * now_ms: later than every other, so that the earlier of two is the
+ * smaller, and never the result of subtracting two clock readings.
+ */
+#define NO_LIMIT	LLONG_MAX
 
 struct deadline {
 	bool		set;	/* false: no deadline, waits are unbounded */
@@ -13,10 +25,31 @@ struct deadline {
 /* Milliseconds since an arbitrary start, on the monotonic clock. */
 long long now_ms(void);
 
-/* A deadline ms milliseconds from now; ms < 0 means none. */
+/* The earlier of two points (or the shorter of two durations). */
+long long earlier(long long a, long long b);
+
+/* The point ms after now; NO_LIMIT if ms is. */
+long long time_after(long long now, long long ms);
+
+/*
+ * Milliseconds from now to end: 0 once it has passed, never negative;
+ * NO_LIMIT if end is.
+ */
+long long time_left(long long end, long long now);
+
+/* ms as poll(2) takes it: -1 for NO_LIMIT, at most INT_MAX. */
+int	poll_timeout(long long ms);
+
+/*
+ * ms as relay.h and connect.h still hold it, with -1 for no limit,
+ * until they take NO_LIMIT.
+ */
+long long minus_one_if_no_limit(long long ms);
+
+/* A deadline ms milliseconds from now (passed if ms <= 0); or none. */
 void	deadline_start(struct deadline *dl, long long ms);
 
-/* Milliseconds left (0 once passed), or -1 when there is no deadline. */
+/* Milliseconds left (0 once passed), or NO_LIMIT for no deadline. */
 long long deadline_left_ms(const struct deadline *dl);
 
 bool	deadline_passed(const struct deadline *dl);

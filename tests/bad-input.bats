@@ -8,15 +8,17 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	TOOLS=()
-	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
-		TOOLS+=("$(basename "$src" .c)")
-	done
+	load test_helper/background
+	suite_tools
 	BAD=()
 	# 254 bytes: one more than a DNS name holds; a label one over 63
 	LONG_NAME=$(printf 'a%.0s' {1..127}).$(printf 'b%.0s' {1..126})
 	LONG_LABEL=$(printf 'c%.0s' {1..64}).test
 	HUGE=$(printf 'x%.0s' {1..100000})
+}
+
+teardown() {
+	kill_spawned
 }
 
 # expect STATUS TOOL [ARGS...]: TOOL exits with STATUS, prints nothing
@@ -227,13 +229,10 @@ check_rows() {
 	expect_stdin / 74 rlookup -
 	expect_stdin / 74 udp-send 127.0.0.1 9
 	expect_stdin / 74 udp-send -l 127.0.0.1 9
-	timeout 20 tcp-listen --port-file "$BATS_TEST_TMPDIR/port" 0 >/dev/null 3>&- &
-	for _ in $(seq 100); do
-		[ -s "$BATS_TEST_TMPDIR/port" ] && break
-		sleep 0.05
-	done
+	spawn tcp-listen --port-file "$BATS_TEST_TMPDIR/port" 0 >/dev/null
+	wait_file "$BATS_TEST_TMPDIR/port" "$SPAWN_PID"
 	expect_stdin / 74 tcp-send 127.0.0.1 "$(cat "$BATS_TEST_TMPDIR/port")"
-	wait
+	wait_status "$SPAWN_PID"
 	check_rows
 }
 

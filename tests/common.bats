@@ -5,10 +5,7 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	TOOLS=()
-	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
-		TOOLS+=("$(basename "$src" .c)")
-	done
+	suite_tools
 	MAN="$BATS_TEST_DIRNAME/../man"
 }
 

@@ -8,15 +8,9 @@ setup() {
 	_common_setup
 	SCRIPT="$SOCKUTILS_BUILD/completion/sockutils"
 	assert_file_exists "$SCRIPT"
-	# the tools built from this tree, whose --help is the truth
-	BUILT=()
-	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
-		BUILT+=("$(basename "$src" .c)")
-	done
-	# every tool of the suite: the completion covers them all, built
-	# in this tree yet or not
-	ALL=(hostname resolve resolve-ex rlookup servport tcp-listen tcp-send
-		udp-listen udp-send)
+	# every tool of the suite, built from this tree, whose --help is
+	# the truth: the completion covers them all
+	suite_tools
 }
 
 # completing LINE: what bash offers when TAB is pressed at the end of
@@ -51,7 +45,7 @@ help_options() {
 }
 
 @test "the completion script registers the same function for every tool" {
-	for t in "${ALL[@]}"; do
+	for t in "${TOOLS[@]}"; do
 		# shellcheck disable=SC2016 # expanded by the inner bash
 		run -0 bash -c '. /usr/share/bash-completion/bash_completion; . "$1"
 			builtin complete -p "$2"' - "$SCRIPT" "$t"
@@ -60,7 +54,7 @@ help_options() {
 }
 
 @test "every built tool's completion offers exactly the options of its --help" {
-	for t in "${BUILT[@]}"; do
+	for t in "${TOOLS[@]}"; do
 		want=$(help_options "$t")
 		completing "$t -"
 		[ "$output" = "$want" ] ||
@@ -69,7 +63,7 @@ help_options() {
 }
 
 @test "every long option in a built tool's --help is offered after --" {
-	for t in "${BUILT[@]}"; do
+	for t in "${TOOLS[@]}"; do
 		completing "$t --"
 		for opt in $(help_options "$t" | grep -e '^--'); do
 			assert_line -- "$opt"
@@ -79,7 +73,7 @@ help_options() {
 }
 
 @test "every tool offers -h, --help, -V and --version" {
-	for t in "${ALL[@]}"; do
+	for t in "${TOOLS[@]}"; do
 		completing "$t -"
 		for opt in -h --help -V --version; do
 			assert_line -- "$opt"

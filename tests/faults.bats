@@ -27,16 +27,6 @@ tool_pid() {
 	echo "$pid"
 }
 
-# wait_size FILE BYTES: until FILE has BYTES bytes or more, at most 10 s.
-wait_size() {
-	local tries=1000
-	until [ -f "$1" ] && [ "$(stat -c %s "$1")" -ge "$2" ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "timed out waiting for $2 bytes in $1"
-		sleep 0.01
-	done
-}
-
 # consumed FILTER: sets TOOK to how many bytes the process owning the
 # TCP connection FILTER (an ss filter) has read from it: what the kernel
 # received on it less what still waits in its queue.  Both ends must be

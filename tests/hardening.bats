@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # Every built tool carries the hardening meson.build asks for: PIE, full
-# RELRO, a non-executable stack, stack canaries and _FORTIFY_SOURCE.
+# RELRO, a non-executable stack, stack canaries and _FORTIFY_SOURCE (which
+# musl, and so the static build, has not); the static build is one
+# static PIE.
 # Each tool links lib/cli.c, whose cli_usage has a va_list (an array,
 # so -fstack-protector-strong guards it) and whose cli_help calls printf
 # (fortified to __printf_chk): the last two checks hold for every tool,
@@ -49,10 +51,42 @@ build_option() {
 }
 
 @test "every tool has stack canaries (-fstack-protector-strong)" {
+	local symbols=--dyn-syms
+	# the static build has no dynamic symbols: its own table says it
+	is_static_build && symbols=--syms
 	for bin in "${BINARIES[@]}"; do
-		run -0 readelf --dyn-syms -W "$bin"
+		run -0 readelf "$symbols" -W "$bin"
 		assert_output --partial ' __stack_chk_fail'
 	done
+}
+
+@test "cli_usage, with its va_list, sets a stack canary in the static build" {
+	is_static_build || skip "the dynamic builds import __stack_chk_fail (above)"
+	run -0 objdump --disassemble=cli_usage "$SOCKUTILS_BUILD/tools/sockutils"
+	# the canary, read from the thread control block onto the stack
+	# (cli_usage never returns, so gcc leaves out the check at return)
+	assert_output --regexp 'mov +%fs:0x28,'
+}
+
+@test "the static build is one static PIE: no interpreter, no library" {
+	is_static_build || skip "only ./dev static builds a static file"
+	for bin in "$SOCKUTILS_BUILD/sockutils" "${BINARIES[@]}"; do
+		run -0 readelf -hlW "$bin"
+		refute_output --partial 'INTERP'
+		assert_line --regexp '^ *Type: +DYN '
+		run -0 readelf -dW "$bin"
+		refute_output --partial '(NEEDED)'
+		assert_line --regexp '\(FLAGS_1\) +Flags: .*\bPIE\b'
+	done
+}
+
+@test "the static build's sockutils is stripped and at most 256 KiB" {
+	is_static_build || skip "only ./dev static builds a static file"
+	run -0 readelf -SW "$SOCKUTILS_BUILD/sockutils"
+	refute_output --partial '.symtab'
+	run -0 stat -c %s "$SOCKUTILS_BUILD/sockutils"
+	[ "$output" -le $((256 * 1024)) ] ||
+		fail "sockutils is $output bytes, over 256 KiB"
 }
 
 @test "every tool calls the fortified libc functions (_FORTIFY_SOURCE)" {
@@ -62,6 +96,15 @@ build_option() {
 		for bin in "${BINARIES[@]}"; do
 			run -0 readelf --dyn-syms -W "$bin"
 			assert_output --partial ' __asan_report_'
+		done
+		return
+	fi
+	if is_static_build; then
+		# musl has no _FORTIFY_SOURCE (no __*_chk functions): README
+		# "In a container" says the static build goes without it
+		for bin in "${BINARIES[@]}"; do
+			run -0 readelf --syms -W "$bin"
+			refute_output --regexp ' __[a-z0-9_]+_chk$'
 		done
 		return
 	fi

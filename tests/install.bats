@@ -18,10 +18,7 @@ setup() {
 	load test_helper/common-setup
 	_common_setup
 	ROOT="$BATS_FILE_TMPDIR/root"
-	TOOLS=()
-	for src in "$SRC"/tools/*.c; do
-		TOOLS+=("$(basename "$src" .c)")
-	done
+	suite_tools "$SRC"
 	# what a completion is named after: the command
 	COMPLETIONS="$ROOT$(pkg-config --define-variable=datadir="$PREFIX/share" \
 		--variable=completionsdir bash-completion 2>/dev/null ||

@@ -9,12 +9,9 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
+	load test_helper/background
 	README="$BATS_TEST_DIRNAME/../README.md"
-	PIDS=()
-	# every tool of the suite: a recipe that uses one not built in this
-	# tree yet is skipped, saying which
-	SUITE=(hostname resolve resolve-ex rlookup servport tcp-listen
-		tcp-send udp-listen udp-send)
+	suite_tools
 	if [ -n "${SOCKUTILS_HERMETIC-}" ]; then
 		cp "$SOCKUTILS_HOSTS_FILE" "$BATS_TEST_TMPDIR/hosts.saved"
 	fi
@@ -22,10 +19,7 @@ setup() {
 }
 
 teardown() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill -- "$pid" 2>/dev/null || :
-	done
+	kill_spawned
 	# in place: the bind mount over /etc/hosts follows the inode
 	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
 		cat "$BATS_TEST_TMPDIR/hosts.saved" >"$SOCKUTILS_HOSTS_FILE"
@@ -58,7 +52,7 @@ needs() {
 # tools_in CODE: the tools of the suite that CODE runs, one a line.
 tools_in() {
 	local t
-	for t in "${SUITE[@]}"; do
+	for t in "${TOOLS[@]}"; do
 		if grep -qE "(^|[^[:alnum:]_-])$t([^[:alnum:]_-]|\$)" <<<"$1"; then
 			echo "$t"
 		fi
@@ -98,17 +92,12 @@ host() {
 	done
 }
 
-# wait_for FILE GREP-ARGS...: waits up to 10 s until grep finds them in
-# FILE.
+# wait_for FILE GREP-ARGS...: waits until grep finds them in FILE.
 wait_for() {
-	local file=$1 tries=100
+	local file=$1
 	shift
-	until grep -q "$@" "$file" 2>/dev/null; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] ||
-			fail "$file never had $*: '$(cat "$file" 2>/dev/null)'"
-		sleep 0.1
-	done
+	wait_until "" grep -q "$@" "$file" 2>/dev/null ||
+		fail "$WAIT_WHY: $file never had $*: '$(cat "$file" 2>/dev/null)'"
 }
 
 # serve OUTPUT TOOL ARGS...: a stand-in server, TOOL ARGS in the
@@ -118,9 +107,8 @@ serve() {
 	local out=$1 tool=$2
 	shift 2
 	needs "$tool"
-	"$tool" --port-file "$out.port" "$@" >"$out" 2>"$out.err" 3>&- &
-	PIDS+=("$!")
-	wait_for "$out.port" -E '^[0-9]+$'
+	spawn "$tool" --port-file "$out.port" "$@" >"$out" 2>"$out.err"
+	wait_file "$out.port" "$SPAWN_PID" "$out.err"
 }
 
 @test "README's first code block is the two commands" {
@@ -167,9 +155,8 @@ serve() {
 	recipe_needs live-log
 	host db web
 	: >clients.log
-	# it never ends by itself: its own session, killed as a group
-	setsid bash -e -c "$(recipe live-log)" </dev/null 2>live.err 3>&- &
-	PIDS+=("-$!")
+	# it never ends by itself: timeout(1) of spawn ends its whole group
+	spawn bash -e -c "$(recipe live-log)" </dev/null 2>live.err
 	printf '12:00:01 db GET /\n' >>clients.log
 	wait_for clients.txt -Fx 'db 127.0.0.1'
 	printf '12:00:02 nx.test GET /\n12:00:03 web GET /\n' >>clients.log
@@ -182,8 +169,7 @@ serve() {
 	recipe_needs wait-for-db tcp-listen
 	host db
 	# the database comes up a second after the wait begins
-	(sleep 1 && exec tcp-listen -k 5432) >/dev/null 2>&1 3>&- &
-	PIDS+=("$!")
+	spawn sh -c 'sleep 1 && exec tcp-listen -k 5432' >/dev/null 2>&1
 	run_recipe wait-for-db
 	assert_success
 }

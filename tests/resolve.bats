@@ -4,13 +4,14 @@
 setup() {
 	load test_helper/common-setup
 	load test_helper/stream
-	load test_helper/tcp
+	load test_helper/background
 	_common_setup
 }
 
 teardown() {
 	stream_stop
 	slow_dns_off
+	kill_spawned
 }
 
 # Names from tests/hermetic: DNS (CNAME chains, several records, one
@@ -327,22 +328,22 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 }
 
 # slow_dns_on MS: the resolver asks bench/slowdns.py on 127.0.0.3, which
-# answers every A query with 192.0.2.1 after MS ms; teardown restores it.
+# answers every A query with 192.0.2.1 after MS ms; teardown puts the
+# resolver back and ends it.
 slow_dns_on() {
 	local ready="$BATS_TEST_TMPDIR/slowdns.ready"
-	timeout 60 python3 "$BATS_TEST_DIRNAME/../bench/slowdns.py" 127.0.0.3 "$1" \
-		"$ready" </dev/null >"$BATS_TEST_TMPDIR/slowdns.log" 2>&1 3>&- &
-	SLOWDNS_PID=$!
-	wait_file "$ready" "$SLOWDNS_PID" "$BATS_TEST_TMPDIR/slowdns.log"
+	spawn python3 "$BATS_TEST_DIRNAME/../bench/slowdns.py" 127.0.0.3 "$1" \
+		"$ready" </dev/null >"$BATS_TEST_TMPDIR/slowdns.log" 2>&1
+	wait_file "$ready" "$SPAWN_PID" "$BATS_TEST_TMPDIR/slowdns.log"
+	SLOWDNS_ON=1
 	cat /etc/resolv.conf >"$BATS_TEST_TMPDIR/resolv.conf.saved"
 	printf 'nameserver 127.0.0.3\noptions timeout:30 attempts:1\n' >/etc/resolv.conf
 }
 
 slow_dns_off() {
-	if [ -n "${SLOWDNS_PID-}" ]; then
+	if [ -n "${SLOWDNS_ON-}" ]; then
 		cat "$BATS_TEST_TMPDIR/resolv.conf.saved" >/etc/resolv.conf
-		kill "$SLOWDNS_PID" 2>/dev/null || :
-		SLOWDNS_PID=
+		SLOWDNS_ON=
 	fi
 }
 

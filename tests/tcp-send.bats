@@ -299,6 +299,13 @@ teardown() {
 	assert_stderr "tcp-send: 127.0.0.1 $PORT: idle for 0.3 s"
 }
 
+@test "tcp-send names a long host name whole in its messages, as the user wrote it" {
+	local name=a-host-name-longer-than-seventy-bytes-which-once-was-cut-short.in-the-messages-of-tcp-send-naming-its-peer.test
+	start_peer hold
+	run -75 --separate-stderr tcp-send -r -t 0.3 "$name" "$PORT" question
+	assert_stderr "tcp-send: $name $PORT: idle for 0.3 s"
+}
+
 @test "tcp-send fails with 69 when the source address is not local" {
 	start_listen -6
 	run -69 --separate-stderr tcp-send -b ::2 ::1 "$PORT" x

@@ -2,6 +2,8 @@
 # udp-listen: datagrams from peers we did not write (Python, nc, socat)
 # and from udp-send, output forms, replies, limits and exit statuses.
 
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
 setup() {
 	load test_helper/common-setup
 	_common_setup
@@ -10,7 +12,7 @@ setup() {
 }
 
 teardown() {
-	stop_background
+	kill_spawned
 }
 
 # --- receiving ---------------------------------------------------------------
@@ -143,7 +145,7 @@ teardown() {
 	for i in 1 2 3 4 5; do
 		udp-send -n 127.0.0.1 "$PORT" "$i"
 	done
-	wait_for_lines "$OUT" 5
+	wait_lines "$OUT" 5
 	kill -0 "$LPID" || fail "udp-listen -k exited"
 	run -0 jq -r .data "$OUT"
 	assert_output "$(printf '1\n2\n3\n4\n5')"
@@ -291,10 +293,9 @@ teardown() {
 # on_tty CMD: runs CMD with stdout a terminal (script's pty), output in $T/tty.
 on_tty_bg() {
 	rm -f "$T/listen.port"
-	script -qec "$1" /dev/null >"$T/tty" 2>&1 </dev/null 3>&- &
-	LPID=$!
-	BACKGROUND+=("$LPID")
-	wait_for_file "$T/listen.port" "$LPID"
+	spawn script -qec "$1" /dev/null >"$T/tty" 2>&1 </dev/null
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
 	PORT=$(<"$T/listen.port")
 }
 
@@ -424,13 +425,12 @@ on_tty_bg() {
 	for out in /dev/full '&-'; do
 		rm -f "$T/port"
 		if [ "$out" = '&-' ]; then
-			udp-listen -t 10 --port-file "$T/port" 0 >&- 2>"$T/err" 3>&- &
+			spawn udp-listen -t 10 --port-file "$T/port" 0 >&- 2>"$T/err"
 		else
-			udp-listen -t 10 --port-file "$T/port" 0 >"$out" 2>"$T/err" 3>&- &
+			spawn udp-listen -t 10 --port-file "$T/port" 0 >"$out" 2>"$T/err"
 		fi
-		LPID=$!
-		BACKGROUND+=("$LPID")
-		wait_for_file "$T/port" "$LPID"
+		LPID=$SPAWN_PID
+		wait_file "$T/port" "$LPID"
 		udp-send 127.0.0.1 "$(<"$T/port")" x
 		listen_wait
 		assert_equal "$LSTATUS" 74
@@ -439,10 +439,9 @@ on_tty_bg() {
 }
 
 @test "udp-listen -j fails with 74 when stdout is full" {
-	udp-listen -j -t 10 --port-file "$T/port" 0 >/dev/full 2>"$T/err" 3>&- &
-	LPID=$!
-	BACKGROUND+=("$LPID")
-	wait_for_file "$T/port" "$LPID"
+	spawn udp-listen -j -t 10 --port-file "$T/port" 0 >/dev/full 2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/port" "$LPID"
 	udp-send 127.0.0.1 "$(<"$T/port")" x
 	listen_wait
 	assert_equal "$LSTATUS" 74
@@ -450,11 +449,10 @@ on_tty_bg() {
 }
 
 @test "udp-listen -k stops with 74 when its reader goes away" {
-	python3 "$UDPPEER" brokenpipe udp-listen -k -t 10 --port-file "$T/port" 0 \
-		2>"$T/err" 3>&- &
-	LPID=$!
-	BACKGROUND+=("$LPID")
-	wait_for_file "$T/port" "$LPID"
+	spawn python3 "$UDPPEER" brokenpipe udp-listen -k -t 10 --port-file "$T/port" 0 \
+		2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/port" "$LPID"
 	udp-send 127.0.0.1 "$(<"$T/port")" x
 	listen_wait
 	assert_equal "$LSTATUS" 74

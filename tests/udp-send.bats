@@ -2,6 +2,8 @@
 # udp-send: datagrams to peers we did not write (Python, nc, socat) and
 # to udp-listen, replies, size limits, and every exit status.
 
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
 setup() {
 	load test_helper/common-setup
 	_common_setup
@@ -10,7 +12,7 @@ setup() {
 }
 
 teardown() {
-	stop_background
+	kill_spawned
 }
 
 # --- what is sent -----------------------------------------------------
@@ -185,9 +187,8 @@ assert_only_marker_arrived() {
 @test "udp-send -r writes the reply of a socat echo peer" {
 	local port
 	port=$(free_port 4)
-	socat -T 10 UDP-RECVFROM:"$port",bind=127.0.0.1 PIPE 3>&- &
-	BACKGROUND+=($!)
-	wait_for_udp_port "$port"
+	spawn socat -T 10 UDP-RECVFROM:"$port",bind=127.0.0.1 PIPE
+	wait_udp_port "$port"
 	run -0 udp-send -r 127.0.0.1 "$port" ping
 	assert_output ping
 }
@@ -388,17 +389,10 @@ assert_only_marker_arrived() {
 
 @test "nc -u -l receives the bytes udp-send sends" {
 	printf 'bin\0\001\377ary\n' >"$T/in"
-	nc -u -l -n -v 127.0.0.1 0 >"$T/nc.out" 2>"$T/nc.err" </dev/null 3>&- &
-	BACKGROUND+=($!)
-	local i port=
-	for ((i = 0; i < 200; i++)); do
-		port=$(sed -n 's/^Bound on 127\.0\.0\.1 \([0-9]*\)$/\1/p' "$T/nc.err")
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
-	[ -n "$port" ] || fail "nc did not say its port: $(cat "$T/nc.err")"
-	run -0 udp-send 127.0.0.1 "$port" <"$T/in"
-	wait_for_size "$T/nc.out" "$(wc -c <"$T/in")"
+	spawn nc -u -l -n -v 127.0.0.1 0 >"$T/nc.out" 2>"$T/nc.err" </dev/null
+	wait_match "$T/nc.err" '^Bound on 127\.0\.0\.1 ([0-9]+)$' "$SPAWN_PID"
+	run -0 udp-send 127.0.0.1 "$MATCH" <"$T/in"
+	wait_size "$T/nc.out" "$(wc -c <"$T/in")"
 	cmp "$T/in" "$T/nc.out"
 }
 
@@ -406,11 +400,10 @@ assert_only_marker_arrived() {
 	local port
 	bytes "$T/big" 65507 5
 	port=$(free_port 4)
-	socat -u -T 10 -b 65536 UDP-RECV:"$port",bind=127.0.0.1 \
-		OPEN:"$T/socat.out",creat,trunc 3>&- &
-	BACKGROUND+=($!)
-	wait_for_udp_port "$port"
+	spawn socat -u -T 10 -b 65536 UDP-RECV:"$port",bind=127.0.0.1 \
+		OPEN:"$T/socat.out",creat,trunc
+	wait_udp_port "$port"
 	run -0 udp-send 127.0.0.1 "$port" <"$T/big"
-	wait_for_size "$T/socat.out" 65507
+	wait_size "$T/socat.out" 65507
 	cmp "$T/big" "$T/socat.out"
 }

@@ -134,7 +134,7 @@ main(int argc, char *argv[])
 	struct report r = { .set = &set };
 	struct resolve_stream *rs;
 	const char *errstr;
-	long long timeout_ms = -1;
+	long long timeout_ms = NO_LIMIT;
 	bool want4 = false, want6 = false, in_order = true;
 	int ch, i, read_errno;
 

@@ -12,6 +12,7 @@
 #include "operands.h"
 #include "parse.h"
 #include "pool.h"
+#include "timing.h"
 
 static const struct cli_text text = {
 	"rlookup [-ju] ADDRESS ...",
@@ -160,7 +161,7 @@ main(int argc, char *argv[])
 	}
 	if ((pool = pool_new(&address_ops, &r, in_order)) == NULL)
 		err(EX_OSERR, "lookups");
-	read_errno = operands_each(argv, argc, -1, add_address, pool) == -1 ?
+	read_errno = operands_each(argv, argc, NO_LIMIT, add_address, pool) == -1 ?
 	    errno : 0;
 	/* the answers to the lines read come first */
 	pool_end(pool);

@@ -14,6 +14,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
+#include "report.h"
 #include "sockopts.h"
 #include "timing.h"
 
@@ -56,7 +57,7 @@ static const struct option longopts[] = {
 };
 
 struct settings {
-	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_bytes;	/* -1: no limit */
 	long long	 count;		/* 0: no limit */
 	bool		 keep;
@@ -72,10 +73,9 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
     bool *fatal)
 {
 	struct relay r = { 0 };
-	char peer[ENDPOINT_MAX], host[ADDRSTR_MAX];
+	char peer[ENDPOINT_MAX];
 
-	snprintf(peer, sizeof(peer), "%s %u", sockaddr_host(peer_sa, host),
-	    sockaddr_port(peer_sa));
+	sockaddr_endpoint(peer_sa, sizeof(struct sockaddr_storage), peer);
 	if (set->verbose)
 		warnx("connection from %s", peer);
 	r.sock = fd;
@@ -83,7 +83,7 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
 	r.data = set->reply;
 	r.datalen = set->replylen;
 	r.out = STDOUT_FILENO;
-	r.idle_ms = set->idle_ms;
+	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	if (relay_run(&r) == 0)
@@ -133,7 +133,7 @@ accept_loop(int lfd, const struct settings *set)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = -1, .max_bytes = -1 };
+	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1 };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
 	char where[ENDPOINT_MAX];

@@ -9,13 +9,15 @@
 
 #include "address.h"
 #include "cli.h"
-#include "connect.h"
 #include "exitcode.h"
 #include "io.h"
 #include "json.h"
 #include "parse.h"
 #include "relay.h"
+#include "report.h"
+#include "sockclose.h"
 #include "sockopts.h"
+#include "target.h"
 
 #define CONNECT_TIMEOUT_MS	10000
 
@@ -60,7 +62,7 @@ struct settings {
 	int			 family;
 	struct sockaddr_storage	 source;
 	struct dial_options	 dial;
-	long long		 idle_ms;	/* -1: none */
+	long long		 idle_ms;	/* NO_LIMIT: none */
 	bool			 newline;
 	bool			 read_reply;
 	bool			 escape;	/* the reply */
@@ -70,22 +72,10 @@ struct settings {
 };
 
 static void
-report_connected(const struct target *t)
-{
-	char local[ENDPOINT_MAX];
-
-	warnx("connected to %s %u from %s", t->address, t->port,
-	    socket_endpoint(t->fd, 0, local));
-}
-
-static void
 print_json(const struct target *t)
 {
 	putchar('{');
-	json_key(stdout, "host", 1);
-	json_string(stdout, t->host);
-	json_key(stdout, "port", 0);
-	printf("%u", t->port);
+	json_endpoint(stdout, &t->ep, 1);
 	json_key(stdout, "open", 0);
 	fputs(t->fd != -1 ? "true" : "false", stdout);
 	if (t->fd != -1) {
@@ -109,9 +99,9 @@ check(struct target *v, size_t n, const struct settings *set)
 	connect_targets(v, n, set->family, &set->dial);
 	for (i = 0; i < n; i++) {
 		if (v[i].fd == -1)
-			warnx("%s", v[i].error);
+			target_warn(&v[i], &set->dial);
 		else if (set->verbose)
-			report_connected(&v[i]);
+			target_report_connected(&v[i]);
 		if (set->json)
 			print_json(&v[i]);
 		if (v[i].fd != -1)
@@ -127,34 +117,32 @@ send_to(struct target *t, const char *data, size_t len,
     const struct settings *set)
 {
 	struct relay r = { 0 };
-	char peer[ENDPOINT_MAX];
 	int status = EX_OK;
 
 	connect_targets(t, 1, set->family, &set->dial);
 	if (t->fd == -1) {
-		warnx("%s", t->error);
+		target_warn(t, &set->dial);
 		return t->status;
 	}
 	if (set->verbose)
-		report_connected(t);
+		target_report_connected(t);
 	r.sock = t->fd;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
-	r.idle_ms = set->idle_ms;
+	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
 	r.max_recv = -1;
-	snprintf(peer, sizeof(peer), "%s %u", t->host, t->port);
 	if (relay_run(&r) == -1)
-		status = relay_warn(&r, peer);
+		status = relay_warn(&r, t->name);
 	if (r.failed == RELAY_READ_IN)
 		close_reset(t->fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
 		close(t->fd);
-	else if (close_sent(t->fd, set->idle_ms) == -1) {
+	else if (close_sent(t->fd, minus_one_if_no_limit(set->idle_ms)) == -1) {
 		/* sent, but the peer may never have had it */
-		warn("send %s: not acknowledged", peer);
+		warn("send %s: not acknowledged", t->name);
 		status = ex_errno(errno, EX_IOERR);
 	}
 	return status;
@@ -163,8 +151,10 @@ send_to(struct target *t, const char *data, size_t len,
 static void
 parse_target(struct target *t, const char *host, const char *port)
 {
-	t->host = host;
-	t->port = port_operand(port, "tcp", false);
+	t->ep.host = host;
+	t->ep.port = port_operand(port, "tcp", false);
+	if ((t->name = endpoint_string(&t->ep)) == NULL)
+		err(EX_OSERR, "targets");
 }
 
 int
@@ -254,6 +244,8 @@ main(int argc, char *argv[])
 		status = send_to(&targets[0], data, len, &set);
 		free(data);
 	}
+	for (i = 0; i < n; i++)
+		free(targets[i].name);
 	free(targets);
 	return cli_finish(status);
 }

@@ -55,7 +55,7 @@ static const struct option longopts[] = {
 
 struct settings {
 	long long	 count;		/* 0: until killed */
-	long long	 timeout_ms;	/* -1: none */
+	long long	 timeout_ms;	/* NO_LIMIT: none */
 	const char	*timeout;	/* as given, for messages */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
@@ -104,13 +104,12 @@ output(const struct datagram *d, const struct settings *set)
 
 /* Answers the sender of dgram; a sender that is gone ends nothing. */
 static void
-reply(int fd, const struct settings *set, const char *host,
-    unsigned short port)
+reply(int fd, const struct settings *set, const char *peer)
 {
 	if (dgram_reply(fd, &dgram, set->reply, set->replylen) == -1)
-		warn("reply to %s %u", host, port);
+		warn("reply to %s", peer);
 	else if (set->verbose)
-		warnx("sent %zu bytes to %s %u", set->replylen, host, port);
+		warnx("sent %zu bytes to %s", set->replylen, peer);
 }
 
 /* Receives datagrams until the count is reached; returns the status. */
@@ -119,7 +118,7 @@ serve(int fd, const struct settings *set, const char *local)
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char host[ADDRSTR_MAX];
+	char peer[ENDPOINT_MAX];
 	long long n = 0;
 	int rc;
 
@@ -142,14 +141,13 @@ serve(int fd, const struct settings *set, const char *local)
 		}
 		n++;
 		deadline_start(&dl, set->timeout_ms);
-		sockaddr_host(from, host);
+		sockaddr_endpoint(from, sizeof(dgram.from), peer);
 		if (set->verbose)
-			warnx("received %zu bytes from %s %u", dgram.len, host,
-			    sockaddr_port(from));
+			warnx("received %zu bytes from %s", dgram.len, peer);
 		output(&dgram, set);
 		signals_release();
 		if (set->reply != NULL)
-			reply(fd, set, host, sockaddr_port(from));
+			reply(fd, set, peer);
 	}
 	return EX_OK;
 }

@@ -82,7 +82,7 @@ static void
 await_reply(int fd, const struct settings *set)
 {
 	struct deadline dl;
-	char host[ADDRSTR_MAX];
+	char from[ENDPOINT_MAX];
 	int rc;
 
 	deadline_start(&dl, set->timeout_ms);
@@ -96,9 +96,9 @@ await_reply(int fd, const struct settings *set)
 	if (dgram_recv(fd, &reply) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
 	if (set->verbose)
-		warnx("received %zu bytes from %s %u", reply.len,
-		    sockaddr_host((struct sockaddr *)&reply.from, host),
-		    sockaddr_port((struct sockaddr *)&reply.from));
+		warnx("received %zu bytes from %s", reply.len,
+		    sockaddr_endpoint((struct sockaddr *)&reply.from,
+		    sizeof(reply.from), from));
 	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
 	    set->escape) == -1)
 		err(EX_IOERR, "write error: stdout");

@@ -14,6 +14,15 @@ _common_setup() {
 	export SOCKUTILS_BUILD PATH
 }
 
+# suite_tools: TOOLS, every tool of the suite, from the one list the
+# build has (tool_names in tools/meson.build).
+suite_tools() {
+	local src=${1:-$BATS_TEST_DIRNAME/..}
+	mapfile -t TOOLS < <(sed -n "/^tool_names = \[/,/^]/s/^ *'\([^']*\)',\$/\1/p" \
+		"$src/tools/meson.build")
+	[ "${#TOOLS[@]}" -gt 0 ] || fail "no tool_names in $src/tools/meson.build"
+}
+
 # Tests that need the tests' own names and DNS server call this first.
 require_hermetic() {
 	[ -n "${SOCKUTILS_HERMETIC-}" ] ||
@@ -47,4 +56,14 @@ assert_like_python() {
 	if [ "$status" -ne "$want_status" ] || [ "$output" != "$want_output" ]; then
 		fail "$* gave status $status, output '$output'; python3 $function($arg) gives status $want_status, output '$want_output'"
 	fi
+}
+
+# is_static_build: the tools under test are ./dev static's, one static
+# file linked against musl, whose resolver answers some questions as
+# glibc's does not (the tests say how where it does).
+is_static_build() {
+	local headers
+	headers=$(readelf -lW "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null) ||
+		return 1
+	[[ $headers != *"program interpreter"* ]]
 }

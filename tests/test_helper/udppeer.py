@@ -8,7 +8,6 @@ that the tools are checked against code that is not ours.
                                       writes "ADDR PORT" it sent from
   udppeer.py ask HOST PORT IN         sends IN, writes the reply to stdout
                                       and "ADDR PORT" of its sender to stderr
-  udppeer.py freeport 4|6             a loopback port that nothing listens on
   udppeer.py brokenpipe CMD...        runs CMD with stdout a pipe nobody reads
 
 Listening peers bind the loopback address to port 0 and write the port
@@ -70,10 +69,6 @@ def main(argv):
             data, addr = s.recvfrom(65536)
             sys.stdout.buffer.write(data)
             sys.stderr.write("from %s %d\n" % addr[:2])
-    elif mode == "freeport":
-        s = bound(argv[2])
-        print(s.getsockname()[1])
-        s.close()
     elif mode == "brokenpipe":
         r, w = os.pipe()
         os.close(r)

@@ -22,7 +22,7 @@ test_take(void)
 {
 	struct sockopts o = SOCKOPTS_INIT;
 
-	ok(o.timeout_ms == -1 && o.timeout == NULL, "no -t: no timeout");
+	ok(o.timeout_ms == NO_LIMIT && o.timeout == NULL, "no -t: no timeout");
 	ok(sockopts_take(&o, 't', "0.25") && o.timeout_ms == 250 &&
 	    strcmp(o.timeout, "0.25") == 0, "-t in milliseconds, and as given");
 	ok(sockopts_take(&o, 'c', "3") && o.count == 3, "-c COUNT");

@@ -3,18 +3,12 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "address.h"
-#include "connect.h"
-#include "exitcode.h"
-#include "idna.h"
-#include "parse.h"
-#include "resolve.h"
+#include "dial.h"
 
 /* An address waiting for its attempt, or for another one. */
 struct pending {
@@ -71,43 +65,55 @@ min_time(long long a, long long b)
 	return a < b ? a : b;
 }
 
-/*
- * The addresses of res in the resolver's order, but alternating
- * between families, starting with the first address's (RFC 8305 4).
- */
-static struct pending *
-interleave(const struct addrinfo *res, size_t *n)
+const struct addrinfo **
+dial_order(const struct addrinfo *res, size_t *n)
 {
-	const struct addrinfo *ai, *a, *b;
-	struct pending *q;
+	const struct addrinfo *ai, *a, *b, **order;
 	size_t count = 0, i = 0;
 	int first;
 
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		count++;
 	*n = count;
-	if ((q = calloc(count ? count : 1, sizeof(*q))) == NULL)
+	if ((order = calloc(count ? count : 1, sizeof(*order))) == NULL)
 		return NULL;
 	if (count == 0)
-		return q;
+		return order;
 	first = res->ai_family;
 	a = b = res;
 	while (i < count) {
 		while (a != NULL && a->ai_family != first)
 			a = a->ai_next;
 		if (a != NULL) {
-			q[i++].ai = a;
+			order[i++] = a;
 			a = a->ai_next;
 		}
 		while (b != NULL && b->ai_family == first)
 			b = b->ai_next;
 		if (b != NULL) {
-			q[i++].ai = b;
+			order[i++] = b;
 			b = b->ai_next;
 		}
 	}
-	for (i = 0; i < count; i++)
-		q[i].backoff = CONNECT_RETRY_FIRST_MS;
+	return order;
+}
+
+/* The addresses of res in dial_order, each waiting for its first try. */
+static struct pending *
+queue_of(const struct addrinfo *res, size_t *n)
+{
+	const struct addrinfo **order;
+	struct pending *q;
+	size_t i;
+
+	if ((order = dial_order(res, n)) == NULL)
+		return NULL;
+	if ((q = calloc(*n ? *n : 1, sizeof(*q))) != NULL)
+		for (i = 0; i < *n; i++) {
+			q[i].ai = order[i];
+			q[i].backoff = CONNECT_RETRY_FIRST_MS;
+		}
+	free(order);
 	return q;
 }
 
@@ -125,9 +131,8 @@ finish(struct dialer *dr, long long now)
 	dr->d->ms = now - dr->start;
 }
 
-/* The wait before the retry after next, for an attempt that failed so. */
-static long long
-next_backoff(long long backoff, int errnum)
+long long
+dial_next_backoff(long long backoff, int errnum)
 {
 	long long cap = errnum == ECONNREFUSED ? CONNECT_REFUSED_MAX_MS :
 	    CONNECT_RETRY_MAX_MS;
@@ -157,7 +162,7 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
 	p = &dr->queue[dr->queued++];
 	p->ai = ai;
 	p->ready_at = ready_at;
-	p->backoff = next_backoff(backoff, errnum);
+	p->backoff = dial_next_backoff(backoff, errnum);
 	p->retry = true;
 }
 
@@ -272,7 +277,7 @@ dialers_init(struct dialer *dv, struct dial *v, size_t n,
 		dv[i].start = dv[i].next_start = now;
 		dv[i].end = o->wait_ms >= 0 ? now + o->wait_ms :
 		    o->timeout_ms >= 0 ? now + o->timeout_ms : -1;
-		if ((dv[i].queue = interleave(v[i].addrs,
+		if ((dv[i].queue = queue_of(v[i].addrs,
 		    &dv[i].queued)) == NULL)
 			return -1;
 	}
@@ -497,201 +502,4 @@ out:
 	free(dv);
 	free(f.a);
 	free(f.pfd);
-}
-
-/* The answers stay in the lookups, reported with the connections. */
-static void
-lookup_answered(struct lookup *l, void *ctx)
-{
-}
-
-/*
- * With o->wait_ms, looks the names whose lookup failed for now (the DNS
- * server failing or silent, as one still starting up is) up again, as
- * connects are retried, until the wait that began at start is over.
- */
-static void
-retry_lookups(struct lookup *lk, size_t n, int family,
-    const struct dial_options *o, long long start)
-{
-	struct lookup *again;
-	struct deadline dl;
-	long long end = start + o->wait_ms, left;
-	long long pause_ms = CONNECT_RETRY_FIRST_MS;
-	size_t i, k;
-
-	if ((again = calloc(n ? n : 1, sizeof(*again))) == NULL)
-		return;	/* the first answers stand */
-	for (;;) {
-		for (i = k = 0; i < n; i++)
-			if (lk[i].invalid == NULL &&
-			    lookup_exit_status(&lk[i]) == EX_TEMPFAIL)
-				again[k++].name = lk[i].name;
-		if (k == 0 || (left = end - now_ms()) <= 0)
-			break;
-		(void)poll(NULL, 0, (int)min_time(pause_ms, left));
-		pause_ms = min_time(pause_ms * 2, CONNECT_RETRY_MAX_MS);
-		deadline_start(&dl, min_time(o->timeout_ms, end - now_ms()));
-		resolve_names(again, k, family, &dl, lookup_answered, NULL);
-		for (i = k = 0; i < n; i++) {
-			if (lk[i].invalid != NULL ||
-			    lookup_exit_status(&lk[i]) != EX_TEMPFAIL)
-				continue;
-			/* cut short by the end: the server's last word stands */
-			if (again[k].timed_out && !lk[i].timed_out) {
-				memset(&again[k++], 0, sizeof(*again));
-				continue;
-			}
-			lk[i].res = again[k].res;
-			lk[i].gai_error = again[k].gai_error;
-			lk[i].sys_errno = again[k].sys_errno;
-			lk[i].timed_out = again[k].timed_out;
-			memset(&again[k++], 0, sizeof(*again));
-		}
-	}
-	free(again);
-}
-
-/* The status and message of a target whose name did not resolve. */
-static void
-lookup_failed(struct target *t, const struct lookup *l,
-    const struct dial_options *o)
-{
-	char waited[DURATION_STR_MAX];
-
-	t->status = lookup_exit_status(l);
-	t->reason = lookup_strerror(l);
-	if (o->wait_ms >= 0 && t->status == EX_TEMPFAIL)
-		snprintf(t->error, sizeof(t->error),
-		    "%s: %s (gave up waiting after %s)", t->host, t->reason,
-		    format_duration(o->wait_ms, waited));
-	else
-		snprintf(t->error, sizeof(t->error), "%s: %s", t->host,
-		    t->reason);
-}
-
-/* The status and message of a target whose dial failed. */
-static void
-dial_failed(struct target *t, const struct dial *d,
-    const struct dial_options *o)
-{
-	char host[ADDRSTR_MAX], waited[DURATION_STR_MAX];
-
-	t->reason = strerror(d->error);
-	if (d->waited_out) {
-		t->status = EX_TEMPFAIL;
-		snprintf(t->error, sizeof(t->error),
-		    "connect %s %u: %s (gave up waiting after %s)", t->host,
-		    t->port, strerror(d->error),
-		    format_duration(o->wait_ms, waited));
-		return;
-	}
-	t->status = ex_errno(d->error, EX_OSERR);
-	if (strcmp(d->step, "bind") == 0 && o->source != NULL)
-		snprintf(t->error, sizeof(t->error), "bind %s: %s",
-		    sockaddr_host(o->source, host), strerror(d->error));
-	else
-		snprintf(t->error, sizeof(t->error), "%s %s %u: %s", d->step,
-		    t->host, t->port, strerror(d->error));
-}
-
-/*
- * Raises the soft limit on descriptors to the hard one, as Go's runtime
- * does: every target holds one, and most of a typical 1024 would leave
- * a long list of ports failing with "Too many open files".
- */
-static void
-raise_descriptor_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
-void
-connect_targets(struct target *v, size_t n, int family,
-    const struct dial_options *o)
-{
-	struct dial_options rest = *o;
-	struct lookup *lk;
-	struct dial *dv;
-	struct deadline dl;
-	long long ms, start, dial_start;
-	size_t i, nd = 0;
-	const char *errstr;
-
-	start = now_ms();
-	if (n > 1)
-		raise_descriptor_limit();
-	lk = calloc(n ? n : 1, sizeof(*lk));
-	dv = calloc(n ? n : 1, sizeof(*dv));
-	if (lk == NULL || dv == NULL) {
-		for (i = 0; i < n; i++) {
-			v[i].fd = -1;
-			v[i].status = EX_OSERR;
-			v[i].reason = strerror(ENOMEM);
-			snprintf(v[i].error, sizeof(v[i].error), "%s: %s",
-			    v[i].host, v[i].reason);
-		}
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		lk[i].name = v[i].host;
-		if (idna_check_hostname(v[i].host, &errstr) == -1)
-			lk[i].invalid = errstr;
-	}
-	/* the lookups share the bound of one connection attempt */
-	ms = o->timeout_ms;
-	if (o->wait_ms >= 0)
-		ms = min_time(ms, o->wait_ms);
-	deadline_start(&dl, ms);
-	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
-	if (o->wait_ms >= 0)
-		retry_lookups(lk, n, family, o, start);
-
-	for (i = 0; i < n; i++) {
-		v[i].fd = -1;
-		v[i].status = EX_OK;
-		v[i].error[0] = '\0';
-		v[i].address[0] = '\0';
-		v[i].reason = NULL;
-		if (lk[i].invalid != NULL || lk[i].gai_error != 0 ||
-		    lk[i].timed_out) {
-			lookup_failed(&v[i], &lk[i], o);
-			v[i].ms = now_ms() - start;
-			continue;
-		}
-		dv[nd].addrs = lk[i].res;
-		dv[nd].port = v[i].port;
-		nd++;
-	}
-	/* the wait includes the lookups */
-	dial_start = now_ms();
-	if (o->wait_ms >= 0) {
-		rest.wait_ms = o->wait_ms - (dial_start - start);
-		if (rest.wait_ms < 0)
-			rest.wait_ms = 0;
-	}
-	dial_all(dv, nd, &rest);
-	for (i = nd = 0; i < n; i++) {
-		if (v[i].status != EX_OK)
-			continue;
-		v[i].fd = dv[nd].fd;
-		v[i].ms = dial_start - start + dv[nd].ms;
-		if (dv[nd].fd == -1)
-			dial_failed(&v[i], &dv[nd], o);
-		else
-			sockaddr_host(dv[nd].connected->ai_addr,
-			    v[i].address);
-		nd++;
-	}
-out:
-	for (i = 0; lk != NULL && i < n; i++)
-		if (lk[i].res != NULL)
-			freeaddrinfo(lk[i].res);
-	free(lk);
-	free(dv);
 }

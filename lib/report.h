@@ -1,0 +1,29 @@
+/*
+ * Reporting layer.  The messages of the connecting tools on stderr
+ * (`progname: what failed: why`, and -v's reports), for the outcomes
+ * the pure core returns (target.h, relay.h); nothing here exits.
+ */
+#ifndef SOCKUTILS_REPORT_H
+#define SOCKUTILS_REPORT_H
+
+#include "dial.h"
+#include "relay.h"
+#include "target.h"
+
+/*
+ * Why the target t failed, connected with o: "HOST: why" for a name
+ * that did not resolve, "connect HOST PORT: why" (with "gave up waiting
+ * after SEC" once --wait passed), "bind ADDR: why" for the source.
+ */
+void	target_warn(const struct target *t, const struct dial_options *o);
+
+/* -v: "connected to ADDRESS PORT from LOCAL" for the connected t. */
+void	target_report_connected(const struct target *t);
+
+/*
+ * Reports the failure of r on stderr ("read error: stdin: ...",
+ * "send PEER: ...") and returns its exit status.
+ */
+int	relay_warn(const struct relay *r, const char *peer);
+
+#endif

@@ -1,0 +1,83 @@
+#include <errno.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sockclose.h"
+#include "timing.h"
+
+/* close_sent without a timeout of its own waits this long at most. */
+#define CLOSE_WAIT_DEFAULT_MS	60000
+
+/* Reads and drops what fd has now; returns whether the peer has closed. */
+static bool
+drain(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0)
+		;
+	return n == 0;
+}
+
+/* Bytes sent on fd and not yet acknowledged; -1 with errno set. */
+static int
+unacknowledged(int fd)
+{
+	socklen_t len = sizeof(int);
+	int n, err;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return ioctl(fd, SIOCOUTQ, &n) == -1 ? -1 : n;
+}
+
+void
+close_reset(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int saved_errno = errno;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+	errno = saved_errno;
+}
+
+int
+close_sent(int fd, long long timeout_ms)
+{
+	struct deadline dl;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long long left, pause_ms = 1;
+	int n;
+
+	deadline_start(&dl, timeout_ms < 0 ? CLOSE_WAIT_DEFAULT_MS :
+	    timeout_ms);
+	/*
+	 * No event says "all acknowledged": look again after a pause that
+	 * doubles up to 50 ms, and drop what the peer sends meanwhile.
+	 */
+	while ((n = unacknowledged(fd)) != 0) {
+		if (n == -1 || deadline_passed(&dl)) {
+			if (n != -1)
+				errno = ETIMEDOUT;
+			close_reset(fd);
+			return -1;
+		}
+		left = deadline_left_ms(&dl);
+		if (poll(&pfd, 1, (int)(pause_ms < left ? pause_ms : left)) > 0 &&
+		    drain(fd))
+			pfd.events = 0;	/* it closed: nothing more to read */
+		if (pause_ms < 50)
+			pause_ms *= 2;
+	}
+	drain(fd);	/* unread data would turn the close into a reset */
+	return close(fd);
+}

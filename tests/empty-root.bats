@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# The static build in an empty root, as in a FROM scratch image: a root
+# directory holding only sockutils, its links and the /etc files a
+# container has (hosts, resolv.conf, services; no nsswitch.conf, no libc,
+# no shell), entered with chroot inside the hermetic namespaces, whose
+# DNS server it asks.  What README's "In a container" promises.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tcp
+	is_static_build || skip "needs the static build (./dev static)"
+	require_hermetic
+	ROOT=$BATS_TEST_TMPDIR/root
+	mkdir -p "$ROOT/bin" "$ROOT/etc" "$ROOT/tmp"
+	cp "$SOCKUTILS_BUILD/sockutils" "$ROOT/bin/"
+	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
+		ln -s sockutils "$ROOT/bin/$(basename "$src" .c)"
+	done
+	cp /etc/hosts /etc/resolv.conf /etc/services "$ROOT/etc/"
+	# a service's name, as a container runtime writes it
+	printf '127.0.0.1\tdb\n' >>"$ROOT/etc/hosts"
+}
+
+teardown() {
+	kill_spawned
+}
+
+# in_root TOOL [ARGS...]: TOOL run from the empty root's /bin.
+in_root() {
+	local tool=$1
+	shift
+	chroot "$ROOT" "/bin/$tool" "$@"
+}
+
+@test "the empty root holds no libc, no loader, no shell and no nsswitch.conf" {
+	run -0 bash -c 'find "$1" -mindepth 1 -not -type d -not -type l | sort' \
+		_ "$ROOT"
+	assert_output "$(printf '%s\n' "$ROOT/bin/sockutils" "$ROOT/etc/hosts" \
+		"$ROOT/etc/resolv.conf" "$ROOT/etc/services" | sort)"
+	run ! chroot "$ROOT" /bin/sh -c true
+}
+
+@test "sockutils in the empty root lists its tools" {
+	run -0 --separate-stderr in_root sockutils --help
+	assert_line '  tcp-send'
+	assert_line '  resolve-ex'
+}
+
+@test "resolve in the empty root reads the hosts file and asks the DNS server" {
+	run -0 --separate-stderr in_root resolve db hostsname.test v4only.test
+	assert_output "$(printf '%s\n' 'db 127.0.0.1' 'hostsname.test 198.51.100.7' \
+		'v4only.test 192.0.2.10')"
+	assert_stderr ''
+	run -0 --separate-stderr in_root sockutils resolve -6 v6only.test
+	assert_output 2001:db8::10
+}
+
+@test "resolve-ex in the empty root follows a CNAME chain from the DNS server" {
+	run -0 --separate-stderr in_root resolve-ex -j alias1.test
+	run -0 jq -r '.name, (.addresses | join(" "))' <<<"$output"
+	assert_output "$(printf 'target.test\n192.0.2.40')"
+}
+
+@test "rlookup in the empty root asks the DNS server for a PTR record" {
+	run -0 --separate-stderr in_root rlookup 192.0.2.50
+	assert_output --regexp '^ptr-[ab][.]test$'
+}
+
+@test "servport in the empty root reads the services file" {
+	run -0 --separate-stderr in_root servport http
+	assert_output 80
+	run -0 --separate-stderr in_root servport 5432
+	assert_output postgresql
+}
+
+@test "hostname in the empty root: the kernel's name and its FQDN from hosts" {
+	run -0 --separate-stderr in_root hostname
+	assert_output sockhost
+	run -0 --separate-stderr in_root hostname -f
+	assert_output sockhost.example.test
+}
+
+@test "tcp-send -z --wait in the empty root waits for db until it listens" {
+	local port
+	port=$(free_port)
+	spawn chroot "$ROOT" /bin/tcp-send -z --wait 20 db "$port"
+	local waiter=$SPAWN_PID
+	spawn chroot "$ROOT" /bin/tcp-listen -k --port-file /tmp/port "$port"
+	wait_file "$ROOT/tmp/port" "$SPAWN_PID"
+	wait_status "$waiter"
+	[ "$STATUS" -eq 0 ] || fail "tcp-send -z --wait exited $STATUS"
+}
+
+@test "a TCP round trip between tcp-send and tcp-listen in the empty root" {
+	spawn chroot "$ROOT" /bin/tcp-listen --reply 'pong\n' \
+		--port-file /tmp/port 0
+	local listener=$SPAWN_PID
+	wait_file "$ROOT/tmp/port" "$listener"
+	run -0 --separate-stderr in_root tcp-send -r db "$(<"$ROOT/tmp/port")" ping
+	assert_output pong
+	wait_status "$listener"
+	[ "$STATUS" -eq 0 ] || fail "tcp-listen exited $STATUS"
+}
+
+@test "a UDP round trip between udp-send and udp-listen in the empty root" {
+	spawn chroot "$ROOT" /bin/udp-listen --reply 'pong\n' \
+		--port-file /tmp/port 0
+	local listener=$SPAWN_PID
+	wait_file "$ROOT/tmp/port" "$listener"
+	run -0 --separate-stderr in_root udp-send -r -t 5 db \
+		"$(<"$ROOT/tmp/port")" ping
+	assert_output pong
+	wait_status "$listener"
+	[ "$STATUS" -eq 0 ] || fail "udp-listen exited $STATUS"
+}

@@ -1,0 +1,163 @@
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dial.h"
+#include "relookup.h"
+#include "tap.h"
+
+/* A chain of addrinfo of the families in fams ("4466": two of each). */
+static struct addrinfo *
+chain(const char *fams, struct addrinfo *ai, struct sockaddr_storage *ss)
+{
+	size_t i, n = strlen(fams);
+
+	memset(ai, 0, n * sizeof(*ai));
+	memset(ss, 0, n * sizeof(*ss));
+	for (i = 0; i < n; i++) {
+		ai[i].ai_family = fams[i] == '6' ? AF_INET6 : AF_INET;
+		ai[i].ai_socktype = SOCK_STREAM;
+		ai[i].ai_addr = (struct sockaddr *)&ss[i];
+		ss[i].ss_family = (sa_family_t)ai[i].ai_family;
+		ai[i].ai_addrlen = ai[i].ai_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
+	}
+	return n > 0 ? ai : NULL;
+}
+
+/* The order dial_order gives fams, as indexes into it ("0213"). */
+static const char *
+order_of(const char *fams, char out[16])
+{
+	struct addrinfo ai[8];
+	struct sockaddr_storage ss[8];
+	const struct addrinfo **o, *res = chain(fams, ai, ss);
+	size_t i, n;
+
+	if ((o = dial_order(res, &n)) == NULL)
+		return "nomem";
+	for (i = 0; i < n; i++)
+		out[i] = (char)('0' + (o[i] - ai));
+	out[n] = '\0';
+	free(o);
+	return out;
+}
+
+static void
+test_order(void)
+{
+	char buf[16];
+
+	is_str(order_of("6644", buf), "0213", "families alternate, the first's first");
+	is_str(order_of("4466", buf), "0213", "IPv4 first when the resolver says so");
+	is_str(order_of("66644", buf), "03142", "the rest of a family at the end");
+	is_str(order_of("464", buf), "012", "already alternating stays as it is");
+	is_str(order_of("444", buf), "012", "one family keeps the resolver's order");
+	is_str(order_of("", buf), "", "no address, no attempt");
+}
+
+static void
+test_backoff(void)
+{
+	long long b = CONNECT_RETRY_FIRST_MS, seen[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		seen[i] = b;
+		b = dial_next_backoff(b, ETIMEDOUT);
+	}
+	ok(seen[0] == 5 && seen[1] == 10 && seen[2] == 20 && seen[3] == 40,
+	    "the pause doubles from 5 ms (5 10 20 40: %lld %lld %lld %lld)",
+	    seen[0], seen[1], seen[2], seen[3]);
+	ok(seen[6] == 250 && seen[7] == CONNECT_RETRY_MAX_MS,
+	    "up to 250 ms and no more (%lld)", seen[7]);
+	ok(dial_next_backoff(CONNECT_RETRY_FIRST_MS, ECONNREFUSED) ==
+	    CONNECT_REFUSED_MAX_MS, "a refused port is tried again every 5 ms");
+	ok(dial_next_backoff(200, EHOSTUNREACH) == CONNECT_RETRY_MAX_MS,
+	    "unreachable is capped as a timeout is");
+	ok(connect_retryable(ECONNREFUSED) && connect_retryable(ETIMEDOUT) &&
+	    !connect_retryable(EACCES) && !connect_retryable(EINVAL),
+	    "refused and timed out are retried, denied and invalid are not");
+}
+
+static void
+test_relookup_bound(void)
+{
+	ok(relookup_bound(10000, 1000, 400) == 600,
+	    "a lookup gets what is left of the wait when less than -t");
+	ok(relookup_bound(100, 1000, 400) == 100, "or -t when that is less");
+	ok(relookup_bound(-1, 1000, 400) == 600,
+	    "without -t, what is left of the wait");
+	ok(relookup_bound(10000, 1000, 1020) == 0,
+	    "a lookup that starts after the end gets nothing, not a whole -t");
+	ok(relookup_bound(-1, 1000, 1020) == 0,
+	    "nor an unbounded one after the end");
+}
+
+/* A loopback port that refuses: bound, not listening. */
+static int
+refusing_port(unsigned short *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		return -1;
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static void
+test_dial(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct addrinfo ai = { .ai_family = AF_INET,
+	    .ai_socktype = SOCK_STREAM, .ai_addrlen = sizeof(sin) };
+	struct dial_options o = { .timeout_ms = 2000, .wait_ms = -1 };
+	struct dial d = { .addrs = &ai };
+	int holder;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ai.ai_addr = (struct sockaddr *)&sin;
+	if ((holder = refusing_port(&d.port)) == -1) {
+		ok(0, "a loopback port to dial");
+		return;
+	}
+	dial_all(&d, 1, &o);
+	ok(d.fd == -1 && d.error == ECONNREFUSED && !d.waited_out &&
+	    strcmp(d.step, "connect") == 0,
+	    "one try at a closed port is refused, not waited for");
+	o.wait_ms = 150;
+	dial_all(&d, 1, &o);
+	ok(d.fd == -1 && d.error == ECONNREFUSED && d.waited_out &&
+	    d.ms >= 140, "--wait retries a refused port until it passes "
+	    "(%lld ms)", d.ms);
+	if (listen(holder, 1) == -1) {
+		ok(0, "listen");
+		return;
+	}
+	dial_all(&d, 1, &o);
+	ok(d.fd != -1 && d.connected == &ai && d.error == 0,
+	    "a listening port connects at once");
+	if (d.fd != -1)
+		close(d.fd);
+	close(holder);
+}
+
+int
+main(void)
+{
+	test_order();
+	test_backoff();
+	test_relookup_bound();
+	test_dial();
+	return tap_done();
+}
