@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # rlookup: the names of addresses (gethostbyaddr).
 
+# the streaming tests read answers while stdin is open: none may hang
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
 setup() {
 	load test_helper/common-setup
 	load test_helper/stream
