@@ -132,7 +132,7 @@ figure_batch() {
 	figure batchmem "Batch memory" KiB lower \
 		"Peak resident set size (GNU time %M) of the batch runs above, and of \`resolve -\` with ten times the names (the same server): the window of 512 lookups in flight holds the memory flat however many names pass. Target: the same for $(thousands "$big") names as for $(thousands "$count") (within 256 KiB)."
 	for key in ours adnshost; do
-		[ -z "${why[$key]}" ] || FAILED[$key]=${why[$key]}
+		[ -z "${why[$key]}" ] || FAILED["$key"]=${why[$key]}
 		# shellcheck disable=SC2086 # one sample a word
 		for v in ${rss[$key]-}; do sample "$key" "$v"; done
 	done

@@ -9,7 +9,7 @@
  * getaddrinfo and its NSS modules need far less; the default (8 MiB)
  * would reserve 4 GiB of address space for a full window.
  */
-#define WORKER_STACK_BYTES	(1024 * 1024)
+#define WORKER_STACK_BYTES	((size_t)1024 * 1024)
 
 enum slot_state {
 	SLOT_FREE,

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # STREAM_PID, STREAM_REST, STREAM_STATUS: for the callers
 # Helpers for the tools that read lines as they come (resolve -, rlookup -):
 # the tool as a coprocess that a test writes lines to and reads answers
 # from while its stdin is still open.  Every read is bounded.
