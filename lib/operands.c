@@ -91,3 +91,9 @@ operands_each(char *const argv[], int argc, long long timeout_ms,
 	}
 	return 0;
 }
+
+bool
+operands_several(char *const argv[], int argc)
+{
+	return argc > 1 || (argc == 1 && strcmp(argv[0], "-") == 0);
+}

@@ -7,6 +7,8 @@
 #ifndef SOCKUTILS_OPERANDS_H
 #define SOCKUTILS_OPERANDS_H
 
+#include <stdbool.h>
+
 #include "timing.h"
 
 /* The longest line of stdin, newline included, that can be an item. */
@@ -30,5 +32,8 @@ typedef void operand_fn(const char *item, const char *invalid,
  */
 int	operands_each(char *const argv[], int argc, long long timeout_ms,
 	    operand_fn *each, void *ctx);
+
+/* Whether argv may stand for more than one item: several, or "-". */
+bool	operands_several(char *const argv[], int argc);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "address.h"
@@ -136,7 +135,7 @@ main(int argc, char *argv[])
 	const char *errstr;
 	long long timeout_ms = NO_LIMIT;
 	bool want4 = false, want6 = false, in_order = true;
-	int ch, i, read_errno;
+	int ch, read_errno;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46ajt:uhV", longopts,
@@ -173,10 +172,7 @@ main(int argc, char *argv[])
 
 	if (want6)
 		set.family = want4 ? AF_UNSPEC : AF_INET6;
-	set.name_on_line = argc > 1;
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
-			set.name_on_line = true;
+	set.name_on_line = operands_several(argv, argc);
 	if ((rs = resolve_stream_new(set.family, in_order, report, &r)) == NULL)
 		err(EX_OSERR, "lookups");
 	read_errno = operands_each(argv, argc, timeout_ms, add_name, rs) == -1 ?

@@ -152,13 +152,11 @@ main(int argc, char *argv[])
 		cli_usage("no address given");
 
 	/* every operand is checked before any lookup */
-	set.address_on_line = argc > 1;
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0)
-			set.address_on_line = true;
-		else if (parse_ip(argv[i], &ip, &errstr) == -1)
+	set.address_on_line = operands_several(argv, argc);
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") != 0 &&
+		    parse_ip(argv[i], &ip, &errstr) == -1)
 			cli_usage("%s: %s", argv[i], errstr);
-	}
 	if ((pool = pool_new(&address_ops, &r, in_order)) == NULL)
 		err(EX_OSERR, "lookups");
 	read_errno = operands_each(argv, argc, NO_LIMIT, add_address, pool) == -1 ?
