@@ -115,6 +115,8 @@ check_rows() {
 	expect 64 resolve-ex -6j
 	expect 64 rlookup
 	expect 64 rlookup -j
+	expect 64 rlookup -t
+	expect 64 rlookup 127.0.0.1 --timeout
 	expect 64 servport
 	expect 64 servport http tcp extra
 	expect 64 servport http ""
@@ -177,6 +179,7 @@ check_rows() {
 		99999999999999999999 "$HUGE"; do
 		expect 64 resolve -t "$d" localhost
 		expect 64 resolve --timeout="$d" localhost
+		expect 64 rlookup -t "$d" 127.0.0.1
 		expect 64 tcp-listen -t "$d" 0
 		expect 64 udp-listen -t "$d" 0
 		expect 64 tcp-send -t "$d" 127.0.0.1 1

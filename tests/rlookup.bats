@@ -83,7 +83,7 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 		run -64 --separate-stderr rlookup 192.0.2.10 "$bad"
 		assert_output ""
 		assert_equal "${stderr_lines[0]}" "rlookup: $bad: not an IPv4 or IPv6 address"
-		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] ADDRESS ..."
+		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] [-t SEC] ADDRESS ..."
 		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
 		assert_output 0
 	done
@@ -136,6 +136,31 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 	assert_equal "$STREAM_REST" "rlookup: 203.0.113.2: Host name lookup failure"
 }
 
+@test "rlookup -t gives up on an address not looked up in time with 75 and prints the rest" {
+	require_hermetic
+	# 203.0.113.2's PTR query goes unanswered: the resolver's own bound is 1 s
+	run -75 --separate-stderr rlookup -t 0.3 203.0.113.2 192.0.2.10
+	assert_output "192.0.2.10 v4only.test"
+	assert_stderr "rlookup: 203.0.113.2: timed out"
+	run -0 --separate-stderr rlookup --timeout=5 192.0.2.10
+	assert_output v4only.test
+	run -64 --separate-stderr rlookup -t 0 192.0.2.10
+	assert_equal "${stderr_lines[0]}" "rlookup: timeout 0: too small"
+}
+
+@test "rlookup -t counts each line's time from when it was read" {
+	require_hermetic
+	stream_start rlookup -t 0.5 -
+	# longer than -t: counted from the start, the next line would time out
+	sleep 0.8
+	stream_write 192.0.2.10
+	stream_expect "192.0.2.10 v4only.test"
+	stream_write 203.0.113.2
+	stream_expect "rlookup: 203.0.113.2: timed out"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
 @test "rlookup - refuses a malformed line, a NUL byte and an over-long line with 64, and goes on" {
 	require_hermetic
 	long=$(printf '1%.0s' {1..5000})
@@ -157,7 +182,7 @@ ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 
 @test "rlookup without an address is a usage error" {
 	run -64 --separate-stderr rlookup
-	assert_stderr $'rlookup: no address given\nusage: rlookup [-ju] ADDRESS ...'
+	assert_stderr $'rlookup: no address given\nusage: rlookup [-ju] [-t SEC] ADDRESS ...'
 }
 
 @test "rlookup fails with 74 when stdout is full or closed" {

@@ -15,16 +15,19 @@
 #include "timing.h"
 
 static const struct cli_text text = {
-	"rlookup [-ju] ADDRESS ...",
+	"rlookup [-ju] [-t SEC] ADDRESS ...",
 	"Print the host name of each IPv4 or IPv6 ADDRESS (gethostbyaddr); - reads\n"
 	"addresses from stdin, each looked up as soon as its line is read.",
 	"  -j, --json        one JSON object per address:\n"
 	"                    {\"name\", \"aliases\", \"addresses\"}\n"
+	"  -t, --timeout SEC give up on an address not looked up SEC seconds after\n"
+	"                    its line was read (operands: after the start)\n"
 	"  -u, --unordered   write each answer as soon as it is in, not in input order\n",
 };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 't' },
 	{ "unordered", no_argument, NULL, 'u' },
 	CLI_COMMON_OPTIONS
 };
@@ -130,14 +133,20 @@ main(int argc, char *argv[])
 	struct ip_address ip;
 	struct pool *pool;
 	const char *errstr;
+	long long timeout_ms = NO_LIMIT;
 	bool in_order = true;
 	int ch, i, read_errno;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":juhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":jt:uhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			set.json = true;
+			break;
+		case 't':
+			if (parse_duration(optarg, 1, &timeout_ms,
+			    &errstr) == -1)
+				cli_usage("timeout %s: %s", optarg, errstr);
 			break;
 		case 'u':
 			in_order = false;
@@ -159,7 +168,7 @@ main(int argc, char *argv[])
 			cli_usage("%s: %s", argv[i], errstr);
 	if ((pool = pool_new(&address_ops, &r, in_order)) == NULL)
 		err(EX_OSERR, "lookups");
-	read_errno = operands_each(argv, argc, NO_LIMIT, add_address, pool) == -1 ?
+	read_errno = operands_each(argv, argc, timeout_ms, add_address, pool) == -1 ?
 	    errno : 0;
 	/* the answers to the lines read come first */
 	pool_end(pool);
