@@ -58,7 +58,7 @@ def target_text(spec, unit):
         elif cond.startswith("ratio<="):
             x = float(cond[7:])
             if x < 1:
-                parts.append(f"ours ≥ {1 / x:g}× faster")
+                parts.append(f"ours ≥ {1 / x:.3g}× faster")
             else:
                 parts.append(f"ours ≤ {cond[7:]}× this")
         elif cond.startswith("value<="):

@@ -1,7 +1,9 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,12 @@
 #include "exitcode.h"
 #include "signals.h"
 
+/* Room for the names of the missing operands: "HOST and PORT". */
+#define CLI_OPERAND_NAMES_MAX	64
+
 static const struct cli_text *cli_text;
+/* SIGPIPE was ignored by whoever ran the tool: EPIPE is an error then */
+static bool sigpipe_ignored;
 
 /*
  * A descriptor the caller closed is reopened on /dev/null with the
@@ -33,10 +40,15 @@ reserve_closed_fd(int fd, int wrong_direction)
 void
 cli_init(const struct cli_text *text)
 {
+	struct sigaction old;
+
 	cli_text = text;
 	reserve_closed_fd(STDIN_FILENO, O_WRONLY);
 	reserve_closed_fd(STDOUT_FILENO, O_RDONLY);
 	reserve_closed_fd(STDERR_FILENO, O_WRONLY);
+	sigpipe_ignored = sigaction(SIGPIPE, NULL, &old) == 0 &&
+	    old.sa_handler == SIG_IGN;
+	/* a socket whose peer has gone must fail a send, never kill */
 	signal(SIGPIPE, SIG_IGN);
 	signals_init();
 }
@@ -66,6 +78,47 @@ cli_usage(const char *fmt, ...)
 	}
 	print_synopsis(stderr);
 	exit(EX_USAGE);
+}
+
+void
+cli_operands(int argc, int min, int max, const char *names)
+{
+	char missing[CLI_OPERAND_NAMES_MAX] = "";
+	const char *p = names;
+	size_t len;
+	int i;
+
+	if (max != CLI_ANY_NUMBER && argc > max)
+		cli_usage("too many operands");
+	if (argc >= min)
+		return;
+	for (i = 0; i < min; i++) {
+		len = strcspn(p, " ");
+		if (i >= argc)
+			snprintf(missing + strlen(missing),
+			    sizeof(missing) - strlen(missing), "%s%.*s",
+			    i > argc ? " and " : "", (int)len, p);
+		p += len + (p[len] == ' ');
+	}
+	cli_usage("no %s given", missing);
+}
+
+noreturn void
+cli_bad_value(const char *what, const char *value, const char *why)
+{
+	cli_usage("%s %s: %s", what, value, why);
+}
+
+noreturn void
+cli_needs(const char *what, const char *needed)
+{
+	cli_usage("%s needs %s", what, needed);
+}
+
+noreturn void
+cli_exclusive(const char *a, const char *b)
+{
+	cli_usage("%s and %s exclude each other", a, b);
 }
 
 noreturn void
@@ -122,16 +175,43 @@ cli_common_option(int c, char *const argv[])
 }
 
 int
+cli_stdout_error(void)
+{
+	sigset_t pipe;
+
+	if (errno == EPIPE && !sigpipe_ignored) {
+		/* as cat ends: by the signal, so the shell sees the same */
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		pthread_sigmask(SIG_UNBLOCK, &pipe, NULL);
+		raise(SIGPIPE);
+	}
+	warn("write error: stdout");
+	return EX_IOERR;
+}
+
+void
+cli_flush(void)
+{
+	if (fflush(stdout) == EOF)
+		exit(cli_stdout_error());
+}
+
+int
 cli_finish(int status)
 {
-	int failed;
+	int failed, saved_errno = 0;
 
-	failed = fflush(stdout) != 0 || ferror(stdout);
-	if (fclose(stdout) != 0)
+	if ((failed = fflush(stdout) != 0 || ferror(stdout)))
+		saved_errno = errno;
+	if (fclose(stdout) != 0 && !failed) {
 		failed = 1;
+		saved_errno = errno;
+	}
 	if (failed) {
-		warn("write error: stdout");
-		return EX_IOERR;
+		errno = saved_errno;
+		return cli_stdout_error();
 	}
 	return status;
 }

@@ -14,6 +14,10 @@
 	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
 
+/* The value of macro x as a string, for a default written in a help. */
+#define CLI_STRINGIFY(x)	CLI_STRINGIFY_(x)
+#define CLI_STRINGIFY_(x)	#x
+
 struct cli_text {
 	const char *synopsis;	/* one line, "tool [-x] OPERAND ..." */
 	const char *summary;	/* one line: what the tool does */
@@ -23,7 +27,7 @@ struct cli_text {
 /*
  * Called first by every tool: keeps descriptors 0-2 from being reused
  * by sockets (a closed stdout stays an error, not a file), ignores
- * SIGPIPE so that broken pipes become EPIPE and exit 74, lets no stop
+ * SIGPIPE so that a socket's peer gone is EPIPE, lets no stop
  * signal lose bytes read and not yet written (signals.h), and records
  * the text for usage and help.
  */
@@ -32,6 +36,31 @@ void	cli_init(const struct cli_text *text);
 /* Misuse: "tool: MESSAGE" (if given) and the usage line; exits 64. */
 noreturn void cli_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+
+/*
+ * The usage errors, one wording for each kind of mistake, in every tool.
+ * All exit 64 with the usage line.
+ */
+
+/* Any number of operands, for cli_operands' max. */
+#define CLI_ANY_NUMBER	(-1)
+
+/*
+ * Checks that argc operands are between min and max: "no HOST and PORT
+ * given", with the missing ones of names (the synopsis' operand names,
+ * space-separated), or "too many operands".
+ */
+void	cli_operands(int argc, int min, int max, const char *names);
+
+/* "WHAT VALUE: WHY", for a malformed value of an option or operand. */
+noreturn void cli_bad_value(const char *what, const char *value,
+	    const char *why);
+
+/* "WHAT needs NEEDED": an option, or operand, without another. */
+noreturn void cli_needs(const char *what, const char *needed);
+
+/* "A and B exclude each other". */
+noreturn void cli_exclusive(const char *a, const char *b);
 
 /* getopt_long returned c (':' or '?'): report it and exit 64. */
 noreturn void cli_option_error(int c, char *const argv[]);
@@ -49,7 +78,18 @@ noreturn void cli_version(void);
 noreturn void cli_common_option(int c, char *const argv[]);
 
 /*
- * Flushes and closes stdout; returns status, or 74 with a message if
+ * A write to stdout failed with errno.  When its reader has gone (EPIPE,
+ * as after head), ends the tool quietly by SIGPIPE, as cat ends, unless
+ * whoever ran it ignores SIGPIPE; otherwise, as for a full disk or a
+ * closed stdout, says "write error: stdout: why" and returns 74.
+ */
+int	cli_stdout_error(void);
+
+/* Flushes stdout, exiting through cli_stdout_error if that fails. */
+void	cli_flush(void);
+
+/*
+ * Flushes and closes stdout; returns status, or cli_stdout_error's if
  * anything written to stdout was lost.  Every tool returns through it.
  */
 int	cli_finish(int status);

@@ -70,6 +70,13 @@ ex_errno(int errnum, int otherwise)
 }
 
 const char *
+gai_error_string(int gai_error, int errnum)
+{
+	return gai_error == EAI_SYSTEM ? strerror(errnum) :
+	    gai_strerror(gai_error);
+}
+
+const char *
 herror_string(int herr)
 {
 	return herr == NETDB_INTERNAL ? strerror(errno) : hstrerror(herr);

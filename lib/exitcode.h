@@ -1,6 +1,7 @@
 /*
  * The suite's one table of exit statuses (<sysexits.h>), and the
- * translation of resolver and system errors into it.
+ * translation of resolver and system errors into it and into words.
+ * Pure core: prints nothing.
  */
 #ifndef SOCKUTILS_EXITCODE_H
 #define SOCKUTILS_EXITCODE_H
@@ -28,6 +29,13 @@ int	ex_herrno(int herr);
  * cases, or otherwise (EX_OSERR for system calls, EX_IOERR for I/O).
  */
 int	ex_errno(int errnum, int otherwise);
+
+/*
+ * Message for a getaddrinfo/getnameinfo error, the one every tool
+ * prints: for EAI_SYSTEM, why the system call failed (errnum, the
+ * errno of the call), not a bare "System error".
+ */
+const char *gai_error_string(int gai_error, int errnum);
 
 /* Message for an h_errno value; NETDB_INTERNAL reads errno. */
 const char *herror_string(int herr);

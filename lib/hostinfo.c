@@ -1,8 +1,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "exitcode.h"
 #include "hostinfo.h"
 #include "idna.h"
@@ -121,32 +123,71 @@ hostinfo_free(struct hostinfo *hi)
 	hi->buf = NULL;
 }
 
-static const char *
-address_string(const struct hostinfo *hi, int i, char *buf, size_t size)
+/* Where the addresses to print are: hi's, or res's when not NULL. */
+struct addresses {
+	const struct hostinfo	*hi;
+	int			 i;
+	const struct addrinfo	*res, *ai;
+};
+
+/* Whether ai's address is one of those of res before it. */
+static bool
+seen_before(const struct addrinfo *res, const struct addrinfo *ai)
 {
-	return inet_ntop(hi->he.h_addrtype, hi->he.h_addr_list[i], buf,
-	    (socklen_t)size);
+	char a[ADDRSTR_MAX], b[ADDRSTR_MAX];
+
+	sockaddr_host(ai->ai_addr, a);
+	for (; res != ai; res = res->ai_next)
+		if (strcmp(sockaddr_host(res->ai_addr, b), a) == 0)
+			return true;
+	return false;
+}
+
+/* The next address of a as text in buf, or NULL after the last. */
+static const char *
+next_address(struct addresses *a, char buf[ADDRSTR_MAX])
+{
+	const struct hostent *he = &a->hi->he;
+
+	if (a->res == NULL) {
+		if (he->h_addr_list[a->i] == NULL)
+			return NULL;
+		return inet_ntop(he->h_addrtype, he->h_addr_list[a->i++], buf,
+		    ADDRSTR_MAX);
+	}
+	while (a->ai != NULL && seen_before(a->res, a->ai))
+		a->ai = a->ai->ai_next;
+	if (a->ai == NULL)
+		return NULL;
+	sockaddr_host(a->ai->ai_addr, buf);
+	a->ai = a->ai->ai_next;
+	return buf;
 }
 
 void
-hostinfo_print_text(FILE *f, const struct hostinfo *hi)
+hostinfo_print_text(FILE *f, const struct hostinfo *hi,
+    const struct addrinfo *res)
 {
-	char buf[INET6_ADDRSTRLEN];
+	struct addresses a = { .hi = hi, .res = res, .ai = res };
+	char buf[ADDRSTR_MAX];
+	const char *addr;
 	int i;
 
 	fprintf(f, "name %s\n", hi->he.h_name);
 	for (i = 0; hi->he.h_aliases[i] != NULL; i++)
 		fprintf(f, "alias %s\n", hi->he.h_aliases[i]);
-	for (i = 0; hi->he.h_addr_list[i] != NULL; i++)
-		fprintf(f, "address %s\n",
-		    address_string(hi, i, buf, sizeof(buf)));
+	while ((addr = next_address(&a, buf)) != NULL)
+		fprintf(f, "address %s\n", addr);
 }
 
 void
-hostinfo_print_json(FILE *f, const struct hostinfo *hi)
+hostinfo_print_json(FILE *f, const struct hostinfo *hi,
+    const struct addrinfo *res)
 {
-	char buf[INET6_ADDRSTRLEN];
-	int i;
+	struct addresses a = { .hi = hi, .res = res, .ai = res };
+	char buf[ADDRSTR_MAX];
+	const char *addr;
+	bool first = true;
 
 	putc('{', f);
 	json_key(f, "name", 1);
@@ -155,10 +196,11 @@ hostinfo_print_json(FILE *f, const struct hostinfo *hi)
 	json_string_array(f, hi->he.h_aliases, -1);
 	json_key(f, "addresses", 0);
 	putc('[', f);
-	for (i = 0; hi->he.h_addr_list[i] != NULL; i++) {
-		if (i > 0)
+	while ((addr = next_address(&a, buf)) != NULL) {
+		if (!first)
 			putc(',', f);
-		json_string(f, address_string(hi, i, buf, sizeof(buf)));
+		json_string(f, addr);
+		first = false;
 	}
 	fputs("]}\n", f);
 }

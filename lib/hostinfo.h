@@ -27,10 +27,19 @@ int	hostinfo_byaddr(struct hostinfo *hi, const struct ip_address *ip);
 
 void	hostinfo_free(struct hostinfo *hi);
 
-/* Lines "name N", "alias A"..., "address X"... */
-void	hostinfo_print_text(FILE *f, const struct hostinfo *hi);
+/*
+ * Lines "name N", "alias A"..., "address X"...: the addresses of hi,
+ * or, when res is not NULL, those of res instead (of both families,
+ * each once, in the resolver's order).
+ */
+void	hostinfo_print_text(FILE *f, const struct hostinfo *hi,
+	    const struct addrinfo *res);
 
-/* {"name":N,"aliases":[...],"addresses":[...]} and a newline. */
-void	hostinfo_print_json(FILE *f, const struct hostinfo *hi);
+/*
+ * {"name":N,"aliases":[...],"addresses":[...]} and a newline, the
+ * addresses as hostinfo_print_text takes them.
+ */
+void	hostinfo_print_json(FILE *f, const struct hostinfo *hi,
+	    const struct addrinfo *res);
 
 #endif

@@ -18,13 +18,6 @@
 /* Linux names are at most 64 bytes (HOST_NAME_MAX). */
 #define NAME_SIZE	(HOST_NAME_MAX + 1)
 
-/* Message for a getaddrinfo/getnameinfo error; EAI_SYSTEM reads errno. */
-static const char *
-gai_string(int rc)
-{
-	return rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
-}
-
 /* gethostname into name; returns 0 or EX_OSERR, reported. */
 static int
 get_name(char name[NAME_SIZE])
@@ -59,7 +52,7 @@ lookup_self(char name[NAME_SIZE], struct addrinfo **res)
 	if ((rc = getaddrinfo(name, NULL, &hints, res)) == 0)
 		return EX_OK;
 	status = ex_gai(rc);
-	warnx("%s: %s", name, gai_string(rc));
+	warnx("%s: %s", name, gai_error_string(rc, errno));
 	return status;
 }
 
@@ -213,7 +206,7 @@ show_interfaces(FILE *f, int flags)
 			fprintf(f, "%s ", host);
 		else if (rc != EAI_NONAME) {
 			status = ex_first(status, ex_gai(rc));
-			why = gai_string(rc);	/* before errno changes */
+			why = gai_error_string(rc, errno);	/* before errno changes */
 			warnx("%s: %s", sockaddr_host(ifa->ifa_addr, addr), why);
 		}
 	}

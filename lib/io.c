@@ -45,13 +45,22 @@ int
 write_escaped(int fd, const void *buf, size_t len)
 {
 	char *vis;
+	/*
+	 * Each byte as itself, never a multibyte character, and graphic
+	 * only in ASCII: musl's C locale reads bytes above 0x7f as
+	 * characters (U+DF80 on) and its iswgraph knows Unicode, where
+	 * glibc's C locale takes them as bytes that are not graphic.
+	 */
+	int bytes = 1;
 	int rc, saved_errno;
 
 	/* strvisx needs four bytes out for each byte in, and a NUL */
 	if ((vis = reallocarray(NULL, len + 1, 4)) == NULL)
 		return -1;
-	rc = strvisx(vis, buf, len, VIS_CSTYLE | VIS_OCTAL);
-	rc = write_all(fd, vis, (size_t)rc);
+	rc = strenvisx(vis, (len + 1) * 4, buf, len,
+	    VIS_CSTYLE | VIS_OCTAL | VIS_NOLOCALE, &bytes);
+	if (rc != -1)
+		rc = write_all(fd, vis, (size_t)rc);
 	saved_errno = errno;
 	free(vis);
 	errno = saved_errno;

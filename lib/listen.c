@@ -15,9 +15,10 @@
 /*
  * A burst of clients (tcp-listen -k serves one at a time) waits in the
  * accept queue instead of having its SYNs dropped and retried seconds
- * later; the kernel caps it at net.core.somaxconn.
+ * later; the kernel caps it at net.core.somaxconn.  glibc's SOMAXCONN,
+ * since the kernel's default became 4096 (Linux 5.4); musl's is still 128.
  */
-#define BACKLOG	SOMAXCONN
+#define BACKLOG	4096
 
 int
 bind_address(const char *addr, int family, unsigned short port,

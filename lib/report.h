@@ -1,7 +1,8 @@
 /*
  * Reporting layer.  The messages of the connecting tools on stderr
  * (`progname: what failed: why`, and -v's reports), for the outcomes
- * the pure core returns (target.h, relay.h); nothing here exits.
+ * the pure core returns (target.h, relay.h); nothing here exits, but
+ * a reader of stdout that has gone ends the tool (cli_stdout_error).
  */
 #ifndef SOCKUTILS_REPORT_H
 #define SOCKUTILS_REPORT_H

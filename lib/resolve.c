@@ -215,9 +215,7 @@ lookup_strerror(const struct lookup *l)
 		return l->invalid;
 	if (l->timed_out)
 		return "timed out";
-	if (l->gai_error == EAI_SYSTEM)
-		return strerror(l->sys_errno);
-	return gai_strerror(l->gai_error);
+	return gai_error_string(l->gai_error, l->sys_errno);
 }
 
 int

@@ -1,8 +1,11 @@
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "signals.h"
 
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t holding;
 static volatile sig_atomic_t waiting;	/* the signal that waits, or 0 */
 
@@ -25,7 +28,6 @@ on_stop_signal(int sig)
 void
 signals_init(void)
 {
-	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct sigaction old;
 	size_t i;
@@ -53,4 +55,40 @@ signals_release(void)
 	holding = 0;
 	if (waiting != 0)
 		die_by(waiting);
+}
+
+bool
+signals_waiting(void)
+{
+	return waiting != 0;
+}
+
+int
+signals_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
+{
+	struct timespec ts, *tsp = NULL;
+	sigset_t stop, old;
+	size_t i;
+	int rc, saved_errno;
+
+	sigemptyset(&stop);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&stop, stop_signals[i]);
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tsp = &ts;
+	}
+	/* blocked from the look until ppoll unblocks them, atomically */
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (waiting != 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = EINTR;
+		return -1;
+	}
+	rc = ppoll(pfd, n, tsp, &old);
+	saved_errno = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved_errno;
+	return rc;
 }

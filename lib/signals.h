@@ -8,6 +8,9 @@
 #ifndef SOCKUTILS_SIGNALS_H
 #define SOCKUTILS_SIGNALS_H
 
+#include <poll.h>
+#include <stdbool.h>
+
 /* Called by cli_init; a signal the caller ignores stays ignored. */
 void	signals_init(void);
 
@@ -15,5 +18,15 @@ void	signals_hold(void);
 
 /* Ends the tool by the signal that waited, if one did. */
 void	signals_release(void);
+
+/* Whether a stop signal waits for signals_release. */
+bool	signals_waiting(void);
+
+/*
+ * poll(2) for a loop that holds stop signals while it waits: returns
+ * -1 with errno EINTR at once if one waits or comes, with no moment
+ * between the look and the wait where one could come unseen.
+ */
+int	signals_poll(struct pollfd *pfd, nfds_t n, int timeout_ms);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "exitcode.h"
+#include "family.h"
 #include "io.h"
 #include "listen.h"
 #include "parse.h"
@@ -30,14 +31,14 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 		break;
 	case 'c':
 		if (parse_number(arg, 1, LLONG_MAX, &o->count, &errstr) == -1)
-			cli_usage("count %s: %s", arg, errstr);
+			cli_bad_value("count", arg, errstr);
 		break;
 	case 'k':
 		o->keep = true;
 		break;
 	case 't':
 		if (parse_duration(arg, 1, &o->timeout_ms, &errstr) == -1)
-			cli_usage("timeout %s: %s", arg, errstr);
+			cli_bad_value("timeout", arg, errstr);
 		o->timeout = arg;
 		break;
 	case 'v':
@@ -61,19 +62,10 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 	return true;
 }
 
-void
-sockopts_one_family(const struct sockopts *o)
-{
-	if (o->want4 && o->want6)
-		cli_usage("-4 and -6 exclude each other");
-}
-
 int
 sockopts_family(const struct sockopts *o)
 {
-	if (o->want4 == o->want6)
-		return AF_UNSPEC;
-	return o->want4 ? AF_INET : AF_INET6;
+	return family_wanted(o->want4, o->want6, AF_UNSPEC);
 }
 
 unsigned short
@@ -83,7 +75,7 @@ port_operand(const char *s, const char *proto, bool allow_zero)
 	unsigned short port;
 
 	if (parse_port(s, proto, allow_zero, &port, &errstr) == -1)
-		cli_usage("port %s: %s", s, errstr);
+		cli_bad_value("port", s, errstr);
 	return port;
 }
 
@@ -95,14 +87,14 @@ sockopts_bind_address(const struct sockopts *o, int family,
 
 	/* only a given address can be malformed, never the loopback one */
 	if (bind_address(o->bind, family, port, ss, &errstr) == -1)
-		cli_usage("%s %s: %s", what, o->bind, errstr);
+		cli_bad_value(what, o->bind, errstr);
 }
 
 bool
 sockopts_escape(const struct sockopts *o)
 {
 	if (o->escape && o->raw)
-		cli_usage("-x and --raw exclude each other");
+		cli_exclusive("-x", "--raw");
 	return o->escape || (!o->raw && isatty(STDOUT_FILENO));
 }
 
@@ -110,7 +102,7 @@ bool
 sockopts_escape_reply(const struct sockopts *o, bool reads)
 {
 	if ((o->escape || o->raw) && !reads)
-		cli_usage("-x and --raw are for the reply: they need -r");
+		cli_needs(o->escape ? "-x" : "--raw", "-r");
 	return reads && sockopts_escape(o);
 }
 
@@ -128,7 +120,7 @@ reply_data(const struct sockopts *o, size_t *len)
 	if ((data = malloc(strlen(o->reply) + 1)) == NULL)
 		err(EX_OSERR, "reply");
 	if (unescape(o->reply, data, len, &errstr) == -1)
-		cli_usage("reply %s: %s", o->reply, errstr);
+		cli_bad_value("reply", o->reply, errstr);
 	return data;
 }
 
@@ -136,7 +128,6 @@ void
 listener_setup(const struct sockopts *o, const char *port,
     const char *proto, struct listener *l)
 {
-	sockopts_one_family(o);
 	l->escape = sockopts_escape(o);
 	sockopts_bind_address(o, sockopts_family(o),
 	    port_operand(port, proto, true), "bind address", &l->addr);

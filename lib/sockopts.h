@@ -47,10 +47,7 @@ struct sockopts {
  */
 bool	sockopts_take(struct sockopts *o, int ch, const char *arg);
 
-/* Exits 64 for -4 with -6, in the tools where they exclude each other. */
-void	sockopts_one_family(const struct sockopts *o);
-
-/* The family -4 and -6 ask for: AF_UNSPEC with neither, or with both. */
+/* The family -4 and -6 ask for (family.h); AF_UNSPEC with neither. */
 int	sockopts_family(const struct sockopts *o);
 
 /*
@@ -89,8 +86,8 @@ struct listener {
 /*
  * Checks and decodes the shared options of a listener on the PORT
  * operand port for proto ("tcp", "udp"), in the order both report
- * errors: -4 with -6, -x with --raw, PORT, -b, --reply.  Without -b
- * the address is the loopback one, 127.0.0.1 (::1 with -6); output
+ * errors: -x with --raw, PORT, -b, --reply.  Without -b the address
+ * is the loopback one, 127.0.0.1 (::1 with -6 alone); output
  * is escaped with -x, or on a terminal without --raw.  The caller
  * frees l->reply.
  */

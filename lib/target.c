@@ -63,7 +63,8 @@ look_up(struct target *v, size_t n, int family, const struct dial_options *o,
 	ms = o->timeout_ms;
 	if (o->wait_ms >= 0 && (ms < 0 || o->wait_ms < ms))
 		ms = o->wait_ms;
-	deadline_start(&dl, ms);
+	/* dial.h still holds no bound as -1; timing.h as NO_LIMIT */
+	deadline_start(&dl, ms < 0 ? NO_LIMIT : ms);
 	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
 	relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
 	return lk;

@@ -128,6 +128,7 @@ check_rows() {
 	expect 64 tcp-listen -c
 	expect 64 tcp-listen --port-file
 	expect 64 tcp-listen --reply
+	expect 64 tcp-listen --max-conns
 	expect 64 tcp-send
 	expect 64 tcp-send 127.0.0.1
 	expect 64 tcp-send -z 127.0.0.1 1 127.0.0.2
@@ -169,6 +170,9 @@ check_rows() {
 	done
 	for v in -1 x 1e3 1k 99999999999999999999; do
 		expect 64 tcp-listen --max-bytes "$v" 0
+	done
+	for v in 0 -1 x 1e3 0x10 1000001 99999999999999999999 ""; do
+		expect 64 tcp-listen -k --max-conns "$v" 0
 	done
 	check_rows
 }

@@ -52,6 +52,51 @@ setup() {
 	done
 }
 
+@test "every tool ends quietly by SIGPIPE when its stdout's reader has gone, as cat does" {
+	run -141 --separate-stderr closed_pipe cat /etc/hosts
+	assert_stderr ""
+	for t in "${TOOLS[@]}"; do
+		run -141 --separate-stderr closed_pipe "$t" --help
+		assert_stderr ""
+		run -141 --separate-stderr closed_pipe "$t" --version
+		assert_stderr ""
+	done
+}
+
+@test "with SIGPIPE ignored by its caller, every tool fails with 74 on a broken pipe, as cat fails" {
+	SIGPIPE_IGNORED=1 run -1 --separate-stderr closed_pipe cat /etc/hosts
+	assert_stderr "cat: write error: Broken pipe"
+	for t in "${TOOLS[@]}"; do
+		SIGPIPE_IGNORED=1 run -74 --separate-stderr closed_pipe "$t" --help
+		assert_stderr "$t: write error: stdout: Broken pipe"
+	done
+}
+
+# operands TOOL: the operands of TOOL's usage line, one a line ("[DATA",
+# "...]" for an optional one and any number more).
+operands() {
+	"$1" --help | head -n 1 | sed -E 's/^usage: [^ ]+//; s/\[-[^]]*\]//g' |
+		tr -s ' ' '\n' | sed '/^$/d'
+}
+
+@test "every tool words a missing operand and one too many alike" {
+	local t words missing n max i more
+	for t in "${TOOLS[@]}"; do
+		[ "$t" != hostname ] || continue	# no operands: it sets no name
+		words=$(operands "$t")
+		missing=$(grep -vE '^\[|\.\.\.' <<<"$words" | sed ':a; N; s/\n/ and /; ba')
+		n=$(grep -cvE '^\[|\.\.\.' <<<"$words")
+		run -64 --separate-stderr "$t"
+		assert_equal "${stderr_lines[0]}" "$t: no $missing given"
+		grep -q '\.\.\.' <<<"$words" && continue
+		max=$((n + $(grep -c '^\[' <<<"$words" || :)))
+		more=()
+		for ((i = 0; i <= max; i++)); do more+=(x); done
+		run -64 --separate-stderr "$t" "${more[@]}"
+		assert_equal "${stderr_lines[0]}" "$t: too many operands"
+	done
+}
+
 # The SYNOPSIS of a page as one line, as mandoc renders it.
 man_synopsis() {
 	mandoc -Tascii -Owidth=1000 "$MAN/$1.1" | col -b |
@@ -69,13 +114,15 @@ man_synopsis() {
 @test "every option in a tool's help is in its man page" {
 	for t in "${TOOLS[@]}"; do
 		run -0 "$t" --help
-		for opt in $(printf '%s\n' "$output" | grep -oE '^  -[A-Za-z0-9]|--[a-z][a-z-]*'); do
+		for opt in $(printf '%s\n' "$output" | grep -oE '^  -[A-Za-z0-9]|--[a-z][a-z0-9-]*'); do
+			# an entry of the option list, the whole option: -x is
+			# not there because -xyz is
 			case $opt in
-			--*) pattern="Fl \\\\-${opt#--}" ;;
-			*) pattern="Fl ${opt#-}" ;;
+			--*) pattern="^\\.It .*Fl \\\\-${opt#--}( |$)" ;;
+			*) pattern="^\\.It .*Fl ${opt#-}( |$)" ;;
 			esac
 			grep -qE "$pattern" "$MAN/$t.1" ||
-				fail "$t: $opt is in --help but not in man/$t.1"
+				fail "$t: $opt is in --help but not in man/$t.1's options"
 		done
 	done
 }

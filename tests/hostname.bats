@@ -63,11 +63,19 @@ with_interfaces_files_only() {
 
 # compare WANT RUNNER [ARG...]: RUNNER running Debian's hostname and ours
 # with ARGs, ours writes the same bytes to stdout and exits WANT.  Leaves
-# our stdout and stderr in $OUT/ours and $OUT/ours.err.
+# our stdout and stderr in $OUT/ours and $OUT/ours.err.  For -a in the
+# static build, the bytes are MUSL_ALIASES and a newline where a test
+# sets it: musl's gethostbyname lists as the alias only the name asked
+# for, when it is not the canonical one (hostname.1, CAVEATS).
 compare() {
 	local want=$1 runner=$2 got=0
 	shift 2
 	"$runner" "$DEBIAN" "$@" >"$OUT/debian" 2>"$OUT/debian.err" || true
+	if is_static_build && [ -n "${MUSL_ALIASES+set}" ]; then
+		case ${*: -1} in
+		-a | --alias) printf '%s\n' "$MUSL_ALIASES" >"$OUT/debian" ;;
+		esac
+	fi
 	"$runner" "$TOOL" "$@" >"$OUT/ours" 2>"$OUT/ours.err" || got=$?
 	cmp -s "$OUT/debian" "$OUT/ours" ||
 		fail "$(printf 'hostname %s (%s): stdout differs\ndebian:\n' \
@@ -87,7 +95,7 @@ ours_is() {
 
 # ours_said TEXT: the last compare's stderr was exactly TEXT.
 ours_said() {
-	assert_equal "$(cat "$OUT/ours.err")" "$1"
+	assert_equal "$(cat "$OUT/ours.err")" "$(libc_words "$1")"
 }
 
 # every_flag_as_debian: under $NAME, no flag and each reading flag print
@@ -121,6 +129,7 @@ every_flag_as_debian() {
 @test "under a fully qualified name, -s cuts it at the first dot" {
 	need_debian
 	NAME=sockhost.example.test
+	MUSL_ALIASES=
 	every_flag_as_debian
 	compare 0 under
 	ours_is 'sockhost.example.test\n'
@@ -133,6 +142,7 @@ every_flag_as_debian() {
 @test "under a hosts-file alias, -f is the canonical name and -a lists the aliases" {
 	need_debian
 	NAME=hostsalias1
+	MUSL_ALIASES=hostsalias1
 	every_flag_as_debian
 	compare 0 under -f
 	ours_is 'hostsname.test\n'
@@ -141,7 +151,7 @@ every_flag_as_debian() {
 	compare 0 under -i
 	ours_is '198.51.100.7\n'
 	compare 0 under -a
-	ours_is 'hostsalias1 hostsalias2\n'
+	ours_is "$(libc_answer 'hostsalias1 hostsalias2' hostsalias1)\n"
 }
 
 @test "under a DNS alias (CNAME), -f is its target and -a the alias" {
@@ -159,11 +169,12 @@ every_flag_as_debian() {
 @test "under a chain of CNAMEs, -a lists every name of the chain" {
 	need_debian
 	NAME=alias1.test
+	MUSL_ALIASES=alias1.test
 	every_flag_as_debian
 	compare 0 under -f
 	ours_is 'target.test\n'
 	compare 0 under -a
-	ours_is 'alias1.test alias2.test\n'
+	ours_is "$(libc_answer 'alias1.test alias2.test' alias1.test)\n"
 }
 
 @test "under a name with several addresses, -i lists them with no trailing space" {
@@ -179,6 +190,7 @@ every_flag_as_debian() {
 @test "under a canonical name without a dot, -d prints nothing at all" {
 	need_debian
 	NAME=localhost
+	MUSL_ALIASES=
 	every_flag_as_debian
 	compare 0 under -d
 	ours_is ''
@@ -248,6 +260,7 @@ every_flag_as_debian() {
 @test "long options print what the short ones print" {
 	need_debian
 	NAME=hostsalias1
+	MUSL_ALIASES=hostsalias1
 	for flag in --short --fqdn --long --domain --ip-address --alias \
 	    --all-ip-addresses --all-fqdns; do
 		compare 0 under "$flag"
@@ -267,8 +280,9 @@ every_flag_as_debian() {
 	ours_is 'example.test\n'
 	compare 0 under --domain --ip-address
 	ours_is '127.0.1.1\n'
+	MUSL_ALIASES=
 	compare 0 under -i -a
-	ours_is 'sockhost\n'
+	ours_is "$(libc_answer sockhost '')\n"
 }
 
 @test "-I and -A print an empty line when no interface but loopback is up" {
@@ -296,6 +310,14 @@ every_flag_as_debian() {
 
 @test "-A skips an address whose name server failed, as Debian does, but says so and exits 75" {
 	need_debian
+	if is_static_build; then
+		# musl's reverse lookup cannot tell a failing server from an
+		# address without a name: skipped, as Debian skips it, unsaid
+		compare 0 with_interfaces -A
+		ours_is 'hostsname.test both.test \n'
+		ours_said ""
+		return
+	fi
 	compare 75 with_interfaces -A
 	ours_is 'hostsname.test both.test \n'
 	ours_said "hostname: 192.0.2.123: Temporary failure in name resolution"
@@ -345,5 +367,5 @@ every_flag_as_debian() {
 	need_debian
 	NAME=nohost.test
 	run -68 --separate-stderr under sh -c '"$1" -f >&-' sh "$TOOL"
-	assert_equal "$stderr" "hostname: nohost.test: Name or service not known"
+	assert_stderr "hostname: nohost.test: Name or service not known"
 }

@@ -12,18 +12,12 @@ setup() {
 	load test_helper/background
 	README="$BATS_TEST_DIRNAME/../README.md"
 	suite_tools
-	if [ -n "${SOCKUTILS_HERMETIC-}" ]; then
-		cp "$SOCKUTILS_HOSTS_FILE" "$BATS_TEST_TMPDIR/hosts.saved"
-	fi
 	cd "$BATS_TEST_TMPDIR" || return
 }
 
 teardown() {
 	kill_spawned
-	# in place: the bind mount over /etc/hosts follows the inode
-	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
-		cat "$BATS_TEST_TMPDIR/hosts.saved" >"$SOCKUTILS_HOSTS_FILE"
-	fi
+	hosts_restore
 }
 
 # recipe NAME: the code of README's ```sh recipe NAME block.
@@ -88,7 +82,7 @@ run_recipe() {
 host() {
 	local name
 	for name; do
-		printf '127.0.0.1\t%s\n' "$name" >>"$SOCKUTILS_HOSTS_FILE"
+		printf '127.0.0.1\t%s\n' "$name" | hosts_add
 	done
 }
 
@@ -131,10 +125,10 @@ serve() {
 
 @test "README recipe examples: their comments say what they print" {
 	require_hermetic
-	printf '192.0.2.7\tdb.example.org\n2001:db8::7\tdb.example.org\n' \
-		>>"$SOCKUTILS_HOSTS_FILE"
-	printf '192.0.2.8\tweb.example.org www.example.org\n' \
-		>>"$SOCKUTILS_HOSTS_FILE"
+	printf '192.0.2.7\tdb.example.org\n2001:db8::7\tdb.example.org\n' |
+		hosts_add
+	printf '192.0.2.8\tweb.example.org www.example.org\n' |
+		hosts_add
 	printf '%s\n' db.example.org www.example.org >names.txt
 	run_recipe examples
 	assert_success
@@ -182,6 +176,20 @@ serve() {
 	wait_for requests -F 'GET /health HTTP/1.1'
 }
 
+@test "README recipe mock-many: ten parallel requests answered past an idle client, each logged whole" {
+	require_hermetic
+	run_recipe mock-many
+	assert_success
+	assert_output 10
+	wait_for requests -c 'GET /job/10 HTTP/1.1'
+	tries=100
+	until [ "$(grep -c '^GET /job/[0-9]* HTTP/1.1' requests)" = 10 ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "requests: $(cat requests)"
+		sleep 0.1
+	done
+}
+
 @test "README recipe graphite: the line reaches the server" {
 	require_hermetic
 	recipe_needs graphite tcp-listen
@@ -213,7 +221,8 @@ serve() {
 	echo nosuch.test >>names.txt
 	run_recipe resolve-names
 	assert_failure 1
-	assert_equal "${stderr_lines[0]}" "resolve: nosuch.test: Name or service not known"
+	assert_equal "${stderr_lines[0]}" \
+		"$(libc_words "resolve: nosuch.test: Name or service not known")"
 	assert_equal "${stderr_lines[1]}" "some names do not resolve"
 }
 

@@ -48,9 +48,16 @@ setup() {
 @test "servport -j prints the whole entry" {
 	require_hermetic
 	run -0 servport -j su-alias
-	assert_output '{"name":"sockutils-test","aliases":["su-test","su-alias"],"port":40000,"protocol":"tcp"}'
+	# musl's getservbyname names the entry by the name asked for, and
+	# lists it as the one alias (servport.1, CAVEATS)
+	assert_output "$(libc_answer \
+		'{"name":"sockutils-test","aliases":["su-test","su-alias"],"port":40000,"protocol":"tcp"}' \
+		'{"name":"su-alias","aliases":["su-alias"],"port":40000,"protocol":"tcp"}')"
 	run -0 servport --json 40002 udp
-	assert_output '{"name":"sockutils-both","aliases":["su-both"],"port":40002,"protocol":"udp"}'
+	# and by port, the name as its one alias
+	assert_output "$(libc_answer \
+		'{"name":"sockutils-both","aliases":["su-both"],"port":40002,"protocol":"udp"}' \
+		'{"name":"sockutils-both","aliases":["sockutils-both"],"port":40002,"protocol":"udp"}')"
 }
 
 @test "servport fails with 68 for an unknown service or port" {
@@ -78,7 +85,7 @@ setup() {
 	run -64 --separate-stderr servport http ""
 	assert_equal "${stderr_lines[0]}" "servport: empty protocol"
 	run -64 --separate-stderr servport
-	assert_equal "${stderr_lines[0]}" "servport: no service given"
+	assert_equal "${stderr_lines[0]}" "servport: no NAME|PORT given"
 	run -64 --separate-stderr servport http tcp extra
 	assert_equal "${stderr_lines[0]}" "servport: too many operands"
 }

@@ -18,6 +18,7 @@ setup() {
 
 teardown() {
 	kill_spawned
+	hosts_restore
 }
 
 # --- sending --------------------------------------------------------------
@@ -120,6 +121,16 @@ teardown() {
 	run -0 tcp-send -4 localhost "$PORT" x
 	run -69 --separate-stderr tcp-send -6 localhost "$PORT" x
 	assert_stderr "tcp-send: connect localhost $PORT: Connection refused"
+}
+
+@test "tcp-send -4 -6 together tries both families in the resolver's order" {
+	require_hermetic	# localhost is ::1 first, then 127.0.0.1
+	start_listen
+	run -0 --separate-stderr tcp-send -v -4 -6 localhost "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to 127\.0\.0\.1 $PORT from 127\.0\.0\.1 [0-9]+$"
+	start_listen -6
+	run -0 --separate-stderr tcp-send -v -46 localhost "$PORT" x
+	assert_stderr_regex "^tcp-send: connected to ::1 $PORT from ::1 [0-9]+$"
 }
 
 @test "tcp-send takes a service name as PORT" {
@@ -234,11 +245,11 @@ teardown() {
 	assert_stderr "tcp-send: write error: stdout: Bad file descriptor"
 }
 
-@test "tcp-send -r is not killed by SIGPIPE when its reader goes away: 74" {
+@test "tcp-send -r ends quietly by SIGPIPE when its reader goes away, as cat does" {
 	start_peer echo
 	run -0 --separate-stderr bash -c "tcp-send -r 127.0.0.1 $PORT <'$RANDOM_FILE' | head -c 1 >/dev/null; echo \${PIPESTATUS[0]}"
-	assert_output 74
-	assert_stderr "tcp-send: write error: stdout: Broken pipe"
+	assert_output 141
+	assert_stderr ""
 }
 
 @test "tcp-send fails with 74 when stdin cannot be read" {
@@ -277,7 +288,7 @@ teardown() {
 	run -0 --separate-stderr tcp-send --read 127.0.0.1 "$PORT" ping
 	assert_output $'a\001b'
 	run -64 --separate-stderr tcp-send --escape 127.0.0.1 "$PORT" ping
-	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw are for the reply: they need -r"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -x needs -r"
 	run -64 --separate-stderr tcp-send -r -x --raw 127.0.0.1 "$PORT" ping
 	assert_equal "${stderr_lines[0]}" "tcp-send: -x and --raw exclude each other"
 }
@@ -353,15 +364,13 @@ teardown() {
 	run -64 --separate-stderr tcp-send -j 127.0.0.1 80
 	assert_equal "${stderr_lines[0]}" "tcp-send: -j needs -z"
 	run -64 --separate-stderr tcp-send -z 127.0.0.1 80 127.0.0.1
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z takes HOST PORT pairs"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z needs HOST PORT pairs"
 	run -64 --separate-stderr tcp-send -zr 127.0.0.1 80
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z and -r exclude each other"
 	run -64 --separate-stderr tcp-send -zn 127.0.0.1 80
-	assert_equal "${stderr_lines[0]}" "tcp-send: -z sends nothing: no -r or -n"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -z and -n exclude each other"
 	run -64 --separate-stderr tcp-send -n 127.0.0.1 80
 	assert_equal "${stderr_lines[0]}" "tcp-send: -n needs DATA"
-	run -64 --separate-stderr tcp-send -4 -6 127.0.0.1 80 x
-	assert_equal "${stderr_lines[0]}" "tcp-send: -4 and -6 exclude each other"
 	run -64 --separate-stderr tcp-send --wait
 	assert_equal "${stderr_lines[0]}" "tcp-send: option --wait needs a value"
 	assert_regex "${stderr_lines[1]}" '^usage: tcp-send '
@@ -388,7 +397,8 @@ teardown() {
 	assert_output ""
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_equal "${stderr_lines[0]}" "tcp-send: connect localhost $closed: Connection refused"
-	assert_equal "${stderr_lines[1]}" "tcp-send: nx.test: Name or service not known"
+	assert_equal "${stderr_lines[1]}" \
+		"$(libc_words "tcp-send: nx.test: Name or service not known")"
 	run -68 tcp-send -z nx.test 1 127.0.0.1 "$closed"
 }
 
@@ -429,15 +439,17 @@ teardown() {
 	run -69 --separate-stderr tcp-send -zj he.test "$PORT" 127.0.0.1 "$closed" nx.test 7
 	assert_equal "${#lines[@]}" 3
 	printf '%s\n' "$output" >"$T/json"
-	run -0 python3 - "$T/json" "$PORT" "$closed" <<'EOF'
+	run -0 python3 - "$T/json" "$PORT" "$closed" \
+		"$(libc_words "Name or service not known")" <<'EOF'
 import json, sys
 path, port, closed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+not_known = sys.argv[4]
 rows = [json.loads(line) for line in open(path)]
 assert rows[0]["host"] == "he.test" and rows[0]["port"] == port, rows[0]
 assert rows[0]["open"] is True and rows[0]["address"] == "127.0.0.1", rows[0]
 assert rows[1] == {"host": "127.0.0.1", "port": closed, "open": False,
                    "error": "Connection refused", "ms": rows[1]["ms"]}, rows[1]
-assert rows[2]["open"] is False and rows[2]["error"] == "Name or service not known"
+assert rows[2]["open"] is False and rows[2]["error"] == not_known
 assert all(isinstance(r["ms"], int) and 0 <= r["ms"] < 5000 for r in rows)
 print("ok")
 EOF
@@ -532,14 +544,17 @@ EOF
 	start=$(date +%s%3N)
 	run -75 --separate-stderr tcp-send -z --wait 0.5 x.fail.test "$PORT"
 	took=$(ms_since "$start")
-	assert_stderr "tcp-send: x.fail.test: Temporary failure in name resolution (gave up waiting after 0.5 s)"
+	# musl asks a failing server again until its timeout (1 s here), so
+	# that the wait runs out during the lookup (tcp-send.1, CAVEATS)
+	assert_stderr "tcp-send: x.fail.test: $(libc_answer \
+		"Temporary failure in name resolution" "timed out") (gave up waiting after 0.5 s)"
 	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"
 	# the name appears (in the hosts file, looked up first) while it waits
 	spawn tcp-send -z --wait 20 late.fail.test "$PORT"
 	SEND_PID=$SPAWN_PID
 	sleep 0.3	# not readiness: the name appears later on purpose
 	kill -0 "$SEND_PID" || fail "tcp-send returned before the name resolved"
-	printf '127.0.0.1 late.fail.test\n' >>"$SOCKUTILS_HOSTS_FILE"
+	printf '127.0.0.1 late.fail.test\n' | hosts_add
 	wait_status "$SEND_PID"
 	assert_equal "$STATUS" 0
 }

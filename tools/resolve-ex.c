@@ -1,5 +1,6 @@
 /* resolve-ex: canonical name, aliases and addresses (gethostbyname_ex). */
 #include <err.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -7,6 +8,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "idna.h"
+#include "family.h"
 #include "hostinfo.h"
 #include "parse.h"
 #include "resolve.h"
@@ -15,7 +17,7 @@ static const struct cli_text text = {
 	"resolve-ex [-46j] NAME ...",
 	"Print the canonical name, aliases and addresses of each host NAME (gethostbyname_ex).",
 	"  -4, --ipv4        IPv4 addresses (the default)\n"
-	"  -6, --ipv6        IPv6 addresses\n"
+	"  -6, --ipv6        IPv6 addresses; with -4, both, in the resolver's order\n"
 	"  -j, --json        one JSON object per name:\n"
 	"                    {\"name\", \"aliases\", \"addresses\"}\n",
 };
@@ -32,7 +34,7 @@ static int
 resolve_ex(const char *name, int family, bool json, bool separate)
 {
 	struct hostinfo hi;
-	struct addrinfo *res;
+	struct addrinfo *res, *both;
 	const char *errstr;
 	int herr, rc;
 
@@ -47,43 +49,50 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	 */
 	if ((rc = resolve_host(name, NULL, family, SOCK_STREAM, 0,
 	    &res)) != 0) {
-		warnx("%s: %s", name, gai_strerror(rc));
+		warnx("%s: %s", name, gai_error_string(rc, errno));
 		return ex_gai(rc);
 	}
-	freeaddrinfo(res);
-	if ((herr = hostinfo_byname(&hi, name, family)) != 0) {
+	/*
+	 * Both families: the names of the first answer's, and the
+	 * addresses of both in the resolver's order, as resolve -46a.
+	 */
+	if ((herr = hostinfo_byname(&hi, name, family != AF_UNSPEC ? family :
+	    res->ai_family)) != 0) {
 		warnx("%s: %s", name, herror_string(herr));
 		hostinfo_free(&hi);
+		freeaddrinfo(res);
 		return ex_herrno(herr);
 	}
+	both = family == AF_UNSPEC ? res : NULL;
 	if (json)
-		hostinfo_print_json(stdout, &hi);
+		hostinfo_print_json(stdout, &hi, both);
 	else {
 		if (separate)
 			putchar('\n');
-		hostinfo_print_text(stdout, &hi);
+		hostinfo_print_text(stdout, &hi, both);
 	}
 	hostinfo_free(&hi);
+	freeaddrinfo(res);
 	/* each answer at once, not after a later slow one, as resolve */
-	fflush(stdout);
+	cli_flush();
 	return EX_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
-	int ch, i, family = AF_INET, status = EX_OK, printed = 0, rc;
-	bool json = false;
+	int ch, i, family, status = EX_OK, printed = 0, rc;
+	bool json = false, want4 = false, want6 = false;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46jhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case '4':
-			family = AF_INET;
+			want4 = true;
 			break;
 		case '6':
-			family = AF_INET6;
+			want6 = true;
 			break;
 		case 'j':
 			json = true;
@@ -94,9 +103,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no name given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
+	family = family_wanted(want4, want6, AF_INET);
 	for (i = 0; i < argc; i++) {
 		rc = resolve_ex(argv[i], family, json, printed > 0);
 		printed += rc == EX_OK;

@@ -9,6 +9,7 @@
 #include "address.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "family.h"
 #include "idna.h"
 #include "json.h"
 #include "operands.h"
@@ -21,7 +22,7 @@ static const struct cli_text text = {
 	"Print the addresses of each host NAME (gethostbyname); - reads names from stdin,\n"
 	"each looked up as soon as its line is read.",
 	"  -4, --ipv4        IPv4 addresses (the default)\n"
-	"  -6, --ipv6        IPv6 addresses; with -4, both in the system's order\n"
+	"  -6, --ipv6        IPv6 addresses; with -4, both, in the resolver's order\n"
 	"  -a, --all         every address, one a line, not only the first\n"
 	"  -j, --json        one JSON object per name: {\"name\", \"addresses\"}\n"
 	"  -t, --timeout SEC give up on a name not resolved SEC seconds after its\n"
@@ -108,8 +109,7 @@ report(struct lookup *l, void *ctx)
 	if (l->res != NULL)
 		freeaddrinfo(l->res);
 	/* a slow reader still sees the first answers at once */
-	if (fflush(stdout) != 0)
-		err(EX_IOERR, "write error: stdout");
+	cli_flush();
 }
 
 /* Looks one operand or line of stdin up, unless it cannot be a name. */
@@ -129,7 +129,7 @@ add_name(const char *name, const char *invalid, const struct deadline *dl,
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .family = AF_INET };
+	struct settings set = { 0 };
 	struct report r = { .set = &set };
 	struct resolve_stream *rs;
 	const char *errstr;
@@ -156,7 +156,7 @@ main(int argc, char *argv[])
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
 			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
+				cli_bad_value("timeout", optarg, errstr);
 			break;
 		case 'u':
 			in_order = false;
@@ -167,11 +167,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no name given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
-	if (want6)
-		set.family = want4 ? AF_UNSPEC : AF_INET6;
+	set.family = family_wanted(want4, want6, AF_INET);
 	set.name_on_line = operands_several(argv, argc);
 	if ((rs = resolve_stream_new(set.family, in_order, report, &r)) == NULL)
 		err(EX_OSERR, "lookups");

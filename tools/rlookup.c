@@ -81,14 +81,13 @@ job_report(void *job, bool timed_out, void *ctx)
 		errno = j->sys_errno;
 		warnx("%s: %s", j->arg, herror_string(j->herr));
 	} else if (r->set->json)
-		hostinfo_print_json(stdout, &j->hi);
+		hostinfo_print_json(stdout, &j->hi, NULL);
 	else if (r->set->address_on_line)
 		printf("%s %s\n", j->arg, j->hi.he.h_name);
 	else
 		printf("%s\n", j->hi.he.h_name);
 	/* each answer at once, not after a later slow one */
-	if (fflush(stdout) != 0)
-		err(EX_IOERR, "write error: stdout");
+	cli_flush();
 }
 
 static void
@@ -146,7 +145,7 @@ main(int argc, char *argv[])
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
 			    &errstr) == -1)
-				cli_usage("timeout %s: %s", optarg, errstr);
+				cli_bad_value("timeout", optarg, errstr);
 			break;
 		case 'u':
 			in_order = false;
@@ -157,15 +156,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		cli_usage("no address given");
+	cli_operands(argc, 1, CLI_ANY_NUMBER, "ADDRESS");
 
 	/* every operand is checked before any lookup */
 	set.address_on_line = operands_several(argv, argc);
 	for (i = 0; i < argc; i++)
 		if (strcmp(argv[i], "-") != 0 &&
 		    parse_ip(argv[i], &ip, &errstr) == -1)
-			cli_usage("%s: %s", argv[i], errstr);
+			cli_bad_value("address", argv[i], errstr);
 	if ((pool = pool_new(&address_ops, &r, in_order)) == NULL)
 		err(EX_OSERR, "lookups");
 	read_errno = operands_each(argv, argc, timeout_ms, add_address, pool) == -1 ?

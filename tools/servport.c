@@ -63,8 +63,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1 || argc > 2)
-		cli_usage(argc < 1 ? "no service given" : "too many operands");
+	cli_operands(argc, 1, 2, "NAME|PORT PROTOCOL");
 	service = argv[0];
 	if (argc == 2 && (proto = argv[1])[0] == '\0')
 		cli_usage("empty protocol");
@@ -74,7 +73,7 @@ main(int argc, char *argv[])
 	/* a service name never starts with a digit; a port always does */
 	if (is_digit(service[0]) || (service[0] == '-' && is_digit(service[1]))) {
 		if (parse_number(service, 0, 65535, &port, &errstr) == -1)
-			cli_usage("port %s: %s", service, errstr);
+			cli_bad_value("port", service, errstr);
 		se = getservbyport(htons((unsigned short)port), proto);
 	} else
 		se = getservbyname(service, proto);

@@ -10,46 +10,53 @@
 
 #include "address.h"
 #include "cli.h"
+#include "connlog.h"
 #include "exitcode.h"
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
 #include "report.h"
+#include "server.h"
 #include "sockopts.h"
 #include "timing.h"
 
 static const struct cli_text text = {
-	"tcp-listen [-46kvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
-	    "[--reply DATA] [--port-file FILE] [--raw] PORT",
+	"tcp-listen [-46jkvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
+	    "[--max-conns N] [--reply DATA] [--port-file FILE] [--raw] PORT",
 	"Listen on PORT of 127.0.0.1 (or ADDR), accept a connection and write what it\n"
-	"sends to stdout until it closes (socket, bind, listen, accept, recv).",
+	"sends to stdout until it closes (socket, bind, listen, accept, recv); with -k,\n"
+	"serve every connection at once, writing whole lines while several are open.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1\n"
+	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
-	"  -c, --count COUNT stop after COUNT connections\n"
-	"  -k, --keep-open   accept another connection when one closes\n"
+	"  -c, --count COUNT stop once COUNT connections have come and ended\n"
+	"  -j, --json        one JSON object per piece of data, open and close\n"
+	"  -k, --keep-open   serve every connection as it comes, many at once\n"
 	"  -t, --timeout SEC give up when no connection comes or one is idle for SEC\n"
 	"  -v, --verbose     report the address and each connection on stderr\n"
 	"  -x, --escape      escape unprintable bytes, also to a pipe or file\n"
 	"      --max-bytes N read at most N bytes from a connection, then close it\n"
+	"      --max-conns N serve at most N connections at once (default 100)\n"
 	"      --reply DATA  send DATA (C escapes such as \\r\\n) to each connection\n"
 	"      --port-file FILE\n"
 	"                    write the port to FILE once listening\n"
 	"      --raw         do not escape unprintable bytes on a terminal\n",
 };
 
-enum { OPT_MAX_BYTES = SOCKOPT_OWN };
+enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "bind", required_argument, NULL, 'b' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
 	{ "keep-open", no_argument, NULL, 'k' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
@@ -60,24 +67,25 @@ struct settings {
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_bytes;	/* -1: no limit */
 	long long	 count;		/* 0: no limit */
+	long long	 max_conns;
 	bool		 keep;
+	bool		 json;
 	bool		 verbose;
 	bool		 escape;
 	char		*reply;		/* NULL: none */
 	size_t		 replylen;
 };
 
-/* One connection from peer_sa; returns its status. */
+/* One connection from addr, as relay.h moves bytes; its status. */
 static int
-serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
-    bool *fatal)
+serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 {
 	struct relay r = { 0 };
-	char peer[ENDPOINT_MAX];
+	struct peer peer;
+	int status;
 
-	sockaddr_endpoint(peer_sa, sizeof(struct sockaddr_storage), peer);
-	if (set->verbose)
-		warnx("connection from %s", peer);
+	peer_set(&peer, addr, sizeof(*addr));
+	connlog_open(NULL, set->verbose, &peer);
 	r.sock = fd;
 	r.in = -1;
 	r.data = set->reply;
@@ -86,54 +94,62 @@ serve(int fd, const struct sockaddr *peer_sa, const struct settings *set,
 	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
-	if (relay_run(&r) == 0)
-		return EX_OK;
-	/* a broken stdout ends it all; a broken peer only its connection */
-	*fatal = r.failed == RELAY_WRITE_OUT;
-	return relay_warn(&r, peer);
+	status = relay_run(&r) == 0 ? EX_OK : relay_warn(&r, peer.name);
+	connlog_close(NULL, set->verbose, &peer, r.received, r.sent);
+	return status;
 }
 
-/* Accepts and serves connections; returns the first failure's status. */
+/* Serves the one connection of a listener without -k; its status. */
 static int
-accept_loop(int lfd, const struct settings *set)
+serve_one(int lfd, const struct settings *set)
 {
 	struct sockaddr_storage peer;
 	char waited[DURATION_STR_MAX];
-	long long served = 0;
-	bool last = false, fatal = false;
-	int fd, status = EX_OK, rc;
+	int fd, rc;
 
-	while (!last) {
-		if ((fd = accept_within(lfd, set->idle_ms, &peer)) == -1) {
-			if (errno == ETIMEDOUT) {
-				warnx("accept: no connection in %s",
-				    format_duration(set->idle_ms, waited));
-				return ex_first(status, EX_TEMPFAIL);
-			}
-			warn("accept");
-			return ex_first(status, ex_errno(errno, EX_OSERR));
-		}
-		served++;
-		last = !set->keep || served == set->count;
-		/* no longer listening: later connects are refused, not queued */
-		if (last)
-			close(lfd);
-		rc = serve(fd, (struct sockaddr *)&peer, set, &fatal);
-		close(fd);
-		status = ex_first(status, rc);
-		if (fatal || (rc != EX_OK && !set->keep)) {
-			if (!last)
-				close(lfd);
-			break;
-		}
+	fd = accept_within(lfd, set->idle_ms, &peer);
+	if (fd == -1 && errno == ETIMEDOUT) {
+		warnx("accept: no connection in %s",
+		    format_duration(set->idle_ms, waited));
+		return EX_TEMPFAIL;
 	}
-	return status;
+	if (fd == -1) {
+		warn("accept");
+		return ex_errno(errno, EX_OSERR);
+	}
+	/* no longer listening: later connects are refused, not queued */
+	close(lfd);
+	rc = serve(fd, &peer, set);
+	close(fd);
+	return rc;
+}
+
+/* Serves connections many at once (-k, -c, -j); returns the status. */
+static int
+serve_many(int lfd, const struct settings *set)
+{
+	struct server sv = {
+		.listen_fd = lfd,
+		.max_conns = set->max_conns,
+		/* without -k, -j serves the one connection the same way */
+		.count = set->keep ? set->count : 1,
+		.idle_ms = set->idle_ms,
+		.max_recv = set->max_bytes,
+		.reply = set->reply,
+		.replylen = set->replylen,
+		.json = set->json,
+		.escape = set->escape,
+		.verbose = set->verbose,
+	};
+
+	return server_run(&sv);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1 };
+	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1,
+	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
 	char where[ENDPOINT_MAX];
@@ -141,15 +157,23 @@ main(int argc, char *argv[])
 	int ch, fd, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:kt:vxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:vxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'j':
+			set.json = true;
+			break;
 		case OPT_MAX_BYTES:
 			if (parse_number(optarg, 0, LLONG_MAX, &set.max_bytes,
 			    &errstr) == -1)
-				cli_usage("max-bytes %s: %s", optarg, errstr);
+				cli_bad_value("max-bytes", optarg, errstr);
+			break;
+		case OPT_MAX_CONNS:
+			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
+			    &set.max_conns, &errstr) == -1)
+				cli_usage("max-conns %s: %s", optarg, errstr);
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -158,7 +182,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no PORT given" : "too many operands");
+	cli_operands(argc, 1, 1, "PORT");
 	listener_setup(&o, argv[0], "tcp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
@@ -171,7 +195,8 @@ main(int argc, char *argv[])
 
 	fd = listener_open(&l.addr, SOCK_STREAM);
 	listener_announce(fd, &o, where);
-	status = accept_loop(fd, &set);
+	status = set.keep || set.json ? serve_many(fd, &set) :
+	    serve_one(fd, &set);
 	free(set.reply);
 	return cli_finish(status);
 }

@@ -26,8 +26,8 @@ static const struct cli_text text = {
 	    "HOST PORT [DATA ...]",
 	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
 	"write side (connect, send, sendall); -z checks that ports accept connections.",
-	"  -4, --ipv4        connect over IPv4 only\n"
-	"  -6, --ipv6        connect over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
 	"  -j, --json        with -z, one JSON object per HOST PORT\n"
 	"  -n, --no-newline  do not end DATA with a newline\n"
@@ -192,7 +192,7 @@ main(int argc, char *argv[])
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
-				cli_usage("wait %s: %s", optarg, errstr);
+				cli_bad_value("wait", optarg, errstr);
 			if (set.dial.wait_ms == 0)
 				set.dial.wait_ms = -1;	/* one try */
 			break;
@@ -203,24 +203,23 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	sockopts_one_family(&o);
 	set.family = sockopts_family(&o);
 	/* -t bounds both; connecting alone has a bound without it */
 	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
 	    CONNECT_TIMEOUT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
-	if (argc < 2)
-		cli_usage("no %s given", argc == 0 ? "HOST and PORT" : "PORT");
+	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
 	if (set.json && !set.check)
-		cli_usage("-j needs -z");
+		cli_needs("-j", "-z");
+	/* -z sends nothing */
 	if (set.check && (set.read_reply || !set.newline))
-		cli_usage("-z sends nothing: no -r or -n");
+		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
 	set.escape = sockopts_escape_reply(&o, set.read_reply);
 	if (set.check && argc % 2 != 0)
-		cli_usage("-z takes HOST PORT pairs");
+		cli_needs("-z", "HOST PORT pairs");
 	if (!set.check && !set.newline && argc == 2)
-		cli_usage("-n needs DATA");
+		cli_needs("-n", "DATA");
 	if (o.bind != NULL) {
 		sockopts_bind_address(&o, set.family, 0, "source",
 		    &set.source);

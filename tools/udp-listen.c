@@ -24,7 +24,7 @@ static const struct cli_text text = {
 	    "[--port-file FILE] [--raw] PORT",
 	"Receive UDP datagrams on PORT (0: a free one) and write them to stdout.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1\n"
+	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on ADDR (0.0.0.0 or :: for every address)\n"
 	"  -c, --count COUNT exit after COUNT datagrams (default 1)\n"
 	"  -j, --json        one JSON object per datagram: sender, length, data\n"
@@ -56,7 +56,6 @@ static const struct option longopts[] = {
 struct settings {
 	long long	 count;		/* 0: until killed */
 	long long	 timeout_ms;	/* NO_LIMIT: none */
-	const char	*timeout;	/* as given, for messages */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
 	bool		 json;
@@ -87,8 +86,7 @@ print_json(const struct datagram *d)
 		json_base64(stdout, d->buf, d->len);
 	}
 	puts("}");
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(EX_IOERR, "write error: stdout");
+	cli_flush();
 }
 
 static void
@@ -99,7 +97,7 @@ output(const struct datagram *d, const struct settings *set)
 		return;
 	}
 	if (write_received(STDOUT_FILENO, d->buf, d->len, set->escape) == -1)
-		err(EX_IOERR, "write error: stdout");
+		exit(cli_stdout_error());
 }
 
 /* Answers the sender of dgram; a sender that is gone ends nothing. */
@@ -118,7 +116,7 @@ serve(int fd, const struct settings *set, const char *local)
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char peer[ENDPOINT_MAX];
+	char peer[ENDPOINT_MAX], waited[DURATION_STR_MAX];
 	long long n = 0;
 	int rc;
 
@@ -127,8 +125,8 @@ serve(int fd, const struct settings *set, const char *local)
 		if ((rc = dgram_wait(fd, &dl)) == -1)
 			err(EX_OSERR, "poll");
 		if (rc == 0)
-			errx(EX_TEMPFAIL, "%s: no datagram within %s seconds",
-			    local, set->timeout);
+			errx(EX_TEMPFAIL, "%s: no datagram in %s", local,
+			    format_duration(set->timeout_ms, waited));
 		/* from the read to the write, no stop signal loses it */
 		signals_hold();
 		if (dgram_recv(fd, &dgram) == -1) {
@@ -177,7 +175,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc != 1)
-		cli_usage(argc == 0 ? "no port given" : "too many operands");
+	cli_operands(argc, 1, 1, "PORT");
 	listener_setup(&o, argv[0], "udp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
@@ -185,7 +183,6 @@ main(int argc, char *argv[])
 	/* one datagram by default; -k -c N stops after N, as tcp-listen does */
 	set.count = o.count != 0 ? o.count : o.keep ? 0 : 1;
 	set.timeout_ms = o.timeout_ms;
-	set.timeout = o.timeout;
 	set.verbose = o.verbose;
 
 	fd = listener_open(&l.addr, SOCK_DGRAM);

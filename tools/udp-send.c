@@ -20,21 +20,20 @@
 #include "sockopts.h"
 #include "timing.h"
 
-/* The wait for a reply without -t: 5 seconds */
-#define REPLY_TIMEOUT		"5"
-#define REPLY_TIMEOUT_MS	5000
+/* The wait for a reply without -t, in seconds (the help says it) */
+#define REPLY_TIMEOUT_S		5
 
 static const struct cli_text text = {
 	"udp-send [-46lnrvx] [-b ADDR] [-t SEC] [--raw] HOST PORT [DATA ...]",
 	"Send DATA, or stdin, as one UDP datagram to HOST PORT.",
-	"  -4, --ipv4        send over IPv4 only\n"
-	"  -6, --ipv6        send over IPv6 only\n"
+	"  -4, --ipv4        IPv4 addresses only\n"
+	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
-	    REPLY_TIMEOUT ")\n"
+	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s)\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n",
@@ -62,7 +61,6 @@ struct settings {
 	bool		 escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
-	const char	*timeout;	/* as given, for messages */
 	char		 peer[ENDPOINT_MAX];
 };
 
@@ -82,15 +80,15 @@ static void
 await_reply(int fd, const struct settings *set)
 {
 	struct deadline dl;
-	char from[ENDPOINT_MAX];
+	char from[ENDPOINT_MAX], waited[DURATION_STR_MAX];
 	int rc;
 
 	deadline_start(&dl, set->timeout_ms);
 	if ((rc = dgram_wait(fd, &dl)) == -1)
 		err(EX_OSERR, "poll");
 	if (rc == 0)
-		errx(EX_TEMPFAIL, "%s: no reply within %s seconds", set->peer,
-		    set->timeout);
+		errx(EX_TEMPFAIL, "%s: no reply in %s", set->peer,
+		    format_duration(set->timeout_ms, waited));
 	/* from the read to the write, no stop signal loses it */
 	signals_hold();
 	if (dgram_recv(fd, &reply) == -1)
@@ -101,7 +99,7 @@ await_reply(int fd, const struct settings *set)
 		    sizeof(reply.from), from));
 	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
 	    set->escape) == -1)
-		err(EX_IOERR, "write error: stdout");
+		exit(cli_stdout_error());
 	signals_release();
 }
 
@@ -206,18 +204,18 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		cli_usage(argc == 0 ? "no host given" : "no port given");
+	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
+	/* -l reads lines from stdin */
 	if (set.lines && argc > 2)
-		cli_usage("-l reads lines from stdin: no DATA with it");
+		cli_exclusive("-l", "DATA");
+	/* -t is the wait for a reply */
 	if (o.timeout != NULL && !set.reply)
-		cli_usage("-t is the wait for a reply: it needs -r");
+		cli_needs("-t", "-r");
 	set.escape = sockopts_escape_reply(&o, set.reply);
-	set.timeout = o.timeout != NULL ? o.timeout : REPLY_TIMEOUT;
-	set.timeout_ms = o.timeout != NULL ? o.timeout_ms : REPLY_TIMEOUT_MS;
+	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
+	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;
 
-	/* -4 and -6 together: either family */
 	set.family = sockopts_family(&o);
 	port = port_operand(argv[1], "udp", false);
 	if (o.bind != NULL) {
@@ -230,8 +228,7 @@ main(int argc, char *argv[])
 	snprintf(service, sizeof(service), "%u", port);
 	rc = resolve_host(argv[0], service, set.family, SOCK_DGRAM, 0, &res);
 	if (rc != 0)
-		errx(ex_gai(rc), "%s: %s", argv[0],
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		errx(ex_gai(rc), "%s: %s", argv[0], gai_error_string(rc, errno));
 	fd = dgram_connect(res, o.bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {

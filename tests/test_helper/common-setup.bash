@@ -29,10 +29,33 @@ require_hermetic() {
 		skip "needs the hermetic namespaces (run through ./dev test)"
 }
 
-# assert_stderr TEXT: stderr of the last `run --separate-stderr` is TEXT
-# (Debian's bats-assert has no assert_stderr).
+# closed_pipe CMD...: CMD with stdout a pipe whose reader has gone, its
+# status as a shell reports it (test_helper/closed-pipe.py).
+closed_pipe() {
+	python3 "$BATS_TEST_DIRNAME/test_helper/closed-pipe.py" "$@"
+}
+
+# hosts_add: appends stdin to the tests' hosts file until the test ends:
+# a file that calls it calls hosts_restore in teardown.
+hosts_add() {
+	[ -f "$BATS_TEST_TMPDIR/hosts.saved" ] ||
+		cp "$SOCKUTILS_HOSTS_FILE" "$BATS_TEST_TMPDIR/hosts.saved"
+	cat >>"$SOCKUTILS_HOSTS_FILE"
+}
+
+# hosts_restore: the hosts file as it was before hosts_add.
+hosts_restore() {
+	# in place: the bind mount over /etc/hosts follows the inode
+	if [ -f "$BATS_TEST_TMPDIR/hosts.saved" ]; then
+		cat "$BATS_TEST_TMPDIR/hosts.saved" >"$SOCKUTILS_HOSTS_FILE"
+	fi
+}
+
+# assert_stderr TEXT: stderr of the last `run --separate-stderr` is TEXT,
+# with libc's messages in it worded as the C library under test words
+# them (libc_words); Debian's bats-assert has no assert_stderr.
 assert_stderr() {
-	assert_equal "$stderr" "$1"
+	assert_equal "$stderr" "$(libc_words "$1")"
 }
 
 # assert_stderr_regex RE
@@ -58,12 +81,42 @@ assert_like_python() {
 	fi
 }
 
+# libc_words TEXT: TEXT, which the tests write with glibc's messages
+# (strerror, gai_strerror, hstrerror), as the static build's musl words
+# them; unchanged for the glibc builds.
+libc_words() {
+	local text=$1
+	if is_static_build; then
+		text=${text//"Name or service not known"/"Name does not resolve"}
+		text=${text//"No address associated with hostname"/"Name does not resolve"}
+		text=${text//"Temporary failure in name resolution"/"Try again"}
+		text=${text//"No address associated with name"/"Host not found"}
+		text=${text//"Unknown host"/"Host not found"}
+		text=${text//"Address already in use"/"Address in use"}
+		text=${text//"Cannot assign requested address"/"Address not available"}
+		text=${text//"Connection timed out"/"Operation timed out"}
+	fi
+	printf '%s' "$text"
+}
+
 # is_static_build: the tools under test are ./dev static's, one static
 # file linked against musl, whose resolver answers some questions as
 # glibc's does not (the tests say how where it does).
 is_static_build() {
 	local headers
-	headers=$(readelf -lW "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null) ||
-		return 1
-	[[ $headers != *"program interpreter"* ]]
+	if [ -z "${_STATIC_BUILD-}" ]; then
+		_STATIC_BUILD=no
+		if headers=$(readelf -lW "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null) &&
+			[[ $headers != *"program interpreter"* ]]; then
+			_STATIC_BUILD=yes
+		fi
+	fi
+	[ "$_STATIC_BUILD" = yes ]
+}
+
+# libc_answer GLIBC MUSL: GLIBC, or for the static build MUSL, where
+# musl's resolver answers otherwise than glibc's (and Python's on glibc);
+# each tool's man page says where, under CAVEATS.
+libc_answer() {
+	if is_static_build; then printf '%s' "$2"; else printf '%s' "$1"; fi
 }

@@ -8,14 +8,12 @@ that the tools are checked against code that is not ours.
                                       writes "ADDR PORT" it sent from
   udppeer.py ask HOST PORT IN         sends IN, writes the reply to stdout
                                       and "ADDR PORT" of its sender to stderr
-  udppeer.py brokenpipe CMD...        runs CMD with stdout a pipe nobody reads
 
 Listening peers bind the loopback address to port 0 and write the port
 to PORTFILE atomically once bound.  Every wait ends after 10 seconds.
 """
 import os
 import socket
-import subprocess
 import sys
 
 WAIT = 10
@@ -69,10 +67,6 @@ def main(argv):
             data, addr = s.recvfrom(65536)
             sys.stdout.buffer.write(data)
             sys.stderr.write("from %s %d\n" % addr[:2])
-    elif mode == "brokenpipe":
-        r, w = os.pipe()
-        os.close(r)
-        return subprocess.run(argv[2:], stdout=w, timeout=WAIT).returncode
     else:
         sys.exit("udppeer.py: unknown mode " + mode)
     return 0

@@ -60,9 +60,10 @@ main(int argc, char *argv[])
 		cli_help();
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
 		cli_version();
-	if ((tool = find_tool(argv[1])) == NULL)
-		cli_usage("no tool named %s", argv[1]);
-	/* messages name the tool, as when it is called by its own name */
-	setprogname(tool->name);
-	return tool->main(argc - 1, argv + 1);
+	if ((tool = find_tool(argv[1])) != NULL) {
+		/* messages name the tool, as when it is called by its name */
+		setprogname(tool->name);
+		return tool->main(argc - 1, argv + 1);
+	}
+	cli_usage("no tool named %s", argv[1]);
 }

@@ -1,0 +1,40 @@
+/*
+ * What a listener tells of the connections it serves (reporting
+ * layer: prints).  A peer is one identity for every message and JSON
+ * object.  With -v, stderr gets "connection from PEER" and "PEER
+ * closed: N bytes received, M sent"; with -j, stdout gets one object
+ * a line: {"event":"open",...} and {"event":"close",...,"received":N,
+ * "sent":M} around the peer's data objects, which have udp-listen -j's
+ * form ("address", "port", "length", then "data" when the bytes are
+ * UTF-8 or else "base64"); a Unix peer has "path" for address and port.
+ */
+#ifndef SOCKUTILS_CONNLOG_H
+#define SOCKUTILS_CONNLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "address.h"
+
+struct peer {
+	struct sockaddr_storage	 addr;
+	socklen_t		 len;
+	char			 name[ENDPOINT_MAX];	/* "ADDR PORT" or "PATH" */
+};
+
+/* The peer whose address of len bytes accept gave as addr. */
+void	peer_set(struct peer *p, const struct sockaddr_storage *addr,
+	    socklen_t len);
+
+/* The open and the close of p's connection, as -v and -j ask. */
+void	connlog_open(FILE *json, bool verbose, const struct peer *p);
+void	connlog_close(FILE *json, bool verbose, const struct peer *p,
+	    unsigned long long received, unsigned long long sent);
+
+/* len bytes p sent, as one JSON object on json. */
+void	connlog_data(FILE *json, const struct peer *p,
+	    const unsigned char *buf, size_t len);
+
+#endif

@@ -1,0 +1,562 @@
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "connlog.h"
+#include "exitcode.h"
+#include "io.h"
+#include "lines.h"
+#include "relay.h"
+#include "server.h"
+#include "signals.h"
+#include "timing.h"
+
+/*
+ * Out of descriptors with no connection of ours to close and free
+ * one: how long before accept is tried again (another process may).
+ */
+#define EMFILE_RETRY_MS	100
+/* The most one recv takes: a big read, for a lone fast sender. */
+#define RECV_CHUNK	RELAY_BUFSIZE
+
+struct conn {
+	int		 fd;		/* -1 once closed */
+	bool		 used;		/* the slot holds a connection */
+	bool		 receiving;	/* no end of file nor limit yet */
+	bool		 sending;	/* the reply is not all sent */
+	size_t		 reply_off;
+	unsigned long long received, sent;
+	long long	 idle_at;	/* ms when its idle bound passes */
+	struct peer	 peer;
+	struct line_src	 line;
+};
+
+struct state {
+	const struct server *sv;
+	struct conn	*conns;		/* max_conns slots */
+	size_t		*free_slots;	/* a stack of unused slot numbers */
+	size_t		 nfree;
+	size_t		 sockets;	/* connections whose socket is open */
+	struct pollfd	*pfd;		/* the listener, then the sockets */
+	size_t		*pfd_conn;	/* pfd[i]'s slot */
+	struct line_out	 out;
+	FILE		*json;		/* stdout with -j, else NULL */
+	char		*scratch;
+	int		 lfd;		/* -1 once no longer listening */
+	long long	 accepted;
+	bool		 paused;	/* out of descriptors */
+	bool		 told_paused;
+	long long	 retry_at;	/* paused, none open: accept again then */
+	long long	 quiet_since;	/* none open since then */
+	bool		 out_failed;	/* writing stdout failed */
+	int		 status;
+};
+
+static int
+write_out(void *ctx, const char *buf, size_t len)
+{
+	struct state *st = ctx;
+
+	if (write_received(STDOUT_FILENO, buf, len, st->sv->escape) == 0)
+		return 0;
+	st->out_failed = true;
+	return -1;
+}
+
+/* The status for stdout or a line buffer that failed; errno is kept. */
+static int
+out_error(struct state *st)
+{
+	warn("%s", st->out_failed ? "write error: stdout" : "hold a line");
+	return ex_errno(errno, st->out_failed ? EX_IOERR : EX_OSERR);
+}
+
+static void
+free_slot(struct state *st, struct conn *c)
+{
+	c->used = false;
+	st->free_slots[st->nfree++] = (size_t)(c - st->conns);
+}
+
+/*
+ * Closes c's socket and reports its close; its held bytes may wait for
+ * another's line.  Returns 0, or -1 when writing out failed.
+ */
+static int
+end_conn(struct state *st, struct conn *c)
+{
+	int rc = 1;
+
+	close(c->fd);
+	c->fd = -1;
+	st->sockets--;
+	if (st->sockets == 0)
+		st->quiet_since = now_ms();
+	/* a descriptor is free again */
+	st->paused = false;
+	if (!st->sv->json && (rc = line_close(&st->out, &c->line)) == -1)
+		return -1;
+	connlog_close(st->json, st->sv->verbose, &c->peer, c->received,
+	    c->sent);
+	if (rc == 1)
+		free_slot(st, c);
+	return 0;
+}
+
+/* A failure of c's connection: reported, kept in the status, ended. */
+static int
+conn_failed(struct state *st, struct conn *c, const char *what)
+{
+	warn("%s %s", what, c->peer.name);
+	st->status = ex_first(st->status, ex_errno(errno, EX_IOERR));
+	return end_conn(st, c);
+}
+
+static void
+touch(const struct state *st, struct conn *c)
+{
+	c->idle_at = time_after(now_ms(), st->sv->idle_ms);
+}
+
+/* Sends what c's socket takes of the reply: 0, or -1 (out failed). */
+static int
+send_reply(struct state *st, struct conn *c)
+{
+	size_t left = st->sv->replylen - c->reply_off;
+	ssize_t n;
+
+	while (left > 0) {
+		n = send(c->fd, st->sv->reply + c->reply_off, left,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n == -1)
+			return conn_failed(st, c, "send");
+		c->reply_off += (size_t)n;
+		c->sent += (unsigned long long)n;
+		left -= (size_t)n;
+		touch(st, c);
+	}
+	c->sending = false;
+	if (shutdown(c->fd, SHUT_WR) == -1)
+		return conn_failed(st, c, "send");
+	return 0;
+}
+
+/* How much c may receive now: its limit, and what its line may hold. */
+static size_t
+recv_want(const struct state *st, const struct conn *c)
+{
+	size_t want = RECV_CHUNK;
+	unsigned long long left;
+
+	if (st->sv->max_recv >= 0) {
+		left = (unsigned long long)st->sv->max_recv - c->received;
+		if (left < want)
+			want = (size_t)left;
+	}
+	return st->sv->json ? want : line_room(&st->out, &c->line, want);
+}
+
+/* Receives what c has and writes it out: 0, or -1 (out failed). */
+static int
+receive(struct state *st, struct conn *c)
+{
+	size_t want = recv_want(st, c);
+	ssize_t n;
+	int rc;
+
+	/* a stop signal waits: read no more, the round ends and so do we */
+	if (want == 0 || signals_waiting())
+		return 0;
+	do
+		n = recv(c->fd, st->scratch, want, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+		    conn_failed(st, c, "recv");
+	if (n == 0) {
+		c->receiving = false;
+		return 0;
+	}
+	c->received += (unsigned long long)n;
+	touch(st, c);
+	if (st->sv->json) {
+		connlog_data(st->json, &c->peer, (unsigned char *)st->scratch,
+		    (size_t)n);
+		rc = 0;
+	} else
+		rc = line_put(&st->out, &c->line, st->scratch, (size_t)n);
+	if (st->sv->max_recv >= 0 &&
+	    c->received >= (unsigned long long)st->sv->max_recv)
+		c->receiving = false;
+	return rc;
+}
+
+/* Ends c once neither direction is left: 0, or -1 (out failed). */
+static int
+maybe_done(struct state *st, struct conn *c)
+{
+	if (c->fd == -1 || c->receiving || c->sending)
+		return 0;
+	return end_conn(st, c);
+}
+
+/* Serves c's events (revents of poll, or 0 right after accept). */
+static int
+serve_conn(struct state *st, struct conn *c, short revents, bool fresh)
+{
+	if (c->sending && (fresh || (revents & (POLLOUT | POLLERR |
+	    POLLHUP))) && send_reply(st, c) == -1)
+		return -1;
+	if (c->fd != -1 && c->receiving && (fresh ||
+	    (revents & (POLLIN | POLLERR | POLLHUP))) && receive(st, c) == -1)
+		return -1;
+	return maybe_done(st, c);
+}
+
+/* Takes a connection accepted on fd from addr into a free slot. */
+static int
+take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
+    socklen_t len)
+{
+	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
+
+	c->fd = fd;
+	c->used = true;
+	c->receiving = st->sv->max_recv != 0;
+	c->sending = st->sv->reply != NULL;
+	c->reply_off = 0;
+	c->received = c->sent = 0;
+	peer_set(&c->peer, addr, len);
+	if (!st->sv->json)
+		line_open(&st->out, &c->line);
+	st->sockets++;
+	touch(st, c);
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	/* the reply at once; and what the peer sent before we took it */
+	return serve_conn(st, c, 0, true);
+}
+
+/* Stops listening: later connects are refused, not queued. */
+static void
+stop_listening(struct state *st)
+{
+	close(st->lfd);
+	st->lfd = -1;
+}
+
+/* Out of descriptors: no more accepts until one closes. */
+static void
+pause_accepting(struct state *st)
+{
+	if (!st->told_paused || st->sv->verbose)
+		warn("accept");
+	st->told_paused = true;
+	st->paused = true;
+	st->retry_at = time_after(now_ms(), EMFILE_RETRY_MS);
+}
+
+/*
+ * Accepts what waits, as long as slots are free.  Returns 0, or -1
+ * with the status set (accept failed, or writing out did).
+ */
+static int
+accept_some(struct state *st)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int fd;
+
+	while (st->lfd != -1 && !st->paused && st->nfree > 0) {
+		len = sizeof(addr);
+		fd = accept4(st->lfd, (struct sockaddr *)&addr, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			switch (errno) {
+			case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+			case EWOULDBLOCK:
+#endif
+				return 0;
+			case EINTR:
+			case ECONNABORTED:	/* gone before we took it */
+			case EPROTO:
+				continue;
+			case EMFILE:
+			case ENFILE:
+			case ENOBUFS:
+			case ENOMEM:
+				pause_accepting(st);
+				return 0;
+			default:
+				warn("accept");
+				st->status = ex_first(st->status,
+				    ex_errno(errno, EX_OSERR));
+				return -1;
+			}
+		}
+		st->accepted++;
+		if (st->sv->count != SERVER_UNCOUNTED &&
+		    st->accepted == st->sv->count)
+			stop_listening(st);
+		if (take_conn(st, fd, &addr, len) == -1) {
+			st->status = ex_first(st->status, out_error(st));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Lets the connections whose bytes waited write them, while it may. */
+static int
+settle(struct state *st)
+{
+	struct conn *c;
+	size_t i;
+	int rc;
+
+	while (st->out.freed) {
+		st->out.freed = false;
+		for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+			c = &st->conns[i];
+			if (!c->used || (c->line.len == 0 && !c->line.ended))
+				continue;
+			if ((rc = line_settle(&st->out, &c->line)) == -1)
+				return -1;
+			if (rc == 1 && c->line.ended)
+				free_slot(st, c);
+		}
+	}
+	return 0;
+}
+
+/* The poll timeout: the nearest idle bound, accept deadline or retry. */
+static int
+next_timeout(const struct state *st)
+{
+	long long at = NO_LIMIT;
+	size_t i;
+
+	if (st->sv->idle_ms != NO_LIMIT) {
+		for (i = 0; i < (size_t)st->sv->max_conns; i++)
+			if (st->conns[i].used && st->conns[i].fd != -1)
+				at = earlier(at, st->conns[i].idle_at);
+		if (st->sockets == 0 && st->lfd != -1)
+			at = time_after(st->quiet_since, st->sv->idle_ms);
+	}
+	if (st->paused && st->sockets == 0)
+		at = earlier(at, st->retry_at);
+	return poll_timeout(time_left(at, now_ms()));
+}
+
+/* The poll set: the listener while it may accept, then each socket. */
+static nfds_t
+poll_set(struct state *st)
+{
+	struct conn *c;
+	nfds_t n = 0;
+	size_t i;
+	short ev;
+
+	if (st->paused && st->sockets == 0 && now_ms() >= st->retry_at)
+		st->paused = false;
+	if (st->lfd != -1 && !st->paused && st->nfree > 0) {
+		st->pfd[n].fd = st->lfd;
+		st->pfd[n].events = POLLIN;
+		st->pfd_conn[n++] = SIZE_MAX;
+	}
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->fd == -1)
+			continue;
+		ev = (short)((c->sending ? POLLOUT : 0) | (c->receiving &&
+		    recv_want(st, c) > 0 ? POLLIN : 0));
+		/* a socket waiting for another's line: not even its errors */
+		if (ev == 0)
+			continue;
+		st->pfd[n].fd = c->fd;
+		st->pfd[n].events = ev;
+		st->pfd_conn[n++] = i;
+	}
+	return n;
+}
+
+/* Ends the connections idle past their bound: 0, or -1 (out failed). */
+static int
+expire(struct state *st)
+{
+	char buf[DURATION_STR_MAX];
+	struct conn *c;
+	long long now = now_ms();
+	size_t i;
+
+	if (st->sv->idle_ms == NO_LIMIT)
+		return 0;
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->fd == -1 || c->idle_at > now)
+			continue;
+		warnx("%s: idle for %s", c->peer.name,
+		    format_duration(st->sv->idle_ms, buf));
+		st->status = ex_first(st->status, EX_TEMPFAIL);
+		if (end_conn(st, c) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A stop signal came: all that was read goes out, then it ends us. */
+static void
+stop_by_signal(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < (size_t)st->sv->max_conns; i++)
+		if (st->conns[i].used && !st->sv->json)
+			(void)line_drain(&st->out, &st->conns[i].line);
+	if (st->json != NULL)
+		(void)fflush(st->json);
+	signals_release();
+}
+
+/* One round: wait, then serve what is ready.  -1 ends the loop. */
+static int
+round_once(struct state *st)
+{
+	struct conn *c;
+	nfds_t n, i;
+	int ready;
+
+	n = poll_set(st);
+	if ((ready = signals_poll(st->pfd, n, next_timeout(st))) == -1) {
+		if (errno == EINTR && signals_waiting())
+			stop_by_signal(st);
+		if (errno == EINTR)
+			return 0;
+		warn("poll");
+		st->status = ex_first(st->status, EX_OSERR);
+		return -1;
+	}
+	for (i = 0; i < n && ready > 0; i++) {
+		if (st->pfd[i].revents == 0)
+			continue;
+		ready--;
+		if (st->pfd_conn[i] == SIZE_MAX) {
+			if (accept_some(st) == -1)
+				return -1;
+			continue;
+		}
+		c = &st->conns[st->pfd_conn[i]];
+		if (c->used && c->fd == st->pfd[i].fd &&
+		    serve_conn(st, c, st->pfd[i].revents, false) == -1)
+			goto out_failed;
+	}
+	if (expire(st) == -1 || settle(st) == -1)
+		goto out_failed;
+	if (st->json != NULL && fflush(st->json) == EOF) {
+		st->out_failed = true;
+		goto out_failed;
+	}
+	return 0;
+out_failed:
+	st->status = ex_first(st->status, out_error(st));
+	return -1;
+}
+
+/* Whether the loop is over: -c reached and every one ended, or -t. */
+static bool
+finished(struct state *st)
+{
+	char waited[DURATION_STR_MAX];
+
+	if (st->lfd == -1)
+		return st->nfree == (size_t)st->sv->max_conns;
+	if (st->sv->idle_ms == NO_LIMIT || st->sockets != 0 ||
+	    now_ms() < time_after(st->quiet_since, st->sv->idle_ms))
+		return false;
+	warnx("accept: no connection in %s",
+	    format_duration(st->sv->idle_ms, waited));
+	st->status = ex_first(st->status, EX_TEMPFAIL);
+	return true;
+}
+
+static int
+state_init(struct state *st, const struct server *sv)
+{
+	size_t i, slots = (size_t)sv->max_conns;
+	int flags;
+
+	memset(st, 0, sizeof(*st));
+	st->sv = sv;
+	st->lfd = sv->listen_fd;
+	st->json = sv->json ? stdout : NULL;
+	line_out_init(&st->out, write_out, st);
+	st->conns = calloc(slots, sizeof(*st->conns));
+	st->free_slots = calloc(slots, sizeof(*st->free_slots));
+	st->pfd = calloc(slots + 1, sizeof(*st->pfd));
+	st->pfd_conn = calloc(slots + 1, sizeof(*st->pfd_conn));
+	st->scratch = malloc(RECV_CHUNK);
+	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
+	    st->pfd_conn == NULL || st->scratch == NULL)
+		return -1;
+	/* taken from the top: slot 0 first */
+	for (i = 0; i < slots; i++)
+		st->free_slots[i] = slots - 1 - i;
+	st->nfree = slots;
+	st->quiet_since = now_ms();
+	/* accept until the queue is empty, never blocking on it */
+	if ((flags = fcntl(st->lfd, F_GETFL)) == -1 ||
+	    fcntl(st->lfd, F_SETFL, flags | O_NONBLOCK) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+state_free(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; st->conns != NULL && i < (size_t)st->sv->max_conns; i++)
+		if (st->conns[i].used) {
+			if (st->conns[i].fd != -1)
+				close(st->conns[i].fd);
+			free(st->conns[i].line.buf);
+		}
+	if (st->lfd != -1)
+		close(st->lfd);
+	free(st->conns);
+	free(st->free_slots);
+	free(st->pfd);
+	free(st->pfd_conn);
+	free(st->scratch);
+}
+
+int
+server_run(const struct server *sv)
+{
+	struct state st;
+	int status;
+
+	if (state_init(&st, sv) == -1) {
+		warn("serve");
+		state_free(&st);
+		return EX_OSERR;
+	}
+	/* held for good: stop_by_signal writes what was read first */
+	signals_hold();
+	while (!finished(&st) && round_once(&st) == 0)
+		;
+	status = st.status;
+	state_free(&st);
+	signals_release();
+	return status;
+}

@@ -1,0 +1,47 @@
+/*
+ * Serving many stream connections at once, in one poll loop: each is
+ * accepted as it arrives, gets its reply at once, has its own idle
+ * bound and byte limit, and what it sends goes to stdout through
+ * lines.h (whole lines while several are open) or, with json, as
+ * connlog.h's objects.  At most max_conns are open; the rest wait in
+ * the kernel's accept queue.  Out of descriptors, accepting pauses
+ * until a connection closes.  Stop signals (signals.h) are held the
+ * whole time: one ends the loop once what was read from every
+ * connection is written.  Reporting layer: a peer's failure and the
+ * -v lines go to stderr, as the listener's own.
+ */
+#ifndef SOCKUTILS_SERVER_H
+#define SOCKUTILS_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* As many as ncat -k serves at once; --max-conns says otherwise. */
+#define SERVER_MAX_CONNS_DEFAULT	100
+/* The most --max-conns takes: far beyond any descriptor limit's default. */
+#define SERVER_MAX_CONNS_MAX		1000000
+/* count: accept connections until killed */
+#define SERVER_UNCOUNTED		0
+
+struct server {
+	int		 listen_fd;	/* a listening stream socket */
+	long long	 max_conns;	/* open at once, at least 1 */
+	long long	 count;		/* accepted and ended, or SERVER_UNCOUNTED */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
+	long long	 max_recv;	/* per connection; -1: no limit */
+	const char	*reply;		/* sent to each connection, or NULL */
+	size_t		 replylen;
+	bool		 json;		/* -j: connlog.h's objects */
+	bool		 escape;	/* what is received, without json */
+	bool		 verbose;
+};
+
+/*
+ * Serves connections on sv->listen_fd, closing it once sv->count have
+ * been accepted, until that many have ended (or for ever).  Returns
+ * the exit status: the first failure's, EX_TEMPFAIL when no connection
+ * came within idle_ms while none was open.
+ */
+int	server_run(const struct server *sv);
+
+#endif
