@@ -92,7 +92,7 @@ reset(void)
 static bool
 all_freed(int n)
 {
-	int tries, freed = 0;
+	int tries, freed;
 
 	for (tries = 0; tries < 1000; tries++) {
 		pthread_mutex_lock(&lg.lock);
