@@ -151,6 +151,20 @@ serve() {
 	assert_line --index $((${#lines[@]} - 1)) 443
 }
 
+@test "README recipe live-log: each name in the log is answered as its line comes" {
+	require_hermetic
+	recipe_needs live-log
+	host db web
+	: >clients.log
+	# it never ends by itself: timeout(1) of spawn ends its whole group
+	spawn bash -e -c "$(recipe live-log)" </dev/null 2>live.err
+	printf '12:00:01 db GET /\n' >>clients.log
+	wait_for clients.txt -Fx 'db 127.0.0.1'
+	printf '12:00:02 nx.test GET /\n12:00:03 web GET /\n' >>clients.log
+	wait_for clients.txt -Fx 'web 127.0.0.1'
+	wait_for live.err -Fx 'resolve: nx.test: Name or service not known'
+}
+
 @test "README recipe wait-for-db: tcp-send waits until the database listens" {
 	require_hermetic
 	recipe_needs wait-for-db tcp-listen
