@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -36,7 +35,7 @@ struct slot {
 	size_t		  room;		/* in queue, kept for the next dial */
 	size_t		  inflight;	/* attempts not yet closed */
 	long long	  start;	/* its first attempt began; -1: not yet */
-	long long	  end;		/* it gives up then; -1: never */
+	long long	  end;		/* it gives up then, or NO_LIMIT */
 	long long	  next_start;	/* the next new address not before */
 	bool		  done;
 };
@@ -81,20 +80,12 @@ connect_retryable(int errnum)
 	case ENETDOWN:
 	case EHOSTDOWN:
 	case ETIMEDOUT:
+	case ENOENT:		/* a Unix socket not made yet */
+	case EAGAIN:		/* a Unix socket's backlog is full */
 		return true;
 	default:
 		return false;
 	}
-}
-
-static long long
-min_time(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
 }
 
 const struct addrinfo **
@@ -196,7 +187,11 @@ attempt_failed(struct slot *s, const struct dial_options *o,
 
 	fail(s, step, errnum);
 	s->next_start = now;	/* no reason to wait for the next */
-	if (o->wait_ms < 0 || !connect_retryable(errnum))
+	/*
+	 * A Unix socket whose backlog is full says so at once (EAGAIN),
+	 * where a blocking connect would wait: try again until the timeout.
+	 */
+	if (!connect_retryable(errnum) || (!o->retry && errnum != EAGAIN))
 		return;
 	/* the last retry comes just before the end */
 	if (ready_at >= s->end)
@@ -249,8 +244,8 @@ begin(const struct dialer *dr, struct slot *s, long long now)
 	if (s->start >= 0)
 		return;
 	s->start = now;
-	if (dr->o->wait_ms < 0 && dr->o->timeout_ms >= 0)
-		s->end = now + dr->o->timeout_ms;
+	if (!dr->o->retry)
+		s->end = time_after(now, dr->o->timeout_ms);
 }
 
 /* Room for one more attempt in flight.  Returns 0, or -1. */
@@ -332,7 +327,7 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	if (ss.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(s->d.port);
-	else
+	else if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = htons(s->d.port);
 	step = "connect";
 	if (connect(*fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
@@ -395,7 +390,7 @@ next_due(struct slot *s, long long now, struct pending *p)
 	return true;
 }
 
-/* When s next needs attention, if nothing answers first; -1: never. */
+/* When s next needs attention, if nothing answers first; NO_LIMIT: never. */
 static long long
 next_event(const struct slot *s)
 {
@@ -403,7 +398,7 @@ next_event(const struct slot *s)
 	size_t i;
 
 	for (i = 0; i < s->queued; i++)
-		when = min_time(when, s->queue[i].retry ?
+		when = earlier(when, s->queue[i].retry ?
 		    s->queue[i].ready_at : s->next_start);
 	return when;
 }
@@ -420,7 +415,7 @@ sweep(struct dialer *dr, long long now)
 
 	for (i = kept = 0; i < dr->n; i++) {
 		a = &dr->a[i];
-		if (a->s->done || (a->end >= 0 && a->end <= now)) {
+		if (a->s->done || a->end <= now) {
 			close(a->fd);
 			a->s->inflight--;
 			if (!a->s->done)
@@ -440,7 +435,7 @@ give_up(const struct dialer *dr, struct slot *s, int errnum, long long now)
 {
 	if (s->d.error == 0)
 		fail(s, "connect", errnum);
-	s->d.waited_out = dr->o->wait_ms >= 0 && !dr->stopping &&
+	s->d.waited_out = dr->o->retry && !dr->stopping &&
 	    connect_retryable(s->d.error);
 	finish(s, now);
 }
@@ -448,7 +443,7 @@ give_up(const struct dialer *dr, struct slot *s, int errnum, long long now)
 /*
  * Moves s on to now: gives up when its time is over, starts the
  * addresses that are due while descriptors are free.  Returns when it
- * next needs attention (-1: only when an attempt answers).
+ * next needs attention (NO_LIMIT: only when an attempt answers).
  */
 static long long
 advance(struct dialer *dr, struct slot *s, long long now)
@@ -458,15 +453,15 @@ advance(struct dialer *dr, struct slot *s, long long now)
 	int fd;
 
 	if (s->done)
-		return -1;
+		return NO_LIMIT;
 	if (dr->stopping) {
 		give_up(dr, s, ECANCELED, now);
-		return -1;
+		return NO_LIMIT;
 	}
-	if (s->end >= 0 && now >= s->end) {
+	if (now >= s->end) {
 		/* its attempts timed out in sweep: they end by then */
 		give_up(dr, s, ETIMEDOUT, now);
-		return -1;
+		return NO_LIMIT;
 	}
 	while (!s->done && dr->n + dr->held < dr->budget &&
 	    next_due(s, now, &p)) {
@@ -483,18 +478,17 @@ advance(struct dialer *dr, struct slot *s, long long now)
 		a->s = s;
 		a->ai = p.ai;
 		a->backoff = p.backoff;
-		a->end = min_time(dr->o->timeout_ms < 0 ? -1 :
-		    now + dr->o->timeout_ms, s->end);
+		a->end = earlier(time_after(now, dr->o->timeout_ms), s->end);
 		dr->pfd[dr->n].fd = fd;
 		dr->pfd[dr->n].events = POLLOUT;
 		dr->n++;
 	}
 	if (s->done)
-		return -1;
+		return NO_LIMIT;
 	if (s->inflight == 0 && s->queued == 0) {
 		/* no address, or a retry would have come after the end */
 		give_up(dr, s, EADDRNOTAVAIL, now);
-		return -1;
+		return NO_LIMIT;
 	}
 	/* with no descriptor free, only an answer or a timeout frees one */
 	return dr->n + dr->held >= dr->budget ? s->end : next_event(s);
@@ -556,7 +550,8 @@ admit(struct dialer *dr)
 		s->next_start = 0;
 		s->done = false;
 		/* --wait counts from the start, however long a dial queued */
-		s->end = dr->o->wait_ms >= 0 ? dr->begun + dr->o->wait_ms : -1;
+		s->end = dr->o->retry ? time_after(dr->begun, dr->o->wait_ms) :
+		    NO_LIMIT;
 		if (queue_addresses(s) == -1) {
 			fail(s, "connect", ENOMEM);
 			s->done = true;
@@ -564,15 +559,15 @@ admit(struct dialer *dr)
 	}
 }
 
-/* The earliest attempt timeout, or -1. */
+/* The earliest attempt timeout, or NO_LIMIT. */
 static long long
 first_expiry(const struct dialer *dr)
 {
-	long long when = -1;
+	long long when = NO_LIMIT;
 	size_t i;
 
 	for (i = 0; i < dr->n; i++)
-		when = min_time(when, dr->a[i].end);
+		when = earlier(when, dr->a[i].end);
 	return when;
 }
 
@@ -634,17 +629,17 @@ dial_stream(const struct dial_feed *f, const struct dial_options *o)
 		admit(&dr);
 		if (dr.count == 0)
 			break;
-		next = -1;
+		next = NO_LIMIT;
 		busy = false;
 		for (k = 0; k < dr.count; k++) {
 			s = slot_at(&dr, k);
-			next = min_time(next, advance(&dr, s, now));
+			next = earlier(next, advance(&dr, s, now));
 			/* a dial over, with attempts to close: at once */
 			busy |= s->done && (s->inflight > 0 || k == 0);
 		}
-		next = busy ? now : min_time(next, first_expiry(&dr));
-		if (poll(dr.pfd, dr.n, next < 0 ? -1 : next <= now ? 0 :
-		    (int)min_time(next - now, INT_MAX)) == -1) {
+		next = busy ? now : earlier(next, first_expiry(&dr));
+		if (poll(dr.pfd, dr.n, poll_timeout(time_left(next, now))) ==
+		    -1) {
 			if (errno != EINTR)
 				poll_failed(&dr, errno, now);
 			continue;

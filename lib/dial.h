@@ -29,8 +29,10 @@
 
 struct dial_options {
 	const struct sockaddr	*source;	/* bound first (port 0), or NULL */
-	long long		 timeout_ms;	/* one try of all addresses; -1: none */
-	long long		 wait_ms;	/* retry until then; -1: do not */
+	long long		 timeout_ms;	/* one try of all addresses, or
+						   NO_LIMIT */
+	bool			 retry;		/* --wait: retry until wait_ms */
+	long long		 wait_ms;
 	bool			 check_only;	/* close each connection once made */
 	bool			 until_one;	/* stop when one has connected */
 };
@@ -65,10 +67,11 @@ struct dial_feed {
  * The addresses of a dial are tried in dial_order, the next one started
  * CONNECT_ATTEMPT_DELAY_MS after the previous or as soon as that fails;
  * the first to connect wins and the others are closed.  A try of all
- * addresses ends o->timeout_ms after it began.  With o->wait_ms, a dial
+ * addresses ends o->timeout_ms after it began.  With o->retry, a dial
  * whose try failed in a way that may change (connect_retryable) tries
  * again, on the backoff of dial_next_backoff, until wait_ms have passed
- * since dial_stream began.  Each dial ends with connected set (and fd a
+ * since dial_stream began (a Unix socket whose backlog is full, until
+ * o->timeout_ms even without o->retry).  Each dial ends with connected set (and fd a
  * connected blocking socket unless o->check_only), or with error, step
  * and waited_out saying why not.  With o->until_one, once one has
  * connected the others end at once with their last error (ECANCELED if

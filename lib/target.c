@@ -18,6 +18,13 @@ lookup_answered(struct lookup *l, void *ctx)
 {
 }
 
+/* Whether spec is a Unix path (one target), not a HOST and its ports. */
+static bool
+is_path(const struct target_spec *spec)
+{
+	return spec->host == NULL;
+}
+
 /* Whether l gave addresses to connect to. */
 static bool
 looked_up(const struct lookup *l)
@@ -51,16 +58,19 @@ hosts_of(const struct target_spec *v, size_t n, struct hosts *h)
 {
 	struct named *byname;
 	const char *errstr;
-	size_t i, distinct = 0;
+	size_t i, named = 0, distinct = 0;
 
 	if ((byname = calloc(n ? n : 1, sizeof(*byname))) == NULL)
 		return -1;
+	/* a Unix path has nothing to look up */
 	for (i = 0; i < n; i++) {
-		byname[i].host = v[i].host;
-		byname[i].spec = i;
+		if (is_path(&v[i]))
+			continue;
+		byname[named].host = v[i].host;
+		byname[named++].spec = i;
 	}
-	qsort(byname, n, sizeof(*byname), by_host);
-	for (i = 0; i < n; i++)
+	qsort(byname, named, sizeof(*byname), by_host);
+	for (i = 0; i < named; i++)
 		distinct += i == 0 ||
 		    strcmp(byname[i].host, byname[i - 1].host) != 0;
 	if ((h->of = calloc(n ? n : 1, sizeof(*h->of))) == NULL ||
@@ -68,7 +78,7 @@ hosts_of(const struct target_spec *v, size_t n, struct hosts *h)
 		free(byname);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < named; i++) {
 		if (i == 0 || strcmp(byname[i].host, byname[i - 1].host) != 0) {
 			h->lk[h->n].name = byname[i].host;
 			if (idna_check_hostname(byname[i].host, &errstr) == -1)
@@ -110,13 +120,11 @@ look_up(const struct target_spec *v, size_t n, int family,
 		return -1;
 	}
 	/* the lookups share the bound of one connection attempt */
-	ms = o->timeout_ms;
-	if (o->wait_ms >= 0 && (ms < 0 || o->wait_ms < ms))
-		ms = o->wait_ms;
-	/* dial.h still holds no bound as -1; timing.h as NO_LIMIT */
-	deadline_start(&dl, ms < 0 ? NO_LIMIT : ms);
+	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
+	deadline_start(&dl, ms);
 	resolve_names(h->lk, h->n, family, &dl, lookup_answered, NULL);
-	relookup(h->lk, h->n, family, o->timeout_ms, o->wait_ms, start);
+	if (o->retry)
+		relookup(h->lk, h->n, family, o->timeout_ms, o->wait_ms, start);
 	return 0;
 }
 
@@ -127,10 +135,37 @@ lookup_of(const struct hosts *h, size_t i)
 	return h->lk != NULL ? &h->lk[h->of[i]] : NULL;
 }
 
+/*
+ * The addresses of the Unix paths of the n specs, as the dialer takes
+ * them: un[i] for spec i.  Returns NULL if there are none, or if memory
+ * ran out (the paths then fail with no address).
+ */
+static struct addrinfo *
+unix_addresses(const struct target_spec *v, size_t n)
+{
+	struct addrinfo *un;
+	size_t i, paths = 0;
+
+	for (i = 0; i < n; i++)
+		paths += is_path(&v[i]);
+	if (paths == 0 || (un = calloc(n, sizeof(*un))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!is_path(&v[i]))
+			continue;
+		un[i].ai_family = AF_UNIX;
+		un[i].ai_socktype = SOCK_STREAM;
+		un[i].ai_addr = (struct sockaddr *)&v[i].un.sun;
+		un[i].ai_addrlen = v[i].un.len;
+	}
+	return un;
+}
+
 /* The specs, their lookups, and where the walk through their ports is. */
 struct walk {
 	const struct target_spec	*v;
 	struct hosts			 h;
+	struct addrinfo			*un;	/* un[i]: spec i's path */
 	size_t				 n;
 	size_t				 i;	/* the spec of the next port */
 	struct port_cursor		 c;
@@ -140,7 +175,10 @@ struct walk {
 	void				*ctx;
 };
 
-/* The next HOST PORT as a dial, without addresses if its lookup failed. */
+/*
+ * The next HOST PORT (or PATH) as a dial, without addresses if its
+ * lookup failed.
+ */
 static bool
 next_target(void *ctx, struct dial *d)
 {
@@ -148,39 +186,70 @@ next_target(void *ctx, struct dial *d)
 	const struct lookup *l;
 
 	for (; w->i < w->n; w->i++, memset(&w->c, 0, sizeof(w->c))) {
+		d->user = (void *)&w->v[w->i];
+		if (is_path(&w->v[w->i])) {
+			if (w->c.next != 0)
+				continue;
+			w->c.next = 1;	/* its one target is given */
+			d->port = 0;
+			d->addrs = w->un != NULL ? &w->un[w->i] : NULL;
+			return true;
+		}
 		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))
 			continue;
 		l = lookup_of(&w->h, w->i);
 		d->addrs = l != NULL && looked_up(l) ? l->res : NULL;
-		d->user = (void *)&w->v[w->i];
 		return true;
 	}
 	return false;
 }
 
-/* The outcome of t from its lookup l and its dial d. */
+/* The outcome of t from the dial d that failed. */
+static void
+dial_failed(struct target *t, const struct dial *d)
+{
+	t->reason = strerror(d->error);
+	t->error = d->error;
+	t->step = d->step;
+	t->waited_out = d->waited_out;
+	if (d->waited_out)
+		t->status = EX_TEMPFAIL;
+	else if (t->ep.path != NULL) {
+		t->status = unix_exit_status(d->error);
+		/* Linux refuses a connect to a file that is no socket */
+		if (d->error == ECONNREFUSED && !unix_is_socket(t->un)) {
+			/* and so does unix_warn */
+			t->error = ENOTSOCK;
+			t->reason = "not a socket";
+		}
+	} else
+		t->status = ex_errno(d->error, EX_OSERR);
+}
+
+/*
+ * The outcome of t from its lookup l (NULL for a Unix path, or if memory
+ * ran out: ENOMEM) and its dial d.
+ */
 static void
 outcome(struct target *t, const struct lookup *l, const struct dial *d,
     const struct dial_options *o)
 {
 	char host[ADDRSTR_MAX];
 
-	if (l == NULL || !looked_up(l)) {
+	if (t->ep.path == NULL && (l == NULL || !looked_up(l))) {
 		t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
 		t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
-		t->waited_out = o->wait_ms >= 0 && t->status == EX_TEMPFAIL;
+		t->waited_out = o->retry && t->status == EX_TEMPFAIL;
 		return;
 	}
 	if (d->connected == NULL) {
-		t->reason = strerror(d->error);
-		t->step = d->step;
-		t->waited_out = d->waited_out;
-		t->status = d->waited_out ? EX_TEMPFAIL :
-		    ex_errno(d->error, EX_OSERR);
+		dial_failed(t, d);
 		return;
 	}
 	t->open = true;
 	t->fd = d->fd;
+	if (t->ep.path != NULL)
+		return;
 	sockaddr_host(d->connected->ai_addr, t->address);
 	if (d->fd != -1)
 		socket_endpoint(d->fd, 0, t->local);
@@ -201,11 +270,14 @@ target_ended(void *ctx, struct dial *d)
 
 	t.ep.host = spec->host;
 	t.ep.port = d->port;
+	t.ep.path = spec->path;
+	t.un = &spec->un;
 	t.ms = w->lookups_ms + d->ms;
-	outcome(&t, lookup_of(&w->h, (size_t)(spec - w->v)), d, w->o);
-	/* without memory for the name, the host alone names it */
+	outcome(&t, is_path(spec) ? NULL : lookup_of(&w->h,
+	    (size_t)(spec - w->v)), d, w->o);
+	/* without memory for the name, the host (or path) alone names it */
 	name = endpoint_string(&t.ep);
-	t.name = name != NULL ? name : spec->host;
+	t.name = name != NULL ? name : is_path(spec) ? spec->path : spec->host;
 	w->checked(&t, w->ctx);
 	free(name);
 }
@@ -224,18 +296,18 @@ connect_targets(const struct target_spec *v, size_t n, int family,
 
 	start = now_ms();
 	for (i = 0; i < n; i++)
-		feed.count += v[i].ports.ports;
+		feed.count += is_path(&v[i]) ? 1 : v[i].ports.ports;
+	w.un = unix_addresses(v, n);
 	if (feed.count > 1)
 		raise_descriptor_limit();
 	/* without memory for them, each target fails saying so */
 	(void)look_up(v, n, family, o, start, &w.h);
 	/* the wait includes the lookups */
 	w.lookups_ms = now_ms() - start;
-	if (o->wait_ms >= 0) {
-		rest.wait_ms = o->wait_ms - w.lookups_ms;
-		if (rest.wait_ms < 0)
-			rest.wait_ms = 0;
-	}
+	if (o->retry)
+		rest.wait_ms = time_left(time_after(start, o->wait_ms),
+		    now_ms());
 	dial_stream(&feed, &rest);
+	free(w.un);
 	hosts_free(&w.h);
 }

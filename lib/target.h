@@ -13,11 +13,17 @@
 #include "address.h"
 #include "dial.h"
 #include "portlist.h"
+#include "unix.h"
 
-/* A HOST and the ports a user named there, each a target of its own. */
+/*
+ * A HOST and the ports a user named there, each a target of its own;
+ * or (host NULL) a Unix socket path, one target.
+ */
 struct target_spec {
 	const char		*host;
 	struct port_list	 ports;
+	const char		*path;
+	struct unix_addr	 un;		/* path's address */
 };
 
 /* One HOST PORT, checked or connected to. */
@@ -25,6 +31,7 @@ struct target {
 	struct endpoint	 ep;
 	const char	*name;			/* endpoint_string(&ep), while
 						   the callback runs */
+	const struct unix_addr *un;		/* ep.path's address */
 	bool		 open;			/* it accepted a connection */
 	int		 fd;			/* connected, or -1 (check_only) */
 	char		 address[ADDRSTR_MAX];	/* the address connected to */
@@ -33,6 +40,7 @@ struct target {
 	const char	*step;			/* the call that failed, NULL
 						   when the lookup did */
 	const char	*reason;		/* why, or NULL */
+	int		 error;			/* errno of a failed dial */
 	bool		 waited_out;		/* --wait passed first */
 	long long	 ms;			/* its lookup and connecting took */
 };

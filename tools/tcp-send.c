@@ -18,15 +18,17 @@
 #include "sockclose.h"
 #include "sockopts.h"
 #include "target.h"
+#include "unix.h"
 
 #define CONNECT_TIMEOUT_MS	10000
 
 static const struct cli_text text = {
-	"tcp-send [-46nrvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
-	    "HOST PORT [DATA ...]",
-	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
-	"write side (connect, send, sendall); -z checks that ports accept connections,\n"
-	"each PORT then a list of ports and ranges (80,https,8000-8010).",
+	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
+	    "{HOST PORT | PATH} [DATA ...]",
+	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
+	"standard input, then shut down the write side (connect, send, sendall);\n"
+	"-z checks that ports (or sockets) accept connections, each PORT then a list\n"
+	"of ports and ranges (80,https,8000-8010).",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
@@ -34,6 +36,7 @@ static const struct cli_text text = {
 	"  -n, --no-newline  do not end DATA with a newline\n"
 	"  -r, --read        then print what the peer sends until it closes\n"
 	"  -t, --timeout SEC give up connecting (10 s) or on idle I/O (never)\n"
+	"  -U, --unix        connect to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the connection on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"  -z, --check       only check that each HOST PORT accepts a connection\n"
@@ -52,6 +55,7 @@ static const struct option longopts[] = {
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "check", no_argument, NULL, 'z' },
@@ -73,6 +77,7 @@ struct settings {
 	bool			 check;
 	bool			 json;
 	bool			 any;		/* -z: one open target is enough */
+	bool			 unix_path;	/* -U: operands are paths */
 };
 
 static void
@@ -82,10 +87,10 @@ print_json(const struct target *t)
 	json_endpoint(stdout, &t->ep, 1);
 	json_key(stdout, "open", 0);
 	fputs(t->open ? "true" : "false", stdout);
-	if (t->open) {
+	if (t->open && t->ep.path == NULL) {
 		json_key(stdout, "address", 0);
 		json_string(stdout, t->address);
-	} else {
+	} else if (!t->open) {
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
 	}
@@ -184,7 +189,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
-	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
+	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t.name);
@@ -192,7 +197,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 		close_reset(t.fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
 		close(t.fd);
-	else if (close_sent(t.fd, minus_one_if_no_limit(set->idle_ms)) == -1) {
+	else if (close_sent(t.fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
 		warn("send %s: not acknowledged", t.name);
 		status = ex_errno(errno, EX_IOERR);
@@ -208,16 +213,24 @@ parse_spec(struct target_spec *spec, const char *host, const char *port,
     bool check)
 {
 	spec->host = host;
+	spec->un.dirfd = -1;
 	port_list_operand(port, "tcp", &spec->ports);
 	if (!check && spec->ports.ports != 1)
 		cli_usage("port %s: a list or range needs -z", port);
+}
+
+static void
+parse_unix_spec(struct target_spec *spec, const char *path)
+{
+	spec->path = path;
+	sockopts_unix_address(path, &spec->un);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct settings set = {
-		.dial = { .wait_ms = -1 },
+		.dial = { .retry = false },
 		.newline = true,
 	};
 	struct sockopts o = SOCKOPTS_INIT;
@@ -225,10 +238,10 @@ main(int argc, char *argv[])
 	const char *errstr;
 	char *data = NULL;
 	size_t n, i, len = 0;
-	int ch, status;
+	int ch, status, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vxzhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:jnrt:UvxzhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -252,8 +265,8 @@ main(int argc, char *argv[])
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
 				cli_bad_value("wait", optarg, errstr);
-			if (set.dial.wait_ms == 0)
-				set.dial.wait_ms = -1;	/* one try */
+			/* --wait 0: one try */
+			set.dial.retry = set.dial.wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -268,7 +281,13 @@ main(int argc, char *argv[])
 	    CONNECT_TIMEOUT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
-	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
+	set.unix_path = o.unix_path;
+	if (set.unix_path)
+		sockopts_unix(&o);
+	/* a path is one operand, HOST PORT two */
+	per = set.unix_path ? 1 : 2;
+	cli_operands(argc, per, CLI_ANY_NUMBER, set.unix_path ? "PATH" :
+	    "HOST PORT");
 	if (set.json && !set.check)
 		cli_needs("-j", "-z");
 	if (set.any && !set.check)
@@ -277,9 +296,9 @@ main(int argc, char *argv[])
 	if (set.check && (set.read_reply || !set.newline))
 		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
 	set.escape = sockopts_escape_reply(&o, set.read_reply);
-	if (set.check && argc % 2 != 0)
+	if (set.check && argc % per != 0)
 		cli_needs("-z", "HOST PORT pairs");
-	if (!set.check && !set.newline && argc == 2)
+	if (!set.check && !set.newline && argc == per)
 		cli_needs("-n", "DATA");
 	if (o.bind != NULL) {
 		sockopts_bind_address(&o, set.family, 0, "source",
@@ -291,25 +310,31 @@ main(int argc, char *argv[])
 
 	/* -z: a connection only says the port is open; --wait --any: one */
 	set.dial.check_only = set.check;
-	set.dial.until_one = set.any && set.dial.wait_ms >= 0;
+	set.dial.until_one = set.any && set.dial.retry;
 
-	n = set.check ? (size_t)argc / 2 : 1;
+	n = set.check ? (size_t)argc / per : 1;
 	if ((specs = calloc(n, sizeof(*specs))) == NULL)
 		err(EX_OSERR, "targets");
 	for (i = 0; i < n; i++)
-		parse_spec(&specs[i], argv[2 * i], argv[2 * i + 1], set.check);
+		if (set.unix_path)
+			parse_unix_spec(&specs[i], argv[i]);
+		else
+			parse_spec(&specs[i], argv[2 * i], argv[2 * i + 1],
+			    set.check);
 
 	if (set.check)
 		status = check(specs, n, &set);
 	else {
-		if (argc > 2 && (data = join_words(argv + 2, argc - 2,
+		if (argc > per && (data = join_words(argv + per, argc - per,
 		    set.newline, &len)) == NULL)
 			err(EX_OSERR, "data");
 		status = send_to(&specs[0], data, len, &set);
 		free(data);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		unix_address_close(&specs[i].un);
 		port_list_free(&specs[i].ports);
+	}
 	free(specs);
 	return cli_finish(status);
 }
