@@ -1,8 +1,8 @@
 /*
  * Pure core.  The Happy Eyeballs dialer (RFC 8305): every address of
- * a host tried with the families interleaved, several hosts at once in
- * one poll loop, and retries on a backoff until a deadline for a
- * script that waits for a port to open.
+ * a host tried with the families interleaved, many hosts at once in
+ * one poll loop, queued for descriptors, and retries on a backoff
+ * until a deadline for a script that waits for a port to open.
  */
 #ifndef SOCKUTILS_DIAL_H
 #define SOCKUTILS_DIAL_H

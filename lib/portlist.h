@@ -1,8 +1,8 @@
 /*
- * Port lists, as tcp-send -z takes PORT: "5432,6432", "80,https",
- * "8000-8010".  A pure core: parses into ranges, prints nothing.  A
- * list is kept as its ranges, never expanded: "1-65535" is one range
- * of 4 bytes, walked a port at a time with port_list_next.
+ * Pure core.  Port lists, as tcp-send -z takes PORT: "5432,6432",
+ * "80,https", "8000-8010", parsed into ranges.  A list is kept as its
+ * ranges, never expanded: "1-65535" is one range of 4 bytes, walked a
+ * port at a time with port_list_next.
  */
 #ifndef SOCKUTILS_PORTLIST_H
 #define SOCKUTILS_PORTLIST_H
