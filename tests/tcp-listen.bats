@@ -246,16 +246,16 @@ wait_queue() {
 	[ "$(ms_since "$start")" -lt 2000 ]
 }
 
+# all_closed N: -v has said N connections closed.
+all_closed() {
+	[ "$(grep -c ' closed: ' "$LERR")" = "$1" ]
+}
+
 @test "tcp-listen -k: 200 clients at once, 100 numbered lines each: every line whole, each peer's in order" {
 	start_listen -k -v
 	run -0 python3 "$CLIENTS_PY" lines "$PORT" 200 100
-	wait_match "$LERR" '^tcp-listen: (.*)closed'
-	tries=1000
-	until [ "$(grep -c ' closed: ' "$LERR")" = 200 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "$(grep -c ' closed: ' "$LERR") of 200 closed"
-		sleep 0.01
-	done
+	wait_until "$LPID" all_closed 200 ||
+		fail "$WAIT_WHY: $(grep -c ' closed: ' "$LERR") of 200 closed"
 	run -0 python3 "$STREAMS_PY" lines "$LOUT" 200 100
 	# each peer's count of bytes is what one of them sent
 	for i in {0..199}; do
@@ -290,12 +290,7 @@ wait_queue() {
 	exec 5>&-
 	wait_status "$SENDER"
 	run -0 tcp-send -z 127.0.0.1 "$PORT"
-	tries=1000
-	until [ "$(wc -l <"$LOUT")" = 2 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "output: $(cat "$LOUT")"
-		sleep 0.01
-	done
+	wait_lines "$LOUT" 2 "$LPID"
 	assert_equal "$(cat "$LOUT")" "$(printf 'first half, second half\na whole line from another')"
 }
 
