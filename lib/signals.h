@@ -9,7 +9,6 @@
 #ifndef SOCKUTILS_SIGNALS_H
 #define SOCKUTILS_SIGNALS_H
 
-#include <poll.h>
 #include <stdbool.h>
 
 /* Called by cli_init; a signal the caller ignores stays ignored. */
@@ -20,14 +19,21 @@ void	signals_hold(void);
 /* Ends the tool by the signal that waited, if one did. */
 void	signals_release(void);
 
+/*
+ * fn is called (in the signal handler: async-signal-safe calls only)
+ * before a stop signal ends the tool, to remove what it made.
+ */
+void	signals_at_death(void (*fn)(void));
+
 /* Whether a stop signal waits for signals_release. */
 bool	signals_waiting(void);
 
 /*
- * poll(2) for a loop that holds stop signals while it waits: returns
- * -1 with errno EINTR at once if one waits or comes, with no moment
- * between the look and the wait where one could come unseen.
+ * A descriptor that becomes readable once a stop signal waits, for a
+ * loop that holds them while it polls: one that comes between its look
+ * at signals_waiting and its poll is not missed.  Made on the first
+ * call; returns -1 with errno set if it cannot be.
  */
-int	signals_poll(struct pollfd *pfd, nfds_t n, int timeout_ms);
+int	signals_wake_fd(void);
 
 #endif
