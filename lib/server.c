@@ -47,7 +47,7 @@ struct state {
 	size_t		 nfree;
 	size_t		 sockets;	/* connections whose socket is open */
 	struct pollfd	*pfd;		/* the wake pipe, the listener, the sockets */
-	size_t		*pfd_conn;	/* pfd[i]'s slot, or one of the two below */
+	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
 	FILE		*json;		/* stdout with -j, else NULL */
