@@ -419,6 +419,21 @@ wait_count() {
 	assert_equal "$(grep -c 'accept: Too many open files' "$T/err")" 1
 }
 
+@test "tcp-listen -k -v out of descriptors: says so each time it runs out" {
+	rm -f "$T/listen.port"
+	spawn bash -c 'ulimit -n 16 && exec tcp-listen -k -v --port-file "$1" 0' - \
+		"$T/listen.port" >"$T/out" 2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	PORT=$(<"$T/listen.port")
+	hold_idle 20
+	wait_count "$T/err" 'accept: Too many open files' 1 "$LPID"
+	kill "$HOLD_PID"
+	wait_count "$T/err" ' closed: ' 20 "$LPID"
+	hold_idle 20
+	wait_count "$T/err" 'accept: Too many open files' 2 "$LPID"
+}
+
 @test "tcp-listen -k escapes each client's unprintable bytes on a terminal" {
 	rm -f "$T/listen.port"
 	spawn script -qec "tcp-listen -k -c 2 --port-file '$T/listen.port' 0" "$T/typescript"
