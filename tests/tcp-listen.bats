@@ -369,10 +369,19 @@ wait_count() {
 	assert_equal "$(cat "$T/third")" ok
 }
 
+# sockets PID N: process PID has N sockets open.
+sockets() {
+	[ "$(find "/proc/$1/fd" -lname 'socket:*' | wc -l)" = "$2" ]
+}
+
 @test "tcp-listen -k serves 100 connections at once by default, the rest queued" {
 	start_listen -k --reply 'ok\n'
+	tool=$(pgrep -P "$LPID")
 	hold_idle 101
+	# the listener and 100 connections, never more
+	wait_until "$LPID" sockets "$tool" 101 || fail "$WAIT_WHY before 100 were open"
 	wait_queue 1
+	sockets "$tool" 101
 }
 
 @test "tcp-listen -k --max-bytes and -t are each connection's own" {
