@@ -5,20 +5,19 @@ DNS_ADDR=127.0.0.3
 DNS_DELAY_MS=50
 BATCH_ANSWER=192.0.2.1
 
-# shellcheck disable=SC2016 # expanded by that bash
-SERIAL_LOOP='while read -r n; do getent ahostsv4 "$n" || exit; done'
-
-# batch_run KEY NAMES OUT: one timed run; sets US, or WHY and returns 1.
+# batch_run KEY NAMES OUT: one timed run, its peak RSS (KiB) in OUT.rss;
+# sets US, or WHY and returns 1.
 batch_run() {
 	local key=$1 names=$2 out=$3 t0 t1 rc
 	local -a cmd
 	case $key in
 	ours) cmd=("$BENCH_TOOLS/resolve" -) ;;
-	serial) cmd=(bash -c "$SERIAL_LOOP") ;;
+	adnshost) cmd=(adnshost -a -f) ;;
 	xargs) cmd=(xargs -P 16 -n 1 getent ahostsv4) ;;
 	esac
 	t0=${EPOCHREALTIME/./}
-	bounded "$LIMIT" "${cmd[@]}" <"$names" >"$out"
+	bounded "$LIMIT" /usr/bin/time -f %M -o "$out.rss" "${cmd[@]}" \
+		<"$names" >"$out"
 	rc=$?
 	t1=${EPOCHREALTIME/./}
 	US=$((t1 - t0))
@@ -33,11 +32,11 @@ batch_run() {
 batch_check() {
 	local want got
 	want=$(wc -l <"$2")
-	if [ "$1" = ours ]; then
-		got=$(grep -c " $BATCH_ANSWER\$" "$3")
-	else
-		got=$(grep -c "^$BATCH_ANSWER *STREAM " "$3")
-	fi
+	case $1 in
+	ours) got=$(grep -c " $BATCH_ANSWER\$" "$3") ;;
+	adnshost) got=$(grep -c " A INET $BATCH_ANSWER\$" "$3") ;;
+	*) got=$(grep -c "^$BATCH_ANSWER *STREAM " "$3") ;;
+	esac
 	if [ "$got" != "$want" ]; then
 		WHY="$got of $want names answered"
 		return 1
@@ -75,42 +74,111 @@ batch_dns_off() {
 
 DNS_PID=
 
-figure_batch() {
-	local count i key names="$BENCH_TMP/names" out="$BENCH_TMP/batch.out"
-	local case
-	local -A reps
-	count=$(runs 1000 40)
-	reps=([ours]=$(runs 7 3) [xargs]=$(runs 3 3) [serial]=$(runs 3 2))
-	case="$(thousands "$count") names, each answered after $DNS_DELAY_MS ms"
-	figure batch "Batch resolution" s lower \
-		"\`resolve - < names\`: $(thousands "$count") distinct names on stdin, through a DNS server on $DNS_ADDR (\`bench/slowdns.py\`) that answers each query after $DNS_DELAY_MS ms; wall time of the whole batch. The shell ways: one \`getent ahostsv4\` per name in a loop, and 16 at a time with xargs."
-	reset_samples
-	have_ours resolve || skip ours "tool not built"
+# batch_unavailable KEY...: the slow server cannot be had here.
+batch_unavailable() {
+	local key
 	if [ "${SOCKUTILS_HERMETIC-}" != 1 ]; then
-		for key in ours serial xargs; do
+		for key; do
 			skip "$key" "needs the private namespaces of tests/hermetic"
 		done
-	else
-		seq -f "h%04g.bench.test" "$count" >"$names"
-		if ! batch_dns_on; then
-			for key in ours serial xargs; do fail "$key" "$WHY"; done
-		fi
+		return 0
 	fi
+	batch_dns_on && return 1
+	for key; do fail "$key" "$WHY"; done
+}
+
+figure_batch() {
+	local count big i key names="$BENCH_TMP/names" out="$BENCH_TMP/batch.out"
+	local case mem_case mem_big_case v
+	local -A reps
+	count=$(runs 10000 2000)
+	big=$((count * 10))
+	reps=([ours]=$(runs 7 3) [adnshost]=$(runs 3 1) [xargs]=$(runs 3 1))
+	case="$(thousands "$count") names, each answered after $DNS_DELAY_MS ms"
+	# "same:" names the other case by what follows its last ", "
+	mem_case="answered after $DNS_DELAY_MS ms, $(thousands "$count") names"
+	mem_big_case="answered after $DNS_DELAY_MS ms, $(thousands "$big") names"
+	figure batch "Batch resolution" s lower \
+		"\`resolve - < names\`: $(thousands "$count") distinct names on stdin, through a DNS server on $DNS_ADDR (\`bench/slowdns.py\`) that answers each query after $DNS_DELAY_MS ms; wall time of the whole batch, every name answered. The others: adnshost (adns-tools) reading names on stdin too, and 16 \`getent ahostsv4\` at a time with xargs."
+	reset_samples
+	have_ours resolve || skip ours "tool not built"
+	command -v adnshost >/dev/null || skip adnshost "adnshost not installed (./dev bench installs adns-tools)"
+	if ! batch_unavailable ours adnshost xargs; then
+		seq -f "h%06g.bench.test" "$big" >"$names.big"
+		head -n "$count" "$names.big" >"$names"
+	fi
+	declare -A rss=()
 	for ((i = 1; i <= reps[ours]; i++)); do
-		for key in ours xargs serial; do
+		for key in ours adnshost xargs; do
 			if ! measuring "$key" || [ "$i" -gt "${reps[$key]}" ]; then
 				continue
 			fi
 			say "  $key, run $i of ${reps[$key]}"
 			if batch_run "$key" "$names" "$out"; then
 				sample "$key" "$(seconds "$US")"
+				rss[$key]="${rss[$key]-}${rss[$key]:+ }$(tail -n 1 "$out.rss")"
 			else
 				fail "$key" "$WHY"
 			fi
 		done
 	done
-	[ -z "$DNS_PID" ] || batch_dns_off
 	emit batch "$case" ours "resolve -" ours "value<=2"
-	emit batch "$case" serial "getent ahostsv4, one name at a time" anchor ""
+	emit batch "$case" adnshost "adnshost -a -f" anchor ""
 	emit batch "$case" xargs "xargs -P 16 -n 1 getent ahostsv4" anchor ""
+
+	# memory: the same at ten times the names
+	local -A why=([ours]=${FAILED[ours]-} [adnshost]=${FAILED[adnshost]-})
+	reset_samples
+	figure batchmem "Batch memory" KiB lower \
+		"Peak resident set size (GNU time %M) of the batch runs above, and of \`resolve -\` with ten times the names (the same server): the window of 512 lookups in flight holds the memory flat however many names pass. Target: the same for $(thousands "$big") names as for $(thousands "$count") (within 256 KiB)."
+	for key in ours adnshost; do
+		[ -z "${why[$key]}" ] || FAILED["$key"]=${why[$key]}
+		# shellcheck disable=SC2086 # one sample a word
+		for v in ${rss[$key]-}; do sample "$key" "$v"; done
+	done
+	copy_failure ours ours.big
+	for ((i = 1; i <= $(runs 3 1); i++)); do
+		measuring ours.big || break
+		say "  ours, $(thousands "$big") names, run $i"
+		if batch_run ours "$names.big" "$out"; then
+			sample ours.big "$(tail -n 1 "$out.rss")"
+		else
+			fail ours.big "$WHY"
+		fi
+	done
+	[ -z "$DNS_PID" ] || batch_dns_off
+	emit batchmem "$mem_case" ours "resolve -" ours ""
+	emit batchmem "$mem_case" adnshost "adnshost -a -f" anchor ""
+	emit batchmem "$mem_big_case" ours.big "resolve -" ours "same:$mem_case"
+}
+
+figure_first() {
+	local i n key v ms case="one name after a pause, answered after $DNS_DELAY_MS ms"
+	local -a cmd
+	n=$(runs 20 5)
+	figure first "First answer" ms lower \
+		"The time from writing one line into a running resolver reading names on stdin to reading its answer, through the DNS server of the batch figure (\`bench/slowdns.py\`, $DNS_DELAY_MS ms), timed by \`bench/firstanswer.py\`: $n names a process, each after a pause of 20–50 ms with nothing in flight, in $(runs 3 2) processes a tool, interleaved. Before this streaming, \`resolve -\` answered nothing until the end of its input."
+	reset_samples
+	have_ours resolve || skip ours "tool not built"
+	command -v adnshost >/dev/null || skip adnshost "adnshost not installed (./dev bench installs adns-tools)"
+	batch_unavailable ours adnshost || :
+	for ((i = 1; i <= $(runs 3 2); i++)); do
+		for key in ours adnshost; do
+			measuring "$key" || continue
+			case $key in
+			ours) cmd=("$BENCH_TOOLS/resolve" -) ;;
+			adnshost) cmd=(adnshost -f) ;;
+			esac
+			say "  $key, process $i"
+			if v=$(bounded 60 "$PYTHON" "$BENCH_DIR/firstanswer.py" 10 "$n" "${cmd[@]}" 2>&1); then
+				# shellcheck disable=SC2086 # one time a line
+				for ms in $v; do sample "$key" "$ms"; done
+			else
+				fail "$key" "$v"
+			fi
+		done
+	done
+	[ -z "$DNS_PID" ] || batch_dns_off
+	emit first "$case" ours "resolve -" ours "value<=60"
+	emit first "$case" adnshost "adnshost -f" anchor ""
 }

@@ -51,16 +51,21 @@ line_next(struct line_reader *lr, const char **line, size_t *len)
 		if (nl != NULL || (lr->eof && have > 0)) {
 			*len = nl != NULL ?
 			    (size_t)(nl - (lr->buf + lr->start)) + 1 : have;
-			if (*len > lr->max)
-				return -2;
 			*line = lr->buf + lr->start;
+			if (*len > lr->max) {
+				*len = lr->max;
+				return -2;
+			}
 			lr->start += *len;
 			return 1;
 		}
 		if (lr->eof)
 			return 0;
-		if (have > lr->max)
+		if (have > lr->max) {
+			*line = lr->buf + lr->start;
+			*len = lr->max;
 			return -2;
+		}
 		memmove(lr->buf, lr->buf + lr->start, have);
 		lr->start = 0;
 		lr->end = have;
@@ -73,6 +78,32 @@ line_next(struct line_reader *lr, const char **line, size_t *len)
 		if (n == 0)
 			lr->eof = true;
 		lr->end += (size_t)n;
+	}
+}
+
+int
+line_skip(struct line_reader *lr)
+{
+	char *nl;
+	ssize_t n;
+
+	for (;;) {
+		nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		if (nl != NULL) {
+			lr->start = (size_t)(nl - lr->buf) + 1;
+			return 0;
+		}
+		lr->start = lr->end = 0;
+		if (lr->eof)
+			return 0;
+		if ((n = read(lr->fd, lr->buf, lr->max + 1)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			lr->eof = true;
+		lr->end = (size_t)n;
 	}
 }
 

@@ -1,7 +1,7 @@
 /*
- * Reading input in bounded pieces, all of it up to a limit or line by
- * line, so that no input, however long, makes a tool wait for its end
- * or hold more than the limit in memory.
+ * Pure core.  Reading input in bounded pieces, all of it up to a limit
+ * or line by line, so that no input, however long, makes a tool wait
+ * for its end or hold more than the limit in memory.
  */
 #ifndef SOCKUTILS_INPUT_H
 #define SOCKUTILS_INPUT_H
@@ -32,9 +32,13 @@ int	line_reader_init(struct line_reader *lr, int fd, size_t max);
  * The next line, with its newline unless it is the last and has none.
  * Returns 1 with *line and *len set (valid until the next call), 0 at
  * end of file, -1 with errno set on a read error, -2 when the line is
- * longer than max.
+ * longer than max (with *line and *len its first max bytes: line_skip
+ * passes the rest).
  */
 int	line_next(struct line_reader *lr, const char **line, size_t *len);
+
+/* Passes the rest of the line, through its newline; 0, or -1 with errno. */
+int	line_skip(struct line_reader *lr);
 
 void	line_reader_free(struct line_reader *lr);
 

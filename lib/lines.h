@@ -1,7 +1,7 @@
 /*
- * Many byte streams onto one output, so that a line is never broken
- * by another stream's bytes (pure core: writes only through the
- * caller's function, prints nothing).  While one stream is open its
+ * Pure core.  Many byte streams onto one output, so that a line is
+ * never broken by another stream's bytes (it writes only through the
+ * caller's function, and prints nothing).  While one stream is open its
  * bytes pass as they come.  While several are, each writes whole
  * lines; what follows its last newline waits in its own buffer of at
  * most LINE_BOUND bytes, until the newline comes, the stream ends, or

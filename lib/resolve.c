@@ -1,15 +1,12 @@
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "exitcode.h"
 #include "idna.h"
+#include "pool.h"
 #include "resolve.h"
-
-/* Enough to keep a thousand slow DNS answers under two seconds. */
-#define POOL_THREADS	64
 
 static bool
 same_address(const struct addrinfo *a, const struct addrinfo *b)
@@ -65,180 +62,150 @@ resolve_host(const char *name, const char *service, int family,
 	return rc;
 }
 
-struct pool {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 answered;
-	struct lookup	*v;	/* NULL once the caller stopped waiting */
-	bool		*done;
-	size_t		 n, next;
+struct resolve_stream {
+	struct pool	*pool;
 	int		 family;
-	int		 refs;	/* the caller and each worker */
+	lookup_done_fn	*done;
+	void		*ctx;
+};
+
+struct lookup_job {
+	struct lookup	 l;
+	char		 name[];
 };
 
 static void
-pool_release(struct pool *p)
+job_run(void *job, void *ctx)
 {
-	bool last;
+	struct lookup_job *j = job;
+	const struct resolve_stream *rs = ctx;
 
-	pthread_mutex_lock(&p->lock);
-	last = --p->refs == 0;
-	pthread_mutex_unlock(&p->lock);
-	if (!last)
-		return;
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->answered);
-	free(p->done);
-	free(p);
+	j->l.gai_error = resolve_host(j->name, NULL, rs->family, SOCK_STREAM,
+	    0, &j->l.res);
+	j->l.sys_errno = errno;
 }
 
-static void *
-pool_worker(void *arg)
-{
-	struct pool *p = arg;
-	struct addrinfo *res;
-	char *name;
-	size_t i;
-	int rc, saved_errno;
-
-	pthread_mutex_lock(&p->lock);
-	while (p->v != NULL && p->next < p->n) {
-		i = p->next++;
-		if (p->done[i])
-			continue;	/* skipped by the caller */
-		name = strdup(p->v[i].name);
-		pthread_mutex_unlock(&p->lock);
-
-		res = NULL;
-		rc = name == NULL ? EAI_MEMORY : resolve_host(name, NULL,
-		    p->family, SOCK_STREAM, 0, &res);
-		saved_errno = errno;
-		free(name);
-
-		pthread_mutex_lock(&p->lock);
-		if (p->v == NULL) {
-			if (res != NULL)
-				freeaddrinfo(res);
-			break;
-		}
-		p->v[i].res = res;
-		p->v[i].gai_error = rc;
-		p->v[i].sys_errno = saved_errno;
-		p->done[i] = true;
-		pthread_cond_broadcast(&p->answered);
-	}
-	pthread_mutex_unlock(&p->lock);
-	pool_release(p);
-	return NULL;
-}
-
-/* Waits for item i; false if dl passed first.  Called locked. */
-static bool
-pool_wait(struct pool *p, size_t i, const struct deadline *dl)
-{
-	while (!p->done[i]) {
-		if (!dl->set)
-			pthread_cond_wait(&p->answered, &p->lock);
-		else if (pthread_cond_timedwait(&p->answered, &p->lock,
-		    &dl->at) == ETIMEDOUT)
-			return p->done[i];
-	}
-	return true;
-}
-
-/*
- * The deadline passed while waiting for item i: the workers' answers
- * from now on are dropped, and every unanswered item times out.
- * Called locked.
- */
 static void
-abandon(struct pool *p, size_t i)
+job_report(void *job, bool timed_out, void *ctx)
 {
-	for (; i < p->n; i++) {
-		if (!p->done[i]) {
-			p->v[i].timed_out = true;
-			p->v[i].gai_error = EAI_AGAIN;
-		}
+	struct lookup_job *j = job;
+	const struct resolve_stream *rs = ctx;
+	struct lookup late;
+
+	if (!timed_out) {
+		rs->done(&j->l, rs->ctx);
+		j->l.res = NULL;	/* done's now */
+		return;
 	}
-	p->v = NULL;
+	/* its worker may still be writing the answer fields */
+	memset(&late, 0, sizeof(late));
+	late.name = j->l.name;
+	late.invalid = j->l.invalid;
+	late.gai_error = EAI_AGAIN;
+	late.timed_out = true;
+	rs->done(&late, rs->ctx);
 }
 
-static struct pool *
-pool_new(struct lookup *v, size_t n, int family)
+static void
+job_free(void *job)
 {
-	pthread_condattr_t ca;
-	struct pool *p;
-	size_t i;
+	struct lookup_job *j = job;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->done = calloc(n, sizeof(*p->done))) == NULL) {
-		free(p);
+	if (j->l.res != NULL)
+		freeaddrinfo(j->l.res);
+	free(j);
+}
+
+static const struct pool_ops lookup_ops = { job_run, job_report, job_free };
+
+struct resolve_stream *
+resolve_stream_new(int family, bool in_order, lookup_done_fn *done,
+    void *ctx)
+{
+	struct resolve_stream *rs;
+
+	if ((rs = calloc(1, sizeof(*rs))) == NULL)
+		return NULL;
+	rs->family = family;
+	rs->done = done;
+	rs->ctx = ctx;
+	if ((rs->pool = pool_new(&lookup_ops, rs, in_order)) == NULL) {
+		free(rs);
 		return NULL;
 	}
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->answered, &ca);
-	pthread_condattr_destroy(&ca);
-	p->v = v;
-	p->n = n;
-	p->family = family;
-	p->refs = 1;
-	for (i = 0; i < n; i++)
-		p->done[i] = v[i].invalid != NULL;
-	return p;
+	return rs;
 }
 
-static void
-fail_all(struct lookup *v, size_t n, int gai_error, int sys_errno)
+int
+resolve_stream_add(struct resolve_stream *rs, const char *name,
+    const char *invalid, const struct deadline *dl)
 {
-	size_t i;
+	struct lookup_job *j;
+	size_t len = strlen(name);
 
-	for (i = 0; i < n; i++) {
-		v[i].gai_error = gai_error;
-		v[i].sys_errno = sys_errno;
+	if ((j = calloc(1, sizeof(*j) + len + 1)) == NULL)
+		return -1;
+	memcpy(j->name, name, len + 1);
+	j->l.name = j->name;
+	j->l.invalid = invalid;
+	if (invalid == NULL && pool_add(rs->pool, j, false, dl) == 0)
+		return 0;
+	if (invalid == NULL) {
+		j->l.gai_error = EAI_SYSTEM;
+		j->l.sys_errno = errno;
 	}
+	(void)pool_add(rs->pool, j, true, dl);
+	return 0;
+}
+
+void
+resolve_stream_end(struct resolve_stream *rs)
+{
+	pool_end(rs->pool);
+	free(rs);
+}
+
+struct batch {
+	struct lookup	*v;
+	size_t		 reported;
+	lookup_done_fn	*done;
+	void		*ctx;
+};
+
+/* Hands the answer back in the caller's lookup, in input order. */
+static void
+batch_done(struct lookup *l, void *ctx)
+{
+	struct batch *b = ctx;
+	struct lookup *into = &b->v[b->reported++];
+
+	into->res = l->res;
+	into->gai_error = l->gai_error;
+	into->sys_errno = l->sys_errno;
+	into->timed_out = l->timed_out;
+	b->done(into, b->ctx);
 }
 
 void
 resolve_names(struct lookup *v, size_t n, int family,
     const struct deadline *dl, lookup_done_fn *done, void *ctx)
 {
-	pthread_t tid[POOL_THREADS];
-	struct pool *p;
-	size_t i, nthreads, started = 0;
+	struct batch b = { v, 0, done, ctx };
+	struct resolve_stream *rs;
+	size_t i = 0;
 
-	if ((p = pool_new(v, n, family)) == NULL) {
-		fail_all(v, n, EAI_MEMORY, ENOMEM);
-		nthreads = 0;
-	} else
-		nthreads = n < POOL_THREADS ? n : POOL_THREADS;
-	for (; started < nthreads; started++) {
-		p->refs++;
-		if ((errno = pthread_create(&tid[started], NULL, pool_worker,
-		    p)) != 0) {
-			p->refs--;
-			if (started == 0)
-				fail_all(v, n, EAI_SYSTEM, errno);
-			break;
-		}
+	if ((rs = resolve_stream_new(family, true, batch_done, &b)) != NULL) {
+		for (; i < n; i++)
+			if (resolve_stream_add(rs, v[i].name, v[i].invalid,
+			    dl) == -1)
+				break;
+		resolve_stream_end(rs);
 	}
-	for (i = 0; i < n; i++) {
-		if (started > 0 && !v[i].timed_out) {
-			pthread_mutex_lock(&p->lock);
-			if (!pool_wait(p, i, dl))
-				abandon(p, i);
-			pthread_mutex_unlock(&p->lock);
-		}
+	for (; i < n; i++) {
+		v[i].gai_error = EAI_MEMORY;
+		v[i].sys_errno = ENOMEM;
 		done(&v[i], ctx);
 	}
-	while (started-- > 0) {
-		if (p->v == NULL)
-			pthread_detach(tid[started]);	/* stuck in DNS */
-		else
-			pthread_join(tid[started], NULL);
-	}
-	if (p != NULL)
-		pool_release(p);
 }
 
 const char *

@@ -1,6 +1,7 @@
 /*
- * Name to addresses: getaddrinfo with internationalized names, and a
- * bounded pool that resolves many names at once under one deadline.
+ * Name to addresses: getaddrinfo with internationalized names, and
+ * many names looked up at once, as they come, each by its deadline.
+ * Pure core: returns errors, prints nothing.
  */
 #ifndef SOCKUTILS_RESOLVE_H
 #define SOCKUTILS_RESOLVE_H
@@ -31,11 +32,34 @@ struct lookup {
 
 typedef void lookup_done_fn(struct lookup *l, void *ctx);
 
+struct resolve_stream;
+
 /*
- * Resolves the n names of v for family (stream socket addresses) on a
- * bounded pool of threads, and calls done(v + i, ctx) for each in input
- * order, from the calling thread, as soon as it and all before it are
- * answered.  Once dl passes, the rest are reported with timed_out set.
+ * Looks names up for family (stream socket addresses) as they are
+ * added, on the bounded pool of lib/pool.h, and calls done(l, ctx) for
+ * each, one at a time from one thread, as soon as it and all before it
+ * are answered, or with in_order false as soon as it is.  done owns
+ * l->res.  NULL with errno set.
+ */
+struct resolve_stream *resolve_stream_new(int family, bool in_order,
+	    lookup_done_fn *done, void *ctx);
+
+/*
+ * Adds name (copied), not looked up if invalid says why, to be answered
+ * by dl; waits while the window is full.  Returns 0, or -1 with errno
+ * when out of memory.
+ */
+int	resolve_stream_add(struct resolve_stream *rs, const char *name,
+	    const char *invalid, const struct deadline *dl);
+
+/* Waits until every name added is reported, then frees rs. */
+void	resolve_stream_end(struct resolve_stream *rs);
+
+/*
+ * Resolves the n names of v for family as a stream, and calls
+ * done(v + i, ctx) for each in input order as soon as it and all before
+ * it are answered.  Once dl passes, the rest are reported with
+ * timed_out set.
  */
 void	resolve_names(struct lookup *v, size_t n, int family,
 	    const struct deadline *dl, lookup_done_fn *done, void *ctx);

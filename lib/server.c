@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "connlog.h"
 #include "exitcode.h"
 #include "io.h"
@@ -77,8 +78,10 @@ write_out(void *ctx, const char *buf, size_t len)
 static int
 out_error(struct state *st)
 {
-	warn("%s", st->out_failed ? "write error: stdout" : "hold a line");
-	return ex_errno(errno, st->out_failed ? EX_IOERR : EX_OSERR);
+	if (st->out_failed)
+		return cli_stdout_error();	/* the suite's policy for stdout */
+	warn("hold a line");
+	return ex_errno(errno, EX_OSERR);
 }
 
 static void
@@ -240,7 +243,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	c->sending = st->sv->reply != NULL;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
-	peer_set(&c->peer, addr, len);
+	peer_set(&c->peer, fd, addr, len);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;

@@ -1,9 +1,10 @@
 /*
- * SIGINT, SIGTERM and SIGHUP end a tool as the shell expects (status
- * 128 + N), but never with bytes it has read from the network and not
- * yet written out: from signals_hold, called as soon as a read returns,
- * to signals_release, once the bytes are written, such a signal waits.
- * A second one ends the tool at once, for a reader that never drains.
+ * Pure core.  SIGINT, SIGTERM and SIGHUP end a tool as the shell
+ * expects (status 128 + N), but never with bytes it has read from the
+ * network and not yet written out: from signals_hold, called as soon as
+ * a read returns, to signals_release, once the bytes are written, such
+ * a signal waits.  A second one ends the tool at once, for a reader that
+ * never drains.
  */
 #ifndef SOCKUTILS_SIGNALS_H
 #define SOCKUTILS_SIGNALS_H
@@ -17,6 +18,12 @@ void	signals_hold(void);
 
 /* Ends the tool by the signal that waited, if one did. */
 void	signals_release(void);
+
+/*
+ * fn is called (in the signal handler: async-signal-safe calls only)
+ * before a stop signal ends the tool, to remove what it made.
+ */
+void	signals_at_death(void (*fn)(void));
 
 /* Whether a stop signal waits for signals_release. */
 bool	signals_waiting(void);

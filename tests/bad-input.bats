@@ -115,6 +115,8 @@ check_rows() {
 	expect 64 resolve-ex -6j
 	expect 64 rlookup
 	expect 64 rlookup -j
+	expect 64 rlookup -t
+	expect 64 rlookup 127.0.0.1 --timeout
 	expect 64 servport
 	expect 64 servport http tcp extra
 	expect 64 servport http ""
@@ -181,6 +183,7 @@ check_rows() {
 		99999999999999999999 "$HUGE"; do
 		expect 64 resolve -t "$d" localhost
 		expect 64 resolve --timeout="$d" localhost
+		expect 64 rlookup -t "$d" 127.0.0.1
 		expect 64 tcp-listen -t "$d" 0
 		expect 64 udp-listen -t "$d" 0
 		expect 64 tcp-send -t "$d" 127.0.0.1 1
@@ -230,12 +233,57 @@ check_rows() {
 @test "each tool that reads stdin fails with 74 when stdin is a directory" {
 	expect_stdin / 74 resolve -
 	assert_equal "$stderr" "resolve: read error: stdin: Is a directory"
+	expect_stdin / 74 rlookup -
 	expect_stdin / 74 udp-send 127.0.0.1 9
 	expect_stdin / 74 udp-send -l 127.0.0.1 9
 	spawn tcp-listen --port-file "$BATS_TEST_TMPDIR/port" 0 >/dev/null
 	wait_file "$BATS_TEST_TMPDIR/port" "$SPAWN_PID"
 	expect_stdin / 74 tcp-send 127.0.0.1 "$(cat "$BATS_TEST_TMPDIR/port")"
 	wait_status "$SPAWN_PID"
+	check_rows
+}
+
+@test "each socket tool refuses malformed Unix socket paths and modes with 64" {
+	local long_name
+	long_name=$(printf 'n%.0s' {1..120})
+	for t in tcp-send udp-send tcp-listen udp-listen; do
+		expect 64 "$t" -U ''
+		expect 64 "$t" -U @
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/"
+		expect 64 "$t" -U "@$long_name"
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/$long_name"
+		expect 64 "$t" -U "$HUGE"
+		expect 64 "$t" -U -4 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U -6 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U -b 127.0.0.1 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U
+	done
+	for t in tcp-listen udp-listen; do
+		expect 64 "$t" -U --port-file "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/s"
+		for m in '' 8 0778 1000 01777 u+rw -1 ' 644' "$HUGE"; do
+			expect 64 "$t" -U --mode "$m" "$BATS_TEST_TMPDIR/s"
+		done
+		expect 64 "$t" --mode 0600 0
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	done
+	expect 64 tcp-send -U -n "$BATS_TEST_TMPDIR/s"
+	expect 64 udp-send -U -l "$BATS_TEST_TMPDIR/s" data
+	expect 64 tcp-send -U -z -r "$BATS_TEST_TMPDIR/s"
+	check_rows
+}
+
+@test "each tool that reads names or addresses from stdin refuses bad lines with 64" {
+	local f=$BATS_TEST_TMPDIR/line
+	for line in 'a\0b' "$HUGE" "$LONG_NAME" "$LONG_LABEL" a..b '\0' "x$HUGE\0"; do
+		printf '%b\n' "$line" >"$f"
+		expect_stdin "$f" 64 resolve -
+		expect_stdin "$f" 64 resolve -u -
+		expect_stdin "$f" 64 rlookup -
+	done
+	for line in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 127.1 ' 1.2.3.4/24' localhost; do
+		printf '%s\n' "$line" >"$f"
+		expect_stdin "$f" 64 rlookup -
+	done
 	check_rows
 }
 

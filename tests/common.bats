@@ -73,9 +73,11 @@ setup() {
 }
 
 # operands TOOL: the operands of TOOL's usage line, one a line ("[DATA",
-# "...]" for an optional one and any number more).
+# "...]" for an optional one and any number more); of alternatives such
+# as {HOST PORT | PATH}, the first.
 operands() {
 	"$1" --help | head -n 1 | sed -E 's/^usage: [^ ]+//; s/\[-[^]]*\]//g' |
+		sed -E 's/\{([^|}]*) \|[^}]*\}/\1/g' |
 		tr -s ' ' '\n' | sed '/^$/d'
 }
 
@@ -132,5 +134,22 @@ man_synopsis() {
 		run -0 awk '/^\.Sh EXIT STATUS/ { on = 1 } /^\.El/ && on { print; exit } on' "$MAN/$t.1"
 		assert_equal "$output" "$(cat "$MAN/exit-status.mdoc")"
 		grep -q '^\.Sh EXAMPLES' "$MAN/$t.1" || fail "man/$t.1 has no EXAMPLES"
+	done
+}
+
+@test "every lib header says its layer, and the pure core neither prints messages nor exits" {
+	local h src layer
+	for h in "$BATS_TEST_DIRNAME"/../lib/*.h; do
+		layer=$(sed -n '1,2{s/^\/\* //; s/^ \* //; /^\(Pure core\|Reporting layer\)[.,]/p}' "$h")
+		case $layer in
+		"Pure core"*)
+			src=${h%.h}.c
+			[ -f "$src" ] || continue
+			! grep -nE '\<(errx?|warnx?|verrx?|vwarnx?|exit|cli_[a-z_]+)\(' "$src" ||
+				fail "${src##*/} is pure core but reports or exits"
+			;;
+		"Reporting layer"*) ;;
+		*) fail "${h##*/} does not say whether it is pure core or reporting layer" ;;
+		esac
 	done
 }

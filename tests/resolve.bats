@@ -1,12 +1,20 @@
 #!/usr/bin/env bats
 # resolve: host names to addresses, as gethostbyname does.
 
+# the streaming tests read answers while stdin is open: none may hang
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
 setup() {
 	load test_helper/common-setup
+	load test_helper/stream
+	load test_helper/background
 	_common_setup
 }
 
 teardown() {
+	stream_stop
+	slow_dns_off
+	kill_spawned
 	hosts_restore
 }
 
@@ -234,7 +242,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 		run -64 --separate-stderr resolve -t "$bad" localhost
 		assert_equal "${stderr_lines[0]}" "resolve: timeout $bad: $(
 			case $bad in 0) echo too small ;; 100001) echo too large ;; *) echo invalid ;; esac)"
-		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aj] [-t SEC] NAME ..."
+		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aju] [-t SEC] NAME ..."
 	done
 	run -64 --separate-stderr resolve -t
 	assert_equal "${stderr_lines[0]}" "resolve: option -t needs a value"
@@ -269,7 +277,145 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	require_hermetic
 	run -64 --separate-stderr resolve - < <(printf 'dual.test\0www.test\nv4only.test\n')
 	assert_output "v4only.test 192.0.2.10"
-	assert_stderr "resolve: dual.test: name with a NUL byte"
+	assert_stderr "resolve: dual.test: line with a NUL byte"
+}
+
+@test "resolve refuses an over-long line of stdin with 64 and goes on with the next" {
+	require_hermetic
+	long=$(printf 'a%.0s' {1..5000})
+	printf 'www.test\n  %s\nv4only.test\n%s' "$long" "$long" >"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/in"
+	assert_output $'www.test 192.0.2.20\nv4only.test 192.0.2.10'
+	assert_stderr "$(printf 'resolve: %s...: line longer than 4096 bytes\n' "${long:0:32}" "${long:0:32}")"
+	# the longest line that fits: 4096 bytes with its newline
+	printf '%s.test\n' "$(printf 'b%.0s' {1..4090})" >"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr resolve - <"$BATS_TEST_TMPDIR/in"
+	assert_stderr_regex '^resolve: b+\.test: name longer than 253 bytes$'
+}
+
+@test "resolve - answers each line as it is read, before stdin is closed" {
+	require_hermetic
+	stream_start resolve -
+	stream_write v4only.test
+	stream_expect "v4only.test 192.0.2.10"
+	stream_write www.test
+	stream_expect "www.test 192.0.2.20"
+	stream_close
+	assert_equal "$STREAM_STATUS" 0
+	assert_equal "$STREAM_REST" ""
+}
+
+@test "resolve -j - writes each JSON object as its line is answered" {
+	require_hermetic
+	stream_start resolve -j -
+	stream_write multi.test
+	stream_expect '{"name":"multi.test","addresses":["192.0.2.31"]}'
+	stream_write nx.test
+	stream_expect "resolve: nx.test: Name or service not known"
+	stream_expect '{"name":"nx.test","addresses":[],"error":"Name or service not known"}'
+	stream_close
+	assert_equal "$STREAM_STATUS" 68
+}
+
+@test "resolve - keeps input order behind a slow name" {
+	require_hermetic
+	# x.slow.test goes unanswered: the resolver gives up after 1 s
+	stream_start resolve -
+	stream_write x.slow.test v4only.test
+	stream_expect "resolve: x.slow.test: Temporary failure in name resolution"
+	stream_expect "v4only.test 192.0.2.10"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
+@test "resolve -u writes later names before a slow one, each with its name" {
+	require_hermetic
+	stream_start resolve --unordered -
+	stream_write x.slow.test v4only.test www.test
+	# the two quick ones in the order they came
+	stream_read
+	first=$LINE
+	stream_read
+	assert_equal "$(sort <<<"$first"$'\n'"$LINE")" $'v4only.test 192.0.2.10\nwww.test 192.0.2.20'
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	assert_equal "$STREAM_REST" "resolve: x.slow.test: Temporary failure in name resolution"
+	run -0 --separate-stderr resolve -u v4only.test
+	assert_output 192.0.2.10
+}
+
+@test "resolve -t counts each line's time from when it was read" {
+	require_hermetic
+	stream_start resolve -t 0.5 -
+	# longer than -t: counted from the start, the next line would time out
+	sleep 0.8
+	stream_write v4only.test
+	stream_expect "v4only.test 192.0.2.10"
+	# timed out at 0.5 s, before the resolver's own 1 s, stdin still open
+	stream_write x.slow.test
+	stream_expect "resolve: x.slow.test: timed out"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
+# slow_dns_on MS [OPTIONS]: the resolver asks bench/slowdns.py on
+# 127.0.0.3, which answers every A query with 192.0.2.1 after MS ms, with
+# these resolv.conf options (a try of 30 s); teardown puts the resolver
+# back and ends it.
+slow_dns_on() {
+	local ready="$BATS_TEST_TMPDIR/slowdns.ready"
+	spawn python3 "$BATS_TEST_DIRNAME/../bench/slowdns.py" 127.0.0.3 "$1" \
+		"$ready" </dev/null >"$BATS_TEST_TMPDIR/slowdns.log" 2>&1
+	wait_file "$ready" "$SPAWN_PID" "$BATS_TEST_TMPDIR/slowdns.log"
+	SLOWDNS_ON=1
+	cat /etc/resolv.conf >"$BATS_TEST_TMPDIR/resolv.conf.saved"
+	printf 'nameserver 127.0.0.3\noptions %s\n' "${2:-timeout:30 attempts:1}" \
+		>/etc/resolv.conf
+}
+
+slow_dns_off() {
+	if [ -n "${SLOWDNS_ON-}" ]; then
+		cat "$BATS_TEST_TMPDIR/resolv.conf.saved" >/etc/resolv.conf
+		SLOWDNS_ON=
+	fi
+}
+
+@test "resolve reports stuck lookups at their deadline and never runs more threads than its window" {
+	require_hermetic
+	slow_dns_on 20000
+	stream_start resolve -t 0.1 -
+	seq -f 'stuck%g.test' 1000 >&"$STREAM_IN"
+	for i in $(seq 1000); do
+		stream_expect "resolve: stuck$i.test: timed out"
+	done
+	# 512 lookups in flight (lib/pool.h), each blocked for 20 s in the
+	# resolver, and the main and the reporting thread
+	threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$STREAM_PID/status")
+	[ "$threads" -le 514 ] || fail "$threads threads"
+	[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
+	# the end of input does not wait for them
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+	assert_equal "$STREAM_REST" ""
+}
+
+@test "resolve - holds no more memory for 100,000 names than for 10,000" {
+	require_hermetic
+	# answered after 1 ms: the window fills, and every run starts all
+	# its 512 threads, whose memory would otherwise vary from run to run
+	slow_dns_on 1 "timeout:2 attempts:3"
+	# an ASan build: its quarantine keeps what is freed, up to 256 MiB
+	export ASAN_OPTIONS=${ASAN_OPTIONS-}${ASAN_OPTIONS:+:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0
+	for n in 10000 100000; do
+		seq -f 'h%g.bench.test' "$n" >"$BATS_TEST_TMPDIR/names"
+		/usr/bin/time -o "$BATS_TEST_TMPDIR/kb.$n" -f %M \
+			resolve - <"$BATS_TEST_TMPDIR/names" >"$BATS_TEST_TMPDIR/out"
+		run -0 grep -c '^h[0-9]*\.bench\.test 192\.0\.2\.1$' "$BATS_TEST_TMPDIR/out"
+		assert_output "$n"
+	done
+	small=$(cat "$BATS_TEST_TMPDIR/kb.10000") big=$(cat "$BATS_TEST_TMPDIR/kb.100000")
+	# each name held would take some 100 bytes, 9 MB for the 90,000 more
+	[ "$big" -le $((small + 4096)) ] || fail "peak RSS $small kB for 10,000 names, $big kB for 100,000"
 }
 
 @test "resolve processes every name even after a malformed one" {
@@ -281,7 +427,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve without a name is a usage error" {
 	run -64 --separate-stderr resolve
-	assert_stderr $'resolve: no NAME given\nusage: resolve [-46aj] [-t SEC] NAME ...'
+	assert_stderr $'resolve: no NAME given\nusage: resolve [-46aju] [-t SEC] NAME ...'
 	run -64 --separate-stderr resolve -a
 }
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env bats
 # rlookup: the names of addresses (gethostbyaddr).
 
+# the streaming tests read answers while stdin is open: none may hang
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
 setup() {
 	load test_helper/common-setup
+	load test_helper/stream
 	_common_setup
+}
+
+teardown() {
+	stream_stop
 }
 
 ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
@@ -107,15 +115,117 @@ declare -gA MUSL_JSON=(
 		run -64 --separate-stderr rlookup 192.0.2.10 "$bad"
 		assert_output ""
 		assert_equal "${stderr_lines[0]}" "rlookup: address $bad: not an IPv4 or IPv6 address"
-		assert_equal "${stderr_lines[1]}" "usage: rlookup [-j] ADDRESS ..."
+		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] [-t SEC] ADDRESS ..."
 		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
 		assert_output 0
 	done
 }
 
+@test "rlookup - gives what rlookup ADDRESS... gives, in text and JSON" {
+	require_hermetic
+	list=(192.0.2.10 203.0.113.99 2001:db8::10 127.0.0.1 203.0.113.1 198.51.100.7)
+	for opt in "" -j; do
+		run --separate-stderr rlookup $opt "${list[@]}"
+		want_status=$status want_output=$output want_stderr=$stderr
+		run --separate-stderr rlookup $opt - < <(printf '%s\n' "${list[@]}")
+		assert_equal "$status" "$want_status"
+		assert_equal "$output" "$want_output"
+		assert_equal "$stderr" "$want_stderr"
+	done
+	assert_equal "$status" 68
+	run -0 --separate-stderr rlookup - <<<"192.0.2.10"
+	assert_output "192.0.2.10 v4only.test"
+	run -0 --separate-stderr rlookup 192.0.2.20 - 2001:db8::10 <<<$'  192.0.2.10  \n\n'
+	assert_output $'192.0.2.20 dual.test\n192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+}
+
+@test "rlookup - answers each line as it is read, before stdin is closed" {
+	require_hermetic
+	stream_start rlookup -
+	stream_write 192.0.2.10
+	stream_expect "192.0.2.10 v4only.test"
+	stream_write 2001:db8::20
+	stream_expect "2001:db8::20 dual.test"
+	stream_close
+	assert_equal "$STREAM_STATUS" 0
+	assert_equal "$STREAM_REST" ""
+}
+
+# The failure of 203.0.113.2, whose PTR query goes unanswered: the
+# resolver gives up after 1 s (musl's cannot tell it from an address
+# without a name: rlookup.1, CAVEATS).
+silent_failure() {
+	if is_static_build; then
+		SILENT_MESSAGE="rlookup: 203.0.113.2: Host not found" SILENT_STATUS=68
+	else
+		SILENT_MESSAGE="rlookup: 203.0.113.2: Host name lookup failure" SILENT_STATUS=75
+	fi
+}
+
+@test "rlookup - keeps input order behind a slow address, and -u lets later ones through" {
+	require_hermetic
+	silent_failure
+	stream_start rlookup -
+	stream_write 203.0.113.2 192.0.2.10
+	stream_expect "$SILENT_MESSAGE"
+	stream_expect "192.0.2.10 v4only.test"
+	stream_close
+	assert_equal "$STREAM_STATUS" "$SILENT_STATUS"
+	stream_start rlookup --unordered -j -
+	stream_write 203.0.113.2 192.0.2.10
+	stream_expect "$(rlookup -j 192.0.2.10)"
+	stream_close
+	assert_equal "$STREAM_STATUS" "$SILENT_STATUS"
+	assert_equal "$STREAM_REST" "$SILENT_MESSAGE"
+}
+
+@test "rlookup -t gives up on an address not looked up in time with 75 and prints the rest" {
+	require_hermetic
+	# 203.0.113.2's PTR query goes unanswered: the resolver's own bound is 1 s
+	run -75 --separate-stderr rlookup -t 0.3 203.0.113.2 192.0.2.10
+	assert_output "192.0.2.10 v4only.test"
+	assert_stderr "rlookup: 203.0.113.2: timed out"
+	run -0 --separate-stderr rlookup --timeout=5 192.0.2.10
+	assert_output v4only.test
+	run -64 --separate-stderr rlookup -t 0 192.0.2.10
+	assert_equal "${stderr_lines[0]}" "rlookup: timeout 0: too small"
+}
+
+@test "rlookup -t counts each line's time from when it was read" {
+	require_hermetic
+	stream_start rlookup -t 0.5 -
+	# longer than -t: counted from the start, the next line would time out
+	sleep 0.8
+	stream_write 192.0.2.10
+	stream_expect "192.0.2.10 v4only.test"
+	stream_write 203.0.113.2
+	stream_expect "rlookup: 203.0.113.2: timed out"
+	stream_close
+	assert_equal "$STREAM_STATUS" 75
+}
+
+@test "rlookup - refuses a malformed line, a NUL byte and an over-long line with 64, and goes on" {
+	require_hermetic
+	long=$(printf '1%.0s' {1..5000})
+	printf '192.0.2.10\nlocalhost\n1.2.3.4.5\n127.0.0.1\0junk\n%s\n2001:db8::10\n' "$long" \
+		>"$BATS_TEST_TMPDIR/in"
+	run -64 --separate-stderr rlookup - <"$BATS_TEST_TMPDIR/in"
+	assert_output $'192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+	assert_equal "${stderr_lines[0]}" "rlookup: localhost: not an IPv4 or IPv6 address"
+	assert_equal "${stderr_lines[1]}" "rlookup: 1.2.3.4.5: not an IPv4 or IPv6 address"
+	assert_equal "${stderr_lines[2]}" "rlookup: 127.0.0.1: line with a NUL byte"
+	assert_equal "${stderr_lines[3]}" "rlookup: ${long:0:32}...: line longer than 4096 bytes"
+	assert_equal "${#stderr_lines[@]}" 4
+}
+
+@test "rlookup fails with 74 when stdin cannot be read" {
+	run -74 --separate-stderr rlookup - <"$BATS_TEST_TMPDIR"
+	assert_stderr "rlookup: read error: stdin: Is a directory"
+}
+
 @test "rlookup without an address is a usage error" {
 	run -64 --separate-stderr rlookup
-	assert_stderr $'rlookup: no ADDRESS given\nusage: rlookup [-j] ADDRESS ...'
+	assert_stderr $'rlookup: no ADDRESS given\nusage: rlookup [-ju] [-t SEC] ADDRESS ...'
 }
 
 @test "rlookup fails with 74 when stdout is full or closed" {

@@ -1,9 +1,9 @@
 /* resolve: host names to addresses, as gethostbyname does. */
 #include <err.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "address.h"
@@ -12,18 +12,22 @@
 #include "family.h"
 #include "idna.h"
 #include "json.h"
+#include "operands.h"
 #include "parse.h"
 #include "resolve.h"
 #include "timing.h"
 
 static const struct cli_text text = {
-	"resolve [-46aj] [-t SEC] NAME ...",
-	"Print the addresses of each host NAME (gethostbyname); - reads names from stdin.",
+	"resolve [-46aju] [-t SEC] NAME ...",
+	"Print the addresses of each host NAME (gethostbyname); - reads names from stdin,\n"
+	"each looked up as soon as its line is read.",
 	"  -4, --ipv4        IPv4 addresses (the default)\n"
 	"  -6, --ipv6        IPv6 addresses; with -4, both, in the resolver's order\n"
 	"  -a, --all         every address, one a line, not only the first\n"
 	"  -j, --json        one JSON object per name: {\"name\", \"addresses\"}\n"
-	"  -t, --timeout SEC give up on names not resolved after SEC seconds\n",
+	"  -t, --timeout SEC give up on a name not resolved SEC seconds after its\n"
+	"                    line was read (operands: after the start)\n"
+	"  -u, --unordered   write each answer as soon as it is in, not in input order\n",
 };
 
 static const struct option longopts[] = {
@@ -32,6 +36,7 @@ static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unordered", no_argument, NULL, 'u' },
 	CLI_COMMON_OPTIONS
 };
 
@@ -42,77 +47,10 @@ struct settings {
 	bool	name_on_line;	/* several names: each line says which */
 };
 
-struct names {
-	struct name {
-		char		*s;
-		const char	*invalid;	/* why it is not looked up */
-	}	*v;
-	size_t	 n, cap;
-};
-
 struct report {
 	const struct settings	*set;
 	int			 status;
 };
-
-/* Adds a copy of name, so that every name is freed alike. */
-static void
-add_name(struct names *names, const char *name, const char *invalid)
-{
-	struct name *v;
-
-	if (names->n == names->cap) {
-		names->cap = names->cap ? names->cap * 2 : 16;
-		v = reallocarray(names->v, names->cap, sizeof(*v));
-		if (v == NULL)
-			err(EX_OSERR, "names");
-		names->v = v;
-	}
-	if ((names->v[names->n].s = strdup(name)) == NULL)
-		err(EX_OSERR, "names");
-	names->v[names->n].invalid = invalid;
-	names->n++;
-}
-
-static void
-free_names(struct names *names)
-{
-	size_t i;
-
-	for (i = 0; i < names->n; i++)
-		free(names->v[i].s);
-	free(names->v);
-}
-
-/*
- * One name a line; blank lines are skipped, blanks around names dropped.
- * A line with a NUL byte cannot be a name: what comes before the NUL
- * is reported as invalid, never looked up.
- */
-static void
-read_names(FILE *in, struct names *names)
-{
-	char *line = NULL, *start, *end;
-	size_t size = 0;
-	ssize_t len;
-	bool has_nul;
-
-	while ((len = getline(&line, &size, in)) != -1) {
-		for (start = line; *start == ' ' || *start == '\t'; start++)
-			;
-		end = line + len;
-		while (end > start && strchr(" \t\r\n", end[-1]) != NULL)
-			end--;
-		if (end == start)
-			continue;
-		has_nul = memchr(start, '\0', (size_t)(end - start)) != NULL;
-		*end = '\0';
-		add_name(names, start, has_nul ? "name with a NUL byte" : NULL);
-	}
-	if (ferror(in))
-		err(EX_IOERR, "read error: stdin");
-	free(line);
-}
 
 static void
 print_text(const struct lookup *l, const struct settings *set)
@@ -174,22 +112,33 @@ report(struct lookup *l, void *ctx)
 	cli_flush();
 }
 
+/* Looks one operand or line of stdin up, unless it cannot be a name. */
+static void
+add_name(const char *name, const char *invalid, const struct deadline *dl,
+    void *ctx)
+{
+	struct resolve_stream *rs = ctx;
+	const char *errstr;
+
+	if (invalid == NULL && idna_check_hostname(name, &errstr) == -1)
+		invalid = errstr;
+	if (resolve_stream_add(rs, name, invalid, dl) == -1)
+		err(EX_OSERR, "names");
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct settings set = { 0 };
-	struct names names = { 0 };
 	struct report r = { .set = &set };
-	struct deadline dl;
-	struct lookup *v;
+	struct resolve_stream *rs;
 	const char *errstr;
 	long long timeout_ms = NO_LIMIT;
-	bool want4 = false, want6 = false, read_stdin = false;
-	size_t i;
-	int ch;
+	bool want4 = false, want6 = false, in_order = true;
+	int ch, read_errno;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46ajt:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46ajt:uhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case '4':
@@ -209,6 +158,9 @@ main(int argc, char *argv[])
 			    &errstr) == -1)
 				cli_bad_value("timeout", optarg, errstr);
 			break;
+		case 'u':
+			in_order = false;
+			break;
 		default:
 			cli_common_option(ch, argv);
 		}
@@ -218,28 +170,16 @@ main(int argc, char *argv[])
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
 	set.family = family_wanted(want4, want6, AF_INET);
-	for (i = 0; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") != 0)
-			add_name(&names, argv[i], NULL);
-		else if (!read_stdin) {
-			read_stdin = true;
-			read_names(stdin, &names);
-		}
+	set.name_on_line = operands_several(argv, argc);
+	if ((rs = resolve_stream_new(set.family, in_order, report, &r)) == NULL)
+		err(EX_OSERR, "lookups");
+	read_errno = operands_each(argv, argc, timeout_ms, add_name, rs) == -1 ?
+	    errno : 0;
+	/* the answers to the lines read come first */
+	resolve_stream_end(rs);
+	if (read_errno != 0) {
+		errno = read_errno;
+		err(EX_IOERR, "read error: stdin");
 	}
-	set.name_on_line = argc > 1 || read_stdin;
-
-	if ((v = calloc(names.n ? names.n : 1, sizeof(*v))) == NULL)
-		err(EX_OSERR, "names");
-	for (i = 0; i < names.n; i++) {
-		v[i].name = names.v[i].s;
-		v[i].invalid = names.v[i].invalid;
-		if (v[i].invalid == NULL &&
-		    idna_check_hostname(v[i].name, &errstr) == -1)
-			v[i].invalid = errstr;
-	}
-	deadline_start(&dl, timeout_ms);
-	resolve_names(v, names.n, set.family, &dl, report, &r);
-	free(v);
-	free_names(&names);
 	return cli_finish(r.status);
 }
