@@ -1,9 +1,9 @@
 /*
  * connrate: open COUNT short TCP connections to HOST PORT, one after
- * another, and print how many were made per second.  Each connection
- * connects, sends one byte, shuts down its write side, reads to EOF and
- * closes, as a client of a one-shot server does.  A benchmark helper,
- * not installed.
+ * another (or from CLIENTS processes at once, COUNT in all), and print
+ * how many were made per second.  Each connection connects, sends one
+ * byte, shuts down its write side, reads to EOF and closes, as a
+ * client of a one-shot server does.  A benchmark helper, not installed.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -14,15 +14,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define IO_TIMEOUT_SEC	5	/* a server that never closes fails the run */
+#define CLIENTS_MAX	1024
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: connrate ADDRESS PORT COUNT\n");
+	fprintf(stderr, "usage: connrate ADDRESS PORT COUNT [CLIENTS]\n");
 	exit(64);
 }
 
@@ -64,15 +66,52 @@ fail:
 	return -1;
 }
 
+/* count connections one after another; exits 1 if one fails. */
+static void
+connect_serially(const struct sockaddr_in *sin, long long count)
+{
+	long long i;
+
+	for (i = 0; i < count; i++)
+		if (one_connection(sin) == -1)
+			err(1, "connection %lld of %lld", i + 1, count);
+}
+
+/* count connections from clients processes at once; exits 1 on failure. */
+static void
+connect_concurrently(const struct sockaddr_in *sin, long long count,
+    long long clients)
+{
+	long long i, failed = 0;
+	int status;
+	pid_t pid;
+
+	for (i = 0; i < clients; i++) {
+		if ((pid = fork()) == -1)
+			err(1, "fork");
+		if (pid == 0) {
+			/* the first ones take what does not divide evenly */
+			connect_serially(sin, count / clients +
+			    (i < count % clients ? 1 : 0));
+			_exit(0);
+		}
+	}
+	while (wait(&status) != -1)
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed++;
+	if (failed > 0)
+		errx(1, "%lld of %lld clients failed", failed, clients);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	const char *errstr;
-	long long port, count, i;
+	long long port, count, clients = 1;
 	double start, elapsed;
 
-	if (argc != 4)
+	if (argc != 4 && argc != 5)
 		usage();
 	if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1)
 		errx(64, "address %s: not an IPv4 address", argv[1]);
@@ -82,12 +121,18 @@ main(int argc, char *argv[])
 	count = strtonum(argv[3], 1, 10000000, &errstr);
 	if (errstr != NULL)
 		errx(64, "count %s: %s", argv[3], errstr);
+	if (argc == 5) {
+		clients = strtonum(argv[4], 1, CLIENTS_MAX, &errstr);
+		if (errstr != NULL)
+			errx(64, "clients %s: %s", argv[4], errstr);
+	}
 	sin.sin_port = htons((unsigned short)port);
 
 	start = now();
-	for (i = 0; i < count; i++)
-		if (one_connection(&sin) == -1)
-			err(1, "connection %lld of %lld", i + 1, count);
+	if (clients == 1)
+		connect_serially(&sin, count);
+	else
+		connect_concurrently(&sin, count, clients);
 	elapsed = now() - start;
 	printf("%.1f\n", (double)count / elapsed);
 	return 0;

@@ -92,6 +92,23 @@ wait_port_file() {
 	printf '%s\n' "$port"
 }
 
+# server_up [PORT_FILE]: the server bg_start just started becomes SPID;
+# PORT is read from PORT_FILE, or without one is the PORT something now
+# listens on.  Returns 1 with WHY set, the server stopped, if it never
+# comes up.
+# shellcheck disable=SC2034 # WHY, SPID and PORT are for the caller
+server_up() {
+	SPID=$BG_PID
+	if [ $# -gt 0 ]; then
+		PORT=$(wait_port_file "$1") && return 0
+	else
+		wait_listening "$PORT" && return 0
+	fi
+	WHY="server did not come up"
+	bg_stop "$SPID"
+	return 1
+}
+
 # --- our tools -------------------------------------------------------------
 
 # have_ours TOOL...: are all these tools built?

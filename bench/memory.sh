@@ -55,3 +55,75 @@ figure_memory() {
 		done
 	done
 }
+
+# --- many connections open at once -------------------------------------------
+
+CONNMEM_OPEN=100
+CONNMEM_TOOLS=(ours ncat)
+declare -A CONNMEM_LABEL=(
+	[ours]="tcp-listen -k"
+	[ncat]="ncat -lk"
+)
+
+# held_read PORT: every connection the server on PORT took has had all
+# it was sent read (its receive queue is empty).
+held_read() {
+	[ "$(ss -Htn state established "sport = :$1" | awk '$1 != 0' | wc -l)" = 0 ]
+}
+
+# connmem_peak TOOL: the peak RSS (KiB) of TOOL's server while
+# CONNMEM_OPEN connections each sent it an unfinished line as long as
+# tcp-listen keeps whole; or why not, returning 1.
+connmem_peak() {
+	local ready="$BENCH_TMP/held.ready" pid tries=1000 peak
+	if [ "$1" = ours ]; then conn_server ours || { echo "$WHY"; return 1; }
+	else conc_server ncat || { echo "$WHY"; return 1; }
+	fi
+	rm -f "$ready"
+	bg_start "$((LIMIT + 10))" "$PYTHON" -c 'import os, socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+         for _ in range(int(sys.argv[2]))]
+for s in socks:
+    s.sendall(b"x" * (32 * 1024 - 1))
+open(sys.argv[3] + ".tmp", "w").close()
+os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+time.sleep(3600)' "$PORT" "$CONNMEM_OPEN" "$ready"
+	local hold=$BG_PID
+	until [ -e "$ready" ] && held_read "$PORT"; do
+		tries=$((tries - 1))
+		if [ "$tries" -le 0 ]; then
+			bg_stop "$hold"; bg_stop "$SPID"
+			echo "the connections were never all read"
+			return 1
+		fi
+		sleep 0.01
+	done
+	pid=$(pgrep -P "$SPID" | head -n 1)
+	peak=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+	bg_stop "$hold"
+	bg_stop "$SPID"
+	[ -n "$peak" ] || { echo "no peak read"; return 1; }
+	echo "$peak"
+}
+
+figure_connmem() {
+	local n i tool v case
+	n=$(runs 5 1)
+	case="$CONNMEM_OPEN connections open"
+	figure connmem "Memory, $CONNMEM_OPEN connections open" KiB lower \
+		"Peak resident set size (VmHWM) of the server while $CONNMEM_OPEN connections are open at once, each having sent an unfinished line of 32 KiB less a byte, the longest tcp-listen keeps whole: its worst case, as every line is held until its newline; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 8 MiB."
+	reset_samples
+	have_ours tcp-listen || skip ours "tool not built"
+	for ((i = 1; i <= n; i++)); do
+		for tool in "${CONNMEM_TOOLS[@]}"; do
+			measuring "$tool" || continue
+			if v=$(connmem_peak "$tool"); then
+				sample "$tool" "$v"
+			else
+				fail "$tool" "$v"
+			fi
+		done
+	done
+	emit connmem "$case" ours "${CONNMEM_LABEL[ours]}" ours "value<=8192"
+	emit connmem "$case" ncat "${CONNMEM_LABEL[ncat]}" anchor ""
+}

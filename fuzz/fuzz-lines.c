@@ -20,11 +20,14 @@ static size_t outlen, outsize;
 static int
 capture(void *ctx, const char *buf, size_t len)
 {
+	char *bigger;
+
 	(void)ctx;
 	if (outlen + len > outsize) {
 		outsize = (outlen + len) * 2;
-		out = realloc(out, outsize);
-		FUZZ_CHECK(out != NULL);
+		bigger = realloc(out, outsize);
+		FUZZ_CHECK(bigger != NULL);
+		out = bigger;
 	}
 	memcpy(out + outlen, buf, len);
 	outlen += len;
@@ -62,8 +65,10 @@ feed(struct line_out *o, struct stream *s, char letter, size_t n,
 	size_t i, room = line_room(o, &s->src, n);
 
 	for (i = 0; i < room; i++) {
-		buf[i] = newline_every != 0 && i % newline_every ==
-		    newline_every - 1 ? '\n' : letter;
+		if (newline_every != 0 && i % newline_every == newline_every - 1)
+			buf[i] = '\n';
+		else
+			buf[i] = letter;
 		s->sent[buf[i] == '\n']++;
 	}
 	FUZZ_CHECK(line_put(o, &s->src, buf, room) == 0);

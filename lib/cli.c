@@ -194,7 +194,12 @@ cli_stdout_error(void)
 void
 cli_flush(void)
 {
-	if (fflush(stdout) == EOF)
+	/*
+	 * musl writes out a full or unbuffered stream from within putc and
+	 * friends, and a later fflush with nothing left succeeds: the
+	 * failure is only in the error flag (errno still says why).
+	 */
+	if (fflush(stdout) == EOF || ferror(stdout))
 		exit(cli_stdout_error());
 }
 
@@ -203,7 +208,8 @@ cli_finish(int status)
 {
 	int failed, saved_errno = 0;
 
-	if ((failed = fflush(stdout) != 0 || ferror(stdout)))
+	failed = fflush(stdout) != 0 || ferror(stdout);
+	if (failed)
 		saved_errno = errno;
 	if (fclose(stdout) != 0 && !failed) {
 		failed = 1;

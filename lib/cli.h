@@ -1,6 +1,6 @@
 /*
- * What every tool does around its one job: usage, help, version,
- * option errors, and a checked stdout at exit.
+ * Reporting layer.  What every tool does around its one job: usage,
+ * help, version, option errors, and a checked stdout at exit.
  */
 #ifndef SOCKUTILS_CLI_H
 #define SOCKUTILS_CLI_H

@@ -1,6 +1,6 @@
 /*
- * What a listener tells of the connections it serves (reporting
- * layer: prints).  A peer is one identity for every message and JSON
+ * Reporting layer.  What a listener tells of the connections it
+ * serves.  A peer is one identity for every message and JSON
  * object.  With -v, stderr gets "connection from PEER" and "PEER
  * closed: N bytes received, M sent"; with -j, stdout gets one object
  * a line: {"event":"open",...} and {"event":"close",...,"received":N,

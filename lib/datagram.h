@@ -1,7 +1,8 @@
 /*
- * UDP datagrams: the size limits, a socket connected to the first
- * address that takes one, bounded waits, and receiving with the local
- * address so that a reply leaves from the address the datagram came to.
+ * Pure core.  UDP datagrams: the size limits, a socket connected to the
+ * first address that takes one, bounded waits, and receiving with the
+ * local address so that a reply leaves from the address the datagram
+ * came to.
  */
 #ifndef SOCKUTILS_DATAGRAM_H
 #define SOCKUTILS_DATAGRAM_H

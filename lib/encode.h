@@ -1,6 +1,6 @@
 /*
- * Payloads as text: whether bytes are UTF-8, and base64 for those that
- * are not, so that JSON output carries any bytes exactly.
+ * Pure core.  Payloads as text: whether bytes are UTF-8, and base64 for
+ * those that are not, so that JSON output carries any bytes exactly.
  */
 #ifndef SOCKUTILS_ENCODE_H
 #define SOCKUTILS_ENCODE_H

@@ -1,7 +1,7 @@
 /*
- * The suite's one table of exit statuses (<sysexits.h>), and the
- * translation of resolver and system errors into it and into words.
- * Pure core: prints nothing.
+ * Pure core.  The suite's one table of exit statuses (<sysexits.h>),
+ * and the translation of resolver and system errors into it and into
+ * words.
  */
 #ifndef SOCKUTILS_EXITCODE_H
 #define SOCKUTILS_EXITCODE_H

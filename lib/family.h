@@ -1,8 +1,8 @@
 /*
- * What -4 and -6 mean, the same in every tool of the suite: -4 alone
- * IPv4, -6 alone IPv6, both together both families, in the order the
- * resolver gives (RFC 6724 and gai.conf), and neither the tool's own
- * default.  Pure core: prints nothing.
+ * Pure core.  What -4 and -6 mean, the same in every tool of the suite:
+ * -4 alone IPv4, -6 alone IPv6, both together both families, in the
+ * order the resolver gives (RFC 6724 and gai.conf), and neither the
+ * tool's own default.
  */
 #ifndef SOCKUTILS_FAMILY_H
 #define SOCKUTILS_FAMILY_H

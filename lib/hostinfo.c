@@ -58,6 +58,15 @@ name_is_the_address(const struct hostent *he, const struct ip_address *ip)
 	    strcmp(he->h_name, buf) == 0;
 }
 
+/*
+ * The gethostby*_r buffer: a hosts file line or DNS answer of a few
+ * names and addresses fits the first size; it doubles on ERANGE up to a
+ * size no real answer needs (a DNS message is at most 64 KiB), so that
+ * a broken resolver cannot grow it for ever.
+ */
+#define HOSTENT_BUF_FIRST	1024
+#define HOSTENT_BUF_MAX		(1 << 24)
+
 /* Runs q with a buffer grown until the answer fits. */
 static int
 query(struct hostinfo *hi, const struct hostquery *q)
@@ -67,12 +76,12 @@ query(struct hostinfo *hi, const struct hostquery *q)
 	int herr, rc;
 
 	hi->buf = NULL;
-	for (hi->size = 1024;; hi->size *= 2) {
+	for (hi->size = HOSTENT_BUF_FIRST;; hi->size *= 2) {
 		if ((buf = realloc(hi->buf, hi->size)) == NULL)
 			return NETDB_INTERNAL;	/* errno is ENOMEM */
 		hi->buf = buf;
 		rc = query_once(hi, q, &result, &herr);
-		if (rc != ERANGE || hi->size >= 1 << 24)
+		if (rc != ERANGE || hi->size >= HOSTENT_BUF_MAX)
 			break;
 	}
 	if (result != NULL) {

@@ -1,6 +1,7 @@
 /*
- * A host's name, aliases and addresses, as the gethostby*_r family
- * gives them (Python's gethostbyname_ex and gethostbyaddr triple).
+ * Pure core.  A host's name, aliases and addresses, as the gethostby*_r
+ * family gives them (Python's gethostbyname_ex and gethostbyaddr
+ * triple).
  */
 #ifndef SOCKUTILS_HOSTINFO_H
 #define SOCKUTILS_HOSTINFO_H

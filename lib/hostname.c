@@ -1,72 +1,50 @@
 #include <err.h>
 #include <errno.h>
 #include <ifaddrs.h>
-#include <limits.h>
-#include <net/if.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "address.h"
 #include "exitcode.h"
 #include "hostinfo.h"
 #include "hostname.h"
-
-/* Linux names are at most 64 bytes (HOST_NAME_MAX). */
-#define NAME_SIZE	(HOST_NAME_MAX + 1)
+#include "selfname.h"
 
 /* gethostname into name; returns 0 or EX_OSERR, reported. */
 static int
-get_name(char name[NAME_SIZE])
+get_name(char name[SELFNAME_SIZE])
 {
-	if (gethostname(name, NAME_SIZE) == -1) {
+	if (selfname_get(name) == -1) {
 		warn("gethostname");
 		return EX_OSERR;
 	}
-	name[NAME_SIZE - 1] = '\0';	/* POSIX allows a cut name unended */
 	return EX_OK;
 }
 
 /*
- * gethostname, then getaddrinfo asked as Debian asks it (any family,
- * datagram sockets, AI_CANONNAME), so that the canonical name and the
- * order of the addresses are the same.  Nothing more: no IDNA and no
- * deduplication, which Debian does not do either.  Returns 0, or the
- * status of the failure, reported as "NAME: why".
+ * The host's name and its addresses as Debian asks for them
+ * (selfname_lookup).  Returns 0, or the status of the failure, reported
+ * as "NAME: why".
  */
 static int
-lookup_self(char name[NAME_SIZE], struct addrinfo **res)
+lookup_self(char name[SELFNAME_SIZE], struct addrinfo **res)
 {
-	struct addrinfo hints;
 	int rc, status;
 
 	if ((status = get_name(name)) != EX_OK)
 		return status;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_CANONNAME;
-	if ((rc = getaddrinfo(name, NULL, &hints, res)) == 0)
+	if ((rc = selfname_lookup(name, res)) == 0)
 		return EX_OK;
 	status = ex_gai(rc);
 	warnx("%s: %s", name, gai_error_string(rc, errno));
 	return status;
 }
 
-/* glibc always sets it with AI_CANONNAME; the name as asked otherwise. */
-static const char *
-canonical_name(const struct addrinfo *res, const char *name)
-{
-	return res->ai_canonname != NULL ? res->ai_canonname : name;
-}
-
 int
 hostname_show(FILE *f)
 {
-	char name[NAME_SIZE];
+	char name[SELFNAME_SIZE];
 	int status;
 
 	if ((status = get_name(name)) == EX_OK)
@@ -77,7 +55,7 @@ hostname_show(FILE *f)
 int
 hostname_show_short(FILE *f)
 {
-	char name[NAME_SIZE];
+	char name[SELFNAME_SIZE];
 	int status;
 
 	if ((status = get_name(name)) == EX_OK)
@@ -88,13 +66,13 @@ hostname_show_short(FILE *f)
 int
 hostname_show_fqdn(FILE *f)
 {
-	char name[NAME_SIZE];
+	char name[SELFNAME_SIZE];
 	struct addrinfo *res;
 	int status;
 
 	if ((status = lookup_self(name, &res)) != EX_OK)
 		return status;
-	fprintf(f, "%s\n", canonical_name(res, name));
+	fprintf(f, "%s\n", selfname_canonical(res, name));
 	freeaddrinfo(res);
 	return EX_OK;
 }
@@ -102,7 +80,7 @@ hostname_show_fqdn(FILE *f)
 int
 hostname_show_domain(FILE *f)
 {
-	char name[NAME_SIZE];
+	char name[SELFNAME_SIZE];
 	struct addrinfo *res;
 	const char *dot;
 	int status;
@@ -110,7 +88,7 @@ hostname_show_domain(FILE *f)
 	if ((status = lookup_self(name, &res)) != EX_OK)
 		return status;
 	/* no dot, no domain: Debian prints nothing, not even a newline */
-	if ((dot = strchr(canonical_name(res, name), '.')) != NULL)
+	if ((dot = strchr(selfname_canonical(res, name), '.')) != NULL)
 		fprintf(f, "%s\n", dot + 1);
 	freeaddrinfo(res);
 	return EX_OK;
@@ -119,7 +97,7 @@ hostname_show_domain(FILE *f)
 int
 hostname_show_addresses(FILE *f)
 {
-	char name[NAME_SIZE], buf[ADDRSTR_MAX];
+	char name[SELFNAME_SIZE], buf[ADDRSTR_MAX];
 	struct addrinfo *res, *ai;
 	int status;
 
@@ -136,7 +114,7 @@ hostname_show_addresses(FILE *f)
 int
 hostname_show_aliases(FILE *f)
 {
-	char name[NAME_SIZE];
+	char name[SELFNAME_SIZE];
 	struct addrinfo *res;
 	struct hostinfo hi;
 	int herr, status, i;
@@ -157,24 +135,6 @@ hostname_show_aliases(FILE *f)
 	putc('\n', f);
 	hostinfo_free(&hi);
 	return EX_OK;
-}
-
-/* The interface addresses -I and -A show (see hostname.h). */
-static bool
-shown_address(const struct ifaddrs *ifa)
-{
-	const struct sockaddr_in6 *sin6;
-
-	if (ifa->ifa_addr == NULL || (ifa->ifa_flags & IFF_LOOPBACK) ||
-	    !(ifa->ifa_flags & IFF_UP))
-		return false;
-	if (ifa->ifa_addr->sa_family == AF_INET)
-		return true;
-	if (ifa->ifa_addr->sa_family != AF_INET6)
-		return false;
-	sin6 = (const struct sockaddr_in6 *)(const void *)ifa->ifa_addr;
-	return !IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) &&
-	    !IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr);
 }
 
 /*
@@ -198,7 +158,7 @@ show_interfaces(FILE *f, int flags)
 		return status;
 	}
 	for (ifa = ifas; ifa != NULL; ifa = ifa->ifa_next) {
-		if (!shown_address(ifa))
+		if (!selfname_interface_shown(ifa))
 			continue;
 		rc = getnameinfo(ifa->ifa_addr, sockaddr_len(ifa->ifa_addr),
 		    host, sizeof(host), NULL, 0, flags);

@@ -1,6 +1,7 @@
 /*
- * The host name, and what the resolver and the interfaces say of it,
- * printed byte for byte as Debian's hostname(1) 3.23 prints it, one
+ * Reporting layer, with one user, tools/hostname.c.  The host name, and
+ * what the resolver and the interfaces say of it (selfname.h, its pure
+ * core), printed byte for byte as Debian's hostname(1) 3.23 prints it, one
  * function per flag, so that scripts written for it read the same.
  * Each writes to f and returns an exit status: 0, or EX_* after a
  * message "hostname: what: why" on stderr.

@@ -1,6 +1,7 @@
 /*
- * Internationalized host names: the IDNA ("xn--") form of a UTF-8 name,
- * for the lookups (gethostbyname_r) that do not make it themselves.
+ * Pure core.  Internationalized host names: the IDNA ("xn--") form of a
+ * UTF-8 name, for the lookups (gethostbyname_r) that do not make it
+ * themselves.
  */
 #ifndef SOCKUTILS_IDNA_H
 #define SOCKUTILS_IDNA_H

@@ -1,7 +1,7 @@
 /*
- * Reading input in bounded pieces, all of it up to a limit or line by
- * line, so that no input, however long, makes a tool wait for its end
- * or hold more than the limit in memory.
+ * Pure core.  Reading input in bounded pieces, all of it up to a limit
+ * or line by line, so that no input, however long, makes a tool wait
+ * for its end or hold more than the limit in memory.
  */
 #ifndef SOCKUTILS_INPUT_H
 #define SOCKUTILS_INPUT_H

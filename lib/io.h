@@ -1,6 +1,6 @@
 /*
- * Reading and writing descriptors whole: EINTR, short writes and
- * non-blocking descriptors handled.
+ * Pure core.  Reading and writing descriptors whole: EINTR, short
+ * writes and non-blocking descriptors handled.
  */
 #ifndef SOCKUTILS_IO_H
 #define SOCKUTILS_IO_H

@@ -1,6 +1,6 @@
 /*
- * JSON Lines output.  Strings are written as UTF-8; a byte that is not
- * part of valid UTF-8 becomes U+FFFD, so every line parses.
+ * Pure core.  JSON Lines output.  Strings are written as UTF-8; a byte
+ * that is not part of valid UTF-8 becomes U+FFFD, so every line parses.
  */
 #ifndef SOCKUTILS_JSON_H
 #define SOCKUTILS_JSON_H

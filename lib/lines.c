@@ -80,15 +80,18 @@ hold(struct line_src *s, const char *p, size_t n)
 static int
 pass(struct line_out *o, struct line_src *s, const char *p, size_t n)
 {
-	char last;
+	bool unfinished;
 
 	if (s->len == 0 && n == 0)
 		return 0;
-	last = n > 0 ? p[n - 1] : s->buf[s->len - 1];
+	if (n > 0)
+		unfinished = p[n - 1] != '\n';
+	else
+		unfinished = s->buf[s->len - 1] != '\n';
 	if (emit(o, s->buf, s->len) == -1 || emit(o, p, n) == -1)
 		return -1;
 	forget(s);
-	set_owner(o, s, last != '\n');
+	set_owner(o, s, unfinished);
 	return 0;
 }
 

@@ -85,6 +85,9 @@ fail:
 	return -1;
 }
 
+/* A port file is for everyone to read, as any file a tool creates. */
+#define PORT_FILE_MODE	0666
+
 int
 write_port_file(const char *path, unsigned short port)
 {
@@ -100,7 +103,7 @@ write_port_file(const char *path, unsigned short port)
 	/* mkstemp's 0600 would hide the port from other users */
 	mask = umask(0);
 	umask(mask);
-	fchmod(fd, 0666 & ~mask);
+	fchmod(fd, PORT_FILE_MODE & ~mask);
 	if ((f = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		goto fail_unlink;

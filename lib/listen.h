@@ -1,7 +1,7 @@
 /*
- * The listening side: the address a listener binds (loopback unless
- * the user names another), the bound socket, and the port file that
- * tells a script the port once the socket is ready.
+ * Pure core.  The listening side: the address a listener binds
+ * (loopback unless the user names another), the bound socket, and the
+ * port file that tells a script the port once the socket is ready.
  */
 #ifndef SOCKUTILS_LISTEN_H
 #define SOCKUTILS_LISTEN_H

@@ -36,7 +36,7 @@ parse_port(const char *s, const char *proto, bool allow_zero,
 	long long n;
 
 	if (is_digit(s[0])) {
-		if (parse_number(s, allow_zero ? 0 : 1, 65535, &n,
+		if (parse_number(s, allow_zero ? 0 : 1, PORT_MAX, &n,
 		    errstr) == -1)
 			return -1;
 		*port = (unsigned short)n;

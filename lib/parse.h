@@ -1,8 +1,8 @@
 /*
- * Parsers for what users type: numbers, ports, durations, host names
- * and address literals.  Each returns 0 on success, or -1 with *errstr
- * set to a short reason ("too large", "invalid") for the message
- * "tool: WHAT VALUE: REASON".
+ * Pure core.  Parsers for what users type: numbers, ports, durations,
+ * host names and address literals.  Each returns 0 on success, or -1
+ * with *errstr set to a short reason ("too large", "invalid") for the
+ * message "tool: WHAT VALUE: REASON".
  */
 #ifndef SOCKUTILS_PARSE_H
 #define SOCKUTILS_PARSE_H
@@ -14,8 +14,11 @@
 int	parse_number(const char *s, long long lo, long long hi,
 	    long long *value, const char **errstr);
 
+/* The largest port: 16 bits in TCP and UDP headers. */
+#define PORT_MAX	65535
+
 /*
- * A port: a number from (allow_zero ? 0 : 1) to 65535, or a service
+ * A port: a number from (allow_zero ? 0 : 1) to PORT_MAX, or a service
  * name known for protocol proto ("tcp", "udp"), looked up in services.
  */
 int	parse_port(const char *s, const char *proto, bool allow_zero,

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "connlog.h"
 #include "exitcode.h"
 #include "io.h"
@@ -24,6 +25,9 @@
 #define EMFILE_RETRY_MS	100
 /* The most one recv takes: a big read, for a lone fast sender. */
 #define RECV_CHUNK	RELAY_BUFSIZE
+/* pfd_conn's marks for the descriptors that are not connections */
+#define PFD_LISTENER	SIZE_MAX
+#define PFD_WAKE	(SIZE_MAX - 1)
 
 struct conn {
 	int		 fd;		/* -1 once closed */
@@ -43,8 +47,9 @@ struct state {
 	size_t		*free_slots;	/* a stack of unused slot numbers */
 	size_t		 nfree;
 	size_t		 sockets;	/* connections whose socket is open */
-	struct pollfd	*pfd;		/* the listener, then the sockets */
-	size_t		*pfd_conn;	/* pfd[i]'s slot */
+	struct pollfd	*pfd;		/* the wake pipe, the listener, the sockets */
+	size_t		*pfd_conn;	/* pfd[i]'s slot, or one of the two below */
+	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
 	FILE		*json;		/* stdout with -j, else NULL */
 	char		*scratch;
@@ -73,8 +78,10 @@ write_out(void *ctx, const char *buf, size_t len)
 static int
 out_error(struct state *st)
 {
-	warn("%s", st->out_failed ? "write error: stdout" : "hold a line");
-	return ex_errno(errno, st->out_failed ? EX_IOERR : EX_OSERR);
+	if (st->out_failed)
+		return cli_stdout_error();	/* the suite's policy for stdout */
+	warn("hold a line");
+	return ex_errno(errno, EX_OSERR);
 }
 
 static void
@@ -367,12 +374,15 @@ poll_set(struct state *st)
 	size_t i;
 	short ev;
 
+	st->pfd[n].fd = st->wake_fd;
+	st->pfd[n].events = POLLIN;
+	st->pfd_conn[n++] = PFD_WAKE;
 	if (st->paused && st->sockets == 0 && now_ms() >= st->retry_at)
 		st->paused = false;
 	if (st->lfd != -1 && !st->paused && st->nfree > 0) {
 		st->pfd[n].fd = st->lfd;
 		st->pfd[n].events = POLLIN;
-		st->pfd_conn[n++] = SIZE_MAX;
+		st->pfd_conn[n++] = PFD_LISTENER;
 	}
 	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
 		c = &st->conns[i];
@@ -437,9 +447,10 @@ round_once(struct state *st)
 	int ready;
 
 	n = poll_set(st);
-	if ((ready = signals_poll(st->pfd, n, next_timeout(st))) == -1) {
-		if (errno == EINTR && signals_waiting())
-			stop_by_signal(st);
+	/* one that came since the wake pipe was last looked at, too */
+	if (signals_waiting())
+		stop_by_signal(st);
+	if ((ready = poll(st->pfd, n, next_timeout(st))) == -1) {
 		if (errno == EINTR)
 			return 0;
 		warn("poll");
@@ -450,7 +461,11 @@ round_once(struct state *st)
 		if (st->pfd[i].revents == 0)
 			continue;
 		ready--;
-		if (st->pfd_conn[i] == SIZE_MAX) {
+		if (st->pfd_conn[i] == PFD_WAKE) {
+			stop_by_signal(st);
+			continue;
+		}
+		if (st->pfd_conn[i] == PFD_LISTENER) {
 			if (accept_some(st) == -1)
 				return -1;
 			continue;
@@ -502,8 +517,8 @@ state_init(struct state *st, const struct server *sv)
 	line_out_init(&st->out, write_out, st);
 	st->conns = calloc(slots, sizeof(*st->conns));
 	st->free_slots = calloc(slots, sizeof(*st->free_slots));
-	st->pfd = calloc(slots + 1, sizeof(*st->pfd));
-	st->pfd_conn = calloc(slots + 1, sizeof(*st->pfd_conn));
+	st->pfd = calloc(slots + 2, sizeof(*st->pfd));
+	st->pfd_conn = calloc(slots + 2, sizeof(*st->pfd_conn));
 	st->scratch = malloc(RECV_CHUNK);
 	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
 	    st->pfd_conn == NULL || st->scratch == NULL)
@@ -513,6 +528,8 @@ state_init(struct state *st, const struct server *sv)
 		st->free_slots[i] = slots - 1 - i;
 	st->nfree = slots;
 	st->quiet_since = now_ms();
+	if ((st->wake_fd = signals_wake_fd()) == -1)
+		return -1;
 	/* accept until the queue is empty, never blocking on it */
 	if ((flags = fcntl(st->lfd, F_GETFL)) == -1 ||
 	    fcntl(st->lfd, F_SETFL, flags | O_NONBLOCK) == -1)

@@ -1,13 +1,17 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "signals.h"
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t holding;
 static volatile sig_atomic_t waiting;	/* the signal that waits, or 0 */
+/* the pipe of signals_wake_fd, -1 until it is asked for */
+static int wake_read = -1;
+static volatile sig_atomic_t wake_write = -1;
 
 static void
 die_by(int sig)
@@ -16,12 +20,27 @@ die_by(int sig)
 	raise(sig);
 }
 
+/* Makes the wake pipe readable; its byte is never read: once is enough. */
+static void
+wake_up(void)
+{
+	int saved_errno = errno;
+	ssize_t n;
+
+	if (wake_write != -1) {
+		n = write(wake_write, "", 1);	/* full: readable already */
+		(void)n;
+	}
+	errno = saved_errno;
+}
+
 static void
 on_stop_signal(int sig)
 {
-	if (holding && waiting == 0)
+	if (holding && waiting == 0) {
 		waiting = sig;
-	else
+		wake_up();
+	} else
 		die_by(sig);
 }
 
@@ -64,31 +83,15 @@ signals_waiting(void)
 }
 
 int
-signals_poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
+signals_wake_fd(void)
 {
-	struct timespec ts, *tsp = NULL;
-	sigset_t stop, old;
-	size_t i;
-	int rc, saved_errno;
+	int p[2];
 
-	sigemptyset(&stop);
-	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&stop, stop_signals[i]);
-	if (timeout_ms >= 0) {
-		ts.tv_sec = timeout_ms / 1000;
-		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
-		tsp = &ts;
+	if (wake_read == -1) {
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
+			return -1;
+		wake_read = p[0];
+		wake_write = p[1];
 	}
-	/* blocked from the look until ppoll unblocks them, atomically */
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (waiting != 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		errno = EINTR;
-		return -1;
-	}
-	rc = ppoll(pfd, n, tsp, &old);
-	saved_errno = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = saved_errno;
-	return rc;
+	return wake_read;
 }

@@ -1,14 +1,14 @@
 /*
- * SIGINT, SIGTERM and SIGHUP end a tool as the shell expects (status
- * 128 + N), but never with bytes it has read from the network and not
- * yet written out: from signals_hold, called as soon as a read returns,
- * to signals_release, once the bytes are written, such a signal waits.
- * A second one ends the tool at once, for a reader that never drains.
+ * Pure core.  SIGINT, SIGTERM and SIGHUP end a tool as the shell
+ * expects (status 128 + N), but never with bytes it has read from the
+ * network and not yet written out: from signals_hold, called as soon as
+ * a read returns, to signals_release, once the bytes are written, such
+ * a signal waits.  A second one ends the tool at once, for a reader that
+ * never drains.
  */
 #ifndef SOCKUTILS_SIGNALS_H
 #define SOCKUTILS_SIGNALS_H
 
-#include <poll.h>
 #include <stdbool.h>
 
 /* Called by cli_init; a signal the caller ignores stays ignored. */
@@ -23,10 +23,11 @@ void	signals_release(void);
 bool	signals_waiting(void);
 
 /*
- * poll(2) for a loop that holds stop signals while it waits: returns
- * -1 with errno EINTR at once if one waits or comes, with no moment
- * between the look and the wait where one could come unseen.
+ * A descriptor that becomes readable once a stop signal waits, for a
+ * loop that holds them while it polls: one that comes between its look
+ * at signals_waiting and its poll is not missed.  Made on the first
+ * call; returns -1 with errno set if it cannot be.
  */
-int	signals_poll(struct pollfd *pfd, nfds_t n, int timeout_ms);
+int	signals_wake_fd(void);
 
 #endif

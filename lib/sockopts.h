@@ -1,10 +1,10 @@
 /*
- * The options the socket tools share (-4, -6, -b, -c, -k, -t, -v, -x,
- * --port-file, --raw, --reply), taken the same way with the same
- * messages in each, and the listener they describe: its address, its
- * socket, and the report of where it listens.  Each tool's getopt
- * string says which of them it has; whatever goes wrong exits, with
- * 64 for a malformed value.
+ * Reporting layer.  The options the socket tools share (-4, -6, -b, -c,
+ * -k, -t, -v, -x, --port-file, --raw, --reply), taken the same way with
+ * the same messages in each, and the listener they describe: its
+ * address, its socket, and the report of where it listens.  Each tool's
+ * getopt string says which of them it has; whatever goes wrong exits,
+ * with 64 for a malformed value.
  */
 #ifndef SOCKUTILS_SOCKOPTS_H
 #define SOCKUTILS_SOCKOPTS_H

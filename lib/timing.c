@@ -72,18 +72,24 @@ deadline_start(struct deadline *dl, long long ms)
 }
 
 long long
+timespec_left_ms(const struct timespec *at, const struct timespec *now)
+{
+	long long ns = (at->tv_sec - now->tv_sec) * NS_PER_S +
+	    (at->tv_nsec - now->tv_nsec);
+
+	/* rounded up, of the whole: a wait of what is left ends no earlier */
+	return ns > 0 ? (ns + NS_PER_MS - 1) / NS_PER_MS : 0;
+}
+
+long long
 deadline_left_ms(const struct deadline *dl)
 {
 	struct timespec now;
-	long long left;
 
 	if (!dl->set)
 		return NO_LIMIT;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	/* rounded up: a wait of what is left does not end early */
-	left = (dl->at.tv_sec - now.tv_sec) * MS_PER_S +
-	    (dl->at.tv_nsec - now.tv_nsec + NS_PER_MS - 1) / NS_PER_MS;
-	return left > 0 ? left : 0;
+	return timespec_left_ms(&dl->at, &now);
 }
 
 bool

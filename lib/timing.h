@@ -1,7 +1,6 @@
 /*
- * Durations and deadlines on the monotonic clock: every wait in the
- * suite is bounded, or says it is not with NO_LIMIT.  Pure core: prints
- * nothing.
+ * Pure core.  Durations and deadlines on the monotonic clock: every
+ * wait in the suite is bounded, or says it is not with NO_LIMIT.
  */
 #ifndef SOCKUTILS_TIMING_H
 #define SOCKUTILS_TIMING_H
@@ -48,6 +47,10 @@ long long minus_one_if_no_limit(long long ms);
 
 /* A deadline ms milliseconds from now (passed if ms <= 0); or none. */
 void	deadline_start(struct deadline *dl, long long ms);
+
+/* Milliseconds from now to at, rounded up; 0 once at has passed. */
+long long timespec_left_ms(const struct timespec *at,
+	    const struct timespec *now);
 
 /* Milliseconds left (0 once passed), or NO_LIMIT for no deadline. */
 long long deadline_left_ms(const struct deadline *dl);

@@ -134,3 +134,20 @@ man_synopsis() {
 		grep -q '^\.Sh EXAMPLES' "$MAN/$t.1" || fail "man/$t.1 has no EXAMPLES"
 	done
 }
+
+@test "every lib header says its layer, and the pure core neither prints messages nor exits" {
+	local h src layer
+	for h in "$BATS_TEST_DIRNAME"/../lib/*.h; do
+		layer=$(sed -n '1,2{s/^\/\* //; s/^ \* //; /^\(Pure core\|Reporting layer\)[.,]/p}' "$h")
+		case $layer in
+		"Pure core"*)
+			src=${h%.h}.c
+			[ -f "$src" ] || continue
+			! grep -nE '\<(errx?|warnx?|verrx?|vwarnx?|exit|cli_[a-z_]+)\(' "$src" ||
+				fail "${src##*/} is pure core but reports or exits"
+			;;
+		"Reporting layer"*) ;;
+		*) fail "${h##*/} does not say whether it is pure core or reporting layer" ;;
+		esac
+	done
+}

@@ -226,14 +226,25 @@ accept_queue() {
 	ss -Hltn "sport = :$PORT" | awk '{ print $2 }'
 }
 
+# queued N: N connections wait in PORT's accept queue.
+queued() {
+	[ "$(accept_queue)" = "$1" ]
+}
+
 # wait_queue N: until N connections wait in PORT's accept queue.
 wait_queue() {
-	local tries=1000
-	until [ "$(accept_queue)" = "$1" ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "accept queue: $(accept_queue), not $1"
-		sleep 0.01
-	done
+	wait_until "$LPID" queued "$1" || fail "$WAIT_WHY; accept queue: $(accept_queue), not $1"
+}
+
+# counted FILE REGEX N: N lines of FILE match REGEX.
+counted() {
+	[ "$(grep -c -- "$2" "$1")" = "$3" ]
+}
+
+# wait_count FILE REGEX N [PID]: until N lines of FILE match REGEX.
+wait_count() {
+	wait_until "${4-}" counted "$1" "$2" "$3" ||
+		fail "$WAIT_WHY; $(grep -c -- "$2" "$1") lines of $1 match /$2/, not $3"
 }
 
 @test "tcp-listen -k: an idle client does not delay another's --reply" {
@@ -249,13 +260,7 @@ wait_queue() {
 @test "tcp-listen -k: 200 clients at once, 100 numbered lines each: every line whole, each peer's in order" {
 	start_listen -k -v
 	run -0 python3 "$CLIENTS_PY" lines "$PORT" 200 100
-	wait_match "$LERR" '^tcp-listen: (.*)closed'
-	tries=1000
-	until [ "$(grep -c ' closed: ' "$LERR")" = 200 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "$(grep -c ' closed: ' "$LERR") of 200 closed"
-		sleep 0.01
-	done
+	wait_count "$LERR" ' closed: ' 200 "$LPID"
 	run -0 python3 "$STREAMS_PY" lines "$LOUT" 200 100
 	# each peer's count of bytes is what one of them sent
 	for i in {0..199}; do
@@ -290,12 +295,7 @@ wait_queue() {
 	exec 5>&-
 	wait_status "$SENDER"
 	run -0 tcp-send -z 127.0.0.1 "$PORT"
-	tries=1000
-	until [ "$(wc -l <"$LOUT")" = 2 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "output: $(cat "$LOUT")"
-		sleep 0.01
-	done
+	wait_lines "$LOUT" 2 "$LPID"
 	assert_equal "$(cat "$LOUT")" "$(printf 'first half, second half\na whole line from another')"
 }
 
@@ -303,12 +303,7 @@ wait_queue() {
 	start_listen -k -j
 	run -0 python3 "$CLIENTS_PY" random "$PORT" 4 $((16 * 1024 * 1024))
 	sort <<<"$output" >"$T/want"
-	tries=1000
-	until [ "$(grep -c '"event":"close"' "$LOUT")" = 4 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "$(grep -c '"event":"close"' "$LOUT") of 4 closed"
-		sleep 0.01
-	done
+	wait_count "$LOUT" '"event":"close"' 4 "$LPID"
 	run -0 python3 "$STREAMS_PY" json "$LOUT"
 	assert_equal "$output" "$(cat "$T/want")"
 }
@@ -381,7 +376,8 @@ wait_queue() {
 }
 
 @test "tcp-listen -k --max-bytes and -t are each connection's own" {
-	start_listen -k -v --max-bytes 4 -t 0.5
+	# long enough for python to start and connect before -t ends the wait
+	start_listen -k -v --max-bytes 4 -t 3
 	hold_idle 1
 	pids=()
 	for _ in 1 2 3; do
@@ -391,7 +387,7 @@ wait_queue() {
 	for pid in "${pids[@]}"; do
 		wait "$pid"
 	done
-	wait_match "$LERR" 'idle for 0\.5 s'
+	wait_match "$LERR" 'idle for 3 s'
 	assert_equal "$(cat "$LOUT")" wavewavewave
 	assert_equal "$(grep -c ' closed: 4 bytes received, 0 sent$' "$LERR")" 3
 	assert_equal "$(grep -c 'idle for' "$LERR")" 1
@@ -406,7 +402,7 @@ wait_queue() {
 	PORT=$(<"$T/listen.port")
 	tool=$(pgrep -P "$LPID")
 	hold_idle 20	# more than 16 descriptors take
-	wait_match "$T/err" 'accept: (Too many open files)'
+	wait_match "$T/err" "accept: ($(libc_words 'Too many open files'))"
 	# its CPU time over a second of waiting: clock ticks, utime + stime
 	before=$(awk '{ print $14 + $15 }' "/proc/$tool/stat")
 	sleep 1	# not readiness: the time it would spin in
@@ -417,15 +413,10 @@ wait_queue() {
 	kill "$HOLD_PID"
 	wait_status "$WAVE"
 	assert_equal "$STATUS" 0
-	tries=1000
-	until [ "$(wc -l <"$T/out")" = 100 ]; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "$(wc -l <"$T/out") of 100 clients written"
-		sleep 0.01
-	done
+	wait_lines "$T/out" 100 "$LPID"
 	assert_equal "$(sort "$T/out")" "$(for i in {0..99}; do echo "wave $i"; done | sort)"
 	# said once; -v says it each time
-	assert_equal "$(grep -c 'accept: Too many open files' "$T/err")" 1
+	assert_equal "$(grep -c "accept: $(libc_words 'Too many open files')" "$T/err")" 1
 }
 
 @test "tcp-listen -k escapes each client's unprintable bytes on a terminal" {

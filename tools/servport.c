@@ -72,7 +72,7 @@ main(int argc, char *argv[])
 
 	/* a service name never starts with a digit; a port always does */
 	if (is_digit(service[0]) || (service[0] == '-' && is_digit(service[1]))) {
-		if (parse_number(service, 0, 65535, &port, &errstr) == -1)
+		if (parse_number(service, 0, PORT_MAX, &port, &errstr) == -1)
 			cli_bad_value("port", service, errstr);
 		se = getservbyport(htons((unsigned short)port), proto);
 	} else

@@ -20,6 +20,9 @@
 #include "sockopts.h"
 #include "timing.h"
 
+/* The digits of the largest line number (a 64-bit size_t) */
+#define LINENO_DIGITS_MAX	20
+
 /* The wait for a reply without -t, in seconds (the help says it) */
 #define REPLY_TIMEOUT_S		5
 
@@ -126,7 +129,7 @@ send_lines(int fd, const struct settings *set)
 {
 	struct line_reader lr;
 	const char *line;
-	char where[64];
+	char where[sizeof("stdin line ") + LINENO_DIGITS_MAX];
 	size_t len, lineno = 0, max;
 	int rc;
 

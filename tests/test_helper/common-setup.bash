@@ -95,6 +95,7 @@ libc_words() {
 		text=${text//"Address already in use"/"Address in use"}
 		text=${text//"Cannot assign requested address"/"Address not available"}
 		text=${text//"Connection timed out"/"Operation timed out"}
+		text=${text//"Too many open files"/"No file descriptors available"}
 	fi
 	printf '%s' "$text"
 }

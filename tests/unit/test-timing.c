@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <time.h>
 
 #include "tap.h"
@@ -9,8 +10,9 @@ pause_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) != 0)
-		continue;
+	/* a signal cuts it short: sleep what is left */
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
 }
 
 static void
@@ -41,6 +43,23 @@ test_time_left(void)
 	ok(time_left(NO_LIMIT, now) == NO_LIMIT, "no end leaves no limit");
 	ok(earlier(10000, time_left(now - 1, now)) == 0,
 	    "the earlier of a bound and a passed end is now");
+}
+
+/* Across a second: the rounding is of the whole, not of the nanoseconds. */
+static void
+test_timespec_left(void)
+{
+	struct timespec at = { 101, 10000000 }, now = { 100, 980000000 };
+
+	ok(timespec_left_ms(&at, &now) == 30, "30 ms across a second (%lld)",
+	    timespec_left_ms(&at, &now));
+	now.tv_nsec = 979999999;
+	ok(timespec_left_ms(&at, &now) == 31, "30.000001 ms rounds up to 31");
+	at.tv_nsec = 990000000;
+	now.tv_sec = 101;
+	now.tv_nsec = 0;
+	ok(timespec_left_ms(&at, &now) == 990, "990 ms within a second");
+	ok(timespec_left_ms(&now, &at) == 0, "passed: 0, never negative");
 }
 
 static void
@@ -122,6 +141,7 @@ main(void)
 {
 	test_no_limit();
 	test_time_left();
+	test_timespec_left();
 	test_poll_timeout();
 	test_deadline();
 	test_clock();

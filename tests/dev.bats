@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# ./dev, the one entry point: what a newcomer sees when things go wrong.
+# (The Debian package check runs from a 0700 clone in ./dev test itself:
+# its packaging step, deb_from_private_clone.)
+
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-600}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	SRC=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	T=$BATS_TEST_TMPDIR
+}
+
+# dev ARGS...: ./dev as a newcomer runs it, without the variables of the
+# bats running this file, nor its libexec on PATH (a bats inside would
+# take them for its own).
+dev() {
+	env -i PATH="$(clean_path)" HOME="${HOME:-/root}" "$SRC/dev" "$@"
+}
+
+clean_path() {
+	tr ':' '\n' <<<"$PATH" | grep -v 'bats-core' | paste -sd: -
+}
+
+# copy_src DIR: the files git knows of this tree, as they are now.
+copy_src() {
+	mkdir -p "$1"
+	git -C "$SRC" ls-files -z --cached --others --exclude-standard |
+		(cd "$SRC" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
+		tar -xf - -C "$1"
+}
+
+@test "./dev build shows what the compiler said when the build fails" {
+	copy_src "$T/src"
+	printf '#error sockutils-test: the compiler says this\n' >>"$T/src/lib/family.c"
+	SRC=$T/src run -1 --separate-stderr dev build
+	assert_regex "$stderr" "family\\.c:[0-9]+:[0-9]+: error: #error sockutils-test: the compiler says this"
+	assert_regex "$stderr" "dev: building build failed"
+}
+
+@test "./dev bats runs the chosen files in the test namespaces and counts them" {
+	printf '%s\n' '@test "in the namespaces" { [ -n "$SOCKUTILS_HERMETIC" ]; }' \
+		'@test "on build" { [ "${SOCKUTILS_BUILD##*/}" = build ]; }' >"$T/a.bats"
+	run -0 --separate-stderr dev bats "$T/a.bats"
+	assert_line "ok 1 in the namespaces"
+	assert_line "2 passed, 0 failed, 0 skipped"
+	printf '%s\n' '@test "fails" { false; }' >"$T/b.bats"
+	run -1 --separate-stderr dev bats "$T/a.bats" "$T/b.bats"
+	assert_line "not ok 3 fails"
+	assert_line "2 passed, 1 failed, 0 skipped"
+}
+
+@test "./dev bats --asan runs them against build-asan" {
+	printf '%s\n' '@test "on build-asan" { [ "${SOCKUTILS_BUILD##*/}" = build-asan ]; }' >"$T/a.bats"
+	run -0 --separate-stderr dev bats --asan "$T/a.bats"
+	assert_line "1 passed, 0 failed, 0 skipped"
+	run -64 --separate-stderr dev bats --asan
+	assert_stderr "usage: ./dev bats [--asan] FILE..."
+}
+
+@test "./dev bats reports a bats run that dies before its plan as a failure" {
+	mkdir "$T/bin"
+	printf '#!/bin/sh\necho "bats: cannot start" >&2\nexit 2\n' >"$T/bin/bats"
+	chmod +x "$T/bin/bats"
+	PATH="$T/bin:$PATH" run -1 --separate-stderr dev bats "$SRC/tests/servport.bats"
+	assert_line --regexp "^not ok - .*bats --formatter tap .*servport\\.bats exited 2 before its plan$"
+	assert_line "0 passed, 1 failed, 0 skipped"
+}
+
+@test "./dev bats reports a bats run cut short after its plan as a failure" {
+	mkdir "$T/bin"
+	# a bats killed after its first result
+	printf '#!/bin/sh\nprintf "1..3\\nok 1 one\\n"\nexit 137\n' >"$T/bin/bats"
+	chmod +x "$T/bin/bats"
+	PATH="$T/bin:$PATH" run -1 --separate-stderr dev bats "$SRC/tests/servport.bats"
+	assert_line "ok 1 one"
+	assert_line --regexp "^not ok - .*servport\\.bats exited 137 after 1 of 3 results$"
+	assert_line "1 passed, 1 failed, 0 skipped"
+}
