@@ -9,21 +9,22 @@ declare -A MEM_LABEL=(
 	[socat.sender]="socat -u (sending)" [socat.receiver]="socat -u (listening)"
 )
 
-figure_memory() {
-	local n i tool size side case rss_s="$BENCH_TMP/rss.sender"
+# memory_rows ID RUNS TOOL...: figure ID's rows, each end of each TOOL
+# (the first one ours) sending a file to /dev/null with transfer, small
+# and large; labels from MEM_LABEL[TOOL.sender] and [TOOL.receiver].
+memory_rows() {
+	local id=$1 n=$2 i tool size side case rss_s="$BENCH_TMP/rss.sender"
 	local rss_r="$BENCH_TMP/rss.receiver" target small_label
 	local -a sizes=(1048576 "$BIG")
-	n=$(runs 5 3)
+	shift 2
 	small_label=$(size_label 1048576)
-	figure memory "Memory" KiB lower \
-		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null on 127.0.0.1, as in the throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 256 KiB: the peak of one program varies by about 200 KiB from run to run)."
 	for size in "${sizes[@]}"; do
 		make_file "$BENCH_TMP/data.$size" "$size" || return 1
 		reset_samples
-		have_ours tcp-send tcp-listen || skip ours "tool not built"
+		have_ours tcp-send tcp-listen || skip "$1" "tool not built"
 		say "  $(size_label "$size")"
 		for ((i = 1; i <= n; i++)); do
-			for tool in "${MEM_TOOLS[@]}"; do
+			for tool; do
 				measuring "$tool" || continue
 				rm -f "$rss_s" "$rss_r"
 				# shellcheck disable=SC2034 # used by transfer
@@ -42,20 +43,26 @@ figure_memory() {
 		done
 		for side in sender receiver; do
 			case="$side, $(size_label "$size")"
-			for tool in "${MEM_TOOLS[@]}"; do
+			for tool; do
 				copy_failure "$tool" "$tool.$side"
-				if [ "$tool" != ours ]; then
-					emit memory "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" anchor ""
+				if [ "$tool" != "$1" ]; then
+					emit "$id" "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" anchor ""
 					continue
 				fi
 				target="value<=4096"
 				[ "$size" = 1048576 ] || target="$target&same:$side, $small_label"
-				emit memory "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" ours "$target"
+				emit "$id" "$case" "$tool.$side" "${MEM_LABEL[$tool.$side]}" ours "$target"
 			done
 		done
 	done
 }
 
+figure_memory() {
+	local n
+	n=$(runs 5 3)
+	figure memory "Memory" KiB lower \
+		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null on 127.0.0.1, as in the throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 256 KiB: the peak of one program varies by about 200 KiB from run to run)."
+	memory_rows memory "$n" "${MEM_TOOLS[@]}"
 # --- many connections open at once -------------------------------------------
 
 CONNMEM_OPEN=100

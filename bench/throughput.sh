@@ -12,10 +12,14 @@ declare -A STREAM_LABEL=(
 	[bash]="bash /dev/tcp (cat) → nc -l"
 )
 
-# receiver_cmd TOOL PORT|PORTFILE: sets RECV to the receiving command line.
+# receiver_cmd TOOL PORT|PORTFILE|PATH: sets RECV to the receiving command
+# line; the -unix tools (unix.sh) listen on the Unix socket PATH.
 receiver_cmd() {
 	case $1 in
 	ours) RECV=("$BENCH_TOOLS/tcp-listen" --port-file "$2" 0) ;;
+	ours-unix) RECV=("$BENCH_TOOLS/tcp-listen" -U "$2") ;;
+	nc-unix) RECV=(nc -lU "$2") ;;
+	socat-unix) RECV=(socat -u "UNIX-LISTEN:$2" -) ;;
 	nc | bash) RECV=(nc -l 127.0.0.1 "$2") ;;
 	socat) RECV=(socat -u "TCP-LISTEN:$2,bind=127.0.0.1,reuseaddr" -) ;;
 	ncat) RECV=(ncat --recv-only -l 127.0.0.1 "$2") ;;
@@ -25,10 +29,14 @@ receiver_cmd() {
 # shellcheck disable=SC2016 # expanded by that bash
 BASH_SEND='cat >"/dev/tcp/127.0.0.1/$1"'
 
-# sender_cmd TOOL PORT: sets SEND to the sending command line (reads stdin).
+# sender_cmd TOOL PORT|PATH: sets SEND to the sending command line (reads
+# stdin).
 sender_cmd() {
 	case $1 in
 	ours) SEND=("$BENCH_TOOLS/tcp-send" 127.0.0.1 "$2") ;;
+	ours-unix) SEND=("$BENCH_TOOLS/tcp-send" -U "$2") ;;
+	nc-unix) SEND=(nc -NU "$2") ;;
+	socat-unix) SEND=(socat -u - "UNIX-CONNECT:$2") ;;
 	nc) SEND=(nc -N 127.0.0.1 "$2") ;;
 	socat) SEND=(socat -u - "TCP:127.0.0.1:$2") ;;
 	ncat) SEND=(ncat --send-only 127.0.0.1 "$2") ;;
@@ -38,7 +46,7 @@ sender_cmd() {
 
 # Is the tool there to be measured? Prints why not.
 stream_tool_missing() {
-	if [ "$1" = ours ] && ! have_ours tcp-send tcp-listen; then
+	if [ "${1%-unix}" = ours ] && ! have_ours tcp-send tcp-listen; then
 		echo "tool not built"
 	fi
 }
@@ -48,13 +56,38 @@ stream_tool_missing() {
 RWRAP=()
 SWRAP=()
 
+# unix_listening TOOL PATH: does TOOL's stream socket listen at PATH?
+# Ours makes PATH appear only once it listens; the others bind it first,
+# so ss is asked (a connect would use up a one-shot listener).
+unix_listening() {
+	if [ "$1" = ours-unix ]; then
+		[ -S "$2" ]
+	else
+		[ -n "$(ss -Hxl "src = $2" 2>/dev/null)" ]
+	fi
+}
+
+# wait_unix TOOL PATH PID: until unix_listening, at most 5 s, while PID runs.
+wait_unix() {
+	local tries=500
+	until unix_listening "$1" "$2"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] && kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.01
+	done
+}
+
 # start_receiver TOOL MODE OUT: starts TOOL's receiver (under RWRAP)
 # writing to OUT (directly, or through `| cat` for MODE pipe), and waits
-# until it listens. Sets RPID and PORT; returns 1 with WHY set if it does
-# not come up.
+# until it listens. Sets RPID and PORT (a socket path for the -unix
+# tools); returns 1 with WHY set if it does not come up.
 start_receiver() {
 	local tool=$1 mode=$2 out=$3 pf
-	if [ "$tool" = ours ]; then
+	if [ "${tool%-unix}" != "$tool" ]; then
+		PORT="$BENCH_TMP/unix.$RANDOM.sock"
+		rm -f "$PORT"
+		receiver_cmd "$tool" "$PORT"
+	elif [ "$tool" = ours ]; then
 		pf="$BENCH_TMP/port.$RANDOM"
 		rm -f "$pf"
 		receiver_cmd "$tool" "$pf"
@@ -70,7 +103,13 @@ start_receiver() {
 		bg_start "$LIMIT" "${RWRAP[@]}" "${RECV[@]}" </dev/null >"$out"
 	fi
 	RPID=$BG_PID
-	if [ "$tool" = ours ]; then
+	if [ "${tool%-unix}" != "$tool" ]; then
+		wait_unix "$tool" "$PORT" "$RPID" || {
+			WHY="receiver not listening after 5 s"
+			bg_stop "$RPID"
+			return 1
+		}
+	elif [ "$tool" = ours ]; then
 		PORT=$(wait_port_file "$pf") || {
 			WHY="no port file from tcp-listen"
 			bg_stop "$RPID"
@@ -126,6 +165,21 @@ check_transfer() {
 	fi
 }
 
+# check_tools MODE FILE TOOL...: the untimed check that FILE arrives whole
+# with each TOOL; one that fails it, or is not built, is not measured.
+check_tools() {
+	local mode=$1 file=$2 tool why
+	shift 2
+	for tool; do
+		why=$(stream_tool_missing "$tool")
+		if [ -n "$why" ]; then
+			skip "$tool" "$why"
+		elif ! check_transfer "$tool" "$mode" "$file"; then
+			fail "$tool" "1 MiB check: $WHY"
+		fi
+	done
+}
+
 # iperf3_rate BYTES: one iperf3 run; prints the receiver's MiB/s.
 iperf3_rate() {
 	local port json="$BENCH_TMP/iperf3.json" pid
@@ -146,7 +200,7 @@ print("%.1f" % (e["bits_per_second"] / 8 / 1048576))' "$json"
 
 # throughput_case MODE SIZE RUNS: one figure's rows.
 throughput_case() {
-	local mode=$1 size=$2 n=$3 id file small tool i why v case target
+	local mode=$1 size=$2 n=$3 id file small tool i v case target
 	file="$BENCH_TMP/data.$size"
 	small="$BENCH_TMP/data.check"
 	make_file "$file" "$size" || return 1
@@ -163,14 +217,7 @@ throughput_case() {
 			"\`SENDER < FILE\` (a file on tmpfs, in the page cache) to \`RECEIVER >/dev/null\` on 127.0.0.1; time from starting the sender until both ends have exited. iperf3 (memory to memory, its own figure) is the ceiling."
 	fi
 	reset_samples
-	for tool in "${STREAM_TOOLS[@]}"; do
-		why=$(stream_tool_missing "$tool")
-		if [ -n "$why" ]; then
-			skip "$tool" "$why"
-		elif ! check_transfer "$tool" "$mode" "$small"; then
-			fail "$tool" "1 MiB check: $WHY"
-		fi
-	done
+	check_tools "$mode" "$small" "${STREAM_TOOLS[@]}"
 	for ((i = 1; i <= n; i++)); do
 		say "  run $i of $n"
 		for tool in "${STREAM_TOOLS[@]}"; do

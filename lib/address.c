@@ -19,10 +19,11 @@ endpoint_print(char *buf, size_t size, const struct endpoint *e)
 char *
 endpoint_string(const struct endpoint *e)
 {
-	char *s;
+	char *s, probe[1];
 	int len;
 
-	if ((len = endpoint_print(NULL, 0, e)) < 0)
+	/* what it takes, measured as snprintf measures */
+	if ((len = endpoint_print(probe, sizeof(probe), e)) < 0)
 		return NULL;
 	if ((s = malloc((size_t)len + 1)) == NULL)
 		return NULL;
@@ -84,6 +85,15 @@ unix_name(const struct sockaddr_un *sun, socklen_t len,
 	memcpy(buf + 1, sun->sun_path + 1, n - 1);
 	buf[n] = '\0';
 	return buf;
+}
+
+bool
+sockaddr_unnamed(const struct sockaddr *sa, socklen_t len)
+{
+	char name[UNIX_NAME_MAX];
+
+	return sa->sa_family == AF_UNIX &&
+	    unix_name((const struct sockaddr_un *)sa, len, name) == NULL;
 }
 
 const char *

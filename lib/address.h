@@ -6,6 +6,7 @@
 #ifndef SOCKUTILS_ADDRESS_H
 #define SOCKUTILS_ADDRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -58,6 +59,12 @@ socklen_t sockaddr_len(const struct sockaddr *sa);
  */
 const char *sockaddr_endpoint(const struct sockaddr *sa, socklen_t len,
 	    char buf[ENDPOINT_MAX]);
+
+/*
+ * Whether sa of len bytes is a Unix socket without an address (unnamed,
+ * as a sender that bound none is).
+ */
+bool	sockaddr_unnamed(const struct sockaddr *sa, socklen_t len);
 
 /* The endpoint of the local (peer: of the remote) end of fd, into buf. */
 const char *socket_endpoint(int fd, int peer, char buf[ENDPOINT_MAX]);

@@ -8,45 +8,37 @@
 #include "json.h"
 
 void
-peer_set(struct peer *p, const struct sockaddr_storage *addr,
+peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
     socklen_t len)
 {
 	memcpy(&p->addr, addr, sizeof(p->addr));
 	p->len = len;
 	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
+	peer_credentials(fd, p->cred, sizeof(p->cred));
 }
 
 /*
  * {"event":EVENT, then the peer: "address" and "port", or "path" for
- * a Unix one; without an event, the start of a data object.
+ * a Unix one (null if unnamed); without an event, the start of a data
+ * object.
  */
 static void
 json_peer(FILE *f, const char *event, const struct peer *p)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&p->addr;
-	char host[ADDRSTR_MAX];
-
 	putc('{', f);
 	if (event != NULL) {
 		json_key(f, "event", 1);
 		json_string(f, event);
 	}
-	if (sa->sa_family == AF_UNIX) {
-		json_key(f, "path", event == NULL);
-		json_string(f, p->name);
-		return;
-	}
-	json_key(f, "address", event == NULL);
-	json_string(f, sockaddr_host(sa, host));
-	json_key(f, "port", 0);
-	fprintf(f, "%u", sockaddr_port(sa));
+	json_sockaddr(f, (const struct sockaddr *)&p->addr, p->len,
+	    event == NULL);
 }
 
 void
 connlog_open(FILE *json, bool verbose, const struct peer *p)
 {
 	if (verbose)
-		warnx("connection from %s", p->name);
+		warnx("connection from %s%s", p->name, p->cred);
 	if (json == NULL)
 		return;
 	json_peer(json, "open", p);

@@ -6,7 +6,8 @@
  * a line: {"event":"open",...} and {"event":"close",...,"received":N,
  * "sent":M} around the peer's data objects, which have udp-listen -j's
  * form ("address", "port", "length", then "data" when the bytes are
- * UTF-8 or else "base64"); a Unix peer has "path" for address and port.
+ * UTF-8 or else "base64"); a Unix peer has "path" for address and port
+ * (null for one without an address).
  */
 #ifndef SOCKUTILS_CONNLOG_H
 #define SOCKUTILS_CONNLOG_H
@@ -17,15 +18,20 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "report.h"
 
 struct peer {
 	struct sockaddr_storage	 addr;
 	socklen_t		 len;
 	char			 name[ENDPOINT_MAX];	/* "ADDR PORT" or "PATH" */
+	char			 cred[PEER_CRED_MAX];	/* a Unix peer's, or "" */
 };
 
-/* The peer whose address of len bytes accept gave as addr. */
-void	peer_set(struct peer *p, const struct sockaddr_storage *addr,
+/*
+ * The peer of the connection fd whose address of len bytes accept gave
+ * as addr; for a Unix socket, its process's credentials too.
+ */
+void	peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
 	    socklen_t len);
 
 /* The open and the close of p's connection, as -v and -j ask. */

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,13 +10,57 @@
 size_t
 dgram_max(int family)
 {
-	return family == AF_INET6 ? DGRAM_MAX_IPV6 : DGRAM_MAX_IPV4;
+	switch (family) {
+	case AF_INET6:
+		return DGRAM_MAX_IPV6;
+	case AF_UNIX:
+		return DGRAM_MAX_UNIX;
+	default:
+		return DGRAM_MAX_IPV4;
+	}
 }
 
 const char *
 family_name(int family)
 {
-	return family == AF_INET6 ? "IPv6" : "IPv4";
+	switch (family) {
+	case AF_INET6:
+		return "IPv6";
+	case AF_UNIX:
+		return "Unix";
+	default:
+		return "IPv4";
+	}
+}
+
+int
+dgram_connect_unix(const struct sockaddr_un *sun, socklen_t len, bool named,
+    const char **step)
+{
+	/* the family alone: the kernel picks an abstract name */
+	sa_family_t autobind = AF_UNIX;
+	int fd, saved_errno;
+
+	*step = "socket";
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	*step = "bind";
+	if (!named || bind(fd, (struct sockaddr *)&autobind,
+	    sizeof(autobind)) == 0) {
+		*step = "connect";
+		if (connect(fd, (const struct sockaddr *)sun, len) == 0)
+			return fd;
+	}
+	saved_errno = errno;
+	close(fd);
+	errno = saved_errno;
+	return -1;
+}
+
+bool
+dgram_sender_named(const struct datagram *d)
+{
+	return !sockaddr_unnamed((const struct sockaddr *)&d->from, d->fromlen);
 }
 
 int
@@ -111,6 +156,8 @@ dgram_recv(int fd, struct datagram *d)
 	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
+	/* no name filled in reads as none */
+	memset(&d->from, 0, sizeof(d->from));
 	msg.msg_name = &d->from;
 	msg.msg_namelen = sizeof(d->from);
 	msg.msg_iov = &iov;
@@ -123,6 +170,10 @@ dgram_recv(int fd, struct datagram *d)
 	if (n == -1)
 		return -1;
 	d->len = (size_t)n;
+	d->fromlen = msg.msg_namelen;
+	/* only a Unix socket has senders without an address */
+	if (d->fromlen == 0)
+		d->from.ss_family = AF_UNIX;
 	d->local_family = 0;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == IPPROTO_IP &&
@@ -149,10 +200,14 @@ dgram_reply(int fd, const struct datagram *d, const void *buf, size_t len)
 	struct cmsghdr *c;
 	ssize_t n;
 
+	if (!dgram_sender_named(d)) {
+		errno = EDESTADDRREQ;
+		return -1;
+	}
 	memset(&msg, 0, sizeof(msg));
 	memset(&control, 0, sizeof(control));
 	msg.msg_name = (void *)&d->from;
-	msg.msg_namelen = sockaddr_len((const struct sockaddr *)&d->from);
+	msg.msg_namelen = d->fromlen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = control.buf;

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -49,20 +48,12 @@ connect_retryable(int errnum)
 	case ENETDOWN:
 	case EHOSTDOWN:
 	case ETIMEDOUT:
+	case ENOENT:		/* a Unix socket not made yet */
+	case EAGAIN:		/* a Unix socket's backlog is full */
 		return true;
 	default:
 		return false;
 	}
-}
-
-static long long
-min_time(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
 }
 
 const struct addrinfo **
@@ -75,7 +66,8 @@ dial_order(const struct addrinfo *res, size_t *n)
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		count++;
 	*n = count;
-	if ((order = calloc(count ? count : 1, sizeof(*order))) == NULL)
+	if ((order = calloc(count ? count : 1,
+	    sizeof(const struct addrinfo *))) == NULL)
 		return NULL;
 	if (count == 0)
 		return order;
@@ -147,12 +139,15 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
     int errnum, long long now)
 {
 	struct pending *p;
-
 	long long ready_at = now + backoff;
 
 	fail(dr, step, errnum);
 	dr->next_start = now;	/* no reason to wait for the next */
-	if (o->wait_ms < 0 || !connect_retryable(errnum))
+	/*
+	 * A Unix socket whose backlog is full says so at once (EAGAIN),
+	 * where a blocking connect would wait: try again until the timeout.
+	 */
+	if (!connect_retryable(errnum) || (!o->retry && errnum != EAGAIN))
 		return;
 	/* the last retry comes just before the end */
 	if (ready_at >= dr->end)
@@ -222,7 +217,7 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	if (ss.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(dr->d->port);
-	else
+	else if (ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = htons(dr->d->port);
 	step = "connect";
 	if (connect(fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
@@ -275,8 +270,8 @@ dialers_init(struct dialer *dv, struct dial *v, size_t n,
 		v[i].connected = NULL;
 		v[i].ms = 0;
 		dv[i].start = dv[i].next_start = now;
-		dv[i].end = o->wait_ms >= 0 ? now + o->wait_ms :
-		    o->timeout_ms >= 0 ? now + o->timeout_ms : -1;
+		dv[i].end = time_after(now, o->retry ? o->wait_ms :
+		    o->timeout_ms);
 		if ((dv[i].queue = queue_of(v[i].addrs,
 		    &dv[i].queued)) == NULL)
 			return -1;
@@ -310,7 +305,7 @@ next_due(struct dialer *dr, long long now, struct pending *p)
 	return true;
 }
 
-/* When dr next needs attention, if nothing answers first; -1: never. */
+/* When dr next needs attention, if nothing answers first; NO_LIMIT: never. */
 static long long
 next_event(const struct dialer *dr)
 {
@@ -318,7 +313,7 @@ next_event(const struct dialer *dr)
 	size_t i;
 
 	for (i = 0; i < dr->queued; i++)
-		when = min_time(when, dr->queue[i].retry ?
+		when = earlier(when, dr->queue[i].retry ?
 		    dr->queue[i].ready_at : dr->next_start);
 	return when;
 }
@@ -329,18 +324,21 @@ struct flight {
 	size_t		 n;
 };
 
-/* Closes the attempts of dialer di that time out by now (all: -1). */
+/*
+ * Closes the attempts of dialer di that time out by now, or all of them
+ * (not failed: the dial is over) with all.
+ */
 static void
 expire(struct flight *f, struct dialer *dv, size_t di,
-    const struct dial_options *o, long long now)
+    const struct dial_options *o, long long now, bool all)
 {
 	size_t i, kept;
 
 	for (i = kept = 0; i < f->n; i++) {
-		if (f->a[i].dialer == di && (now < 0 || f->a[i].end <= now)) {
+		if (f->a[i].dialer == di && (all || f->a[i].end <= now)) {
 			close(f->a[i].fd);
 			dv[di].inflight--;
-			if (now >= 0)
+			if (!all)
 				attempt_failed(&dv[di], o, f->a[i].ai,
 				    f->a[i].backoff, "connect", ETIMEDOUT,
 				    now);
@@ -355,7 +353,7 @@ expire(struct flight *f, struct dialer *dv, size_t di,
 /*
  * Moves dialer di on to now: gives up when its time is over, times out
  * attempts, starts the addresses that are due.  Returns when it next
- * needs attention (-1: only when an attempt answers).
+ * needs attention (NO_LIMIT: only when an attempt answers).
  */
 static long long
 advance(struct dialer *dv, size_t di, const struct dial_options *o,
@@ -367,17 +365,17 @@ advance(struct dialer *dv, size_t di, const struct dial_options *o,
 	int fd;
 
 	if (dr->done)
-		return -1;
-	if (dr->end >= 0 && now >= dr->end) {
+		return NO_LIMIT;
+	if (now >= dr->end) {
 		if (dr->inflight > 0 || dr->d->error == 0)
 			fail(dr, "connect", ETIMEDOUT);
-		expire(f, dv, di, o, -1);
-		dr->d->waited_out = o->wait_ms >= 0 &&
+		expire(f, dv, di, o, now, true);
+		dr->d->waited_out = o->retry &&
 		    connect_retryable(dr->d->error);
 		finish(dr, now);
-		return -1;
+		return NO_LIMIT;
 	}
-	expire(f, dv, di, o, now);
+	expire(f, dv, di, o, now, false);
 	while (!dr->done && next_due(dr, now, &p)) {
 		if ((fd = start_attempt(dr, o, &p, now)) == -1)
 			continue;
@@ -386,22 +384,21 @@ advance(struct dialer *dv, size_t di, const struct dial_options *o,
 		a->dialer = di;
 		a->ai = p.ai;
 		a->backoff = p.backoff;
-		a->end = min_time(o->timeout_ms < 0 ? -1 :
-		    now + o->timeout_ms, dr->end);
+		a->end = earlier(time_after(now, o->timeout_ms), dr->end);
 		f->pfd[f->n].fd = fd;
 		f->pfd[f->n].events = POLLOUT;
 		f->n++;
 	}
 	if (dr->done)
-		return -1;
+		return NO_LIMIT;
 	if (dr->inflight == 0 && dr->queued == 0) {
 		if (dr->d->error == 0)
 			fail(dr, "connect", EADDRNOTAVAIL);	/* no address */
 		/* a retry would have come after the end */
-		dr->d->waited_out = o->wait_ms >= 0 &&
+		dr->d->waited_out = o->retry &&
 		    connect_retryable(dr->d->error);
 		finish(dr, now);
-		return -1;
+		return NO_LIMIT;
 	}
 	return next_event(dr);
 }
@@ -423,15 +420,15 @@ drop_losers(struct flight *f, struct dialer *dv)
 	f->n = kept;
 }
 
-/* The earliest attempt timeout, or -1. */
+/* The earliest attempt timeout, or NO_LIMIT. */
 static long long
 first_expiry(const struct flight *f)
 {
-	long long when = -1;
+	long long when = NO_LIMIT;
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		when = min_time(when, f->a[i].end);
+		when = earlier(when, f->a[i].end);
 	return when;
 }
 
@@ -441,7 +438,7 @@ dial_all(struct dial *v, size_t n, const struct dial_options *o)
 	struct flight f = { 0 };
 	struct dialer *dv;
 	size_t i, total = 0, kept;
-	long long now, next, wait_ms;
+	long long now, next;
 	bool pending;
 
 	now = now_ms();
@@ -456,20 +453,18 @@ dial_all(struct dial *v, size_t n, const struct dial_options *o)
 
 	for (;;) {
 		now = now_ms();
-		next = -1;
+		next = NO_LIMIT;
 		pending = false;
 		for (i = 0; i < n; i++) {
-			next = min_time(next, advance(dv, i, o, now, &f));
+			next = earlier(next, advance(dv, i, o, now, &f));
 			pending |= !dv[i].done;
 		}
 		drop_losers(&f, dv);
 		if (!pending)
 			break;
-		next = min_time(next, first_expiry(&f));
-		wait_ms = next < 0 ? -1 : next <= now ? 0 : next - now;
-		if (wait_ms > INT_MAX)
-			wait_ms = INT_MAX;
-		if (poll(f.pfd, f.n, (int)wait_ms) == -1 && errno != EINTR) {
+		next = earlier(next, first_expiry(&f));
+		if (poll(f.pfd, f.n, poll_timeout(time_left(next, now))) == -1 &&
+		    errno != EINTR) {
 			for (i = 0; i < n; i++) {
 				if (!dv[i].done) {
 					fail(&dv[i], "poll", errno);

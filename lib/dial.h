@@ -29,8 +29,10 @@
 
 struct dial_options {
 	const struct sockaddr	*source;	/* bound first (port 0), or NULL */
-	long long		 timeout_ms;	/* one try of all addresses; -1: none */
-	long long		 wait_ms;	/* retry until then; -1: do not */
+	long long		 timeout_ms;	/* one try of all addresses, or
+						   NO_LIMIT */
+	bool			 retry;		/* --wait: retry until wait_ms */
+	long long		 wait_ms;
 };
 
 struct dial {
@@ -49,10 +51,11 @@ struct dial {
  * The addresses of a dial are tried in dial_order, the next one
  * started CONNECT_ATTEMPT_DELAY_MS after the previous or as soon as
  * that fails; the first to connect wins and the others are closed.  A
- * try of all addresses ends after o->timeout_ms.  With o->wait_ms, a
+ * try of all addresses ends after o->timeout_ms.  With o->retry, a
  * dial whose try failed in a way that may change (connect_retryable)
  * tries again, on the backoff of dial_next_backoff, until wait_ms have
- * passed.  Each dial ends with fd a connected blocking socket, or -1
+ * passed (a Unix socket whose backlog is full, until o->timeout_ms even
+ * without o->retry).  Each dial ends with fd a connected blocking socket, or -1
  * with error, step and waited_out saying why.
  */
 void	dial_all(struct dial *v, size_t n, const struct dial_options *o);

@@ -109,3 +109,21 @@ json_endpoint(FILE *f, const struct endpoint *e, int first)
 	else
 		fputs("null", f);
 }
+
+void
+json_sockaddr(FILE *f, const struct sockaddr *sa, socklen_t len, int first)
+{
+	struct endpoint e = { 0 };
+	char host[ADDRSTR_MAX], name[ENDPOINT_MAX];
+
+	if (sa->sa_family == AF_UNIX) {
+		if (!sockaddr_unnamed(sa, len))
+			e.path = sockaddr_endpoint(sa, len, name);
+		json_endpoint(f, &e, first);
+		return;
+	}
+	json_key(f, "address", first);
+	json_string(f, sockaddr_host(sa, host));
+	json_key(f, "port", 0);
+	fprintf(f, "%u", sockaddr_port(sa));
+}

@@ -25,6 +25,14 @@ void	json_key(FILE *f, const char *key, int first);
  */
 void	json_endpoint(FILE *f, const struct endpoint *e, int first);
 
+/*
+ * The members that name the sender or peer sa of len bytes, as the
+ * first (first != 0) or following ones: "address" (numeric) and
+ * "port", or for a Unix socket "path" (json_endpoint's).
+ */
+void	json_sockaddr(FILE *f, const struct sockaddr *sa, socklen_t len,
+	    int first);
+
 /* A JSON array of the n strings in v (n < 0: v ends with NULL). */
 void	json_string_array(FILE *f, char *const *v, long n);
 

@@ -140,3 +140,28 @@ ip_address_len(const struct ip_address *ip)
 {
 	return ip->family == AF_INET ? sizeof(ip->u.v4) : sizeof(ip->u.v6);
 }
+
+/* The permission bits: no set-id or sticky bit on a socket file. */
+#define MODE_MAX	0777
+
+int
+parse_mode(const char *s, unsigned int *mode, const char **errstr)
+{
+	unsigned int m = 0;
+	size_t i;
+
+	*errstr = NULL;
+	if (s[0] == '\0' || strspn(s, "01234567") != strlen(s)) {
+		*errstr = "not an octal mode such as 0660";
+		return -1;
+	}
+	for (i = 0; s[i] != '\0'; i++) {
+		m = m * 8 + (unsigned int)(s[i] - '0');
+		if (m > MODE_MAX) {
+			*errstr = "too large (at most 0777)";
+			return -1;
+		}
+	}
+	*mode = m;
+	return 0;
+}

@@ -31,6 +31,9 @@ int	parse_port(const char *s, const char *proto, bool allow_zero,
 int	parse_duration(const char *s, long long min_ms, long long *ms,
 	    const char **errstr);
 
+/* File permissions in octal, 0 to 0777 ("0660", "660"): --mode. */
+int	parse_mode(const char *s, unsigned int *mode, const char **errstr);
+
 /* A host name DNS can carry: 1 to 253 bytes, labels 1 to 63 bytes. */
 int	check_hostname(const char *s, const char **errstr);
 

@@ -1,12 +1,9 @@
 #include <fcntl.h>
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "exitcode.h"
 #include "io.h"
 #include "relay.h"
 #include "splice.h"
@@ -137,8 +134,7 @@ int
 relay_wait_readable(struct relay *r)
 {
 	struct pollfd pfd = { .fd = r->sock, .events = POLLIN };
-	int timeout = r->idle_ms < 0 ? -1 :
-	    r->idle_ms > INT_MAX ? INT_MAX : (int)r->idle_ms;
+	int timeout = poll_timeout(r->idle_ms);
 	int n;
 
 	while ((n = poll(&pfd, 1, timeout)) == -1 && errno == EINTR)
@@ -203,10 +199,9 @@ relay_run(struct relay *r)
 		s.len = r->data != NULL ? r->datalen : 0;
 		s.eof = true;
 	}
-	timeout = r->idle_ms < 0 ? -1 :
-	    r->idle_ms > INT_MAX ? INT_MAX : (int)r->idle_ms;
+	timeout = poll_timeout(r->idle_ms);
 	/* blocking input and nothing to watch: fewer system calls */
-	fast = r->in >= 0 && r->out < 0 && r->idle_ms < 0 &&
+	fast = r->in >= 0 && r->out < 0 && r->idle_ms == NO_LIMIT &&
 	    (flags = fcntl(r->in, F_GETFL)) != -1 && !(flags & O_NONBLOCK);
 	if (fast) {
 		if ((rc = splice_send(r)) == -1)

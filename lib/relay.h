@@ -34,7 +34,7 @@ struct relay {
 	const void	*data;		/* or with in -1, this is sent, or NULL */
 	size_t		 datalen;
 	int		 out;		/* gets what sock receives, or -1 */
-	long long	 idle_ms;	/* -1: wait for ever */
+	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_recv;	/* -1: receive until end of file */
 	bool		 escape;	/* out is written with write_escaped */
 	/* out */

@@ -7,18 +7,11 @@
 #include "relookup.h"
 #include "timing.h"
 
-/* -t's "no bound" (timing.h is to name it for the whole suite). */
-#define LOOKUP_UNBOUNDED	(-1LL)
-
 long long
 relookup_bound(long long timeout_ms, long long end, long long now)
 {
 	/* a lookup that starts late gets what is left, never a whole -t */
-	long long left = end > now ? end - now : 0;
-
-	if (timeout_ms == LOOKUP_UNBOUNDED || left < timeout_ms)
-		return left;
-	return timeout_ms;
+	return earlier(timeout_ms, time_left(end, now));
 }
 
 /* The answers stay in the lookups, reported with the connections. */
@@ -40,12 +33,10 @@ relookup(struct lookup *lk, size_t n, int family, long long timeout_ms,
 {
 	struct lookup *again;
 	struct deadline dl;
-	long long end = start + wait_ms, now;
+	long long end = time_after(start, wait_ms), now;
 	long long pause_ms = CONNECT_RETRY_FIRST_MS;
 	size_t i, k;
 
-	if (wait_ms < 0)
-		return;
 	if ((again = calloc(n ? n : 1, sizeof(*again))) == NULL)
 		return;	/* the first answers stand */
 	for (;;) {
@@ -54,8 +45,8 @@ relookup(struct lookup *lk, size_t n, int family, long long timeout_ms,
 				again[k++].name = lk[i].name;
 		if (k == 0 || (now = now_ms()) >= end)
 			break;
-		(void)poll(NULL, 0, (int)(pause_ms < end - now ? pause_ms :
-		    end - now));
+		(void)poll(NULL, 0, poll_timeout(earlier(pause_ms,
+		    time_left(end, now))));
 		pause_ms = dial_next_backoff(pause_ms, 0);
 		deadline_start(&dl, relookup_bound(timeout_ms, end, now_ms()));
 		resolve_names(again, k, family, &dl, lookup_answered, NULL);

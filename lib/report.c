@@ -1,5 +1,6 @@
 #include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "address.h"
@@ -7,6 +8,27 @@
 #include "exitcode.h"
 #include "report.h"
 #include "timing.h"
+#include "unix.h"
+
+int
+unix_warn(const char *step, const char *path, const struct unix_addr *ua,
+    int errnum)
+{
+	const char *type;
+
+	/* Linux refuses a connect to a file that is no socket */
+	if (errnum == ENOTSOCK || (errnum == ECONNREFUSED &&
+	    !unix_is_socket(ua))) {
+		warnx("%s %s: not a socket", step, path);
+		return EX_UNAVAILABLE;
+	}
+	if (errnum == EPROTOTYPE && (type = unix_socket_type(ua)) != NULL)
+		warnx("%s %s: %s (a %s socket)", step, path,
+		    strerror(errnum), type);
+	else
+		warnx("%s %s: %s", step, path, strerror(errnum));
+	return unix_exit_status(errnum);
+}
 
 void
 target_warn(const struct target *t, const struct dial_options *o)
@@ -25,8 +47,34 @@ target_warn(const struct target *t, const struct dial_options *o)
 		    t->reason, waited);
 	else if (strcmp(t->step, "bind") == 0 && o->source != NULL)
 		warnx("bind %s: %s", sockaddr_host(o->source, host), t->reason);
+	else if (t->ep.path != NULL)
+		(void)unix_warn(t->step, t->name, &t->un, t->error);
 	else
 		warnx("%s %s: %s", t->step, t->name, t->reason);
+}
+
+const char *
+peer_credentials(int fd, char *buf, size_t size)
+{
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+
+	buf[0] = '\0';
+	if (unix_peer_cred(fd, &pid, &uid, &gid) == 0)
+		snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
+		    (unsigned long)uid, (unsigned long)gid);
+	return buf;
+}
+
+/* "WHAT PEER (pid N, uid N, gid N)" for the connected fd. */
+static void
+report_peer(const char *what, const char *peer, int fd)
+{
+	char cred[PEER_CRED_MAX];
+
+	warnx("%s %s%s", what, peer, peer_credentials(fd, cred,
+	    sizeof(cred)));
 }
 
 void
@@ -34,6 +82,10 @@ target_report_connected(const struct target *t)
 {
 	char local[ENDPOINT_MAX];
 
+	if (t->ep.path != NULL) {
+		report_peer("connected to", t->name, t->fd);
+		return;
+	}
 	warnx("connected to %s %u from %s", t->address, t->ep.port,
 	    socket_endpoint(t->fd, 0, local));
 }

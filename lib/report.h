@@ -10,6 +10,7 @@
 #include "dial.h"
 #include "relay.h"
 #include "target.h"
+#include "unix.h"
 
 /*
  * Why the target t failed, connected with o: "HOST: why" for a name
@@ -18,8 +19,28 @@
  */
 void	target_warn(const struct target *t, const struct dial_options *o);
 
-/* -v: "connected to ADDRESS PORT from LOCAL" for the connected t. */
+/*
+ * "STEP PATH: why" for a Unix socket ua that failed with errnum: "not a
+ * socket" for a file that is none, and for a socket of the other type
+ * which type it is.  Returns the exit status.
+ */
+int	unix_warn(const char *step, const char *path,
+	    const struct unix_addr *ua, int errnum);
+
+/*
+ * -v: "connected to ADDRESS PORT from LOCAL" for the connected t; for a
+ * Unix socket, "connected to PATH" and peer_credentials.
+ */
 void	target_report_connected(const struct target *t);
+
+/* " (pid N, uid N, gid N)" with the longest numbers, and its NUL. */
+#define PEER_CRED_MAX	80
+
+/*
+ * " (pid N, uid N, gid N)", the credentials of the peer of the Unix
+ * socket fd (SO_PEERCRED), into buf; "" for another socket.
+ */
+const char *peer_credentials(int fd, char *buf, size_t size);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

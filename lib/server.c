@@ -243,7 +243,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	c->sending = st->sv->reply != NULL;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
-	peer_set(&c->peer, addr, len);
+	peer_set(&c->peer, fd, addr, len);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;

@@ -12,10 +12,19 @@ static volatile sig_atomic_t waiting;	/* the signal that waits, or 0 */
 /* the pipe of signals_wake_fd, -1 until it is asked for */
 static int wake_read = -1;
 static volatile sig_atomic_t wake_write = -1;
+static void (*last_words)(void);
+
+void
+signals_at_death(void (*fn)(void))
+{
+	last_words = fn;
+}
 
 static void
 die_by(int sig)
 {
+	if (last_words != NULL)
+		last_words();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -19,6 +19,12 @@ void	signals_hold(void);
 /* Ends the tool by the signal that waited, if one did. */
 void	signals_release(void);
 
+/*
+ * fn is called (in the signal handler: async-signal-safe calls only)
+ * before a stop signal ends the tool, to remove what it made.
+ */
+void	signals_at_death(void (*fn)(void));
+
 /* Whether a stop signal waits for signals_release. */
 bool	signals_waiting(void);
 

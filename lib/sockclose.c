@@ -58,7 +58,7 @@ close_sent(int fd, long long timeout_ms)
 	long long left, pause_ms = 1;
 	int n;
 
-	deadline_start(&dl, timeout_ms < 0 ? CLOSE_WAIT_DEFAULT_MS :
+	deadline_start(&dl, timeout_ms == NO_LIMIT ? CLOSE_WAIT_DEFAULT_MS :
 	    timeout_ms);
 	/*
 	 * No event says "all acknowledged": look again after a pause that

@@ -12,12 +12,15 @@
 #include "io.h"
 #include "listen.h"
 #include "parse.h"
+#include "signals.h"
 #include "sockopts.h"
+#include "unix.h"
 
 bool
 sockopts_take(struct sockopts *o, int ch, const char *arg)
 {
 	const char *errstr;
+	unsigned int mode;
 
 	switch (ch) {
 	case '4':
@@ -41,6 +44,9 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 			cli_bad_value("timeout", arg, errstr);
 		o->timeout = arg;
 		break;
+	case 'U':
+		o->unix_path = true;
+		break;
 	case 'v':
 		o->verbose = true;
 		break;
@@ -52,6 +58,11 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 		break;
 	case SOCKOPT_RAW:
 		o->raw = true;
+		break;
+	case SOCKOPT_MODE:
+		if (parse_mode(arg, &mode, &errstr) == -1)
+			cli_bad_value("mode", arg, errstr);
+		o->mode = mode;
 		break;
 	case SOCKOPT_REPLY:
 		o->reply = arg;
@@ -128,9 +139,14 @@ void
 listener_setup(const struct sockopts *o, const char *port,
     const char *proto, struct listener *l)
 {
+	if (o->mode != -1 && !o->unix_path)
+		cli_needs("--mode", "-U");
+	if (port == NULL)
+		sockopts_unix(o);
 	l->escape = sockopts_escape(o);
-	sockopts_bind_address(o, sockopts_family(o),
-	    port_operand(port, proto, true), "bind address", &l->addr);
+	if (port != NULL)
+		sockopts_bind_address(o, sockopts_family(o),
+		    port_operand(port, proto, true), "bind address", &l->addr);
 	l->reply = reply_data(o, &l->replylen);
 }
 
@@ -165,4 +181,58 @@ listener_announce(int fd, const struct sockopts *o,
 	if (o->port_file != NULL && write_port_file(o->port_file,
 	    sockaddr_port(sa)) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", o->port_file);
+}
+
+void
+sockopts_unix(const struct sockopts *o)
+{
+	if (o->want4 || o->want6 || o->bind != NULL || o->port_file != NULL)
+		cli_usage("-U takes a path: no -4, -6, -b or --port-file");
+}
+
+void
+sockopts_unix_address(const char *path, struct unix_addr *ua)
+{
+	const char *errstr;
+
+	if (path[0] == '\0')
+		cli_usage("empty PATH");
+	if (unix_address(path, ua, &errstr) == -1) {
+		if (errstr != NULL)
+			cli_bad_value("path", path, errstr);
+		err(unix_exit_status(errno), "%s", path);
+	}
+}
+
+/* Removes the socket file at the end, however it comes. */
+static void
+remove_at_exit(void)
+{
+	unix_listen_remove();
+}
+
+int
+unix_listener_open(const char *path, int socktype, const struct sockopts *o)
+{
+	/* the descriptor of a long path's directory stays open until exit */
+	static struct unix_addr ua;
+	const char *step;
+	int fd;
+
+	sockopts_unix_address(path, &ua);
+	if ((fd = unix_listen(&ua, socktype, o->mode < 0 ? (mode_t)-1 :
+	    (mode_t)o->mode, &step)) == -1) {
+		if (errno == EADDRINUSE)
+			errx(EX_UNAVAILABLE, "%s %s: a socket there is in use",
+			    step, path);
+		if (errno == ENOTSOCK)
+			errx(EX_UNAVAILABLE, "%s %s: exists and is not a socket",
+			    step, path);
+		err(unix_exit_status(errno), "%s %s", step, path);
+	}
+	atexit(remove_at_exit);
+	signals_at_death(unix_listen_remove);
+	if (o->verbose)
+		warnx("listening on %s", path);
+	return fd;
 }

@@ -1,10 +1,10 @@
 /*
  * Reporting layer.  The options the socket tools share (-4, -6, -b, -c,
- * -k, -t, -v, -x, --port-file, --raw, --reply), taken the same way with
- * the same messages in each, and the listener they describe: its
- * address, its socket, and the report of where it listens.  Each tool's
- * getopt string says which of them it has; whatever goes wrong exits,
- * with 64 for a malformed value.
+ * -k, -t, -U, -v, -x, --mode, --port-file, --raw, --reply), taken the same way with the same
+ * messages in each, and the listener they describe: its address, its
+ * socket, and the report of where it listens.  Each tool's getopt
+ * string says which of them it has; whatever goes wrong exits, with
+ * 64 for a malformed value.
  */
 #ifndef SOCKUTILS_SOCKOPTS_H
 #define SOCKUTILS_SOCKOPTS_H
@@ -15,12 +15,14 @@
 
 #include "address.h"
 #include "timing.h"
+#include "unix.h"
 
 /* The shared long-only options; a tool's own start at SOCKOPT_OWN. */
 enum {
 	SOCKOPT_PORT_FILE = 256,
 	SOCKOPT_RAW,
 	SOCKOPT_REPLY,
+	SOCKOPT_MODE,
 	SOCKOPT_OWN
 };
 
@@ -37,9 +39,11 @@ struct sockopts {
 	bool		 raw;		/* --raw */
 	const char	*reply;		/* --reply DATA as given, or NULL */
 	const char	*port_file;	/* --port-file FILE, or NULL */
+	bool		 unix_path;	/* -U: the operand is a PATH */
+	long		 mode;		/* --mode MODE, or -1 */
 };
 
-#define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT }
+#define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT, .mode = -1 }
 
 /*
  * Takes option ch of getopt_long, with its value arg, into o if it is
@@ -86,13 +90,33 @@ struct listener {
 /*
  * Checks and decodes the shared options of a listener on the PORT
  * operand port for proto ("tcp", "udp"), in the order both report
- * errors: -x with --raw, PORT, -b, --reply.  Without -b the address
- * is the loopback one, 127.0.0.1 (::1 with -6 alone); output
+ * errors: -x with --raw, PORT, -b, --reply.  With port NULL (-U), the
+ * options that mean nothing for a path exit 64 and no address is set.
+ * Without -b the address is the loopback one, 127.0.0.1 (::1 with -6
+ * alone); output
  * is escaped with -x, or on a terminal without --raw.  The caller
  * frees l->reply.
  */
 void	listener_setup(const struct sockopts *o, const char *port,
 	    const char *proto, struct listener *l);
+
+/*
+ * A socket of socktype listening (bound, for datagrams) at the Unix
+ * path (unix.h), with --mode's permissions, its file removed at any
+ * exit; with -v, "listening on PATH".  A malformed path exits 64.
+ */
+int	unix_listener_open(const char *path, int socktype,
+	    const struct sockopts *o);
+
+/*
+ * The address of the Unix path operand (unix_address) into ua; an
+ * empty or malformed one exits 64, a directory that cannot be opened
+ * for a long path by its errno.
+ */
+void	sockopts_unix_address(const char *path, struct unix_addr *ua);
+
+/* Exits 64 for the options that mean nothing for a Unix path with -U. */
+void	sockopts_unix(const struct sockopts *o);
 
 /* A socket of socktype listening on ss (bound, for datagrams). */
 int	listener_open(const struct sockaddr_storage *ss, int socktype);

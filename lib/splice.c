@@ -12,6 +12,7 @@
 #include "relay.h"
 #include "signals.h"
 #include "splice.h"
+#include "timing.h"
 
 /*
  * Widens a pipe we splice through to RELAY_PIPE_SIZE: at the default
@@ -93,7 +94,7 @@ splice_to_pipe(struct relay *r)
 	size_t want;
 	ssize_t n;
 
-	if (r->idle_ms >= 0) {
+	if (r->idle_ms != NO_LIMIT) {
 		tv.tv_sec = r->idle_ms / 1000;
 		tv.tv_usec = (r->idle_ms % 1000) * 1000;
 		if (setsockopt(r->sock, SOL_SOCKET, SO_RCVTIMEO, &tv,

@@ -36,9 +36,22 @@ dialled(struct target *t, const struct dial *d)
 		return;
 	}
 	t->reason = strerror(d->error);
+	t->error = d->error;
 	t->step = d->step;
 	t->waited_out = d->waited_out;
-	t->status = d->waited_out ? EX_TEMPFAIL : ex_errno(d->error, EX_OSERR);
+	if (d->waited_out)
+		t->status = EX_TEMPFAIL;
+	else if (t->ep.path != NULL) {
+		t->status = unix_exit_status(d->error);
+		/* Linux refuses a connect to a file that is no socket */
+		if (d->error == ECONNREFUSED && !unix_is_socket(&t->un)) {
+			/* and so does unix_warn */
+			t->error = ENOTSOCK;
+			t->reason = "not a socket";
+		}
+	}
+	else
+		t->status = ex_errno(d->error, EX_OSERR);
 }
 
 /* The lookups of the n targets, all within one bound; NULL on ENOMEM. */
@@ -55,18 +68,19 @@ look_up(struct target *v, size_t n, int family, const struct dial_options *o,
 	if ((lk = calloc(n ? n : 1, sizeof(*lk))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		lk[i].name = v[i].ep.host;
-		if (idna_check_hostname(v[i].ep.host, &errstr) == -1)
+		/* a Unix path has nothing to look up */
+		lk[i].name = v[i].ep.host != NULL ? v[i].ep.host : "";
+		if (v[i].ep.host == NULL)
+			lk[i].invalid = "a Unix socket path";
+		else if (idna_check_hostname(v[i].ep.host, &errstr) == -1)
 			lk[i].invalid = errstr;
 	}
 	/* the lookups share the bound of one connection attempt */
-	ms = o->timeout_ms;
-	if (o->wait_ms >= 0 && (ms < 0 || o->wait_ms < ms))
-		ms = o->wait_ms;
-	/* dial.h still holds no bound as -1; timing.h as NO_LIMIT */
-	deadline_start(&dl, ms < 0 ? NO_LIMIT : ms);
+	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
+	deadline_start(&dl, ms);
 	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
-	relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
+	if (o->retry)
+		relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
 	return lk;
 }
 
@@ -76,6 +90,7 @@ connect_targets(struct target *v, size_t n, int family,
 {
 	struct dial_options rest = *o;
 	struct lookup *lk = NULL;
+	struct addrinfo *un = NULL;
 	struct dial *dv;
 	long long start, dial_start;
 	size_t i, nd = 0;
@@ -89,17 +104,26 @@ connect_targets(struct target *v, size_t n, int family,
 		failed_early(&v[i], EX_OK, NULL);
 	}
 	if ((dv = calloc(n ? n : 1, sizeof(*dv))) == NULL ||
+	    (un = calloc(n ? n : 1, sizeof(*un))) == NULL ||
 	    (lk = look_up(v, n, family, o, start)) == NULL) {
 		for (i = 0; i < n; i++)
 			failed_early(&v[i], EX_OSERR, strerror(ENOMEM));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		if (v[i].ep.path != NULL) {
+			un[i].ai_family = AF_UNIX;
+			un[i].ai_socktype = SOCK_STREAM;
+			un[i].ai_addr = (struct sockaddr *)&v[i].un.sun;
+			un[i].ai_addrlen = v[i].un.len;
+			dv[nd++].addrs = &un[i];
+			continue;
+		}
 		if (lk[i].invalid != NULL || lk[i].gai_error != 0 ||
 		    lk[i].timed_out) {
 			failed_early(&v[i], lookup_exit_status(&lk[i]),
 			    lookup_strerror(&lk[i]));
-			v[i].waited_out = o->wait_ms >= 0 &&
+			v[i].waited_out = o->retry &&
 			    v[i].status == EX_TEMPFAIL;
 			v[i].ms = now_ms() - start;
 			continue;
@@ -110,16 +134,16 @@ connect_targets(struct target *v, size_t n, int family,
 	}
 	/* the wait includes the lookups */
 	dial_start = now_ms();
-	if (o->wait_ms >= 0) {
-		rest.wait_ms = o->wait_ms - (dial_start - start);
-		if (rest.wait_ms < 0)
-			rest.wait_ms = 0;
-	}
+	if (o->retry)
+		rest.wait_ms = time_left(time_after(start, o->wait_ms),
+		    dial_start);
 	dial_all(dv, nd, &rest);
 	for (i = nd = 0; i < n; i++) {
 		if (v[i].status != EX_OK)
 			continue;
 		dialled(&v[i], &dv[nd]);
+		if (v[i].ep.path != NULL)
+			v[i].address[0] = '\0';
 		v[i].ms = dial_start - start + dv[nd].ms;
 		nd++;
 	}
@@ -128,5 +152,6 @@ out:
 		if (lk[i].res != NULL)
 			freeaddrinfo(lk[i].res);
 	free(lk);
+	free(un);
 	free(dv);
 }

@@ -243,6 +243,35 @@ check_rows() {
 	check_rows
 }
 
+@test "each socket tool refuses malformed Unix socket paths and modes with 64" {
+	local long_name
+	long_name=$(printf 'n%.0s' {1..120})
+	for t in tcp-send udp-send tcp-listen udp-listen; do
+		expect 64 "$t" -U ''
+		expect 64 "$t" -U @
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/"
+		expect 64 "$t" -U "@$long_name"
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/$long_name"
+		expect 64 "$t" -U "$HUGE"
+		expect 64 "$t" -U -4 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U -6 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U -b 127.0.0.1 "$BATS_TEST_TMPDIR/s"
+		expect 64 "$t" -U
+	done
+	for t in tcp-listen udp-listen; do
+		expect 64 "$t" -U --port-file "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/s"
+		for m in '' 8 0778 1000 01777 u+rw -1 ' 644' "$HUGE"; do
+			expect 64 "$t" -U --mode "$m" "$BATS_TEST_TMPDIR/s"
+		done
+		expect 64 "$t" --mode 0600 0
+		expect 64 "$t" -U "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	done
+	expect 64 tcp-send -U -n "$BATS_TEST_TMPDIR/s"
+	expect 64 udp-send -U -l "$BATS_TEST_TMPDIR/s" data
+	expect 64 tcp-send -U -z -r "$BATS_TEST_TMPDIR/s"
+	check_rows
+}
+
 @test "each tool that reads names or addresses from stdin refuses bad lines with 64" {
 	local f=$BATS_TEST_TMPDIR/line
 	for line in 'a\0b' "$HUGE" "$LONG_NAME" "$LONG_LABEL" a..b '\0' "x$HUGE\0"; do

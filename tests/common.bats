@@ -73,9 +73,11 @@ setup() {
 }
 
 # operands TOOL: the operands of TOOL's usage line, one a line ("[DATA",
-# "...]" for an optional one and any number more).
+# "...]" for an optional one and any number more); of alternatives such
+# as {HOST PORT | PATH}, the first.
 operands() {
 	"$1" --help | head -n 1 | sed -E 's/^usage: [^ ]+//; s/\[-[^]]*\]//g' |
+		sed -E 's/\{([^|}]*) \|[^}]*\}/\1/g' |
 		tr -s ' ' '\n' | sed '/^$/d'
 }
 

@@ -184,6 +184,27 @@ help_options() {
 	done
 }
 
+@test "-U completes a socket path as file names in place of HOST PORT or PORT" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir run
+	touch run/app.sock run/api.sock other
+	for t in tcp-send tcp-listen udp-send udp-listen; do
+		completing "$t -U run/a"
+		assert_output $'run/api.sock\nrun/app.sock'
+		completing "$t --unix -v run/a"
+		assert_output $'run/api.sock\nrun/app.sock'
+	done
+	completing "tcp-send -vU run/a"
+	assert_output $'run/api.sock\nrun/app.sock'
+	# the DATA after the path is free text
+	completing "tcp-send -U run/app.sock ot"
+	assert_output ""
+	completing "tcp-send -U @ab"
+	assert_output ""
+	completing "tcp-listen --mode 0660 -U run/a"
+	assert_output $'run/api.sock\nrun/app.sock'
+}
+
 @test "after -- a word starting with a dash is an operand, not an option" {
 	completing "resolve -- -"
 	assert_output ""

@@ -64,13 +64,20 @@ recipe_needs() {
 	needs "${tools[@]}" "$@"
 }
 
-# run_recipe NAME: runs the recipe with bash -e in the test's directory
+# run_recipe NAME [FROM TO]...: runs the recipe, each FROM in it
+# replaced by TO, with bash -e in the test's directory
 # (status, output and stderr as from run), bounded by 30 s; whatever
 # it left running in the background is killed when it ends.
 run_recipe() {
 	local code
 	recipe_needs "$1"
 	code=$(recipe "$1")
+	shift
+	# FROM TO pairs: a system path and its stand-in in the test's directory
+	while (($# >= 2)); do
+		code=${code//"$1"/"$2"}
+		shift 2
+	done
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	run --separate-stderr timeout 30 bash -e -c '
 		trap "exit 143" TERM
@@ -174,6 +181,41 @@ serve() {
 	assert_success
 	assert_output ok
 	wait_for requests -F 'GET /health HTTP/1.1'
+}
+
+@test "README recipe docker-ping: waits for the daemon's socket and gets OK from /_ping" {
+	require_hermetic
+	recipe_needs docker-ping tcp-listen
+	# the daemon's stand-in comes up after the wait begins
+	spawn sh -c 'sleep 0.5 && exec tcp-listen -U -k --reply "$1" "$2"' sh \
+		$'HTTP/1.0 200 OK\r\nApi-Version: 1.43\r\nContent-Type: text/plain\r\n\r\nOK' \
+		"$BATS_TEST_TMPDIR/docker.sock" >docker 2>&1
+	run_recipe docker-ping /var/run/docker.sock "$BATS_TEST_TMPDIR/docker.sock"
+	assert_success
+	assert_output OK
+	wait_for docker -F 'GET /_ping HTTP/1.0'
+}
+
+@test "README recipe syslog: the datagram reaches the socket as logger sends it" {
+	require_hermetic
+	recipe_needs syslog udp-listen
+	needs udp-listen
+	spawn udp-listen -U -v "$BATS_TEST_TMPDIR/dev-log" >syslog 2>syslog.err
+	wait_until "$SPAWN_PID" test -S "$BATS_TEST_TMPDIR/dev-log" ||
+		fail "$WAIT_WHY: $(cat syslog.err)"
+	run_recipe syslog /dev/log "$BATS_TEST_TMPDIR/dev-log"
+	assert_success
+	wait_for syslog.err -F 'received 20 bytes from unnamed'
+	assert_equal "$(cat syslog)" '<13>deploy: finished'
+}
+
+@test "README recipe mock-http-unix: curl --unix-socket gets the reply, the socket goes away" {
+	require_hermetic
+	run_recipe mock-http-unix
+	assert_success
+	assert_output ok
+	wait_for requests -F 'GET /health HTTP/1.1'
+	wait_until "" test ! -e api.sock || fail "api.sock is left: $WAIT_WHY"
 }
 
 @test "README recipe mock-many: ten parallel requests answered past an idle client, each logged whole" {

@@ -21,11 +21,13 @@
 #include "timing.h"
 
 static const struct cli_text text = {
-	"tcp-listen [-46jkvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
-	    "[--max-conns N] [--reply DATA] [--port-file FILE] [--raw] PORT",
-	"Listen on PORT of 127.0.0.1 (or ADDR), accept a connection and write what it\n"
-	"sends to stdout until it closes (socket, bind, listen, accept, recv); with -k,\n"
-	"serve every connection at once, writing whole lines while several are open.",
+	"tcp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
+	    "[--max-conns N] [--mode MODE] [--reply DATA] [--port-file FILE] "
+	    "[--raw] {PORT | PATH}",
+	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
+	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
+	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
+	"lines while several are open.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
 	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
@@ -33,10 +35,12 @@ static const struct cli_text text = {
 	"  -j, --json        one JSON object per piece of data, open and close\n"
 	"  -k, --keep-open   serve every connection as it comes, many at once\n"
 	"  -t, --timeout SEC give up when no connection comes or one is idle for SEC\n"
+	"  -U, --unix        listen on the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the address and each connection on stderr\n"
 	"  -x, --escape      escape unprintable bytes, also to a pipe or file\n"
 	"      --max-bytes N read at most N bytes from a connection, then close it\n"
 	"      --max-conns N serve at most N connections at once (default 100)\n"
+	"      --mode MODE   with -U, the socket file's permissions (octal: 0660)\n"
 	"      --reply DATA  send DATA (C escapes such as \\r\\n) to each connection\n"
 	"      --port-file FILE\n"
 	"                    write the port to FILE once listening\n"
@@ -53,10 +57,12 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "keep-open", no_argument, NULL, 'k' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "mode", required_argument, NULL, SOCKOPT_MODE },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
@@ -84,14 +90,14 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 	struct peer peer;
 	int status;
 
-	peer_set(&peer, addr, sizeof(*addr));
+	peer_set(&peer, fd, addr, sizeof(*addr));
 	connlog_open(NULL, set->verbose, &peer);
 	r.sock = fd;
 	r.in = -1;
 	r.data = set->reply;
 	r.datalen = set->replylen;
 	r.out = STDOUT_FILENO;
-	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
+	r.idle_ms = set->idle_ms;
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	status = relay_run(&r) == 0 ? EX_OK : relay_warn(&r, peer.name);
@@ -157,7 +163,7 @@ main(int argc, char *argv[])
 	int ch, fd, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:vxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -175,15 +181,15 @@ main(int argc, char *argv[])
 			    &set.max_conns, &errstr) == -1)
 				cli_usage("max-conns %s: %s", optarg, errstr);
 			break;
+
 		default:
 			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
-	cli_operands(argc, 1, 1, "PORT");
-	listener_setup(&o, argv[0], "tcp", &l);
+	cli_operands(argc, 1, 1, o.unix_path ? "PATH" : "PORT");
+	listener_setup(&o, o.unix_path ? NULL : argv[0], "tcp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
 	set.replylen = l.replylen;
@@ -193,8 +199,12 @@ main(int argc, char *argv[])
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
-	fd = listener_open(&l.addr, SOCK_STREAM);
-	listener_announce(fd, &o, where);
+	if (o.unix_path)
+		fd = unix_listener_open(argv[0], SOCK_STREAM, &o);
+	else {
+		fd = listener_open(&l.addr, SOCK_STREAM);
+		listener_announce(fd, &o, where);
+	}
 	status = set.keep || set.json ? serve_many(fd, &set) :
 	    serve_one(fd, &set);
 	free(set.reply);

@@ -18,14 +18,16 @@
 #include "sockclose.h"
 #include "sockopts.h"
 #include "target.h"
+#include "unix.h"
 
 #define CONNECT_TIMEOUT_MS	10000
 
 static const struct cli_text text = {
-	"tcp-send [-46nrvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--raw] "
-	    "HOST PORT [DATA ...]",
-	"Connect to HOST PORT and send DATA, or standard input, then shut down the\n"
-	"write side (connect, send, sendall); -z checks that ports accept connections.",
+	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--raw] "
+	    "{HOST PORT | PATH} [DATA ...]",
+	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
+	"standard input, then shut down the write side (connect, send, sendall);\n"
+	"-z checks that ports (or sockets) accept connections.",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
@@ -33,6 +35,7 @@ static const struct cli_text text = {
 	"  -n, --no-newline  do not end DATA with a newline\n"
 	"  -r, --read        then print what the peer sends until it closes\n"
 	"  -t, --timeout SEC give up connecting (10 s) or on idle I/O (never)\n"
+	"  -U, --unix        connect to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the connection on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"  -z, --check       only check that each HOST PORT accepts a connection\n"
@@ -50,6 +53,7 @@ static const struct option longopts[] = {
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "check", no_argument, NULL, 'z' },
@@ -69,6 +73,7 @@ struct settings {
 	bool			 verbose;
 	bool			 check;
 	bool			 json;
+	bool			 unix_path;	/* -U: operands are paths */
 };
 
 static void
@@ -78,10 +83,10 @@ print_json(const struct target *t)
 	json_endpoint(stdout, &t->ep, 1);
 	json_key(stdout, "open", 0);
 	fputs(t->fd != -1 ? "true" : "false", stdout);
-	if (t->fd != -1) {
+	if (t->fd != -1 && t->ep.path == NULL) {
 		json_key(stdout, "address", 0);
 		json_string(stdout, t->address);
-	} else {
+	} else if (t->fd == -1) {
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
 	}
@@ -132,7 +137,7 @@ send_to(struct target *t, const char *data, size_t len,
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
-	r.idle_ms = minus_one_if_no_limit(set->idle_ms);
+	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t->name);
@@ -140,7 +145,7 @@ send_to(struct target *t, const char *data, size_t len,
 		close_reset(t->fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
 		close(t->fd);
-	else if (close_sent(t->fd, minus_one_if_no_limit(set->idle_ms)) == -1) {
+	else if (close_sent(t->fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
 		warn("send %s: not acknowledged", t->name);
 		status = ex_errno(errno, EX_IOERR);
@@ -153,6 +158,16 @@ parse_target(struct target *t, const char *host, const char *port)
 {
 	t->ep.host = host;
 	t->ep.port = port_operand(port, "tcp", false);
+	t->un.dirfd = -1;
+	if ((t->name = endpoint_string(&t->ep)) == NULL)
+		err(EX_OSERR, "targets");
+}
+
+static void
+parse_unix_target(struct target *t, const char *path)
+{
+	t->ep.path = path;
+	sockopts_unix_address(path, &t->un);
 	if ((t->name = endpoint_string(&t->ep)) == NULL)
 		err(EX_OSERR, "targets");
 }
@@ -161,7 +176,7 @@ int
 main(int argc, char *argv[])
 {
 	struct settings set = {
-		.dial = { .wait_ms = -1 },
+		.dial = { .retry = false },
 		.newline = true,
 	};
 	struct sockopts o = SOCKOPTS_INIT;
@@ -169,10 +184,11 @@ main(int argc, char *argv[])
 	const char *errstr;
 	char *data = NULL;
 	size_t n, i, len = 0;
-	int ch, status;
+	int ch, status, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:jnrt:vxzhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:jnrt:Uvxzh"
+	    "V", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -189,12 +205,13 @@ main(int argc, char *argv[])
 		case 'z':
 			set.check = true;
 			break;
+
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
 				cli_bad_value("wait", optarg, errstr);
-			if (set.dial.wait_ms == 0)
-				set.dial.wait_ms = -1;	/* one try */
+			/* --wait 0: one try */
+			set.dial.retry = set.dial.wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -209,16 +226,22 @@ main(int argc, char *argv[])
 	    CONNECT_TIMEOUT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
-	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
+	set.unix_path = o.unix_path;
+	if (set.unix_path)
+		sockopts_unix(&o);
+	/* a path is one operand, HOST PORT two */
+	per = set.unix_path ? 1 : 2;
+	cli_operands(argc, per, CLI_ANY_NUMBER, set.unix_path ? "PATH" :
+	    "HOST PORT");
 	if (set.json && !set.check)
 		cli_needs("-j", "-z");
 	/* -z sends nothing */
 	if (set.check && (set.read_reply || !set.newline))
 		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
 	set.escape = sockopts_escape_reply(&o, set.read_reply);
-	if (set.check && argc % 2 != 0)
+	if (set.check && argc % per != 0)
 		cli_needs("-z", "HOST PORT pairs");
-	if (!set.check && !set.newline && argc == 2)
+	if (!set.check && !set.newline && argc == per)
 		cli_needs("-n", "DATA");
 	if (o.bind != NULL) {
 		sockopts_bind_address(&o, set.family, 0, "source",
@@ -228,23 +251,29 @@ main(int argc, char *argv[])
 		set.dial.source = (struct sockaddr *)&set.source;
 	}
 
-	n = set.check ? (size_t)argc / 2 : 1;
+	n = set.check ? (size_t)argc / per : 1;
 	if ((targets = calloc(n, sizeof(*targets))) == NULL)
 		err(EX_OSERR, "targets");
 	for (i = 0; i < n; i++)
-		parse_target(&targets[i], argv[2 * i], argv[2 * i + 1]);
+		if (set.unix_path)
+			parse_unix_target(&targets[i], argv[i]);
+		else
+			parse_target(&targets[i], argv[2 * i],
+			    argv[2 * i + 1]);
 
 	if (set.check)
 		status = check(targets, n, &set);
 	else {
-		if (argc > 2 && (data = join_words(argv + 2, argc - 2,
+		if (argc > per && (data = join_words(argv + per, argc - per,
 		    set.newline, &len)) == NULL)
 			err(EX_OSERR, "data");
 		status = send_to(&targets[0], data, len, &set);
 		free(data);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		unix_address_close(&targets[i].un);
 		free(targets[i].name);
+	}
 	free(targets);
 	return cli_finish(status);
 }

@@ -20,9 +20,10 @@
 #include "timing.h"
 
 static const struct cli_text text = {
-	"udp-listen [-46jkvx] [-b ADDR] [-c COUNT] [-t SEC] [--reply DATA] "
-	    "[--port-file FILE] [--raw] PORT",
-	"Receive UDP datagrams on PORT (0: a free one) and write them to stdout.",
+	"udp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--mode MODE] "
+	    "[--reply DATA] [--port-file FILE] [--raw] {PORT | PATH}",
+	"Receive UDP datagrams on PORT (0: a free one), or datagrams at the Unix\n"
+	"datagram socket PATH, and write them to stdout.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
 	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
 	"  -b, --bind ADDR   listen on ADDR (0.0.0.0 or :: for every address)\n"
@@ -30,8 +31,10 @@ static const struct cli_text text = {
 	"  -j, --json        one JSON object per datagram: sender, length, data\n"
 	"  -k, --keep-open   receive datagrams until killed\n"
 	"  -t, --timeout SEC fail when SEC seconds pass without a datagram\n"
+	"  -U, --unix        receive at the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the address and each sender on stderr\n"
 	"  -x, --escape      escape unprintable bytes, into pipes and files too\n"
+	"      --mode MODE   with -U, the socket file's permissions (octal: 0660)\n"
 	"      --raw         never escape, not even on a terminal\n"
 	"      --reply DATA  answer each datagram with DATA\n"
 	"      --port-file FILE  write the port to FILE once listening\n",
@@ -45,8 +48,10 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "keep-open", no_argument, NULL, 'k' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
+	{ "mode", required_argument, NULL, SOCKOPT_MODE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
@@ -68,14 +73,8 @@ static struct datagram dgram;
 static void
 print_json(const struct datagram *d)
 {
-	char host[ADDRSTR_MAX];
-	const struct sockaddr *from = (const struct sockaddr *)&d->from;
-
 	putchar('{');
-	json_key(stdout, "address", 1);
-	json_string(stdout, sockaddr_host(from, host));
-	json_key(stdout, "port", 0);
-	printf("%u", sockaddr_port(from));
+	json_sockaddr(stdout, (const struct sockaddr *)&d->from, d->fromlen, 1);
 	json_key(stdout, "length", 0);
 	printf("%zu", d->len);
 	if (utf8_valid(d->buf, d->len)) {
@@ -139,12 +138,13 @@ serve(int fd, const struct settings *set, const char *local)
 		}
 		n++;
 		deadline_start(&dl, set->timeout_ms);
-		sockaddr_endpoint(from, sizeof(dgram.from), peer);
+		sockaddr_endpoint(from, dgram.fromlen, peer);
 		if (set->verbose)
 			warnx("received %zu bytes from %s", dgram.len, peer);
 		output(&dgram, set);
 		signals_release();
-		if (set->reply != NULL)
+		/* a sender without an address cannot be answered */
+		if (set->reply != NULL && dgram_sender_named(&dgram))
 			reply(fd, set, peer);
 	}
 	return EX_OK;
@@ -156,11 +156,12 @@ main(int argc, char *argv[])
 	struct settings set = { 0 };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
-	char local[ENDPOINT_MAX];
+	char where[ENDPOINT_MAX];
+	const char *local;
 	int ch, fd, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:vxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -174,9 +175,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
-	cli_operands(argc, 1, 1, "PORT");
-	listener_setup(&o, argv[0], "udp", &l);
+	cli_operands(argc, 1, 1, o.unix_path ? "PATH" : "PORT");
+	listener_setup(&o, o.unix_path ? NULL : argv[0], "udp", &l);
 	set.escape = l.escape;
 	set.reply = l.reply;
 	set.replylen = l.replylen;
@@ -185,10 +185,16 @@ main(int argc, char *argv[])
 	set.timeout_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
-	fd = listener_open(&l.addr, SOCK_DGRAM);
-	if (dgram_want_local(fd, l.addr.ss_family) == -1)
-		err(EX_OSERR, "setsockopt");
-	listener_announce(fd, &o, local);
+	if (o.unix_path) {
+		fd = unix_listener_open(argv[0], SOCK_DGRAM, &o);
+		local = argv[0];
+	} else {
+		fd = listener_open(&l.addr, SOCK_DGRAM);
+		if (dgram_want_local(fd, l.addr.ss_family) == -1)
+			err(EX_OSERR, "setsockopt");
+		listener_announce(fd, &o, where);
+		local = where;
+	}
 	status = serve(fd, &set, local);
 	free(set.reply);
 	return cli_finish(status);

@@ -16,9 +16,11 @@
 #include "io.h"
 #include "parse.h"
 #include "resolve.h"
+#include "report.h"
 #include "signals.h"
 #include "sockopts.h"
 #include "timing.h"
+#include "unix.h"
 
 /* The digits of the largest line number (a 64-bit size_t) */
 #define LINENO_DIGITS_MAX	20
@@ -27,8 +29,10 @@
 #define REPLY_TIMEOUT_S		5
 
 static const struct cli_text text = {
-	"udp-send [-46lnrvx] [-b ADDR] [-t SEC] [--raw] HOST PORT [DATA ...]",
-	"Send DATA, or stdin, as one UDP datagram to HOST PORT.",
+	"udp-send [-46lnrUvx] [-b ADDR] [-t SEC] [--raw] {HOST PORT | PATH} "
+	    "[DATA ...]",
+	"Send DATA, or stdin, as one UDP datagram to HOST PORT (or one datagram to\n"
+	"the Unix datagram socket PATH).",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
@@ -37,6 +41,7 @@ static const struct cli_text text = {
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
 	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s)\n"
+	"  -U, --unix        send to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n",
@@ -50,6 +55,7 @@ static const struct option longopts[] = {
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
@@ -64,7 +70,7 @@ struct settings {
 	bool		 escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
-	char		 peer[ENDPOINT_MAX];
+	char		*peer;		/* endpoint_string of the peer */
 };
 
 static struct datagram reply;
@@ -72,6 +78,11 @@ static struct datagram reply;
 static noreturn void
 too_long(const char *where, size_t len, bool over, int family)
 {
+	/* the kernel's limit on a Unix datagram is the send buffer's */
+	if (family == AF_UNIX && !over)
+		errx(EX_DATAERR, "%s%sdatagram too long: %zu bytes, more than "
+		    "the socket's send buffer holds", where,
+		    where[0] != '\0' ? ": " : "", len);
 	errx(EX_DATAERR,
 	    "%s%sdatagram too long: %s%zu bytes, the %s maximum is %zu",
 	    where, where[0] != '\0' ? ": " : "", over ? "over " : "", len,
@@ -96,10 +107,12 @@ await_reply(int fd, const struct settings *set)
 	signals_hold();
 	if (dgram_recv(fd, &reply) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", set->peer);
+	/* connected: a Unix reply comes from the peer, whatever it is bound to */
 	if (set->verbose)
 		warnx("received %zu bytes from %s", reply.len,
+		    set->family == AF_UNIX ? set->peer :
 		    sockaddr_endpoint((struct sockaddr *)&reply.from,
-		    sizeof(reply.from), from));
+		    reply.fromlen, from));
 	if (write_received(STDOUT_FILENO, reply.buf, reply.len,
 	    set->escape) == -1)
 		exit(cli_stdout_error());
@@ -157,19 +170,90 @@ static void
 send_stdin(int fd, const struct settings *set)
 {
 	/* the largest datagram, a newline -n drops, and one byte more */
-	static char buf[DGRAM_MAX_IPV6 + 2];
+	static char buf[DGRAM_MAX_UNIX + 2];
 	ssize_t n;
-	size_t len;
+	size_t len, most;
 	bool full;
 
-	if ((n = read_upto(STDIN_FILENO, buf, sizeof(buf), &full)) == -1)
+	/* an IP datagram may be read as IPv6's largest, whatever it goes to */
+	most = set->family == AF_UNIX ? DGRAM_MAX_UNIX : DGRAM_MAX_IPV6;
+	if ((n = read_upto(STDIN_FILENO, buf, most + 2, &full)) == -1)
 		err(EX_IOERR, "read error: stdin");
 	len = (size_t)n;
 	if (full)
-		too_long("stdin", DGRAM_MAX_IPV6, true, set->family);
+		too_long("stdin", most, true, set->family);
 	if (!set->newline && len > 0 && buf[len - 1] == '\n')
 		len--;
 	send_one(fd, set, "stdin", buf, len);
+}
+
+/* The socket to HOST PORT, connected; the peer into set. */
+static int
+open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
+    struct settings *set)
+{
+	struct sockaddr_storage src;
+	struct addrinfo *res;
+	const struct addrinfo *ai;
+	struct endpoint peer = { 0 };
+	const char *errstr, *step;
+	char service[8], host[ADDRSTR_MAX];
+	unsigned short port;
+	int fd, rc;
+
+	/* -4 and -6 together: either family */
+	set->family = sockopts_family(o);
+	port = port_operand(portarg, "udp", false);
+	if (o->bind != NULL) {
+		sockopts_bind_address(o, set->family, 0, "bind address", &src);
+		set->family = src.ss_family;
+	}
+	if (idna_check_hostname(hostarg, &errstr) == -1)
+		errx(EX_USAGE, "%s: %s", hostarg, errstr);
+
+	snprintf(service, sizeof(service), "%u", port);
+	rc = resolve_host(hostarg, service, set->family, SOCK_DGRAM, 0, &res);
+	if (rc != 0)
+		errx(ex_gai(rc), "%s: %s", hostarg, gai_error_string(rc, errno));
+	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
+	    NULL, &ai, &step);
+	if (fd == -1) {
+		if (strcmp(step, "bind") == 0)
+			err(ex_errno(errno, EX_OSERR), "bind %s", o->bind);
+		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
+		    sockaddr_host(ai->ai_addr, host), port);
+	}
+	set->family = ai->ai_family;
+	peer.host = sockaddr_host(ai->ai_addr, host);
+	peer.port = port;
+	if ((set->peer = endpoint_string(&peer)) == NULL)
+		err(EX_OSERR, "peer");
+	freeaddrinfo(res);
+	return fd;
+}
+
+/*
+ * The socket to the Unix datagram socket path, connected (and with -r
+ * bound to an address of its own, for the answer); the peer into set.
+ */
+static int
+open_unix(const char *path, const struct sockopts *o, struct settings *set)
+{
+	struct unix_addr ua;
+	struct endpoint peer = { .path = path };
+	const char *step;
+	int fd;
+
+	sockopts_unix(o);
+	sockopts_unix_address(path, &ua);
+	set->family = AF_UNIX;
+	if ((fd = dgram_connect_unix(&ua.sun, ua.len, set->reply,
+	    &step)) == -1)
+		exit(unix_warn(step, path, &ua, errno));
+	unix_address_close(&ua);
+	if ((set->peer = endpoint_string(&peer)) == NULL)
+		err(EX_OSERR, "peer");
+	return fd;
 }
 
 int
@@ -177,17 +261,12 @@ main(int argc, char *argv[])
 {
 	struct settings set = { .newline = true };
 	struct sockopts o = SOCKOPTS_INIT;
-	struct sockaddr_storage src;
-	struct addrinfo *res;
-	const struct addrinfo *ai;
-	const char *errstr, *step;
-	char service[8], host[ADDRSTR_MAX], *data;
-	unsigned short port;
+	char *data;
 	size_t len;
-	int ch, fd, rc;
+	int ch, fd, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:lnrt:vxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:lnrt:UvxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -201,15 +280,19 @@ main(int argc, char *argv[])
 		case 'r':
 			set.reply = true;
 			break;
+
 		default:
 			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	cli_operands(argc, 2, CLI_ANY_NUMBER, "HOST PORT");
+	/* a path is one operand, HOST PORT two */
+	per = o.unix_path ? 1 : 2;
+	cli_operands(argc, per, CLI_ANY_NUMBER, o.unix_path ? "PATH" :
+	    "HOST PORT");
 	/* -l reads lines from stdin */
-	if (set.lines && argc > 2)
+	if (set.lines && argc > per)
 		cli_exclusive("-l", "DATA");
 	/* -t is the wait for a reply */
 	if (o.timeout != NULL && !set.reply)
@@ -219,34 +302,13 @@ main(int argc, char *argv[])
 	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;
 
-	set.family = sockopts_family(&o);
-	port = port_operand(argv[1], "udp", false);
-	if (o.bind != NULL) {
-		sockopts_bind_address(&o, set.family, 0, "bind address", &src);
-		set.family = src.ss_family;
-	}
-	if (idna_check_hostname(argv[0], &errstr) == -1)
-		errx(EX_USAGE, "%s: %s", argv[0], errstr);
+	if (o.unix_path)
+		fd = open_unix(argv[0], &o, &set);
+	else
+		fd = open_ip(argv[0], argv[1], &o, &set);
 
-	snprintf(service, sizeof(service), "%u", port);
-	rc = resolve_host(argv[0], service, set.family, SOCK_DGRAM, 0, &res);
-	if (rc != 0)
-		errx(ex_gai(rc), "%s: %s", argv[0], gai_error_string(rc, errno));
-	fd = dgram_connect(res, o.bind != NULL ? (struct sockaddr *)&src :
-	    NULL, &ai, &step);
-	if (fd == -1) {
-		if (strcmp(step, "bind") == 0)
-			err(ex_errno(errno, EX_OSERR), "bind %s", o.bind);
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
-		    sockaddr_host(ai->ai_addr, host), port);
-	}
-	set.family = ai->ai_family;
-	snprintf(set.peer, sizeof(set.peer), "%s %u",
-	    sockaddr_host(ai->ai_addr, host), port);
-	freeaddrinfo(res);
-
-	if (argc > 2) {
-		if ((data = join_words(argv + 2, argc - 2, set.newline,
+	if (argc > per) {
+		if ((data = join_words(argv + per, argc - per, set.newline,
 		    &len)) == NULL)
 			err(EX_OSERR, "DATA");
 		send_one(fd, &set, "", data, len);
@@ -256,5 +318,6 @@ main(int argc, char *argv[])
 	else
 		send_stdin(fd, &set);
 	close(fd);
+	free(set.peer);
 	return cli_finish(EX_OK);
 }

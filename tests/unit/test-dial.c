@@ -90,11 +90,11 @@ test_relookup_bound(void)
 	ok(relookup_bound(10000, 1000, 400) == 600,
 	    "a lookup gets what is left of the wait when less than -t");
 	ok(relookup_bound(100, 1000, 400) == 100, "or -t when that is less");
-	ok(relookup_bound(-1, 1000, 400) == 600,
+	ok(relookup_bound(NO_LIMIT, 1000, 400) == 600,
 	    "without -t, what is left of the wait");
 	ok(relookup_bound(10000, 1000, 1020) == 0,
 	    "a lookup that starts after the end gets nothing, not a whole -t");
-	ok(relookup_bound(-1, 1000, 1020) == 0,
+	ok(relookup_bound(NO_LIMIT, 1000, 1020) == 0,
 	    "nor an unbounded one after the end");
 }
 
@@ -121,7 +121,7 @@ test_dial(void)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct addrinfo ai = { .ai_family = AF_INET,
 	    .ai_socktype = SOCK_STREAM, .ai_addrlen = sizeof(sin) };
-	struct dial_options o = { .timeout_ms = 2000, .wait_ms = -1 };
+	struct dial_options o = { .timeout_ms = 2000 };
 	struct dial d = { .addrs = &ai };
 	int holder;
 
@@ -135,6 +135,7 @@ test_dial(void)
 	ok(d.fd == -1 && d.error == ECONNREFUSED && !d.waited_out &&
 	    strcmp(d.step, "connect") == 0,
 	    "one try at a closed port is refused, not waited for");
+	o.retry = true;
 	o.wait_ms = 150;
 	dial_all(&d, 1, &o);
 	ok(d.fd == -1 && d.error == ECONNREFUSED && d.waited_out &&

@@ -147,9 +147,34 @@ test_ip(void)
 	ok(parse_ip("localhost", &ip, &errstr) == -1, "a name");
 }
 
+static void
+test_mode(void)
+{
+	const char *errstr;
+	unsigned int mode;
+
+	ok(parse_mode("0660", &mode, &errstr) == 0 && mode == 0660, "0660");
+	ok(parse_mode("600", &mode, &errstr) == 0 && mode == 0600,
+	    "600 without the leading 0");
+	ok(parse_mode("0", &mode, &errstr) == 0 && mode == 0, "0");
+	ok(parse_mode("0777", &mode, &errstr) == 0 && mode == 0777, "0777");
+	ok(parse_mode("00000000000000000000777", &mode, &errstr) == 0 &&
+	    mode == 0777, "leading zeros, however many");
+	ok(parse_mode("1000", &mode, &errstr) == -1 && errstr != NULL,
+	    "1000: the sticky bit is no permission");
+	ok(parse_mode("77777777777777777777777", &mode, &errstr) == -1,
+	    "no overflow");
+	ok(parse_mode("0668", &mode, &errstr) == -1, "8 is no octal digit");
+	ok(parse_mode("", &mode, &errstr) == -1, "empty");
+	ok(parse_mode("+644", &mode, &errstr) == -1, "a sign");
+	ok(parse_mode(" 644", &mode, &errstr) == -1, "a space");
+	ok(parse_mode("u+rw", &mode, &errstr) == -1, "chmod's symbols");
+}
+
 int
 main(void)
 {
+	test_mode();
 	test_number();
 	test_port();
 	test_duration();

@@ -1,0 +1,72 @@
+/*
+ * Pure core.  Unix-domain socket addresses (AF_UNIX) as users name them:
+ * a path, or '@' and a name in Linux's abstract namespace, as ss(8) and
+ * systemd write them.  A path longer than sun_path holds (107 bytes) is
+ * reached through its directory, opened, as /proc/self/fd/N/NAME; only
+ * a NAME too long even so is refused.  And the listener's socket file:
+ * it appears at its path only once the socket is ready, replaces a
+ * stale one, and is removed at exit unless something replaced it.
+ */
+#ifndef SOCKUTILS_UNIX_H
+#define SOCKUTILS_UNIX_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+/* What sun_path holds besides its NUL. */
+#define UNIX_PATH_LIMIT	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+struct unix_addr {
+	struct sockaddr_un	 sun;
+	socklen_t		 len;
+	bool			 abstract;
+	int			 dirfd;		/* a long path's directory, or -1 */
+	const char		*base;		/* the name in it (named only) */
+	char			 dir[UNIX_PATH_LIMIT + 1]; /* how sun names dirfd */
+};
+
+/*
+ * The address of path into ua.  Returns 0, or -1 with *errstr set
+ * (empty, too long) or errno (the directory of a long path).
+ */
+int	unix_address(const char *path, struct unix_addr *ua,
+	    const char **errstr);
+
+/* Releases what unix_address opened. */
+void	unix_address_close(struct unix_addr *ua);
+
+/* The exit status for a Unix socket's errnum (68 ENOENT, 69 EPROTOTYPE). */
+int	unix_exit_status(int errnum);
+
+/* Whether ua is abstract, or its path is a socket file or nothing. */
+bool	unix_is_socket(const struct unix_addr *ua);
+
+/* "stream" or "datagram": the type of the socket at ua, or NULL. */
+const char *unix_socket_type(const struct unix_addr *ua);
+
+/*
+ * A socket of socktype listening (bound, for datagrams) at ua, whose
+ * file (not for an abstract name) appears at path only now, with mode
+ * (-1: as the umask makes it), replacing a stale socket; a live socket
+ * there, or anything else, fails with EADDRINUSE or ENOTSOCK.  Returns
+ * the descriptor, or -1 with errno set and *step the call that failed.
+ */
+int	unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
+	    const char **step);
+
+/*
+ * Removes the socket file unix_listen made, unless something else is
+ * at its path now.  Safe in a signal handler.
+ */
+void	unix_listen_remove(void);
+
+/*
+ * The credentials of the peer of the Unix socket fd (SO_PEERCRED).
+ * Returns 0, or -1 with errno set (ENOPROTOOPT for another family).
+ */
+int	unix_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+#endif
