@@ -1,7 +1,8 @@
 /*
- * Pure core.  Operands as one stream of items, where "-" stands for the
- * lines of standard input, each passed on as soon as it is read: for the
- * tools that look up each name or address they are given.
+ * Pure core, returns -1 and errno, prints nothing.  Operands as one
+ * stream of items, where "-" stands for the lines of standard input,
+ * each passed on as soon as it is read: for the tools that look up each
+ * name or address they are given.
  */
 #ifndef SOCKUTILS_OPERANDS_H
 #define SOCKUTILS_OPERANDS_H

@@ -1,11 +1,12 @@
 /*
- * Pure core.  A window of blocking jobs (lookups through getaddrinfo)
- * run on a bounded set of threads while the caller goes on adding more,
- * each reported once, from one reporting thread, as soon as it is
- * answered or its deadline passes: in input order or in the order the
- * answers come.  A job whose thread is stuck past its deadline is
- * reported then and left to its thread, which frees it when the call
- * returns; the threads never outnumber the window.
+ * Pure core, returns -1 and errno, prints nothing.  A window of
+ * blocking jobs (lookups through getaddrinfo and the like) run on a
+ * bounded set of threads while the caller goes on adding more, each
+ * reported once, from one reporting thread, as soon as it is answered
+ * or its deadline passes: in input order or in the order the answers
+ * come. A job whose thread is stuck past its deadline is reported then
+ * and left to its thread, which frees it when the call returns; the
+ * threads never outnumber the window.
  */
 #ifndef SOCKUTILS_POOL_H
 #define SOCKUTILS_POOL_H

@@ -1,7 +1,7 @@
 /*
- * Pure core.  Name to addresses: getaddrinfo with internationalized
- * names, and many names looked up at once, as they come, each by its
- * deadline.
+ * Pure core, returns errors, prints nothing.  Name to addresses:
+ * getaddrinfo with internationalized names, and many names looked up at
+ * once, as they come, each by its deadline.
  */
 #ifndef SOCKUTILS_RESOLVE_H
 #define SOCKUTILS_RESOLVE_H
