@@ -551,6 +551,21 @@ wait_count() {
 	assert_equal "$(cat "$T/err")" ""
 }
 
+@test "tcp-listen -k and -k -j end quietly by SIGPIPE when the reader of their stdout goes away" {
+	local opts
+	for opts in -k "-k -j"; do
+		rm -f "$T/listen.port"
+		# shellcheck disable=SC2086 # one word per option
+		spawn python3 "$BATS_TEST_DIRNAME/test_helper/closed-pipe.py" \
+			tcp-listen $opts --port-file "$T/listen.port" 0 2>"$T/err"
+		wait_file "$T/listen.port" "$SPAWN_PID"
+		tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
+		wait_status "$SPAWN_PID"
+		assert_equal "$STATUS" 141
+		assert_equal "$(cat "$T/err")" ""
+	done
+}
+
 @test "tcp-listen fails with 74 when the peer resets the connection" {
 	start_listen
 	run -0 python3 "$PEER_PY" rstclient "$PORT" hello
