@@ -162,7 +162,7 @@ serve() {
 	wait_for clients.txt -Fx 'db 127.0.0.1'
 	printf '12:00:02 nx.test GET /\n12:00:03 web GET /\n' >>clients.log
 	wait_for clients.txt -Fx 'web 127.0.0.1'
-	wait_for live.err -Fx 'resolve: nx.test: Name or service not known'
+	wait_for live.err -Fx "$(libc_words 'resolve: nx.test: Name or service not known')"
 }
 
 @test "README recipe wait-for-db: tcp-send waits until the database listens" {

@@ -233,6 +233,17 @@ teardown() {
 	assert_stderr_regex "^tcp-send: (send|recv) 127\\.0\\.0\\.1 $PORT: (Connection reset by peer|Broken pipe)$"
 }
 
+@test "tcp-send fails with 74 at once when the peer resets after the last byte, not waiting for an acknowledgement" {
+	# a listener that stops reading after 4 bytes, while another client
+	# keeps it serving: the rest is reset, never acknowledged
+	start_listen -k --max-bytes 4
+	spawn python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(60)' "$PORT"
+	run -74 --separate-stderr timeout 10 tcp-send -n 127.0.0.1 "$PORT" wave-and-more
+	assert_stderr_regex "^tcp-send: send 127\\.0\\.0\\.1 $PORT: (not acknowledged: )?Connection reset by peer$"
+}
+
 @test "tcp-send -r fails with 74 when stdout is full" {
 	start_listen --reply 'reply\n'
 	run -74 --separate-stderr sh -c "tcp-send -r 127.0.0.1 $PORT x >/dev/full"
