@@ -259,7 +259,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	c->sending = st->sv->reply != NULL;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
-	peer_set(&c->peer, fd, addr, len);
+	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
