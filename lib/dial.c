@@ -194,6 +194,11 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 
 	if (!p->retry)
 		dr->next_start = now + CONNECT_ATTEMPT_DELAY_MS;
+	fd = -1;
+	/* what the address names may not be there yet */
+	step = "connect";
+	if (dr->d->ready != NULL && dr->d->ready(dr->d->ready_arg) == -1)
+		goto failed;
 	step = "socket";
 	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol)) == -1)

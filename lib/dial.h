@@ -37,6 +37,9 @@ struct dial_options {
 
 struct dial {
 	const struct addrinfo	*addrs;		/* in: stream addresses */
+	int			(*ready)(void *); /* in: before each try: 0, or
+						   -1 and errno, or NULL */
+	void			*ready_arg;
 	unsigned short		 port;		/* in: host order */
 	int			 fd;		/* out: connected socket, or -1 */
 	const struct addrinfo	*connected;	/* out: the address it connected to */

@@ -54,6 +54,13 @@ dialled(struct target *t, const struct dial *d)
 		t->status = ex_errno(d->error, EX_OSERR);
 }
 
+/* Opens the directory of the Unix address arg if it is there now. */
+static int
+unix_ready(void *arg)
+{
+	return unix_address_ready(arg);
+}
+
 /* The lookups of the n targets, all within one bound; NULL on ENOMEM. */
 static struct lookup *
 look_up(struct target *v, size_t n, int family, const struct dial_options *o,
@@ -116,6 +123,10 @@ connect_targets(struct target *v, size_t n, int family,
 			un[i].ai_socktype = SOCK_STREAM;
 			un[i].ai_addr = (struct sockaddr *)&v[i].un.sun;
 			un[i].ai_addrlen = v[i].un.len;
+			if (v[i].un.pending != NULL) {
+				dv[nd].ready = unix_ready;
+				dv[nd].ready_arg = &v[i].un;
+			}
 			dv[nd++].addrs = &un[i];
 			continue;
 		}

@@ -219,6 +219,19 @@ time.sleep(30)' "$S"
 	assert_equal "$(cat "$T/got")" "late"
 }
 
+@test "tcp-send -U --wait waits for a long path's socket in a directory made later" {
+	local deep
+	deep=$T/$(printf 'd%.0s' {1..60})/$(printf 'e%.0s' {1..60})
+	[ "${#deep}" -gt 107 ] || fail "not long: ${#deep}"
+	spawn sh -c 'sleep 0.3; mkdir -p "$1" && exec tcp-listen -U "$1/s" >"$2"' \
+		sh "$deep" "$T/got"
+	run -0 --separate-stderr tcp-send -U --wait 10 "$deep/s" late
+	wait_status "$SPAWN_PID"
+	assert_equal "$(cat "$T/got")" "late"
+	run -68 --separate-stderr tcp-send -U "$deep/none/s" x
+	assert_stderr "tcp-send: connect $deep/none/s: No such file or directory"
+}
+
 @test "tcp-send -U --wait gives up with 75 and says how long it waited" {
 	run -75 --separate-stderr tcp-send -U --wait 0.2 "$T/none" x
 	assert_stderr "tcp-send: connect $T/none: No such file or directory (gave up waiting after 0.2 s)"

@@ -167,7 +167,8 @@ static void
 parse_unix_target(struct target *t, const char *path)
 {
 	t->ep.path = path;
-	sockopts_unix_address(path, &t->un);
+	/* a directory that is not there yet fails as a connect, or waits */
+	sockopts_unix_address(path, &t->un, true);
 	if ((t->name = endpoint_string(&t->ep)) == NULL)
 		err(EX_OSERR, "targets");
 }
