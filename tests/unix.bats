@@ -505,7 +505,7 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 	[ ! -e "$S" ] || fail "$S is left behind"
 }
 
-@test "udp-listen -U --reply answers only senders that have an address" {
+@test "udp-listen -U --reply answers only senders that have an address; -v shows every sender's credentials" {
 	start_listener udp-listen -v -k --reply pong
 	logger -u "$S" unnamed
 	run -0 --separate-stderr udp-send -U -r "$S" ping
@@ -514,8 +514,8 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 	wait_status "$LPID"
 	run -0 cat "$LERR"
 	assert_line --index 0 "udp-listen: listening on $S"
-	assert_regex "${lines[1]}" '^udp-listen: received [0-9]+ bytes from unnamed$'
-	assert_regex "${lines[2]}" '^udp-listen: received 5 bytes from @[0-9a-f]+$'
+	assert_regex "${lines[1]}" "^udp-listen: received [0-9]+ bytes from unnamed \\(pid [0-9]+, uid $(id -u), gid $(id -g)\\)$"
+	assert_regex "${lines[2]}" "^udp-listen: received 5 bytes from @[0-9a-f]+ \\(pid [0-9]+, uid $(id -u), gid $(id -g)\\)$"
 	assert_regex "${lines[3]}" '^udp-listen: sent 4 bytes to @[0-9a-f]+$'
 	[ "${#lines[@]}" -eq 4 ] || fail "more: $output"
 }
