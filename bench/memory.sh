@@ -63,6 +63,8 @@ figure_memory() {
 	figure memory "Memory" KiB lower \
 		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null on 127.0.0.1, as in the throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 256 KiB: the peak of one program varies by about 200 KiB from run to run)."
 	memory_rows memory "$n" "${MEM_TOOLS[@]}"
+}
+
 # --- many connections open at once -------------------------------------------
 
 CONNMEM_OPEN=100

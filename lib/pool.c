@@ -29,6 +29,12 @@ struct slot {
 	bool			 running;	/* a worker is inside run(job) */
 };
 
+struct worker {
+	struct pool		*pool;
+	pthread_t		 tid;
+	bool			 in_run;	/* inside run(job) */
+};
+
 struct pool {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 work;		/* for the workers */
@@ -38,10 +44,11 @@ struct pool {
 	const struct pool_ops	*ops;
 	void			*ctx;
 	struct slot		 slot[POOL_WINDOW];
+	struct worker		 worker[POOL_WINDOW];
 	unsigned long long	 added, answered;
 	size_t			 used;		/* slots not free */
 	size_t			 pending;	/* slots waiting for a worker */
-	size_t			 threads, idle;	/* workers alive, and waiting */
+	size_t			 threads, idle;	/* workers started, and waiting */
 	int			 refs;		/* the owner and each worker */
 	bool			 in_order;
 	bool			 closing;
@@ -98,9 +105,10 @@ finish_slot(struct pool *p, struct slot *s, enum slot_state state)
 }
 
 static void *
-worker(void *arg)
+work(void *arg)
 {
-	struct pool *p = arg;
+	struct worker *w = arg;
+	struct pool *p = w->pool;
 	struct slot *s;
 	void *job;
 	unsigned gen;
@@ -120,6 +128,7 @@ worker(void *arg)
 		p->pending--;
 		s->state = SLOT_RUNNING;
 		s->running = true;
+		w->in_run = true;
 		job = s->job;
 		gen = s->gen;
 		pthread_mutex_unlock(&p->lock);
@@ -127,6 +136,7 @@ worker(void *arg)
 		p->ops->run(job, p->ctx);
 
 		pthread_mutex_lock(&p->lock);
+		w->in_run = false;
 		if (s->gen != gen) {
 			/* reported as timed out and freed: the job is ours */
 			pthread_mutex_unlock(&p->lock);
@@ -140,7 +150,6 @@ worker(void *arg)
 			pthread_cond_signal(&p->changed);
 		}
 	}
-	p->threads--;
 	pool_unref(p);
 	return NULL;
 }
@@ -150,15 +159,16 @@ static int
 spawn_worker(struct pool *p)
 {
 	pthread_attr_t attr;
-	pthread_t tid;
+	struct worker *w;
 	int rc;
 
 	if (p->pending <= p->idle || p->threads == POOL_WINDOW)
 		return 0;
+	w = &p->worker[p->threads];
+	w->pool = p;
 	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, WORKER_STACK_BYTES);
-	rc = pthread_create(&tid, &attr, worker, p);
+	rc = pthread_create(&w->tid, &attr, work, w);
 	pthread_attr_destroy(&attr);
 	if (rc == 0) {
 		p->threads++;
@@ -344,12 +354,32 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 void
 pool_end(struct pool *p)
 {
+	bool stuck[POOL_WINDOW];
+	size_t i, n;
+
 	pthread_mutex_lock(&p->lock);
 	p->closing = true;
 	pthread_cond_signal(&p->changed);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->reporter, NULL);
+
+	/*
+	 * Every job is reported: a worker still inside run is stuck past a
+	 * deadline, and is left to end on its own; the others end now, and
+	 * are waited for, so that none is still ending as the tool exits.
+	 */
 	pthread_mutex_lock(&p->lock);
 	pthread_cond_broadcast(&p->work);
+	n = p->threads;
+	for (i = 0; i < n; i++)
+		stuck[i] = p->worker[i].in_run;
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < n; i++) {
+		if (stuck[i])
+			pthread_detach(p->worker[i].tid);
+		else
+			pthread_join(p->worker[i].tid, NULL);
+	}
+	pthread_mutex_lock(&p->lock);
 	pool_unref(p);
 }

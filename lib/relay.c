@@ -214,7 +214,9 @@ relay_run(struct relay *r)
 			return -1;
 		if (s.active && s.len == 0 && s.eof) {
 			if (shutdown(r->sock, SHUT_WR) == -1) {
-				relay_fail(r, RELAY_SEND, errno);
+				/* a connection that was connected: reset since */
+				relay_fail(r, RELAY_SEND, errno == ENOTCONN ?
+				    ECONNRESET : errno);
 				return -1;
 			}
 			s.active = false;

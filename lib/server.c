@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,7 +50,7 @@ struct state {
 	size_t		 nfree;
 	size_t		 sockets;	/* connections whose socket is open */
 	struct pollfd	*pfd;		/* the wake pipe, the listener, the sockets */
-	size_t		*pfd_conn;	/* pfd[i]'s slot, or one of the two below */
+	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
 	FILE		*json;		/* stdout with -j, else NULL */
@@ -158,18 +160,24 @@ send_reply(struct state *st, struct conn *c)
 	return 0;
 }
 
+/* How much c may receive in one recv, within its --max-bytes. */
+static size_t
+recv_limit(const struct state *st, const struct conn *c)
+{
+	unsigned long long left;
+
+	if (st->sv->max_recv < 0)
+		return RECV_CHUNK;
+	left = (unsigned long long)st->sv->max_recv - c->received;
+	return left < RECV_CHUNK ? (size_t)left : RECV_CHUNK;
+}
+
 /* How much c may receive now: its limit, and what its line may hold. */
 static size_t
 recv_want(const struct state *st, const struct conn *c)
 {
-	size_t want = RECV_CHUNK;
-	unsigned long long left;
+	size_t want = recv_limit(st, c);
 
-	if (st->sv->max_recv >= 0) {
-		left = (unsigned long long)st->sv->max_recv - c->received;
-		if (left < want)
-			want = (size_t)left;
-	}
 	return st->sv->json ? want : line_room(&st->out, &c->line, want);
 }
 
@@ -424,15 +432,57 @@ expire(struct state *st)
 	return 0;
 }
 
-/* A stop signal came: all that was read goes out, then it ends us. */
+/*
+ * Writes, as it stands, what c's peer had sent when the stop signal
+ * came and is still in the socket: only what is queued now (SIOCINQ),
+ * so that a peer that goes on sending cannot keep us from ending.
+ */
+static void
+flush_queued(struct state *st, struct conn *c)
+{
+	size_t want;
+	ssize_t n;
+	int queued;
+
+	if (c->fd == -1 || !c->receiving ||
+	    ioctl(c->fd, SIOCINQ, &queued) == -1)
+		return;
+	while (queued > 0) {
+		want = recv_limit(st, c);
+		if ((size_t)queued < want)
+			want = (size_t)queued;
+		if (want == 0 || (n = recv(c->fd, st->scratch, want,
+		    MSG_DONTWAIT)) <= 0)
+			return;
+		queued -= (int)n;
+		c->received += (unsigned long long)n;
+		if (st->json != NULL)
+			connlog_data(st->json, &c->peer,
+			    (unsigned char *)st->scratch, (size_t)n);
+		else if (write_out(st, st->scratch, (size_t)n) == -1)
+			return;
+	}
+}
+
+/*
+ * A stop signal came: what every peer sent goes out, each connection's
+ * bytes together (held ones, then what its socket still has), then the
+ * signal ends us.
+ */
 static void
 stop_by_signal(struct state *st)
 {
+	struct conn *c;
 	size_t i;
 
-	for (i = 0; i < (size_t)st->sv->max_conns; i++)
-		if (st->conns[i].used && !st->sv->json)
-			(void)line_drain(&st->out, &st->conns[i].line);
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used)
+			continue;
+		if (!st->sv->json)
+			(void)line_drain(&st->out, &c->line);
+		flush_queued(st, c);
+	}
 	if (st->json != NULL)
 		(void)fflush(st->json);
 	signals_release();

@@ -6,8 +6,8 @@
  * json, as connlog.h's objects.  At most max_conns are open; the rest
  * wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held
- * the whole time: one ends the loop once what was read from every
- * connection is written.  Reporting layer: a peer's failure and the -v
+ * the whole time: one ends the loop once what every peer had sent
+ * (read already, or still queued in its socket) is written.  Reporting layer: a peer's failure and the -v
  * lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H

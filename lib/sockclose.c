@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -11,8 +13,12 @@
 /* close_sent without a timeout of its own waits this long at most. */
 #define CLOSE_WAIT_DEFAULT_MS	60000
 
-/* Reads and drops what fd has now; returns whether the peer has closed. */
-static bool
+/*
+ * Reads and drops what fd has now.  Returns 1 once the peer has closed,
+ * 0 while it is open, or -1 with errno set when the connection failed
+ * (a reset: recv reports it once, and then only end of file).
+ */
+static int
 drain(int fd)
 {
 	char buf[4096];
@@ -20,7 +26,25 @@ drain(int fd)
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0)
 		;
-	return n == 0;
+	if (n == 0)
+		return 1;
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ?
+	    0 : -1;
+}
+
+/*
+ * Whether a TCP connection is over (reset, or timed out) although bytes
+ * are unacknowledged: they never will be.  Other sockets have no such
+ * state to ask.
+ */
+static bool
+tcp_closed(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    ti.tcpi_state == TCP_CLOSE;
 }
 
 /* Bytes sent on fd and not yet acknowledged; -1 with errno set. */
@@ -36,7 +60,13 @@ unacknowledged(int fd)
 		errno = err;
 		return -1;
 	}
-	return ioctl(fd, SIOCOUTQ, &n) == -1 ? -1 : n;
+	if (ioctl(fd, SIOCOUTQ, &n) == -1)
+		return -1;
+	if (n != 0 && tcp_closed(fd)) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	return n;
 }
 
 void
@@ -56,7 +86,7 @@ close_sent(int fd, long long timeout_ms)
 	struct deadline dl;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	long long left, pause_ms = 1;
-	int n;
+	int n, closed;
 
 	deadline_start(&dl, timeout_ms == NO_LIMIT ? CLOSE_WAIT_DEFAULT_MS :
 	    timeout_ms);
@@ -73,11 +103,20 @@ close_sent(int fd, long long timeout_ms)
 		}
 		left = deadline_left_ms(&dl);
 		if (poll(&pfd, 1, (int)(pause_ms < left ? pause_ms : left)) > 0 &&
-		    drain(fd))
-			pfd.events = 0;	/* it closed: nothing more to read */
+		    (closed = drain(fd)) != 0) {
+			if (closed == -1) {
+				close_reset(fd);
+				return -1;
+			}
+			/*
+			 * Nothing more to read, and a hung-up socket polls
+			 * ready at once: poll only sleeps from now on.
+			 */
+			pfd.fd = -1;
+		}
 		if (pause_ms < 50)
 			pause_ms *= 2;
 	}
-	drain(fd);	/* unread data would turn the close into a reset */
+	(void)drain(fd);	/* unread data would turn the close into a reset */
 	return close(fd);
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "portlist.h"
 #include "timing.h"
 #include "unix.h"
 
@@ -70,6 +71,14 @@ bool	sockopts_escape_reply(const struct sockopts *o, bool reads);
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);
+
+/*
+ * The PORT operand s as a list of ports and ranges, into *pl; one that
+ * is malformed exits 64 with "port S: reason", naming the element at
+ * fault when s has several.
+ */
+void	port_list_operand(const char *s, const char *proto,
+	    struct port_list *pl);
 
 /*
  * The address of -b (the loopback address without it) for family and

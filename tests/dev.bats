@@ -26,7 +26,7 @@ clean_path() {
 # copy_src DIR: the files git knows of this tree, as they are now.
 copy_src() {
 	mkdir -p "$1"
-	git -C "$SRC" ls-files -z --cached --others --exclude-standard |
+	git -c safe.directory='*' -C "$SRC" ls-files -z --cached --others --exclude-standard |
 		(cd "$SRC" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
 		tar -xf - -C "$1"
 }

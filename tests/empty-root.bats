@@ -3,7 +3,8 @@
 # directory holding only sockutils, its links and the /etc files a
 # container has (hosts, resolv.conf, services; no nsswitch.conf, no libc,
 # no shell), entered with chroot inside the hermetic namespaces, whose
-# DNS server it asks.  What README's "In a container" promises.
+# DNS server it asks, and with Unix-domain sockets in its /tmp.  What
+# README's "In a container" promises.
 
 setup() {
 	load test_helper/common-setup
@@ -113,4 +114,23 @@ in_root() {
 	assert_output pong
 	wait_status "$listener"
 	[ "$STATUS" -eq 0 ] || fail "udp-listen exited $STATUS"
+}
+
+@test "a Unix-domain stream and datagram round trip in the empty root (-U)" {
+	spawn chroot "$ROOT" /bin/tcp-listen -U --reply 'pong\n' /tmp/stream
+	local listener=$SPAWN_PID
+	wait_until "$listener" test -S "$ROOT/tmp/stream" ||
+		fail "$WAIT_WHY before the stream socket appeared"
+	run -0 --separate-stderr in_root tcp-send -U -r /tmp/stream ping
+	assert_output pong
+	wait_status "$listener"
+	[ "$STATUS" -eq 0 ] || fail "tcp-listen -U exited $STATUS"
+	spawn chroot "$ROOT" /bin/udp-listen -U --reply 'pong\n' /tmp/dgram
+	listener=$SPAWN_PID
+	wait_until "$listener" test -S "$ROOT/tmp/dgram" ||
+		fail "$WAIT_WHY before the datagram socket appeared"
+	run -0 --separate-stderr in_root udp-send -U -r -t 5 /tmp/dgram ping
+	assert_output pong
+	wait_status "$listener"
+	[ "$STATUS" -eq 0 ] || fail "udp-listen -U exited $STATUS"
 }

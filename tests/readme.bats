@@ -162,7 +162,7 @@ serve() {
 	wait_for clients.txt -Fx 'db 127.0.0.1'
 	printf '12:00:02 nx.test GET /\n12:00:03 web GET /\n' >>clients.log
 	wait_for clients.txt -Fx 'web 127.0.0.1'
-	wait_for live.err -Fx 'resolve: nx.test: Name or service not known'
+	wait_for live.err -Fx "$(libc_words 'resolve: nx.test: Name or service not known')"
 }
 
 @test "README recipe wait-for-db: tcp-send waits until the database listens" {
@@ -173,6 +173,17 @@ serve() {
 	spawn sh -c 'sleep 1 && exec tcp-listen -k 5432' >/dev/null 2>&1
 	run_recipe wait-for-db
 	assert_success
+}
+
+@test "README recipe open-ports: the open ports of the range, in order" {
+	require_hermetic
+	recipe_needs open-ports tcp-listen
+	host web
+	serve web8007 tcp-listen -k 8007
+	serve web8003 tcp-listen -k 8003
+	run_recipe open-ports
+	assert_success
+	assert_output "$(printf '8003\n8007')"
 }
 
 @test "README recipe mock-http: curl gets the reply, the request is logged" {

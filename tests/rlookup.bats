@@ -147,8 +147,8 @@ declare -gA MUSL_JSON=(
 	stream_write 2001:db8::20
 	stream_expect "2001:db8::20 dual.test"
 	stream_close
-	assert_equal "$STREAM_STATUS" 0
 	assert_equal "$STREAM_REST" ""
+	assert_equal "$STREAM_STATUS" 0
 }
 
 # The failure of 203.0.113.2, whose PTR query goes unanswered: the
@@ -175,8 +175,8 @@ silent_failure() {
 	stream_write 203.0.113.2 192.0.2.10
 	stream_expect "$(rlookup -j 192.0.2.10)"
 	stream_close
-	assert_equal "$STREAM_STATUS" "$SILENT_STATUS"
 	assert_equal "$STREAM_REST" "$SILENT_MESSAGE"
+	assert_equal "$STREAM_STATUS" "$SILENT_STATUS"
 }
 
 @test "rlookup -t gives up on an address not looked up in time with 75 and prints the rest" {

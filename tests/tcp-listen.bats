@@ -369,10 +369,19 @@ wait_count() {
 	assert_equal "$(cat "$T/third")" ok
 }
 
+# sockets PID N: process PID has N sockets open.
+sockets() {
+	[ "$(find "/proc/$1/fd" -lname 'socket:*' | wc -l)" = "$2" ]
+}
+
 @test "tcp-listen -k serves 100 connections at once by default, the rest queued" {
 	start_listen -k --reply 'ok\n'
+	tool=$(pgrep -P "$LPID")
 	hold_idle 101
+	# the listener and 100 connections, never more
+	wait_until "$LPID" sockets "$tool" 101 || fail "$WAIT_WHY before 100 were open"
 	wait_queue 1
+	sockets "$tool" 101
 }
 
 @test "tcp-listen -k --max-bytes and -t are each connection's own" {
@@ -417,6 +426,21 @@ wait_count() {
 	assert_equal "$(sort "$T/out")" "$(for i in {0..99}; do echo "wave $i"; done | sort)"
 	# said once; -v says it each time
 	assert_equal "$(grep -c "accept: $(libc_words 'Too many open files')" "$T/err")" 1
+}
+
+@test "tcp-listen -k -v out of descriptors: says so each time it runs out" {
+	rm -f "$T/listen.port"
+	spawn bash -c 'ulimit -n 16 && exec tcp-listen -k -v --port-file "$1" 0' - \
+		"$T/listen.port" >"$T/out" 2>"$T/err"
+	LPID=$SPAWN_PID
+	wait_file "$T/listen.port" "$LPID"
+	PORT=$(<"$T/listen.port")
+	hold_idle 20
+	wait_count "$T/err" 'accept: Too many open files' 1 "$LPID"
+	kill "$HOLD_PID"
+	wait_count "$T/err" ' closed: ' 20 "$LPID"
+	hold_idle 20
+	wait_count "$T/err" 'accept: Too many open files' 2 "$LPID"
 }
 
 @test "tcp-listen -k escapes each client's unprintable bytes on a terminal" {
@@ -549,6 +573,21 @@ wait_count() {
 	assert_equal "$STATUS" 0
 	assert_equal "$(cat "$T/status")" 141
 	assert_equal "$(cat "$T/err")" ""
+}
+
+@test "tcp-listen -k and -k -j end quietly by SIGPIPE when the reader of their stdout goes away" {
+	local opts
+	for opts in -k "-k -j"; do
+		rm -f "$T/listen.port"
+		# shellcheck disable=SC2086 # one word per option
+		spawn python3 "$BATS_TEST_DIRNAME/test_helper/closed-pipe.py" \
+			tcp-listen $opts --port-file "$T/listen.port" 0 2>"$T/err"
+		wait_file "$T/listen.port" "$SPAWN_PID"
+		tcp-send 127.0.0.1 "$(<"$T/listen.port")" data || :
+		wait_status "$SPAWN_PID"
+		assert_equal "$STATUS" 141
+		assert_equal "$(cat "$T/err")" ""
+	done
 }
 
 @test "tcp-listen fails with 74 when the peer resets the connection" {

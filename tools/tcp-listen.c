@@ -179,9 +179,8 @@ main(int argc, char *argv[])
 		case OPT_MAX_CONNS:
 			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
 			    &set.max_conns, &errstr) == -1)
-				cli_usage("max-conns %s: %s", optarg, errstr);
+				cli_bad_value("max-conns", optarg, errstr);
 			break;
-
 		default:
 			cli_common_option(ch, argv);
 		}

@@ -26,10 +26,11 @@ stream_read() {
 		fail "no line from ${STREAM_PID} within 10 s"
 }
 
-# stream_expect LINE: the tool's next line of output is LINE.
+# stream_expect LINE: the tool's next line of output is LINE (libc's
+# messages in it as libc_words words them).
 stream_expect() {
 	stream_read
-	assert_equal "$LINE" "$1"
+	assert_equal "$LINE" "$(libc_words "$1")"
 }
 
 # stream_close: ends the tool's stdin and waits for it, at most 10 s;
