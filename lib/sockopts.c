@@ -206,13 +206,14 @@ sockopts_unix(const struct sockopts *o)
 }
 
 void
-sockopts_unix_address(const char *path, struct unix_addr *ua)
+sockopts_unix_address(const char *path, struct unix_addr *ua, bool later)
 {
 	const char *errstr;
 
 	if (path[0] == '\0')
 		cli_usage("empty PATH");
-	if (unix_address(path, ua, &errstr) == -1) {
+	if ((later ? unix_address_later(path, ua, &errstr) :
+	    unix_address(path, ua, &errstr)) == -1) {
 		if (errstr != NULL)
 			cli_bad_value("path", path, errstr);
 		err(unix_exit_status(errno), "%s", path);
@@ -234,7 +235,7 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 	const char *step;
 	int fd;
 
-	sockopts_unix_address(path, &ua);
+	sockopts_unix_address(path, &ua, false);
 	if ((fd = unix_listen(&ua, socktype, o->mode < 0 ? (mode_t)-1 :
 	    (mode_t)o->mode, &step)) == -1) {
 		if (errno == EADDRINUSE)

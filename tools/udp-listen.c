@@ -15,6 +15,7 @@
 #include "json.h"
 #include "listen.h"
 #include "parse.h"
+#include "report.h"
 #include "signals.h"
 #include "sockopts.h"
 #include "timing.h"
@@ -115,7 +116,7 @@ serve(int fd, const struct settings *set, const char *local)
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char peer[ENDPOINT_MAX], waited[DURATION_STR_MAX];
+	char peer[ENDPOINT_MAX], waited[DURATION_STR_MAX], cred[PEER_CRED_MAX];
 	long long n = 0;
 	int rc;
 
@@ -140,7 +141,10 @@ serve(int fd, const struct settings *set, const char *local)
 		deadline_start(&dl, set->timeout_ms);
 		sockaddr_endpoint(from, dgram.fromlen, peer);
 		if (set->verbose)
-			warnx("received %zu bytes from %s", dgram.len, peer);
+			warnx("received %zu bytes from %s%s", dgram.len, peer,
+			    dgram.has_cred ? credentials_text(dgram.cred.pid,
+			    dgram.cred.uid, dgram.cred.gid, cred,
+			    sizeof(cred)) : "");
 		output(&dgram, set);
 		signals_release();
 		/* a sender without an address cannot be answered */
@@ -187,6 +191,9 @@ main(int argc, char *argv[])
 
 	if (o.unix_path) {
 		fd = unix_listener_open(argv[0], SOCK_DGRAM, &o);
+		/* -v names each sender, even one without an address */
+		if (set.verbose && dgram_want_local(fd, AF_UNIX) == -1)
+			err(EX_OSERR, "setsockopt");
 		local = argv[0];
 	} else {
 		fd = listener_open(&l.addr, SOCK_DGRAM);
