@@ -201,8 +201,15 @@ listener_announce(int fd, const struct sockopts *o,
 void
 sockopts_unix(const struct sockopts *o)
 {
-	if (o->want4 || o->want6 || o->bind != NULL || o->port_file != NULL)
-		cli_usage("-U takes a path: no -4, -6, -b or --port-file");
+	/* the first of them given, as the user wrote it */
+	if (o->want4)
+		cli_exclusive("-U", "-4");
+	if (o->want6)
+		cli_exclusive("-U", "-6");
+	if (o->bind != NULL)
+		cli_exclusive("-U", "-b");
+	if (o->port_file != NULL)
+		cli_exclusive("-U", "--port-file");
 }
 
 void

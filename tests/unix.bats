@@ -194,9 +194,11 @@ time.sleep(30)' "$S"
 	run -64 --separate-stderr tcp-send -U ''
 	assert_equal "${stderr_lines[0]}" "tcp-send: empty PATH"
 	run -64 --separate-stderr tcp-send -U -4 "$S" x
-	assert_equal "${stderr_lines[0]}" "tcp-send: -U takes a path: no -4, -6, -b or --port-file"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -4 exclude each other"
 	run -64 --separate-stderr tcp-send -U -6 "$S" x
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -6 exclude each other"
 	run -64 --separate-stderr tcp-send -U -b 127.0.0.1 "$S" x
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -b exclude each other"
 	run -64 --separate-stderr tcp-send -U
 	assert_equal "${stderr_lines[0]}" "tcp-send: no PATH given"
 	run -64 --separate-stderr tcp-send -U -n "$S"
@@ -441,7 +443,7 @@ b.sendall(b"from b\n"); a.sendall(b"from a\n"); a.close(); b.close()' "$S"
 	for opt in -4 -6 "-b 127.0.0.1" "--port-file $T/pf"; do
 		# shellcheck disable=SC2086 # an option and its value
 		run -64 --separate-stderr tcp-listen -U $opt "$S"
-		assert_equal "${stderr_lines[0]}" "tcp-listen: -U takes a path: no -4, -6, -b or --port-file"
+		assert_equal "${stderr_lines[0]}" "tcp-listen: -U and ${opt%% *} exclude each other"
 	done
 	run -64 --separate-stderr tcp-listen -U
 	assert_equal "${stderr_lines[0]}" "tcp-listen: no PATH given"
