@@ -243,6 +243,9 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 	int fd;
 
 	sockopts_unix_address(path, &ua, false);
+	/* before the file appears: a stop signal may come the moment it does */
+	atexit(remove_at_exit);
+	signals_at_death(unix_listen_remove);
 	if ((fd = unix_listen(&ua, socktype, o->mode < 0 ? (mode_t)-1 :
 	    (mode_t)o->mode, &step)) == -1) {
 		if (errno == EADDRINUSE)
@@ -253,8 +256,6 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 			    step, path);
 		err(unix_exit_status(errno), "%s %s", step, path);
 	}
-	atexit(remove_at_exit);
-	signals_at_death(unix_listen_remove);
 	if (o->verbose)
 		warnx("listening on %s", path);
 	return fd;

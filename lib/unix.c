@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +18,19 @@
 #include "exitcode.h"
 #include "unix.h"
 
-/* The listener's socket file, to remove at exit: its path and identity. */
+/*
+ * The listener's socket file, to remove at exit: its path, and the
+ * temporary name it was bound under until the rename, with the
+ * identity both share.  A stop signal may come at any point, so the
+ * file is noted before it appears, and the flags are set last.
+ */
 static struct {
-	char	sun_path[UNIX_PATH_LIMIT + 1];	/* as bound: through dirfd */
-	dev_t	dev;
-	ino_t	ino;
-	bool	made;
+	char			sun_path[UNIX_PATH_LIMIT + 1];	/* through dirfd */
+	char			tmp_path[UNIX_PATH_LIMIT + 1];
+	dev_t			dev;
+	ino_t			ino;
+	volatile sig_atomic_t	made;		/* sun_path may be ours */
+	volatile sig_atomic_t	tmp_made;	/* tmp_path is ours */
 } made_file;
 
 /*
@@ -359,18 +367,24 @@ temporary_name(const struct unix_addr *ua, struct sockaddr_un *tmp,
 	return 0;
 }
 
-/* Notes the socket file at sun_path as ours, to remove at exit. */
+/*
+ * Notes the socket file bound at bound (a temporary name, or sun_path
+ * itself) as ours, to be removed at exit from sun_path, and from bound
+ * until it is renamed there.
+ */
 static int
-remember_file(const char *sun_path)
+remember_file(const char *sun_path, const char *bound)
 {
 	struct stat st;
 
-	if (lstat(sun_path, &st) == -1)
+	if (lstat(bound, &st) == -1)
 		return -1;
 	strlcpy(made_file.sun_path, sun_path, sizeof(made_file.sun_path));
+	strlcpy(made_file.tmp_path, bound, sizeof(made_file.tmp_path));
 	made_file.dev = st.st_dev;
 	made_file.ino = st.st_ino;
-	made_file.made = true;
+	made_file.tmp_made = strcmp(bound, sun_path) != 0;
+	made_file.made = 1;
 	return 0;
 }
 
@@ -395,14 +409,18 @@ bind_file(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
 	umask(old_mask);
 	if (rc == -1)
 		return -1;
-	if ((mode != (mode_t)-1 && chmod(tmp.sun_path, mode) == -1) ||
+	/* noted before the name appears: a signal then still removes it */
+	if (remember_file(ua->sun.sun_path, tmp.sun_path) == -1 ||
+	    (mode != (mode_t)-1 && chmod(tmp.sun_path, mode) == -1) ||
 	    (socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1) ||
 	    rename(tmp.sun_path, ua->sun.sun_path) == -1) {
 		*step = mode != (mode_t)-1 ? "chmod" : "listen";
+		made_file.made = made_file.tmp_made = 0;
 		(void)unlink(tmp.sun_path);
 		return -1;
 	}
-	return remember_file(ua->sun.sun_path);
+	made_file.tmp_made = 0;
+	return 0;
 }
 
 /*
@@ -420,7 +438,8 @@ bind_unix(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
 		return bind(fd, (const struct sockaddr *)&ua->sun, ua->len);
 	if (socktype == SOCK_DGRAM && mode == (mode_t)-1) {
 		if (bind(fd, (const struct sockaddr *)&ua->sun, ua->len) == 0)
-			return remember_file(ua->sun.sun_path);
+			return remember_file(ua->sun.sun_path,
+			    ua->sun.sun_path);
 		if (errno != EADDRINUSE)
 			return -1;
 	}
@@ -448,17 +467,28 @@ unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
 	return -1;
 }
 
-void
-unix_listen_remove(void)
+/* Unlinks path if the socket file there is still ours. */
+static void
+remove_ours(const char *path)
 {
 	struct stat st;
 
-	if (!made_file.made)
-		return;
-	made_file.made = false;
-	if (lstat(made_file.sun_path, &st) == 0 && st.st_dev == made_file.dev &&
+	if (lstat(path, &st) == 0 && st.st_dev == made_file.dev &&
 	    st.st_ino == made_file.ino)
-		(void)unlink(made_file.sun_path);
+		(void)unlink(path);
+}
+
+void
+unix_listen_remove(void)
+{
+	if (made_file.tmp_made) {
+		made_file.tmp_made = 0;
+		remove_ours(made_file.tmp_path);
+	}
+	if (made_file.made) {
+		made_file.made = 0;
+		remove_ours(made_file.sun_path);
+	}
 }
 
 int
