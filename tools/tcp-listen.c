@@ -107,13 +107,13 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 
 /* Serves the one connection of a listener without -k; its status. */
 static int
-serve_one(int lfd, const struct settings *set)
+serve_one(struct listen_set *ls, const struct settings *set)
 {
 	struct sockaddr_storage peer;
 	char waited[DURATION_STR_MAX];
 	int fd, rc;
 
-	fd = accept_within(lfd, set->idle_ms, &peer);
+	fd = accept_within(ls, set->idle_ms, &peer);
 	if (fd == -1 && errno == ETIMEDOUT) {
 		warnx("accept: no connection in %s",
 		    format_duration(set->idle_ms, waited));
@@ -124,7 +124,7 @@ serve_one(int lfd, const struct settings *set)
 		return ex_errno(errno, EX_OSERR);
 	}
 	/* no longer listening: later connects are refused, not queued */
-	close(lfd);
+	listen_set_close(ls);
 	rc = serve(fd, &peer, set);
 	close(fd);
 	return rc;
@@ -132,10 +132,10 @@ serve_one(int lfd, const struct settings *set)
 
 /* Serves connections many at once (-k, -c, -j); returns the status. */
 static int
-serve_many(int lfd, const struct settings *set)
+serve_many(const struct listen_set *ls, const struct settings *set)
 {
 	struct server sv = {
-		.listen_fd = lfd,
+		.listeners = *ls,
 		.max_conns = set->max_conns,
 		/* without -k, -j serves the one connection the same way */
 		.count = set->keep ? set->count : 1,
@@ -158,9 +158,10 @@ main(int argc, char *argv[])
 	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
-	char where[ENDPOINT_MAX];
+	struct listen_set ls;
+	char where[LISTEN_SET_MAX][ENDPOINT_MAX];
 	const char *errstr;
-	int ch, fd, status;
+	int ch, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
@@ -198,14 +199,16 @@ main(int argc, char *argv[])
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
-	if (o.unix_path)
-		fd = unix_listener_open(argv[0], SOCK_STREAM, &o);
-	else {
-		fd = listener_open(&l.addr, SOCK_STREAM);
-		listener_announce(fd, &o, where);
+	if (o.unix_path) {
+		ls.fd[0] = unix_listener_open(argv[0], SOCK_STREAM, &o);
+		ls.n = 1;
+		ls.next = 0;
+	} else {
+		listener_open(&l, SOCK_STREAM, &ls);
+		listener_announce(&ls, &o, where);
 	}
-	status = set.keep || set.json ? serve_many(fd, &set) :
-	    serve_one(fd, &set);
+	status = set.keep || set.json ? serve_many(&ls, &set) :
+	    serve_one(&ls, &set);
 	free(set.reply);
 	return cli_finish(status);
 }
