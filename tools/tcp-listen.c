@@ -29,7 +29,7 @@ static const struct cli_text text = {
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
 	"lines while several are open.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
+	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
 	"  -c, --count COUNT stop once COUNT connections have come and ended\n"
 	"  -j, --json        one JSON object per piece of data, open and close\n"

@@ -25,7 +25,7 @@ static const struct cli_text text = {
 	"Receive UDP datagrams on PORT (0: a free one), or datagrams at the Unix\n"
 	"datagram socket PATH, and write them to stdout.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
+	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on ADDR (0.0.0.0 or :: for every address)\n"
 	"  -c, --count COUNT exit after COUNT datagrams (default 1)\n"
 	"  -j, --json        one JSON object per datagram: sender, length, data\n"
