@@ -8,6 +8,16 @@
 
 #include "address.h"
 #include "dial.h"
+#include "fdlimit.h"
+
+/*
+ * At most this many dials from the first not yet ended to the last
+ * taken from the feed: what a long feed costs in memory, however many
+ * wait behind them.
+ */
+#define DIAL_WINDOW		4096
+/* Descriptors left to the rest of the program (stdio, a resolver's). */
+#define DIAL_FD_RESERVE		16
 
 /* An address waiting for its attempt, or for another one. */
 struct pending {
@@ -17,26 +27,48 @@ struct pending {
 	bool			 retry;
 };
 
+/* A dial of the window, while dial_stream runs. */
+struct slot {
+	struct dial	 d;
+	struct pending	*queue;		/* families interleaved, then retries */
+	size_t		  queued;
+	size_t		  room;		/* in queue, kept for the next dial */
+	size_t		  inflight;	/* attempts not yet closed */
+	long long	  start;	/* its first attempt began; -1: not yet */
+	long long	  end;		/* it gives up then, or NO_LIMIT */
+	long long	  next_start;	/* the next new address not before */
+	bool		  done;
+};
+
 /* A connect in progress. */
 struct attempt {
 	int			 fd;
-	size_t			 dialer;	/* index of its dialer */
+	struct slot		*s;
 	const struct addrinfo	*ai;
 	long long		 backoff;
 	long long		 end;		/* it times out then */
 };
 
-/* The state of one dial while dial_all runs. */
+/* All of dial_stream's state. */
 struct dialer {
-	struct dial	 *d;
-	struct pending	 *queue;	/* families interleaved, then retries */
-	size_t		  queued;
-	size_t		  inflight;	/* attempts not yet answered */
-	long long	  start;	/* when dial_all began */
-	long long	  end;		/* the dial gives up then */
-	long long	  next_start;	/* the next new address not before */
-	bool		  done;
+	const struct dial_feed		*feed;
+	const struct dial_options	*o;
+	struct slot	*ring;		/* the window, from head, count long */
+	size_t		 window;
+	size_t		 head;
+	size_t		 count;
+	bool		 fed;		/* the feed has given its last */
+	bool		 stopping;	/* o->until_one, and one connected */
+	long long	 begun;		/* when dial_stream began */
+	struct attempt	*a;		/* in flight, with their pollfds */
+	struct pollfd	*pfd;
+	size_t		 n;
+	size_t		 room;
+	size_t		 held;		/* connected, not yet handed on */
+	size_t		 budget;	/* descriptors the dials may hold */
 };
+
+enum start { STARTED, ENDED, NO_DESCRIPTOR };
 
 bool
 connect_retryable(int errnum)
@@ -90,37 +122,49 @@ dial_order(const struct addrinfo *res, size_t *n)
 	return order;
 }
 
-/* The addresses of res in dial_order, each waiting for its first try. */
-static struct pending *
-queue_of(const struct addrinfo *res, size_t *n)
+/*
+ * Queues the addresses of s in dial_order, each waiting for its first
+ * try, in the room s kept from its last dial.  Returns 0, or -1.
+ */
+static int
+queue_addresses(struct slot *s)
 {
 	const struct addrinfo **order;
 	struct pending *q;
-	size_t i;
+	size_t i, n;
 
-	if ((order = dial_order(res, n)) == NULL)
-		return NULL;
-	if ((q = calloc(*n ? *n : 1, sizeof(*q))) != NULL)
-		for (i = 0; i < *n; i++) {
-			q[i].ai = order[i];
-			q[i].backoff = CONNECT_RETRY_FIRST_MS;
+	if ((order = dial_order(s->d.addrs, &n)) == NULL)
+		return -1;
+	if (n > s->room) {
+		if ((q = reallocarray(s->queue, n, sizeof(*q))) == NULL) {
+			free(order);
+			return -1;
 		}
+		s->queue = q;
+		s->room = n;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&s->queue[i], 0, sizeof(s->queue[i]));
+		s->queue[i].ai = order[i];
+		s->queue[i].backoff = CONNECT_RETRY_FIRST_MS;
+	}
+	s->queued = n;
 	free(order);
-	return q;
+	return 0;
 }
 
 static void
-fail(struct dialer *dr, const char *step, int errnum)
+fail(struct slot *s, const char *step, int errnum)
 {
-	dr->d->step = step;
-	dr->d->error = errnum;
+	s->d.step = step;
+	s->d.error = errnum;
 }
 
 static void
-finish(struct dialer *dr, long long now)
+finish(struct slot *s, long long now)
 {
-	dr->done = true;
-	dr->d->ms = now - dr->start;
+	s->done = true;
+	s->d.ms = s->start >= 0 ? now - s->start : 0;
 }
 
 long long
@@ -134,15 +178,15 @@ dial_next_backoff(long long backoff, int errnum)
 
 /* An attempt at ai failed: retry it later if waiting may help. */
 static void
-attempt_failed(struct dialer *dr, const struct dial_options *o,
+attempt_failed(struct slot *s, const struct dial_options *o,
     const struct addrinfo *ai, long long backoff, const char *step,
     int errnum, long long now)
 {
 	struct pending *p;
 	long long ready_at = now + backoff;
 
-	fail(dr, step, errnum);
-	dr->next_start = now;	/* no reason to wait for the next */
+	fail(s, step, errnum);
+	s->next_start = now;	/* no reason to wait for the next */
 	/*
 	 * A Unix socket whose backlog is full says so at once (EAGAIN),
 	 * where a blocking connect would wait: try again until the timeout.
@@ -150,54 +194,120 @@ attempt_failed(struct dialer *dr, const struct dial_options *o,
 	if (!connect_retryable(errnum) || (!o->retry && errnum != EAGAIN))
 		return;
 	/* the last retry comes just before the end */
-	if (ready_at >= dr->end)
-		ready_at = dr->end - 1;
+	if (ready_at >= s->end)
+		ready_at = s->end - 1;
 	if (ready_at <= now)
 		return;
-	p = &dr->queue[dr->queued++];
+	p = &s->queue[s->queued++];
 	p->ai = ai;
 	p->ready_at = ready_at;
 	p->backoff = dial_next_backoff(backoff, errnum);
 	p->retry = true;
 }
 
+/*
+ * s connected on fd: it keeps the descriptor, blocking, or with
+ * o->check_only only its local address.
+ */
 static void
-won(struct dialer *dr, int fd, const struct addrinfo *ai, long long now)
+won(struct dialer *dr, struct slot *s, int fd, const struct addrinfo *ai,
+    long long now)
 {
+	socklen_t len = sizeof(s->d.local);
 	int flags;
 
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	if (dr->o->check_only) {
+		if (getsockname(fd, (struct sockaddr *)&s->d.local, &len) == -1)
+			s->d.local.ss_family = AF_UNSPEC;
+		close(fd);
+	} else if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
-		fail(dr, "fcntl", errno);
+		fail(s, "fcntl", errno);
 		close(fd);
 		return;
+	} else {
+		s->d.fd = fd;
+		dr->held++;
 	}
-	dr->d->fd = fd;
-	dr->d->connected = ai;
-	dr->d->error = 0;
-	dr->d->step = NULL;
-	finish(dr, now);
+	s->d.connected = ai;
+	s->d.error = 0;
+	s->d.step = NULL;
+	finish(s, now);
+	if (dr->o->until_one)
+		dr->stopping = true;
+}
+
+/* The first attempt of s: its time starts, and without --wait its end. */
+static void
+begin(const struct dialer *dr, struct slot *s, long long now)
+{
+	if (s->start >= 0)
+		return;
+	s->start = now;
+	if (!dr->o->retry)
+		s->end = time_after(now, dr->o->timeout_ms);
+}
+
+/* Room for one more attempt in flight.  Returns 0, or -1. */
+static int
+flight_room(struct dialer *dr)
+{
+	size_t room = dr->room ? dr->room * 2 : 64;
+	struct attempt *a;
+	struct pollfd *pfd;
+
+	if (dr->n < dr->room)
+		return 0;
+	if ((a = reallocarray(dr->a, room, sizeof(*a))) == NULL)
+		return -1;
+	dr->a = a;
+	if ((pfd = reallocarray(dr->pfd, room, sizeof(*pfd))) == NULL)
+		return -1;
+	dr->pfd = pfd;
+	dr->room = room;
+	return 0;
+}
+
+/* Puts p back at the head of the queue of s, to start it later. */
+static void
+requeue(struct slot *s, const struct pending *p)
+{
+	memmove(&s->queue[1], &s->queue[0], s->queued * sizeof(*p));
+	s->queue[0] = *p;
+	s->queued++;
 }
 
 /*
- * Starts a connect to the address p.  Returns the descriptor in
- * progress, or -1 when it failed or connected at once.
+ * Starts a connect of s to the address p, in flight on *fd.  ENDED:
+ * it failed or connected at once; NO_DESCRIPTOR: none was free, p is
+ * queued again and the budget lowered to what the dials hold.
  */
-static int
-start_attempt(struct dialer *dr, const struct dial_options *o,
-    const struct pending *p, long long now)
+static enum start
+start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
+    long long now, int *fd)
 {
+	const struct dial_options *o = dr->o;
 	const struct addrinfo *ai = p->ai;
 	struct sockaddr_storage ss;
 	const char *step;
-	int fd, on = 1, saved_errno;
+	int on = 1, saved_errno;
 
-	if (!p->retry)
-		dr->next_start = now + CONNECT_ATTEMPT_DELAY_MS;
 	step = "socket";
-	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol)) == -1)
+	errno = ENOMEM;
+	*fd = flight_room(dr) == -1 ? -1 : socket(ai->ai_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+	/* the dials' own descriptors come back: wait for one of them */
+	if (*fd == -1 && (errno == EMFILE || errno == ENFILE) &&
+	    dr->n + dr->held > 0) {
+		dr->budget = dr->n + dr->held;
+		requeue(s, p);
+		return NO_DESCRIPTOR;
+	}
+	begin(dr, s, now);
+	if (*fd == -1)
 		goto failed;
+	if (!p->retry)
+		s->next_start = now + CONNECT_ATTEMPT_DELAY_MS;
 	if (o->source != NULL) {
 		step = "bind";
 		if (o->source->sa_family != ai->ai_family) {
@@ -208,293 +318,338 @@ start_attempt(struct dialer *dr, const struct dial_options *o,
 		 * The port is chosen by connect, so 4-tuples can share it;
 		 * an older kernel without the option binds as before.
 		 */
-		(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
+		(void)setsockopt(*fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
 		    sizeof(on));
-		if (bind(fd, o->source, sockaddr_len(o->source)) == -1)
+		if (bind(*fd, o->source, sockaddr_len(o->source)) == -1)
 			goto failed;
 	}
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	if (ss.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(dr->d->port);
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(s->d.port);
 	else if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(dr->d->port);
+		((struct sockaddr_in *)&ss)->sin_port = htons(s->d.port);
 	step = "connect";
-	if (connect(fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
-		won(dr, fd, ai, now);
-		return -1;
+	if (connect(*fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
+		won(dr, s, *fd, ai, now);
+		return ENDED;
 	}
 	if (errno == EINPROGRESS) {
-		dr->inflight++;
-		return fd;
+		s->inflight++;
+		return STARTED;
 	}
 failed:
 	saved_errno = errno;
-	if (fd != -1)
-		close(fd);
-	attempt_failed(dr, o, ai, p->backoff, step, saved_errno, now);
-	return -1;
+	if (*fd != -1)
+		close(*fd);
+	attempt_failed(s, o, ai, p->backoff, step, saved_errno, now);
+	return ENDED;
 }
 
 /* The attempt a answered: connected, or failed. */
 static void
-answered(struct dialer *dr, const struct dial_options *o,
-    const struct attempt *a, long long now)
+answered(struct dialer *dr, const struct attempt *a, long long now)
 {
 	socklen_t len = sizeof(int);
 	int error = 0;
 
-	dr->inflight--;
+	a->s->inflight--;
 	if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
 		error = errno;
 	if (error == 0) {
-		won(dr, a->fd, a->ai, now);
+		won(dr, a->s, a->fd, a->ai, now);
 		return;
 	}
 	close(a->fd);
-	attempt_failed(dr, o, a->ai, a->backoff, "connect", error, now);
-}
-
-static int
-dialers_init(struct dialer *dv, struct dial *v, size_t n,
-    const struct dial_options *o, long long now)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		dv[i].d = &v[i];
-		v[i].fd = -1;
-		v[i].error = 0;
-		v[i].step = NULL;
-		v[i].waited_out = false;
-		v[i].connected = NULL;
-		v[i].ms = 0;
-		dv[i].start = dv[i].next_start = now;
-		dv[i].end = time_after(now, o->retry ? o->wait_ms :
-		    o->timeout_ms);
-		if ((dv[i].queue = queue_of(v[i].addrs,
-		    &dv[i].queued)) == NULL)
-			return -1;
-	}
-	return 0;
+	attempt_failed(a->s, dr->o, a->ai, a->backoff, "connect", error, now);
 }
 
 /*
- * The next address of dr to start now, taken out of its queue: a retry
+ * The next address of s to start now, taken out of its queue: a retry
  * that is due, or the next new one if none is in progress or the last
  * started long enough ago.  Returns false if there is none yet.
  */
 static bool
-next_due(struct dialer *dr, long long now, struct pending *p)
+next_due(struct slot *s, long long now, struct pending *p)
 {
 	size_t i;
 
-	for (i = 0; i < dr->queued; i++) {
-		if (dr->queue[i].retry ? dr->queue[i].ready_at <= now :
-		    dr->inflight == 0 || now >= dr->next_start)
+	for (i = 0; i < s->queued; i++) {
+		if (s->queue[i].retry ? s->queue[i].ready_at <= now :
+		    s->inflight == 0 || now >= s->next_start)
 			break;
-		if (!dr->queue[i].retry)
+		if (!s->queue[i].retry)
 			return false;	/* new addresses go in order */
 	}
-	if (i == dr->queued)
+	if (i == s->queued)
 		return false;
-	*p = dr->queue[i];
-	memmove(&dr->queue[i], &dr->queue[i + 1],
-	    (dr->queued - i - 1) * sizeof(*p));
-	dr->queued--;
+	*p = s->queue[i];
+	memmove(&s->queue[i], &s->queue[i + 1],
+	    (s->queued - i - 1) * sizeof(*p));
+	s->queued--;
 	return true;
 }
 
-/* When dr next needs attention, if nothing answers first; NO_LIMIT: never. */
+/* When s next needs attention, if nothing answers first; NO_LIMIT: never. */
 static long long
-next_event(const struct dialer *dr)
+next_event(const struct slot *s)
 {
-	long long when = dr->end;
+	long long when = s->end;
 	size_t i;
 
-	for (i = 0; i < dr->queued; i++)
-		when = earlier(when, dr->queue[i].retry ?
-		    dr->queue[i].ready_at : dr->next_start);
+	for (i = 0; i < s->queued; i++)
+		when = earlier(when, s->queue[i].retry ?
+		    s->queue[i].ready_at : s->next_start);
 	return when;
 }
 
-struct flight {
-	struct attempt	*a;
-	struct pollfd	*pfd;
-	size_t		 n;
-};
-
 /*
- * Closes the attempts of dialer di that time out by now, or all of them
- * (not failed: the dial is over) with all.
+ * Closes the attempts whose dial is over (another address connected,
+ * or it gave up) and those that time out by now.
  */
 static void
-expire(struct flight *f, struct dialer *dv, size_t di,
-    const struct dial_options *o, long long now, bool all)
+sweep(struct dialer *dr, long long now)
 {
+	struct attempt *a;
 	size_t i, kept;
 
-	for (i = kept = 0; i < f->n; i++) {
-		if (f->a[i].dialer == di && (all || f->a[i].end <= now)) {
-			close(f->a[i].fd);
-			dv[di].inflight--;
-			if (!all)
-				attempt_failed(&dv[di], o, f->a[i].ai,
-				    f->a[i].backoff, "connect", ETIMEDOUT,
-				    now);
+	for (i = kept = 0; i < dr->n; i++) {
+		a = &dr->a[i];
+		if (a->s->done || a->end <= now) {
+			close(a->fd);
+			a->s->inflight--;
+			if (!a->s->done)
+				attempt_failed(a->s, dr->o, a->ai, a->backoff,
+				    "connect", ETIMEDOUT, now);
 			continue;
 		}
-		f->a[kept] = f->a[i];
-		f->pfd[kept++] = f->pfd[i];
+		dr->a[kept] = *a;
+		dr->pfd[kept++] = dr->pfd[i];
 	}
-	f->n = kept;
+	dr->n = kept;
+}
+
+/* The end of a dial that will not connect now, with what it last saw. */
+static void
+give_up(const struct dialer *dr, struct slot *s, int errnum, long long now)
+{
+	if (s->d.error == 0)
+		fail(s, "connect", errnum);
+	s->d.waited_out = dr->o->retry && !dr->stopping &&
+	    connect_retryable(s->d.error);
+	finish(s, now);
 }
 
 /*
- * Moves dialer di on to now: gives up when its time is over, times out
- * attempts, starts the addresses that are due.  Returns when it next
- * needs attention (NO_LIMIT: only when an attempt answers).
+ * Moves s on to now: gives up when its time is over, starts the
+ * addresses that are due while descriptors are free.  Returns when it
+ * next needs attention (NO_LIMIT: only when an attempt answers).
  */
 static long long
-advance(struct dialer *dv, size_t di, const struct dial_options *o,
-    long long now, struct flight *f)
+advance(struct dialer *dr, struct slot *s, long long now)
 {
-	struct dialer *dr = &dv[di];
 	struct pending p;
 	struct attempt *a;
 	int fd;
 
-	if (dr->done)
+	if (s->done)
 		return NO_LIMIT;
-	if (now >= dr->end) {
-		if (dr->inflight > 0 || dr->d->error == 0)
-			fail(dr, "connect", ETIMEDOUT);
-		expire(f, dv, di, o, now, true);
-		dr->d->waited_out = o->retry &&
-		    connect_retryable(dr->d->error);
-		finish(dr, now);
+	if (dr->stopping) {
+		give_up(dr, s, ECANCELED, now);
 		return NO_LIMIT;
 	}
-	expire(f, dv, di, o, now, false);
-	while (!dr->done && next_due(dr, now, &p)) {
-		if ((fd = start_attempt(dr, o, &p, now)) == -1)
+	if (now >= s->end) {
+		/* its attempts timed out in sweep: they end by then */
+		give_up(dr, s, ETIMEDOUT, now);
+		return NO_LIMIT;
+	}
+	while (!s->done && dr->n + dr->held < dr->budget &&
+	    next_due(s, now, &p)) {
+		switch (start_attempt(dr, s, &p, now, &fd)) {
+		case ENDED:
 			continue;
-		a = &f->a[f->n];
+		case NO_DESCRIPTOR:
+			return s->end;
+		case STARTED:
+			break;
+		}
+		a = &dr->a[dr->n];
 		a->fd = fd;
-		a->dialer = di;
+		a->s = s;
 		a->ai = p.ai;
 		a->backoff = p.backoff;
-		a->end = earlier(time_after(now, o->timeout_ms), dr->end);
-		f->pfd[f->n].fd = fd;
-		f->pfd[f->n].events = POLLOUT;
-		f->n++;
+		a->end = earlier(time_after(now, dr->o->timeout_ms), s->end);
+		dr->pfd[dr->n].fd = fd;
+		dr->pfd[dr->n].events = POLLOUT;
+		dr->n++;
 	}
-	if (dr->done)
+	if (s->done)
 		return NO_LIMIT;
-	if (dr->inflight == 0 && dr->queued == 0) {
-		if (dr->d->error == 0)
-			fail(dr, "connect", EADDRNOTAVAIL);	/* no address */
-		/* a retry would have come after the end */
-		dr->d->waited_out = o->retry &&
-		    connect_retryable(dr->d->error);
-		finish(dr, now);
+	if (s->inflight == 0 && s->queued == 0) {
+		/* no address, or a retry would have come after the end */
+		give_up(dr, s, EADDRNOTAVAIL, now);
 		return NO_LIMIT;
 	}
-	return next_event(dr);
+	/* with no descriptor free, only an answer or a timeout frees one */
+	return dr->n + dr->held >= dr->budget ? s->end : next_event(s);
 }
 
-/* Closes the attempts that lost: their dialer connected. */
-static void
-drop_losers(struct flight *f, struct dialer *dv)
+/* The dial in the window k after its head. */
+static struct slot *
+slot_at(const struct dialer *dr, size_t k)
 {
-	size_t i, kept;
+	return &dr->ring[(dr->head + k) % dr->window];
+}
 
-	for (i = kept = 0; i < f->n; i++) {
-		if (dv[f->a[i].dialer].done) {
-			close(f->a[i].fd);
-			continue;
-		}
-		f->a[kept] = f->a[i];
-		f->pfd[kept++] = f->pfd[i];
+/* Whether the head of the window is over, its attempts all closed. */
+static bool
+head_over(const struct dialer *dr)
+{
+	return dr->count > 0 && slot_at(dr, 0)->done &&
+	    slot_at(dr, 0)->inflight == 0;
+}
+
+/* Hands the dials that are over on, in the feed's order. */
+static void
+report(struct dialer *dr)
+{
+	struct slot *s;
+
+	while (head_over(dr)) {
+		s = slot_at(dr, 0);
+		if (s->d.fd != -1)
+			dr->held--;	/* the feed's now */
+		dr->feed->ended(dr->feed->ctx, &s->d);
+		dr->head = (dr->head + 1) % dr->window;
+		dr->count--;
 	}
-	f->n = kept;
+}
+
+/* Takes dials from the feed while the window has room. */
+static void
+admit(struct dialer *dr)
+{
+	struct slot *s;
+
+	while (!dr->fed && dr->count < dr->window) {
+		s = slot_at(dr, dr->count);
+		if (!dr->feed->next(dr->feed->ctx, &s->d)) {
+			dr->fed = true;
+			return;
+		}
+		dr->count++;
+		s->d.fd = -1;
+		s->d.connected = NULL;
+		s->d.local.ss_family = AF_UNSPEC;
+		s->d.error = 0;
+		s->d.step = NULL;
+		s->d.waited_out = false;
+		s->d.ms = 0;
+		s->inflight = 0;
+		s->start = -1;
+		s->next_start = 0;
+		s->done = false;
+		/* --wait counts from the start, however long a dial queued */
+		s->end = dr->o->retry ? time_after(dr->begun, dr->o->wait_ms) :
+		    NO_LIMIT;
+		if (queue_addresses(s) == -1) {
+			fail(s, "connect", ENOMEM);
+			s->done = true;
+		}
+	}
 }
 
 /* The earliest attempt timeout, or NO_LIMIT. */
 static long long
-first_expiry(const struct flight *f)
+first_expiry(const struct dialer *dr)
 {
 	long long when = NO_LIMIT;
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
-		when = earlier(when, f->a[i].end);
+	for (i = 0; i < dr->n; i++)
+		when = earlier(when, dr->a[i].end);
 	return when;
 }
 
-void
-dial_all(struct dial *v, size_t n, const struct dial_options *o)
+/* Hands the attempts that poll saw answered to their dials. */
+static void
+take_answers(struct dialer *dr, long long now)
 {
-	struct flight f = { 0 };
-	struct dialer *dv;
-	size_t i, total = 0, kept;
-	long long now, next;
-	bool pending;
+	size_t i, kept;
 
-	now = now_ms();
-	if ((dv = calloc(n ? n : 1, sizeof(*dv))) == NULL ||
-	    dialers_init(dv, v, n, o, now) == -1)
-		goto nomem;
-	for (i = 0; i < n; i++)
-		total += dv[i].queued;
-	if ((f.a = calloc(total ? total : 1, sizeof(*f.a))) == NULL ||
-	    (f.pfd = calloc(total ? total : 1, sizeof(*f.pfd))) == NULL)
-		goto nomem;
-
-	for (;;) {
-		now = now_ms();
-		next = NO_LIMIT;
-		pending = false;
-		for (i = 0; i < n; i++) {
-			next = earlier(next, advance(dv, i, o, now, &f));
-			pending |= !dv[i].done;
-		}
-		drop_losers(&f, dv);
-		if (!pending)
-			break;
-		next = earlier(next, first_expiry(&f));
-		if (poll(f.pfd, f.n, poll_timeout(time_left(next, now))) == -1 &&
-		    errno != EINTR) {
-			for (i = 0; i < n; i++) {
-				if (!dv[i].done) {
-					fail(&dv[i], "poll", errno);
-					finish(&dv[i], now);
-				}
-			}
+	for (i = kept = 0; i < dr->n; i++) {
+		if (dr->pfd[i].revents == 0 || dr->a[i].s->done) {
+			dr->a[kept] = dr->a[i];
+			dr->pfd[kept++] = dr->pfd[i];
 			continue;
 		}
-		now = now_ms();
-		for (i = kept = 0; i < f.n; i++) {
-			if (f.pfd[i].revents == 0 || dv[f.a[i].dialer].done) {
-				f.a[kept] = f.a[i];
-				f.pfd[kept++] = f.pfd[i];
-				continue;
-			}
-			answered(&dv[f.a[i].dialer], o, &f.a[i], now);
+		answered(dr, &dr->a[i], now);
+	}
+	dr->n = kept;
+}
+
+/* poll failed: every dial still going fails with it. */
+static void
+poll_failed(struct dialer *dr, int errnum, long long now)
+{
+	struct slot *s;
+	size_t k;
+
+	for (k = 0; k < dr->count; k++) {
+		s = slot_at(dr, k);
+		if (!s->done) {
+			fail(s, "poll", errnum);
+			finish(s, now);
 		}
-		f.n = kept;
 	}
-	goto out;
-nomem:
-	for (i = 0; i < n; i++) {
-		v[i].fd = -1;
-		v[i].error = ENOMEM;
-		v[i].step = "connect";
+}
+
+void
+dial_stream(const struct dial_feed *f, const struct dial_options *o)
+{
+	struct dialer dr = { .feed = f, .o = o };
+	struct slot one = { 0 }, *s;
+	long long now, next;
+	size_t k;
+	bool busy;
+
+	if (f->count == 0)
+		return;
+	dr.begun = now_ms();
+	dr.budget = descriptor_budget(DIAL_FD_RESERVE);
+	dr.window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
+	if ((dr.ring = calloc(dr.window, sizeof(*dr.ring))) == NULL) {
+		dr.ring = &one;		/* one dial at a time, then */
+		dr.window = 1;
 	}
-out:
-	for (i = 0; dv != NULL && i < n; i++)
-		free(dv[i].queue);
-	free(dv);
-	free(f.a);
-	free(f.pfd);
+	for (;;) {
+		now = now_ms();
+		sweep(&dr, now);
+		report(&dr);
+		admit(&dr);
+		if (dr.count == 0)
+			break;
+		next = NO_LIMIT;
+		busy = false;
+		for (k = 0; k < dr.count; k++) {
+			s = slot_at(&dr, k);
+			next = earlier(next, advance(&dr, s, now));
+			/* a dial over, with attempts to close: at once */
+			busy |= s->done && (s->inflight > 0 || k == 0);
+		}
+		next = busy ? now : earlier(next, first_expiry(&dr));
+		if (poll(dr.pfd, dr.n, poll_timeout(time_left(next, now))) ==
+		    -1) {
+			if (errno != EINTR)
+				poll_failed(&dr, errno, now);
+			continue;
+		}
+		take_answers(&dr, now_ms());
+	}
+	for (k = 0; k < dr.window; k++)
+		free(dr.ring[k].queue);
+	if (dr.ring != &one)
+		free(dr.ring);
+	free(dr.a);
+	free(dr.pfd);
 }

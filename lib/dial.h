@@ -1,8 +1,8 @@
 /*
  * Pure core.  The Happy Eyeballs dialer (RFC 8305): every address of
- * a host tried with the families interleaved, several hosts at once in
- * one poll loop, and retries on a backoff until a deadline for a
- * script that waits for a port to open.
+ * a host tried with the families interleaved, many hosts at once in
+ * one poll loop, queued for descriptors, and retries on a backoff
+ * until a deadline for a script that waits for a port to open.
  */
 #ifndef SOCKUTILS_DIAL_H
 #define SOCKUTILS_DIAL_H
@@ -33,32 +33,59 @@ struct dial_options {
 						   NO_LIMIT */
 	bool			 retry;		/* --wait: retry until wait_ms */
 	long long		 wait_ms;
+	bool			 check_only;	/* close each connection once made */
+	bool			 until_one;	/* stop when one has connected */
 };
 
 struct dial {
 	const struct addrinfo	*addrs;		/* in: stream addresses */
-	unsigned short		 port;		/* in: host order */
-	int			 fd;		/* out: connected socket, or -1 */
-	const struct addrinfo	*connected;	/* out: the address it connected to */
-	int			 error;		/* out: errno of the last failure */
+	void			*user;		/* in: the feed's, handed back */
+	const struct addrinfo	*connected;	/* out: the address it connected
+						   to, or NULL */
 	const char		*step;		/* out: "socket", "bind", "connect" */
+	long long		 ms;		/* out: from its first try to its end */
+	struct sockaddr_storage	 local;		/* out: with check_only, the
+						   local end it had */
+	int			 fd;		/* out: connected socket, or -1 */
+	int			 error;		/* out: errno of the last failure */
+	unsigned short		 port;		/* in: host order */
 	bool			 waited_out;	/* out: retried until wait passed */
-	long long		 ms;		/* out: until connected or given up */
+};
+
+/* Where dial_stream takes its dials from, and hands them back to. */
+struct dial_feed {
+	size_t	  count;	/* how many next gives, at most */
+	/* Fills the in fields of d; false when there are no more. */
+	bool	(*next)(void *ctx, struct dial *d);
+	/* d is over, in the order next gave it; its fd is ended's now. */
+	void	(*ended)(void *ctx, struct dial *d);
+	void	 *ctx;
 };
 
 /*
- * Connects each of the n dials to one of its addresses, all at once.
- * The addresses of a dial are tried in dial_order, the next one
- * started CONNECT_ATTEMPT_DELAY_MS after the previous or as soon as
- * that fails; the first to connect wins and the others are closed.  A
- * try of all addresses ends after o->timeout_ms.  With o->retry, a
- * dial whose try failed in a way that may change (connect_retryable)
- * tries again, on the backoff of dial_next_backoff, until wait_ms have
- * passed (a Unix socket whose backlog is full, until o->timeout_ms even
- * without o->retry).  Each dial ends with fd a connected blocking socket, or -1
- * with error, step and waited_out saying why.
+ * Connects each dial of the feed to one of its addresses, many at once.
+ * The addresses of a dial are tried in dial_order, the next one started
+ * CONNECT_ATTEMPT_DELAY_MS after the previous or as soon as that fails;
+ * the first to connect wins and the others are closed.  A try of all
+ * addresses ends o->timeout_ms after it began.  With o->retry, a dial
+ * whose try failed in a way that may change (connect_retryable) tries
+ * again, on the backoff of dial_next_backoff, until wait_ms have passed
+ * since dial_stream began (a Unix socket whose backlog is full, until
+ * o->timeout_ms even without o->retry).  Each dial ends with connected set (and fd a
+ * connected blocking socket unless o->check_only), or with error, step
+ * and waited_out saying why not.  With o->until_one, once one has
+ * connected the others end at once with their last error (ECANCELED if
+ * they had none yet).
+ *
+ * Dials wait for descriptors rather than fail for the want of one: at
+ * most the soft limit less a reserve are in use at once, fewer once
+ * socket(2) runs out first; only a dial that finds none while no other
+ * holds any fails with EMFILE.  At most DIAL_WINDOW (4096) dials are
+ * between the first not yet ended and the last taken from the feed, so
+ * memory does not grow with the feed: a dial that does not answer holds
+ * back the end of those after it, and the tries of those past the window.
  */
-void	dial_all(struct dial *v, size_t n, const struct dial_options *o);
+void	dial_stream(const struct dial_feed *f, const struct dial_options *o);
 
 /*
  * The n addresses of res in the order they are tried: the resolver's,

@@ -48,7 +48,7 @@ target_warn(const struct target *t, const struct dial_options *o)
 	else if (strcmp(t->step, "bind") == 0 && o->source != NULL)
 		warnx("bind %s: %s", sockaddr_host(o->source, host), t->reason);
 	else if (t->ep.path != NULL)
-		(void)unix_warn(t->step, t->name, &t->un, t->error);
+		(void)unix_warn(t->step, t->name, t->un, t->error);
 	else
 		warnx("%s %s: %s", t->step, t->name, t->reason);
 }
@@ -80,14 +80,14 @@ report_peer(const char *what, const char *peer, int fd)
 void
 target_report_connected(const struct target *t)
 {
-	char local[ENDPOINT_MAX];
-
-	if (t->ep.path != NULL) {
+	/* -z closed the connection once made: no peer to ask */
+	if (t->ep.path != NULL && t->fd == -1)
+		warnx("connected to %s", t->name);
+	else if (t->ep.path != NULL)
 		report_peer("connected to", t->name, t->fd);
-		return;
-	}
-	warnx("connected to %s %u from %s", t->address, t->ep.port,
-	    socket_endpoint(t->fd, 0, local));
+	else
+		warnx("connected to %s %u from %s", t->address, t->ep.port,
+		    t->local);
 }
 
 int

@@ -91,6 +91,21 @@ port_operand(const char *s, const char *proto, bool allow_zero)
 }
 
 void
+port_list_operand(const char *s, const char *proto, struct port_list *pl)
+{
+	const char *errstr, *bad;
+	size_t badlen;
+
+	if (port_list_parse(s, proto, pl, &errstr, &bad, &badlen) == 0)
+		return;
+	if (errno == ENOMEM)
+		err(EX_OSERR, "port %s", s);
+	if (badlen == strlen(s) || badlen == 0)
+		cli_bad_value("port", s, errstr);
+	cli_usage("port %s: %.*s: %s", s, (int)badlen, bad, errstr);
+}
+
+void
 sockopts_bind_address(const struct sockopts *o, int family,
     unsigned short port, const char *what, struct sockaddr_storage *ss)
 {

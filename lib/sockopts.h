@@ -15,6 +15,7 @@
 
 #include "address.h"
 #include "listen.h"
+#include "portlist.h"
 #include "timing.h"
 #include "unix.h"
 
@@ -71,6 +72,14 @@ bool	sockopts_escape_reply(const struct sockopts *o, bool reads);
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);
+
+/*
+ * The PORT operand s as a list of ports and ranges, into *pl; one that
+ * is malformed exits 64 with "port S: reason", naming the element at
+ * fault when s has several.
+ */
+void	port_list_operand(const char *s, const char *proto,
+	    struct port_list *pl);
 
 /*
  * The address of -b (the loopback address without it) for family and

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "exitcode.h"
 #include "fdlimit.h"
 #include "idna.h"
+#include "portlist.h"
 #include "relookup.h"
 #include "resolve.h"
 #include "target.h"
@@ -16,25 +18,196 @@ lookup_answered(struct lookup *l, void *ctx)
 {
 }
 
-/* Sets t failed before any connection, with status and reason. */
-static void
-failed_early(struct target *t, int status, const char *reason)
+/* Whether spec is a Unix path (one target), not a HOST and its ports. */
+static bool
+is_path(const struct target_spec *spec)
 {
-	t->fd = -1;
-	t->status = status;
-	t->reason = reason;
-	t->step = NULL;
+	return spec->host == NULL;
 }
 
-/* Sets the outcome of t from its dial d. */
-static void
-dialled(struct target *t, const struct dial *d)
+/* Whether l gave addresses to connect to. */
+static bool
+looked_up(const struct lookup *l)
 {
-	t->fd = d->fd;
-	if (d->fd != -1) {
-		sockaddr_host(d->connected->ai_addr, t->address);
-		return;
+	return l->invalid == NULL && l->gai_error == 0 && !l->timed_out;
+}
+
+/* The lookups of the specs: one per host name, however often named. */
+struct hosts {
+	struct lookup	*lk;
+	size_t		 n;
+	size_t		*of;	/* of[i]: the lookup of spec i */
+};
+
+/* A spec by its host name, to find the specs that share one. */
+struct named {
+	const char	*host;
+	size_t		 spec;
+};
+
+static int
+by_host(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->host,
+	    ((const struct named *)b)->host);
+}
+
+/* One lookup for each host of the n specs.  Returns 0, or -1 (ENOMEM). */
+static int
+hosts_of(const struct target_spec *v, size_t n, struct hosts *h)
+{
+	struct named *byname;
+	const char *errstr;
+	size_t i, named = 0, distinct = 0;
+
+	if ((byname = calloc(n ? n : 1, sizeof(*byname))) == NULL)
+		return -1;
+	/* a Unix path has nothing to look up */
+	for (i = 0; i < n; i++) {
+		if (is_path(&v[i]))
+			continue;
+		byname[named].host = v[i].host;
+		byname[named++].spec = i;
 	}
+	qsort(byname, named, sizeof(*byname), by_host);
+	for (i = 0; i < named; i++)
+		distinct += i == 0 ||
+		    strcmp(byname[i].host, byname[i - 1].host) != 0;
+	if ((h->of = calloc(n ? n : 1, sizeof(*h->of))) == NULL ||
+	    (h->lk = calloc(distinct ? distinct : 1, sizeof(*h->lk))) == NULL) {
+		free(byname);
+		return -1;
+	}
+	for (i = 0; i < named; i++) {
+		if (i == 0 || strcmp(byname[i].host, byname[i - 1].host) != 0) {
+			h->lk[h->n].name = byname[i].host;
+			if (idna_check_hostname(byname[i].host, &errstr) == -1)
+				h->lk[h->n].invalid = errstr;
+			h->n++;
+		}
+		h->of[byname[i].spec] = h->n - 1;
+	}
+	free(byname);
+	return 0;
+}
+
+static void
+hosts_free(struct hosts *h)
+{
+	size_t i;
+
+	for (i = 0; h->lk != NULL && i < h->n; i++)
+		if (h->lk[i].res != NULL)
+			freeaddrinfo(h->lk[i].res);
+	free(h->lk);
+	free(h->of);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * Looks up the hosts of the n specs, all within one bound.  Returns 0,
+ * or -1 if memory ran out.
+ */
+static int
+look_up(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, long long start, struct hosts *h)
+{
+	struct deadline dl;
+	long long ms;
+
+	if (hosts_of(v, n, h) == -1) {
+		hosts_free(h);
+		return -1;
+	}
+	/* the lookups share the bound of one connection attempt */
+	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
+	deadline_start(&dl, ms);
+	resolve_names(h->lk, h->n, family, &dl, lookup_answered, NULL);
+	if (o->retry)
+		relookup(h->lk, h->n, family, o->timeout_ms, o->wait_ms, start);
+	return 0;
+}
+
+/* The lookup of spec i, or NULL if memory ran out before it. */
+static const struct lookup *
+lookup_of(const struct hosts *h, size_t i)
+{
+	return h->lk != NULL ? &h->lk[h->of[i]] : NULL;
+}
+
+/*
+ * The addresses of the Unix paths of the n specs, as the dialer takes
+ * them: un[i] for spec i.  Returns NULL if there are none, or if memory
+ * ran out (the paths then fail with no address).
+ */
+static struct addrinfo *
+unix_addresses(const struct target_spec *v, size_t n)
+{
+	struct addrinfo *un;
+	size_t i, paths = 0;
+
+	for (i = 0; i < n; i++)
+		paths += is_path(&v[i]);
+	if (paths == 0 || (un = calloc(n, sizeof(*un))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!is_path(&v[i]))
+			continue;
+		un[i].ai_family = AF_UNIX;
+		un[i].ai_socktype = SOCK_STREAM;
+		un[i].ai_addr = (struct sockaddr *)&v[i].un.sun;
+		un[i].ai_addrlen = v[i].un.len;
+	}
+	return un;
+}
+
+/* The specs, their lookups, and where the walk through their ports is. */
+struct walk {
+	const struct target_spec	*v;
+	struct hosts			 h;
+	struct addrinfo			*un;	/* un[i]: spec i's path */
+	size_t				 n;
+	size_t				 i;	/* the spec of the next port */
+	struct port_cursor		 c;
+	const struct dial_options	*o;
+	long long			 lookups_ms;	/* the lookups took */
+	target_fn			*checked;
+	void				*ctx;
+};
+
+/*
+ * The next HOST PORT (or PATH) as a dial, without addresses if its
+ * lookup failed.
+ */
+static bool
+next_target(void *ctx, struct dial *d)
+{
+	struct walk *w = ctx;
+	const struct lookup *l;
+
+	for (; w->i < w->n; w->i++, memset(&w->c, 0, sizeof(w->c))) {
+		d->user = (void *)&w->v[w->i];
+		if (is_path(&w->v[w->i])) {
+			if (w->c.next != 0)
+				continue;
+			w->c.next = 1;	/* its one target is given */
+			d->port = 0;
+			d->addrs = w->un != NULL ? &w->un[w->i] : NULL;
+			return true;
+		}
+		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))
+			continue;
+		l = lookup_of(&w->h, w->i);
+		d->addrs = l != NULL && looked_up(l) ? l->res : NULL;
+		return true;
+	}
+	return false;
+}
+
+/* The outcome of t from the dial d that failed. */
+static void
+dial_failed(struct target *t, const struct dial *d)
+{
 	t->reason = strerror(d->error);
 	t->error = d->error;
 	t->step = d->step;
@@ -44,114 +217,97 @@ dialled(struct target *t, const struct dial *d)
 	else if (t->ep.path != NULL) {
 		t->status = unix_exit_status(d->error);
 		/* Linux refuses a connect to a file that is no socket */
-		if (d->error == ECONNREFUSED && !unix_is_socket(&t->un)) {
+		if (d->error == ECONNREFUSED && !unix_is_socket(t->un)) {
 			/* and so does unix_warn */
 			t->error = ENOTSOCK;
 			t->reason = "not a socket";
 		}
-	}
-	else
+	} else
 		t->status = ex_errno(d->error, EX_OSERR);
 }
 
-/* The lookups of the n targets, all within one bound; NULL on ENOMEM. */
-static struct lookup *
-look_up(struct target *v, size_t n, int family, const struct dial_options *o,
-    long long start)
+/*
+ * The outcome of t from its lookup l (NULL for a Unix path, or if memory
+ * ran out: ENOMEM) and its dial d.
+ */
+static void
+outcome(struct target *t, const struct lookup *l, const struct dial *d,
+    const struct dial_options *o)
 {
-	struct lookup *lk;
-	struct deadline dl;
-	const char *errstr;
-	long long ms;
-	size_t i;
+	char host[ADDRSTR_MAX];
 
-	if ((lk = calloc(n ? n : 1, sizeof(*lk))) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		/* a Unix path has nothing to look up */
-		lk[i].name = v[i].ep.host != NULL ? v[i].ep.host : "";
-		if (v[i].ep.host == NULL)
-			lk[i].invalid = "a Unix socket path";
-		else if (idna_check_hostname(v[i].ep.host, &errstr) == -1)
-			lk[i].invalid = errstr;
+	if (t->ep.path == NULL && (l == NULL || !looked_up(l))) {
+		t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
+		t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
+		t->waited_out = o->retry && t->status == EX_TEMPFAIL;
+		return;
 	}
-	/* the lookups share the bound of one connection attempt */
-	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
-	deadline_start(&dl, ms);
-	resolve_names(lk, n, family, &dl, lookup_answered, NULL);
-	if (o->retry)
-		relookup(lk, n, family, o->timeout_ms, o->wait_ms, start);
-	return lk;
+	if (d->connected == NULL) {
+		dial_failed(t, d);
+		return;
+	}
+	t->open = true;
+	t->fd = d->fd;
+	if (t->ep.path != NULL)
+		return;
+	sockaddr_host(d->connected->ai_addr, t->address);
+	if (d->fd != -1)
+		socket_endpoint(d->fd, 0, t->local);
+	else if (d->local.ss_family != AF_UNSPEC)
+		snprintf(t->local, sizeof(t->local), "%s %u",
+		    sockaddr_host((const struct sockaddr *)&d->local, host),
+		    sockaddr_port((const struct sockaddr *)&d->local));
+}
+
+/* A dial is over: its target as the user reads it, to w->checked. */
+static void
+target_ended(void *ctx, struct dial *d)
+{
+	struct walk *w = ctx;
+	const struct target_spec *spec = d->user;
+	struct target t = { .fd = -1 };
+	char *name;
+
+	t.ep.host = spec->host;
+	t.ep.port = d->port;
+	t.ep.path = spec->path;
+	t.un = &spec->un;
+	t.ms = w->lookups_ms + d->ms;
+	outcome(&t, is_path(spec) ? NULL : lookup_of(&w->h,
+	    (size_t)(spec - w->v)), d, w->o);
+	/* without memory for the name, the host (or path) alone names it */
+	name = endpoint_string(&t.ep);
+	t.name = name != NULL ? name : is_path(spec) ? spec->path : spec->host;
+	w->checked(&t, w->ctx);
+	free(name);
 }
 
 void
-connect_targets(struct target *v, size_t n, int family,
-    const struct dial_options *o)
+connect_targets(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, target_fn *checked, void *ctx)
 {
 	struct dial_options rest = *o;
-	struct lookup *lk = NULL;
-	struct addrinfo *un = NULL;
-	struct dial *dv;
-	long long start, dial_start;
-	size_t i, nd = 0;
+	struct walk w = { .v = v, .n = n, .o = o, .checked = checked,
+	    .ctx = ctx };
+	struct dial_feed feed = { .next = next_target, .ended = target_ended,
+	    .ctx = &w };
+	long long start;
+	size_t i;
 
 	start = now_ms();
-	if (n > 1)
+	for (i = 0; i < n; i++)
+		feed.count += is_path(&v[i]) ? 1 : v[i].ports.ports;
+	w.un = unix_addresses(v, n);
+	if (feed.count > 1)
 		raise_descriptor_limit();
-	for (i = 0; i < n; i++) {
-		v[i].address[0] = '\0';
-		v[i].waited_out = false;
-		failed_early(&v[i], EX_OK, NULL);
-	}
-	if ((dv = calloc(n ? n : 1, sizeof(*dv))) == NULL ||
-	    (un = calloc(n ? n : 1, sizeof(*un))) == NULL ||
-	    (lk = look_up(v, n, family, o, start)) == NULL) {
-		for (i = 0; i < n; i++)
-			failed_early(&v[i], EX_OSERR, strerror(ENOMEM));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (v[i].ep.path != NULL) {
-			un[i].ai_family = AF_UNIX;
-			un[i].ai_socktype = SOCK_STREAM;
-			un[i].ai_addr = (struct sockaddr *)&v[i].un.sun;
-			un[i].ai_addrlen = v[i].un.len;
-			dv[nd++].addrs = &un[i];
-			continue;
-		}
-		if (lk[i].invalid != NULL || lk[i].gai_error != 0 ||
-		    lk[i].timed_out) {
-			failed_early(&v[i], lookup_exit_status(&lk[i]),
-			    lookup_strerror(&lk[i]));
-			v[i].waited_out = o->retry &&
-			    v[i].status == EX_TEMPFAIL;
-			v[i].ms = now_ms() - start;
-			continue;
-		}
-		dv[nd].addrs = lk[i].res;
-		dv[nd].port = v[i].ep.port;
-		nd++;
-	}
+	/* without memory for them, each target fails saying so */
+	(void)look_up(v, n, family, o, start, &w.h);
 	/* the wait includes the lookups */
-	dial_start = now_ms();
+	w.lookups_ms = now_ms() - start;
 	if (o->retry)
 		rest.wait_ms = time_left(time_after(start, o->wait_ms),
-		    dial_start);
-	dial_all(dv, nd, &rest);
-	for (i = nd = 0; i < n; i++) {
-		if (v[i].status != EX_OK)
-			continue;
-		dialled(&v[i], &dv[nd]);
-		if (v[i].ep.path != NULL)
-			v[i].address[0] = '\0';
-		v[i].ms = dial_start - start + dv[nd].ms;
-		nd++;
-	}
-out:
-	for (i = 0; lk != NULL && i < n; i++)
-		if (lk[i].res != NULL)
-			freeaddrinfo(lk[i].res);
-	free(lk);
-	free(un);
-	free(dv);
+		    now_ms());
+	dial_stream(&feed, &rest);
+	free(w.un);
+	hosts_free(&w.h);
 }

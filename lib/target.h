@@ -1,8 +1,8 @@
 /*
  * Pure core.  The endpoints a user named, resolved and connected to:
  * many at once, within one timeout and one --wait, each ending with a
- * connected socket or the exit status and the reason it failed (what
- * report.h prints).
+ * connection or the exit status and the reason it failed (what report.h
+ * prints), handed on one at a time in the order they were named.
  */
 #ifndef SOCKUTILS_TARGET_H
 #define SOCKUTILS_TARGET_H
@@ -12,31 +12,51 @@
 
 #include "address.h"
 #include "dial.h"
+#include "portlist.h"
 #include "unix.h"
 
-struct target {
-	struct endpoint	 ep;			/* in */
-	char		*name;			/* in: endpoint_string(&ep) */
-	struct unix_addr un;			/* in: ep.path's address */
-	int		 fd;			/* out: connected, or -1 */
-	char		 address[ADDRSTR_MAX];	/* out: the address connected to */
-	int		 status;		/* out: exit status, 0 if connected */
-	const char	*step;			/* out: the call that failed, NULL
-						   when the lookup did */
-	const char	*reason;		/* out: why, or NULL */
-	int		 error;			/* out: errno of a failed dial */
-	bool		 waited_out;		/* out: --wait passed first */
-	long long	 ms;			/* out: connecting took */
+/*
+ * A HOST and the ports a user named there, each a target of its own;
+ * or (host NULL) a Unix socket path, one target.
+ */
+struct target_spec {
+	const char		*host;
+	struct port_list	 ports;
+	const char		*path;
+	struct unix_addr	 un;		/* path's address */
 };
 
+/* One HOST PORT, checked or connected to. */
+struct target {
+	struct endpoint	 ep;
+	const char	*name;			/* endpoint_string(&ep), while
+						   the callback runs */
+	const struct unix_addr *un;		/* ep.path's address */
+	bool		 open;			/* it accepted a connection */
+	int		 fd;			/* connected, or -1 (check_only) */
+	char		 address[ADDRSTR_MAX];	/* the address connected to */
+	char		 local[ENDPOINT_MAX];	/* our end of that connection */
+	int		 status;		/* exit status, 0 if open */
+	const char	*step;			/* the call that failed, NULL
+						   when the lookup did */
+	const char	*reason;		/* why, or NULL */
+	int		 error;			/* errno of a failed dial */
+	bool		 waited_out;		/* --wait passed first */
+	long long	 ms;			/* its lookup and connecting took */
+};
+
+typedef void target_fn(const struct target *t, void *ctx);
+
 /*
- * Resolves the hosts of the n targets for family (at once, within
- * o->timeout_ms and o->wait_ms) and connects to each (to its un, for a
- * Unix path) with dial_all,
- * all within o->wait_ms if that is set.  A target that fails gets its
- * exit status, step and reason.
+ * Resolves the hosts of the n specs for family (each name once, all
+ * at once, within o->timeout_ms and o->wait_ms) and connects to each
+ * of their ports with dial_stream, all within o->wait_ms if that is
+ * set.  Each target goes to checked(t, ctx) as soon as it and those
+ * before it are over, in the order of the specs and their ports: open
+ * (t->fd its socket unless o->check_only, the callee's), or failed with
+ * its exit status, step and reason.
  */
-void	connect_targets(struct target *v, size_t n, int family,
-	    const struct dial_options *o);
+void	connect_targets(const struct target_spec *v, size_t n, int family,
+	    const struct dial_options *o, target_fn *checked, void *ctx);
 
 #endif

@@ -177,6 +177,25 @@ check_rows() {
 	check_rows
 }
 
+@test "tcp-send refuses malformed port lists and ranges with 64" {
+	local v
+	for v in 0 80,0 0-10 10-5 65535-65536 1-99999999999999999999 "," "80," ",80" \
+		80,,81 1x 80,1x 80,no-such-service 80- 1-2-3 "80, 81" 8-0x10 \
+		http-https "$HUGE" "1-65535,$HUGE"; do
+		expect 64 tcp-send -z 127.0.0.1 "$v"
+		expect 64 tcp-send -zj 127.0.0.1 1 127.0.0.1 "$v"
+	done
+	# a list names the element at fault
+	expect 64 tcp-send -z 127.0.0.1 80,10-5
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 80,10-5: 10-5: reversed range"
+	# a list or range is for -z; --any too
+	for v in 80,81 8000-8010 80,80; do
+		expect 64 tcp-send 127.0.0.1 "$v" data
+	done
+	expect 64 tcp-send --any 127.0.0.1 80 data
+	check_rows
+}
+
 @test "each tool refuses bad durations with 64" {
 	local d
 	for d in -1 nan inf 1x "" . 1.2.3 1e3 0x10 +1 " 1" 0 0.0001 100001 \

@@ -175,6 +175,17 @@ serve() {
 	assert_success
 }
 
+@test "README recipe open-ports: the open ports of the range, in order" {
+	require_hermetic
+	recipe_needs open-ports tcp-listen
+	host web
+	serve web8007 tcp-listen -k 8007
+	serve web8003 tcp-listen -k 8003
+	run_recipe open-ports
+	assert_success
+	assert_output "$(printf '8003\n8007')"
+}
+
 @test "README recipe mock-http: curl gets the reply, the request is logged" {
 	require_hermetic
 	run_recipe mock-http

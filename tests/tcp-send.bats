@@ -339,10 +339,37 @@ time.sleep(60)' "$PORT"
 @test "tcp-send refuses bad ports with 64" {
 	for port in 0 65536 '' 1x no-such-service 99999999999999999999; do
 		run -64 --separate-stderr tcp-send 127.0.0.1 "$port" x
-		assert_regex "${stderr_lines[0]}" "^tcp-send: port $port: (too small|too large|unknown service|invalid)$"
+		assert_regex "${stderr_lines[0]}" "^tcp-send: port $port: (too small|too large|unknown service|invalid|empty element)$"
 	done
 	run -64 --separate-stderr tcp-send -z 127.0.0.1 80 127.0.0.1 0
 	assert_equal "${stderr_lines[0]}" "tcp-send: port 0: too small"
+}
+
+@test "tcp-send -z refuses a malformed port list with 64 before it tries any target" {
+	start_listen -v
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 "$PORT" 127.0.0.1 "$PORT,0"
+	assert_equal "${stderr_lines[0]}" "tcp-send: port $PORT,0: 0: too small"
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 "$PORT" 127.0.0.1 9-8
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 9-8: reversed range"
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 "$PORT" 127.0.0.1 1-65536
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 1-65536: too large"
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 "$PORT,,1" 127.0.0.1 1
+	assert_equal "${stderr_lines[0]}" "tcp-send: port $PORT,,1: empty element"
+	run -64 --separate-stderr tcp-send -z 127.0.0.1 "$PORT,http,1x"
+	assert_equal "${stderr_lines[0]}" "tcp-send: port $PORT,http,1x: 1x: invalid"
+	# the listener saw none of them: it is still there for this one
+	run -0 tcp-send 127.0.0.1 "$PORT" first
+	wait_status "$LPID"
+	assert_equal "$(cat "$LOUT")" first
+}
+
+@test "tcp-send refuses a port list or range without -z, and --any without -z, with 64" {
+	run -64 --separate-stderr tcp-send 127.0.0.1 80,443 data
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 80,443: a list or range needs -z"
+	run -64 --separate-stderr tcp-send 127.0.0.1 8000-8010 data
+	assert_equal "${stderr_lines[0]}" "tcp-send: port 8000-8010: a list or range needs -z"
+	run -64 --separate-stderr tcp-send --any 127.0.0.1 80 data
+	assert_equal "${stderr_lines[0]}" "tcp-send: --any needs -z"
 }
 
 @test "tcp-send refuses a malformed -b with 64" {
@@ -467,19 +494,191 @@ EOF
 	assert_output ok
 }
 
+# --- port lists, ranges, --any ---------------------------------------------
+
+# open_with_closed_neighbours: a listener (-k) on PORT, and the two ports
+# after it (before it, at the top of the range) verified to refuse: C1
+# and C2, LO-HI the three in RANGE; nothing else listens in the namespace.
+open_with_closed_neighbours() {
+	start_listen -k
+	if [ "$PORT" -le 65533 ]; then
+		C1=$((PORT + 1)) C2=$((PORT + 2)) RANGE="$PORT-$((PORT + 2))"
+	else
+		C1=$((PORT - 2)) C2=$((PORT - 1)) RANGE="$((PORT - 2))-$PORT"
+	fi
+	run -0 python3 -c 'import errno, socket, sys
+for p in sys.argv[1:]:
+    s = socket.socket()
+    assert s.connect_ex(("127.0.0.1", int(p))) == errno.ECONNREFUSED, p
+    s.close()' "$C1" "$C2"
+}
+
+@test "tcp-send -z checks every port of a list and a range and reports each failing one, in operand order" {
+	require_hermetic
+	open_with_closed_neighbours
+	run -69 --separate-stderr tcp-send -z 127.0.0.1 "$RANGE,$PORT" localhost "$PORT,$C1"
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_equal "${stderr_lines[0]}" "tcp-send: connect 127.0.0.1 $C1: Connection refused"
+	assert_equal "${stderr_lines[1]}" "tcp-send: connect 127.0.0.1 $C2: Connection refused"
+	assert_equal "${stderr_lines[2]}" "tcp-send: connect localhost $C1: Connection refused"
+	run -0 --separate-stderr tcp-send -zv 127.0.0.1 "$PORT,$PORT" localhost "$PORT"
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_regex "${stderr_lines[2]}" "^tcp-send: connected to (127\\.0\\.0\\.1|::1) $PORT from "
+}
+
+@test "tcp-send -z gives each target its own outcome when names repeat and interleave" {
+	require_hermetic
+	open_with_closed_neighbours
+	run -68 --separate-stderr tcp-send -zj nx.test 1 127.0.0.1 "$PORT" localhost "$C1" nx.test 2 127.0.0.1 "$C1" localhost "$PORT"
+	assert_equal "${#lines[@]}" 6
+	assert_regex "${lines[0]}" '^\{"host":"nx\.test","port":1,"open":false,"error":"Name or service not known",'
+	assert_regex "${lines[1]}" "^\\{\"host\":\"127\\.0\\.0\\.1\",\"port\":$PORT,\"open\":true,"
+	assert_regex "${lines[2]}" "^\\{\"host\":\"localhost\",\"port\":$C1,\"open\":false,\"error\":\"Connection refused\","
+	assert_regex "${lines[3]}" '^\{"host":"nx\.test","port":2,"open":false,"error":"Name or service not known",'
+	assert_regex "${lines[4]}" "^\\{\"host\":\"127\\.0\\.0\\.1\",\"port\":$C1,\"open\":false,\"error\":\"Connection refused\","
+	assert_regex "${lines[5]}" "^\\{\"host\":\"localhost\",\"port\":$PORT,\"open\":true,"
+}
+
+@test "tcp-send -z takes service names in a list" {
+	require_hermetic	# root of its own network namespace: port 80 is free
+	LISTEN_PORT=http start_listen -k
+	closed=$(free_port)
+	run -69 --separate-stderr tcp-send -zj 127.0.0.1 "http,$closed,www"
+	assert_equal "${#lines[@]}" 3
+	assert_regex "${lines[0]}" '^\{"host":"127\.0\.0\.1","port":80,"open":true,'
+	assert_regex "${lines[1]}" "^\\{\"host\":\"127\\.0\\.0\\.1\",\"port\":$closed,\"open\":false,"
+	assert_regex "${lines[2]}" '^\{"host":"127\.0\.0\.1","port":80,"open":true,'
+}
+
+@test "tcp-send -z --any exits 0 when one target of a range is open, else with the first failure's status" {
+	open_with_closed_neighbours
+	run -69 --separate-stderr tcp-send -z 127.0.0.1 "$RANGE"
+	assert_equal "${#stderr_lines[@]}" 2
+	# --any: the refusals are no error, and said only with -v
+	run -0 --separate-stderr tcp-send -z --any 127.0.0.1 "$RANGE"
+	assert_output ""
+	assert_stderr ""
+	run -0 --separate-stderr tcp-send -zv --any 127.0.0.1 "$RANGE"
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_equal "$(grep -c 'Connection refused$' <<<"$stderr")" 2
+	assert_equal "$(grep -c "^tcp-send: connected to 127\\.0\\.0\\.1 $PORT from " <<<"$stderr")" 1
+	# none open: the first failure, its status and its message alone
+	run -69 --separate-stderr tcp-send -z --any 127.0.0.1 "$C1,$C2" 127.0.0.1 "$C2"
+	assert_stderr "tcp-send: connect 127.0.0.1 $C1: Connection refused"
+	start_blackhole 127.0.0.1
+	run -75 --separate-stderr tcp-send -z --any -t 0.3 127.0.0.1 "$BPORT,$C1"
+	assert_stderr "tcp-send: connect 127.0.0.1 $BPORT: Connection timed out"
+}
+
+@test "tcp-send -zj prints one object per port of a range, in order" {
+	open_with_closed_neighbours
+	run -69 --separate-stderr tcp-send -zj 127.0.0.1 "$RANGE" 127.0.0.1 "$PORT"
+	assert_equal "${#lines[@]}" 4
+	printf '%s\n' "$output" >"$T/json"
+	run -0 python3 - "$T/json" "$RANGE" "$PORT" <<'EOF'
+import json, sys
+path, lohi, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lo, hi = map(int, lohi.split("-"))
+rows = [json.loads(line) for line in open(path)]
+assert [r["port"] for r in rows] == list(range(lo, hi + 1)) + [port], rows
+for r in rows:
+    assert r["host"] == "127.0.0.1", r
+    if r["port"] == port:
+        assert r["open"] is True and r["address"] == "127.0.0.1", r
+    else:
+        assert r == {"host": "127.0.0.1", "port": r["port"], "open": False,
+                     "error": "Connection refused", "ms": r["ms"]}, r
+print("ok")
+EOF
+	assert_output ok
+	run -0 --separate-stderr tcp-send -zj --any 127.0.0.1 "$RANGE"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "tcp-send -z reports in operand order, a silent port first not holding back the others" {
+	start_blackhole 127.0.0.1
+	open_with_closed_neighbours
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -zj -t 0.5 127.0.0.1 "$BPORT,$RANGE,$BPORT"
+	took=$(ms_since "$start")
+	assert_equal "${#lines[@]}" 5
+	assert_regex "${lines[0]}" "\"port\":$BPORT,\"open\":false,\"error\":\"Connection timed out\""
+	assert_regex "${lines[4]}" "\"port\":$BPORT,\"open\":false,\"error\":\"Connection timed out\""
+	[ "$took" -lt 1400 ] || fail "took $took ms: the silent ports were waited for one after the other"
+}
+
+@test "tcp-send -z --any --wait exits 0 once one target opens, and stops waiting for the others" {
+	a=$(free_port)
+	b=$(free_port)
+	open_while_waiting "$b" tcp-send -z --any --wait 20 127.0.0.1 "$a" 127.0.0.1 "$b"
+	assert_equal "$STATUS" 0
+	[ "$TOOK" -lt 750 ] || fail "noticed $TOOK ms after the port opened"
+}
+
+@test "tcp-send -z --any --wait reports the targets it stopped waiting for with their last error" {
+	a=$(free_port)
+	start_listen -k
+	# the second is open at once: the first, still refused, is not waited for
+	run -0 --separate-stderr tcp-send -zj --any --wait 20 127.0.0.1 "$a" 127.0.0.1 "$PORT"
+	assert_equal "${#lines[@]}" 2
+	assert_regex "${lines[0]}" "\"port\":$a,\"open\":false,\"error\":\"Connection refused\""
+	assert_regex "${lines[1]}" "\"port\":$PORT,\"open\":true,"
+	# none opens: the first failure's status and message, after the wait
+	run -75 --separate-stderr tcp-send -z --any --wait 0.3 127.0.0.1 "$a" 127.0.0.1 "$a"
+	assert_stderr "tcp-send: connect 127.0.0.1 $a: Connection refused (gave up waiting after 0.3 s)"
+}
+
+@test "tcp-send -z checks 100,000 targets under a descriptor limit of 1024, each with its real outcome" {
+	require_hermetic	# its own loopback: nothing listens but ours
+	start_listen -k -b 127.0.0.2
+	# 65,535 + 34,465 ports; 127.0.0.2 and .3 are reached from 127.0.0.1,
+	# so that no port connects to itself
+	spawn bash -c 'ulimit -n 1024 && exec tcp-send -zj -t 5 "$@"' _ \
+		127.0.0.2 1-65535 127.0.0.3 1-34465 >"$T/rows" 2>"$T/err"
+	wait_status "$SPAWN_PID"
+	assert_equal "$STATUS" 69
+	run -0 python3 - "$T/rows" "$PORT" <<'EOF'
+import collections, json, sys
+path, port = sys.argv[1], int(sys.argv[2])
+want = [("127.0.0.2", p) for p in range(1, 65536)] + \
+    [("127.0.0.3", p) for p in range(1, 34466)]
+rows = [json.loads(line) for line in open(path)]
+assert [(r["host"], r["port"]) for r in rows] == want, "not every target, in order"
+opened = [(r["host"], r["port"]) for r in rows if r["open"]]
+assert opened == [("127.0.0.2", port)], opened
+outcomes = collections.Counter(r.get("error", "open") for r in rows)
+assert outcomes == {"Connection refused": 99999, "open": 1}, outcomes
+print("ok")
+EOF
+	assert_output ok
+	assert_equal "$(wc -l <"$T/err")" 99999
+	run -1 grep -c 'Too many open files' "$T/err"
+}
+
 # --- --wait ---------------------------------------------------------------
 
-@test "tcp-send -z --wait notices a port soon after it opens" {
-	port=$(free_port)
-	spawn tcp-send -z --wait 20 127.0.0.1 "$port"
+# open_while_waiting PORT CMD...: CMD in the background; PORT opens
+# 0.3 s later, CMD still running; STATUS is CMD's, TOOK the ms it took
+# after the port opened.
+open_while_waiting() {
+	local port=$1 opened
+	shift
+	spawn "$@"
 	SEND_PID=$SPAWN_PID
 	sleep 0.3	# not readiness: the port opens later on purpose
+	kill -0 "$SEND_PID" || fail "$1 returned before the port opened"
 	LISTEN_PORT=$port start_listen
 	opened=$(date +%s%3N)
 	wait_status "$SEND_PID"
-	took=$(ms_since "$opened")
+	TOOK=$(ms_since "$opened")
+}
+
+@test "tcp-send -z --wait notices a port soon after it opens" {
+	port=$(free_port)
+	open_while_waiting "$port" tcp-send -z --wait 20 127.0.0.1 "$port"
 	assert_equal "$STATUS" 0
-	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+	[ "$TOOK" -lt 750 ] || fail "noticed $TOOK ms after the port opened"
 }
 
 @test "tcp-send -z --wait waits for several ports that open one after the other" {

@@ -23,11 +23,12 @@
 #define CONNECT_TIMEOUT_MS	10000
 
 static const struct cli_text text = {
-	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--raw] "
+	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
 	    "{HOST PORT | PATH} [DATA ...]",
 	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
 	"standard input, then shut down the write side (connect, send, sendall);\n"
-	"-z checks that ports (or sockets) accept connections.",
+	"-z checks that ports (or sockets) accept connections, each PORT then a list\n"
+	"of ports and ranges (80,https,8000-8010).",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
@@ -39,11 +40,12 @@ static const struct cli_text text = {
 	"  -v, --verbose     report the connection on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
 	"  -z, --check       only check that each HOST PORT accepts a connection\n"
+	"      --any         with -z, succeed if any target is open (--wait: once one is)\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n"
 	"      --wait SEC    retry refused, unreachable or timed-out connections\n",
 };
 
-enum { OPT_WAIT = SOCKOPT_OWN };
+enum { OPT_WAIT = SOCKOPT_OWN, OPT_ANY };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -59,6 +61,7 @@ static const struct option longopts[] = {
 	{ "check", no_argument, NULL, 'z' },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "any", no_argument, NULL, OPT_ANY },
 	CLI_COMMON_OPTIONS
 };
 
@@ -73,6 +76,7 @@ struct settings {
 	bool			 verbose;
 	bool			 check;
 	bool			 json;
+	bool			 any;		/* -z: one open target is enough */
 	bool			 unix_path;	/* -U: operands are paths */
 };
 
@@ -82,56 +86,104 @@ print_json(const struct target *t)
 	putchar('{');
 	json_endpoint(stdout, &t->ep, 1);
 	json_key(stdout, "open", 0);
-	fputs(t->fd != -1 ? "true" : "false", stdout);
-	if (t->fd != -1 && t->ep.path == NULL) {
+	fputs(t->open ? "true" : "false", stdout);
+	if (t->open && t->ep.path == NULL) {
 		json_key(stdout, "address", 0);
 		json_string(stdout, t->address);
-	} else if (t->fd == -1) {
+	} else if (!t->open) {
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
 	}
 	json_key(stdout, "ms", 0);
 	printf("%lld}\n", t->ms);
+	/* a row as soon as it is known, for a reader such as jq */
+	(void)fflush(stdout);
+}
+
+/* What -z has seen of the targets so far. */
+struct tally {
+	const struct settings	*set;
+	int			 status;	/* the first failure's */
+	bool			 open;		/* one target or more */
+	struct target		 first;		/* --any: the first failure */
+	char			*first_name;
+};
+
+/*
+ * One target checked, in operand order.  A failure is an error unless
+ * --any: then -v tells it, and the first is told at the end if none
+ * was open.
+ */
+static void
+checked(const struct target *t, void *ctx)
+{
+	struct tally *ty = ctx;
+	const struct settings *set = ty->set;
+
+	if (t->open) {
+		ty->open = true;
+		if (set->verbose)
+			target_report_connected(t);
+	} else {
+		if (!set->any || set->verbose)
+			target_warn(t, &set->dial);
+		else if (ty->status == EX_OK) {
+			ty->first = *t;
+			ty->first_name = endpoint_string(&t->ep);
+			ty->first.name = ty->first_name != NULL ?
+			    ty->first_name : t->ep.host;
+		}
+		ty->status = ex_first(ty->status, t->status);
+	}
+	if (set->json)
+		print_json(t);
 }
 
 /* -z: every target, in operand order; the first failure's status. */
 static int
-check(struct target *v, size_t n, const struct settings *set)
+check(const struct target_spec *v, size_t n, const struct settings *set)
 {
-	size_t i;
-	int status = EX_OK;
+	struct tally ty = { .set = set };
 
-	connect_targets(v, n, set->family, &set->dial);
-	for (i = 0; i < n; i++) {
-		if (v[i].fd == -1)
-			target_warn(&v[i], &set->dial);
-		else if (set->verbose)
-			target_report_connected(&v[i]);
-		if (set->json)
-			print_json(&v[i]);
-		if (v[i].fd != -1)
-			close(v[i].fd);
-		status = ex_first(status, v[i].status);
-	}
-	return status;
+	connect_targets(v, n, set->family, &set->dial, checked, &ty);
+	if (set->any && ty.open)
+		ty.status = EX_OK;
+	else if (set->any && !set->verbose && ty.status != EX_OK)
+		target_warn(&ty.first, &set->dial);
+	free(ty.first_name);
+	return ty.status;
 }
 
-/* Sends data (or stdin with data NULL) to t, then maybe reads the reply. */
+/* The one target of a send, its connection, its name kept. */
+static void
+connected(const struct target *t, void *ctx)
+{
+	struct target *keep = ctx;
+
+	*keep = *t;
+	keep->name = endpoint_string(&t->ep);
+}
+
+/* Sends data (or stdin with data NULL) to spec, then maybe reads the reply. */
 static int
-send_to(struct target *t, const char *data, size_t len,
+send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
 	struct relay r = { 0 };
+	struct target t = { .fd = -1 };
 	int status = EX_OK;
 
-	connect_targets(t, 1, set->family, &set->dial);
-	if (t->fd == -1) {
-		target_warn(t, &set->dial);
-		return t->status;
+	connect_targets(spec, 1, set->family, &set->dial, connected, &t);
+	if (t.name == NULL)
+		err(EX_OSERR, "target");
+	if (t.fd == -1) {
+		target_warn(&t, &set->dial);
+		status = t.status;
+		goto out;
 	}
 	if (set->verbose)
-		target_report_connected(t);
-	r.sock = t->fd;
+		target_report_connected(&t);
+	r.sock = t.fd;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
 	r.datalen = len;
@@ -140,36 +192,38 @@ send_to(struct target *t, const char *data, size_t len,
 	r.idle_ms = set->idle_ms;
 	r.max_recv = -1;
 	if (relay_run(&r) == -1)
-		status = relay_warn(&r, t->name);
+		status = relay_warn(&r, t.name);
 	if (r.failed == RELAY_READ_IN)
-		close_reset(t->fd);	/* not an end of file: stdin failed */
+		close_reset(t.fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
-		close(t->fd);
-	else if (close_sent(t->fd, set->idle_ms) == -1) {
+		close(t.fd);
+	else if (close_sent(t.fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
-		warn("send %s: not acknowledged", t->name);
+		warn("send %s: not acknowledged", t.name);
 		status = ex_errno(errno, EX_IOERR);
 	}
+out:
+	free((char *)t.name);
 	return status;
 }
 
+/* HOST PORT; a PORT of several ports only with -z. */
 static void
-parse_target(struct target *t, const char *host, const char *port)
+parse_spec(struct target_spec *spec, const char *host, const char *port,
+    bool check)
 {
-	t->ep.host = host;
-	t->ep.port = port_operand(port, "tcp", false);
-	t->un.dirfd = -1;
-	if ((t->name = endpoint_string(&t->ep)) == NULL)
-		err(EX_OSERR, "targets");
+	spec->host = host;
+	spec->un.dirfd = -1;
+	port_list_operand(port, "tcp", &spec->ports);
+	if (!check && spec->ports.ports != 1)
+		cli_usage("port %s: a list or range needs -z", port);
 }
 
 static void
-parse_unix_target(struct target *t, const char *path)
+parse_unix_spec(struct target_spec *spec, const char *path)
 {
-	t->ep.path = path;
-	sockopts_unix_address(path, &t->un);
-	if ((t->name = endpoint_string(&t->ep)) == NULL)
-		err(EX_OSERR, "targets");
+	spec->path = path;
+	sockopts_unix_address(path, &spec->un);
 }
 
 int
@@ -180,15 +234,14 @@ main(int argc, char *argv[])
 		.newline = true,
 	};
 	struct sockopts o = SOCKOPTS_INIT;
-	struct target *targets;
+	struct target_spec *specs;
 	const char *errstr;
 	char *data = NULL;
 	size_t n, i, len = 0;
 	int ch, status, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:jnrt:Uvxzh"
-	    "V", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:jnrt:UvxzhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -205,7 +258,9 @@ main(int argc, char *argv[])
 		case 'z':
 			set.check = true;
 			break;
-
+		case OPT_ANY:
+			set.any = true;
+			break;
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
 			    &errstr) == -1)
@@ -235,6 +290,8 @@ main(int argc, char *argv[])
 	    "HOST PORT");
 	if (set.json && !set.check)
 		cli_needs("-j", "-z");
+	if (set.any && !set.check)
+		cli_needs("--any", "-z");
 	/* -z sends nothing */
 	if (set.check && (set.read_reply || !set.newline))
 		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
@@ -251,29 +308,33 @@ main(int argc, char *argv[])
 		set.dial.source = (struct sockaddr *)&set.source;
 	}
 
+	/* -z: a connection only says the port is open; --wait --any: one */
+	set.dial.check_only = set.check;
+	set.dial.until_one = set.any && set.dial.retry;
+
 	n = set.check ? (size_t)argc / per : 1;
-	if ((targets = calloc(n, sizeof(*targets))) == NULL)
+	if ((specs = calloc(n, sizeof(*specs))) == NULL)
 		err(EX_OSERR, "targets");
 	for (i = 0; i < n; i++)
 		if (set.unix_path)
-			parse_unix_target(&targets[i], argv[i]);
+			parse_unix_spec(&specs[i], argv[i]);
 		else
-			parse_target(&targets[i], argv[2 * i],
-			    argv[2 * i + 1]);
+			parse_spec(&specs[i], argv[2 * i], argv[2 * i + 1],
+			    set.check);
 
 	if (set.check)
-		status = check(targets, n, &set);
+		status = check(specs, n, &set);
 	else {
 		if (argc > per && (data = join_words(argv + per, argc - per,
 		    set.newline, &len)) == NULL)
 			err(EX_OSERR, "data");
-		status = send_to(&targets[0], data, len, &set);
+		status = send_to(&specs[0], data, len, &set);
 		free(data);
 	}
 	for (i = 0; i < n; i++) {
-		unix_address_close(&targets[i].un);
-		free(targets[i].name);
+		unix_address_close(&specs[i].un);
+		port_list_free(&specs[i].ports);
 	}
-	free(targets);
+	free(specs);
 	return cli_finish(status);
 }

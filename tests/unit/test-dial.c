@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -115,6 +116,50 @@ refusing_port(unsigned short *port)
 	return fd;
 }
 
+/* A feed of the n dials of v, each to the one address ai. */
+struct array_feed {
+	struct dial	*v;
+	size_t		 n;
+	size_t		 given;
+	size_t		 ended;
+	bool		 in_order;	/* each ended in the order given */
+};
+
+static bool
+array_next(void *ctx, struct dial *d)
+{
+	struct array_feed *a = ctx;
+
+	if (a->given == a->n)
+		return false;
+	d->addrs = a->v[a->given].addrs;
+	d->port = a->v[a->given].port;
+	d->user = &a->v[a->given++];
+	return true;
+}
+
+static void
+array_ended(void *ctx, struct dial *d)
+{
+	struct array_feed *a = ctx;
+	struct dial *mine = d->user;
+
+	a->in_order &= mine == &a->v[a->ended++];
+	*mine = *d;
+}
+
+/* Dials the n dials of v through dial_stream; whether all ended in order. */
+static bool
+dial_array(struct dial *v, size_t n, const struct dial_options *o)
+{
+	struct array_feed a = { .v = v, .n = n, .in_order = true };
+	struct dial_feed f = { .count = n, .next = array_next,
+	    .ended = array_ended, .ctx = &a };
+
+	dial_stream(&f, o);
+	return a.in_order && a.ended == n;
+}
+
 static void
 test_dial(void)
 {
@@ -131,13 +176,13 @@ test_dial(void)
 		ok(0, "a loopback port to dial");
 		return;
 	}
-	dial_all(&d, 1, &o);
+	dial_array(&d, 1, &o);
 	ok(d.fd == -1 && d.error == ECONNREFUSED && !d.waited_out &&
 	    strcmp(d.step, "connect") == 0,
 	    "one try at a closed port is refused, not waited for");
 	o.retry = true;
 	o.wait_ms = 150;
-	dial_all(&d, 1, &o);
+	dial_array(&d, 1, &o);
 	ok(d.fd == -1 && d.error == ECONNREFUSED && d.waited_out &&
 	    d.ms >= 140, "--wait retries a refused port until it passes "
 	    "(%lld ms)", d.ms);
@@ -145,11 +190,133 @@ test_dial(void)
 		ok(0, "listen");
 		return;
 	}
-	dial_all(&d, 1, &o);
+	dial_array(&d, 1, &o);
 	ok(d.fd != -1 && d.connected == &ai && d.error == 0,
 	    "a listening port connects at once");
 	if (d.fd != -1)
 		close(d.fd);
+	d.addrs = NULL;
+	dial_array(&d, 1, &o);
+	ok(d.fd == -1 && d.connected == NULL && d.error == EADDRNOTAVAIL,
+	    "a dial without addresses ends at once");
+	close(holder);
+}
+
+/* Dials that outnumber the descriptors wait for them, in order. */
+#define MANY		3000
+#define FEW_FDS		64
+#define TAKEN_FDS	40
+
+static void
+test_queue(void)
+{
+	static struct dial v[MANY];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct addrinfo ai = { .ai_family = AF_INET,
+	    .ai_socktype = SOCK_STREAM, .ai_addrlen = sizeof(sin) };
+	struct dial_options o = { .timeout_ms = 5000,
+	    .check_only = true };
+	struct rlimit saved, few;
+	unsigned short closed, open;
+	size_t i, refused = 0, connected = 0, local = 0;
+	int holder, listener, taken[TAKEN_FDS];
+	bool in_order;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ai.ai_addr = (struct sockaddr *)&sin;
+	if ((holder = refusing_port(&closed)) == -1 ||
+	    (listener = refusing_port(&open)) == -1 ||
+	    listen(listener, SOMAXCONN) == -1 ||
+	    getrlimit(RLIMIT_NOFILE, &saved) == -1) {
+		ok(0, "ports to dial");
+		return;
+	}
+	few = saved;
+	few.rlim_cur = FEW_FDS;
+	for (i = 0; i < MANY; i++) {
+		v[i].addrs = &ai;
+		v[i].port = i % 10 == 0 ? open : closed;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &few) == -1) {
+		ok(0, "setrlimit");
+		return;
+	}
+	in_order = dial_array(v, MANY, &o);
+	(void)setrlimit(RLIMIT_NOFILE, &saved);
+	for (i = 0; i < MANY; i++) {
+		refused += v[i].port == closed && v[i].error == ECONNREFUSED;
+		connected += v[i].port == open && v[i].connected == &ai &&
+		    v[i].fd == -1;
+		local += v[i].connected != NULL &&
+		    v[i].local.ss_family == AF_INET;
+	}
+	ok(in_order, "%d dials under a limit of %d descriptors end in order",
+	    MANY, FEW_FDS);
+	ok(refused == MANY - MANY / 10 && connected == MANY / 10,
+	    "each with its own outcome, none out of descriptors "
+	    "(%zu refused, %zu open)", refused, connected);
+	ok(local == MANY / 10, "check_only closes each connection, keeping "
+	    "its local address");
+
+	/* most of the reserve taken too: socket(2) runs out first */
+	if (setrlimit(RLIMIT_NOFILE, &few) == -1) {
+		ok(0, "setrlimit");
+		return;
+	}
+	for (i = 0; i < TAKEN_FDS; i++)
+		taken[i] = dup(holder);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < MANY; i++) {
+		v[i].addrs = &ai;
+		v[i].port = closed;
+	}
+	in_order = dial_array(v, MANY, &o);
+	for (i = 0; i < TAKEN_FDS; i++)
+		if (taken[i] != -1)
+			close(taken[i]);
+	(void)setrlimit(RLIMIT_NOFILE, &saved);
+	for (i = refused = 0; i < MANY; i++)
+		refused += v[i].error == ECONNREFUSED;
+	ok(in_order && refused == MANY, "with fewer descriptors free than "
+	    "the limit says, they wait for those (%zu refused)", refused);
+	close(listener);
+	close(holder);
+}
+
+/* --wait with until_one: the first to connect stops the others. */
+static void
+test_until_one(void)
+{
+	struct dial v[3];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct addrinfo ai = { .ai_family = AF_INET,
+	    .ai_socktype = SOCK_STREAM, .ai_addrlen = sizeof(sin) };
+	struct dial_options o = { .timeout_ms = 2000, .retry = true,
+	    .wait_ms = 10000, .check_only = true, .until_one = true };
+	unsigned short closed, open;
+	int holder, listener;
+	long long start;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ai.ai_addr = (struct sockaddr *)&sin;
+	if ((holder = refusing_port(&closed)) == -1 ||
+	    (listener = refusing_port(&open)) == -1 ||
+	    listen(listener, 8) == -1) {
+		ok(0, "ports to dial");
+		return;
+	}
+	memset(v, 0, sizeof(v));
+	v[0].addrs = v[1].addrs = v[2].addrs = &ai;
+	v[0].port = v[2].port = closed;
+	v[1].port = open;
+	start = now_ms();
+	dial_array(v, 3, &o);
+	ok(now_ms() - start < 5000 && v[1].connected == &ai &&
+	    v[0].error == ECONNREFUSED && !v[0].waited_out &&
+	    v[2].connected == NULL,
+	    "one open stops the wait for the refused ones (%lld ms)",
+	    now_ms() - start);
+	close(listener);
 	close(holder);
 }
 
@@ -160,5 +327,7 @@ main(void)
 	test_backoff();
 	test_relookup_bound();
 	test_dial();
+	test_queue();
+	test_until_one();
 	return tap_done();
 }
