@@ -115,9 +115,10 @@ local_of(const struct listen_set *ls, int fd, const char *const local[])
 {
 	size_t i;
 
-	for (i = 0; i < ls->n - 1 && ls->fd[i] != fd; i++)
-		;
-	return local[i];
+	for (i = 1; i < ls->n && i < LISTEN_SET_MAX; i++)
+		if (ls->fd[i] == fd)
+			return local[i];
+	return local[0];
 }
 
 /* Fails with 75: no datagram came to any socket of ls in time. */
@@ -213,14 +214,14 @@ main(int argc, char *argv[])
 	set.timeout_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
+	for (i = 0; i < LISTEN_SET_MAX; i++)
+		local[i] = where[i];
 	if (o.unix_path) {
 		ls.fd[0] = unix_listener_open(argv[0], SOCK_DGRAM, &o);
 		ls.n = 1;
 		ls.next = 0;
 		local[0] = argv[0];
 	} else {
-		for (i = 0; i < LISTEN_SET_MAX; i++)
-			local[i] = where[i];
 		listener_open(&l, SOCK_DGRAM, &ls);
 		for (i = 0; i < ls.n; i++)
 			if (dgram_want_local(ls.fd[i], l.addr[i].ss_family) == -1)
