@@ -134,8 +134,7 @@ set_port(struct sockaddr_storage *ss, unsigned short port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
-/* The port fd is bound to, or 0 with errno set. */
-static unsigned short
+unsigned short
 bound_port(int fd)
 {
 	struct sockaddr_storage ss;

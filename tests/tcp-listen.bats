@@ -753,11 +753,8 @@ sockets() {
 @test "tcp-listen -4 -6 on a port ::1 holds fails with 69 after its tries" {
 	require_hermetic	# a network namespace of the test's own
 	# one ephemeral port, which ::1 holds: every try of PORT 0 collides
-	run -69 --separate-stderr unshare -n sh -c '
-		ip link set lo up &&
-		echo "40000 40000" >/proc/sys/net/ipv4/ip_local_port_range &&
-		exec python3 "$1" tcp ::1 40000 tcp-listen -46 0' sh \
-		"$BATS_TEST_DIRNAME/test_helper/hold-port.py"
+	run -69 --separate-stderr unshare -n python3 "$BATS_TEST_DIRNAME/test_helper/hold-port.py" \
+		tcp ::1 tcp-listen -46 0
 	assert_equal "$stderr" "tcp-listen: bind ::1 40000: Address already in use"
 }
 

@@ -149,18 +149,6 @@ open_fds(void)
 	return n;
 }
 
-/* The port fd is bound to. */
-static unsigned short
-socket_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		return 0;
-	return sockaddr_port((struct sockaddr *)&ss);
-}
-
 /* A set of 127.0.0.1 and 127.0.0.2 on port, the second taken taken times. */
 static int
 open_pair(struct listen_set *ls, unsigned short port, int taken,
@@ -190,8 +178,8 @@ test_listen_set_retry(void)
 	    "left for another");
 	ok(first_opens == 3, "tried three ports for two taken (%d)",
 	    first_opens);
-	ok(socket_port(ls.fd[0]) == socket_port(ls.fd[1]) &&
-	    socket_port(ls.fd[0]) != 0, "both listen on one port");
+	ok(bound_port(ls.fd[0]) == bound_port(ls.fd[1]) &&
+	    bound_port(ls.fd[0]) != 0, "both listen on one port");
 	ok(open_fds() == before + 2, "the sockets of failed tries are closed");
 	listen_set_close(&ls);
 	ok(ls.n == 0 && open_fds() == before, "listen_set_close closes all");
@@ -234,7 +222,7 @@ test_listen_set_wait(void)
 	for (i = 0; i < 2; i++) {
 		c[i] = socket(AF_INET, SOCK_STREAM, 0);
 		((struct sockaddr_in *)&addr[i])->sin_port =
-		    htons(socket_port(ls.fd[i]));
+		    htons(bound_port(ls.fd[i]));
 		ok(connect(c[i], (struct sockaddr *)&addr[i],
 		    sizeof(struct sockaddr_in)) == 0, "connect to socket %d", i);
 	}
