@@ -208,6 +208,14 @@ listen_set_open(struct listen_set *ls, struct sockaddr_storage *addr,
 }
 
 void
+listen_set_one(struct listen_set *ls, int fd)
+{
+	ls->fd[0] = fd;
+	ls->n = 1;
+	ls->next = 0;
+}
+
+void
 listen_set_close(struct listen_set *ls)
 {
 	int saved_errno = errno;

@@ -68,6 +68,9 @@ int	listen_set_open_with(struct listen_set *ls,
 	    struct sockaddr_storage *addr, size_t n, int socktype,
 	    listen_fn *opener, const char **step, size_t *failed);
 
+/* Makes ls the set of the one listening socket fd (a Unix one). */
+void	listen_set_one(struct listen_set *ls, int fd);
+
 /* The port the socket fd is bound to, or 0 with errno set. */
 unsigned short bound_port(int fd);
 

@@ -199,11 +199,10 @@ main(int argc, char *argv[])
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
-	if (o.unix_path) {
-		ls.fd[0] = unix_listener_open(argv[0], SOCK_STREAM, &o);
-		ls.n = 1;
-		ls.next = 0;
-	} else {
+	if (o.unix_path)
+		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_STREAM,
+		    &o));
+	else {
 		listener_open(&l, SOCK_STREAM, &ls);
 		listener_announce(&ls, &o, where);
 	}

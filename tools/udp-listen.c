@@ -217,9 +217,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < LISTEN_SET_MAX; i++)
 		local[i] = where[i];
 	if (o.unix_path) {
-		ls.fd[0] = unix_listener_open(argv[0], SOCK_DGRAM, &o);
-		ls.n = 1;
-		ls.next = 0;
+		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_DGRAM,
+		    &o));
 		local[0] = argv[0];
 	} else {
 		listener_open(&l, SOCK_DGRAM, &ls);
