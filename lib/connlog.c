@@ -9,12 +9,19 @@
 
 void
 peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
-    socklen_t len)
+    socklen_t len, unsigned long long number)
 {
+	size_t n;
+
 	memcpy(&p->addr, addr, sizeof(p->addr));
 	p->len = len;
 	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
 	peer_credentials(fd, p->cred, sizeof(p->cred));
+	p->number = addr->ss_family == AF_UNIX ? number : PEER_UNNUMBERED;
+	n = strlen(p->name);
+	if (p->number != PEER_UNNUMBERED)
+		(void)snprintf(p->name + n, sizeof(p->name) - n, " #%llu",
+		    p->number);
 }
 
 /*
@@ -32,6 +39,10 @@ json_peer(FILE *f, const char *event, const struct peer *p)
 	}
 	json_sockaddr(f, (const struct sockaddr *)&p->addr, p->len,
 	    event == NULL);
+	if (p->number != PEER_UNNUMBERED) {
+		json_key(f, "connection", 0);
+		fprintf(f, "%llu", p->number);
+	}
 }
 
 void

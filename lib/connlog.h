@@ -7,7 +7,9 @@
  * "sent":M} around the peer's data objects, which have udp-listen -j's
  * form ("address", "port", "length", then "data" when the bytes are
  * UTF-8 or else "base64"); a Unix peer has "path" for address and port
- * (null for one without an address).
+ * (null for one without an address) and, when a listener serves many,
+ * "connection": its number in accept order, also after its name
+ * ("unnamed #3"), since a path rarely tells two peers apart.
  */
 #ifndef SOCKUTILS_CONNLOG_H
 #define SOCKUTILS_CONNLOG_H
@@ -20,19 +22,28 @@
 #include "address.h"
 #include "report.h"
 
+/* What " #N" adds to a numbered peer's name */
+#define PEER_NUMBER_MAX	(sizeof(" #18446744073709551615") - 1)
+
 struct peer {
 	struct sockaddr_storage	 addr;
 	socklen_t		 len;
-	char			 name[ENDPOINT_MAX];	/* "ADDR PORT" or "PATH" */
+	/* "ADDR PORT", "PATH" or "PATH #N" */
+	char			 name[ENDPOINT_MAX + PEER_NUMBER_MAX];
 	char			 cred[PEER_CRED_MAX];	/* a Unix peer's, or "" */
+	unsigned long long	 number;	/* a Unix peer's, or PEER_UNNUMBERED */
 };
+
+/* number: a peer served alone, told apart by nothing more */
+#define PEER_UNNUMBERED	0
 
 /*
  * The peer of the connection fd whose address of len bytes accept gave
- * as addr; for a Unix socket, its process's credentials too.
+ * as addr; for a Unix socket, its process's credentials too, and number
+ * (from 1 in accept order, or PEER_UNNUMBERED).
  */
 void	peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
-	    socklen_t len);
+	    socklen_t len, unsigned long long number);
 
 /* The open and the close of p's connection, as -v and -j ask. */
 void	connlog_open(FILE *json, bool verbose, const struct peer *p);

@@ -173,6 +173,12 @@ line_settle(struct line_out *o, struct line_src *s)
 	return line_put(o, s, NULL, 0);
 }
 
+void
+line_release(struct line_out *o)
+{
+	set_owner(o, NULL, false);
+}
+
 int
 line_drain(struct line_out *o, struct line_src *s)
 {

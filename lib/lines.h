@@ -7,7 +7,7 @@
  * most LINE_BOUND bytes, until the newline comes, the stream ends, or
  * the buffer fills (a line that long is written as it stands).  A
  * line a lone stream left unfinished on the output is its to finish:
- * the others' lines wait for its newline or its end.
+ * the others' lines wait for its newline, its end, or line_release.
  */
 #ifndef SOCKUTILS_LINES_H
 #define SOCKUTILS_LINES_H
@@ -80,6 +80,14 @@ int	line_close(struct line_out *o, struct line_src *s);
  * or -1 otherwise.
  */
 int	line_settle(struct line_out *o, struct line_src *s);
+
+/*
+ * Takes the unfinished line from its stream, as it stands: the others'
+ * lines may go now (o->freed), and its own next bytes wait for their
+ * newline as anyone's.  For a caller that bounds how long one stream
+ * may hold the others off.
+ */
+void	line_release(struct line_out *o);
 
 /*
  * Writes what s holds as it stands, whoever's line is unfinished: for

@@ -27,6 +27,12 @@
 #define EMFILE_RETRY_MS	100
 /* The most one recv takes: a big read, for a lone fast sender. */
 #define RECV_CHUNK	RELAY_BUFSIZE
+/*
+ * The longest one connection's unfinished line holds the others' lines
+ * off: then it stands as it is, so that a peer gone idle half-way
+ * through a line delays the rest by two seconds at most.
+ */
+#define LINE_HOLD_MS	2000
 /* pfd_conn's marks for the descriptors that are not connections */
 #define PFD_LISTENER	SIZE_MAX
 #define PFD_WAKE	(SIZE_MAX - 1)
@@ -53,6 +59,8 @@ struct state {
 	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
+	const struct line_src *holder;	/* out.owner when last looked at */
+	long long	 hold_until;	/* when holder's line stands as it is */
 	FILE		*json;		/* stdout with -j, else NULL */
 	char		*scratch;
 	struct listen_set ls;		/* none once no longer listening */
@@ -251,7 +259,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	c->sending = st->sv->reply != NULL;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
-	peer_set(&c->peer, fd, addr, len);
+	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
@@ -370,6 +378,8 @@ next_timeout(const struct state *st)
 	}
 	if (st->paused && st->sockets == 0)
 		at = earlier(at, st->retry_at);
+	if (st->holder != NULL && st->out.open > 1)
+		at = earlier(at, st->hold_until);
 	return poll_timeout(time_left(at, now_ms()));
 }
 
@@ -430,6 +440,21 @@ expire(struct state *st)
 			return -1;
 	}
 	return 0;
+}
+
+/* Ends an unfinished line's hold on the others once LINE_HOLD_MS pass. */
+static void
+bound_hold(struct state *st)
+{
+	if (st->out.owner != st->holder) {
+		st->holder = st->out.owner;
+		st->hold_until = time_after(now_ms(), LINE_HOLD_MS);
+	}
+	if (st->holder != NULL && st->out.open > 1 &&
+	    now_ms() >= st->hold_until) {
+		line_release(&st->out);
+		st->holder = NULL;
+	}
 }
 
 /*
@@ -525,7 +550,10 @@ round_once(struct state *st)
 		    serve_conn(st, c, st->pfd[i].revents, false) == -1)
 			goto out_failed;
 	}
-	if (expire(st) == -1 || settle(st) == -1)
+	if (expire(st) == -1)
+		goto out_failed;
+	bound_hold(st);
+	if (settle(st) == -1)
 		goto out_failed;
 	if (st->json != NULL && fflush(st->json) == EOF) {
 		st->out_failed = true;

@@ -299,6 +299,23 @@ wait_count() {
 	assert_equal "$(cat "$LOUT")" "$(printf 'first half, second half\na whole line from another')"
 }
 
+@test "tcp-listen -k: a client gone idle half-way through a line holds the others' lines off only a while" {
+	start_listen -k
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	printf 'half a line, then nothing' >&5
+	wait_match "$LOUT" 'then nothing' "$LPID"
+	run -0 tcp-send 127.0.0.1 "$PORT" 'a whole line from another'
+	# written while the first is still open and silent
+	wait_match "$LOUT" 'a whole line from another' "$LPID"
+	printf ' and the rest\n' >&5
+	exec 5>&-
+	run -0 tcp-send -z 127.0.0.1 "$PORT"
+	wait_lines "$LOUT" 2 "$LPID"
+	assert_equal "$(cat "$LOUT")" "$(printf 'half a line, then nothinga whole line from another\n and the rest')"
+}
+
 @test "tcp-listen -k -j: 4 clients at once sending 16 MiB each: each peer's bytes reassemble to the same SHA-256" {
 	start_listen -k -j
 	run -0 python3 "$CLIENTS_PY" random "$PORT" 4 $((16 * 1024 * 1024))

@@ -294,6 +294,23 @@ s.connect(sys.argv[1]); s.sendall(b"named\n"); s.close()' "$S" "$T/client.sock"
 	assert_line '["data","'"$T"'/client.sock","named\n"]'
 }
 
+@test "tcp-listen -U -k -j -v tells clients without an address apart by their number, open to close" {
+	start_listener tcp-listen -k -j -v -c 2
+	# two at once from one process: the same credentials, no path
+	python3 -c 'import socket, sys
+a, b = (socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in "ab")
+a.connect(sys.argv[1]); b.connect(sys.argv[1])
+b.sendall(b"from b\n"); a.sendall(b"from a\n"); a.close(); b.close()' "$S"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 jq -r 'select(.data) | "\(.connection) \(.data | rtrimstr("\n"))"' "$LOUT"
+	assert_equal "$(sort <<<"$output")" "$(printf '1 from a\n2 from b')"
+	run -0 jq -c 'select(.event == "close") | [.connection, .received]' "$LOUT"
+	assert_equal "$(sort <<<"$output")" "$(printf '[1,7]\n[2,7]')"
+	run -0 grep -c -e 'connection from unnamed #1 (' -e 'unnamed #2 closed: 7 bytes' "$LERR"
+	assert_output 2
+}
+
 @test "tcp-listen -U on an @name listens in the abstract namespace, for socat's ABSTRACT-CONNECT" {
 	spawn tcp-listen -U "$ABSTRACT"
 	local pid=$SPAWN_PID

@@ -90,7 +90,7 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 	struct peer peer;
 	int status;
 
-	peer_set(&peer, fd, addr, sizeof(*addr));
+	peer_set(&peer, fd, addr, sizeof(*addr), PEER_UNNUMBERED);
 	connlog_open(NULL, set->verbose, &peer);
 	r.sock = fd;
 	r.in = -1;

@@ -120,6 +120,32 @@ test_unfinished_line_waits(void)
 }
 
 static void
+test_release(void)
+{
+	struct line_out o;
+	struct line_src a, b;
+
+	reset(&o);
+	line_open(&o, &a);
+	put(&o, &a, "a-half");
+	line_open(&o, &b);
+	put(&o, &b, "b1\n");
+	is_str(outbuf, "a-half", "the other's line waits for the owner");
+	line_release(&o);
+	ok(o.owner == NULL && o.freed, "released, the output is freed");
+	o.freed = false;
+	ok(line_settle(&o, &b) == 0, "the waiting stream settles");
+	is_str(outbuf, "a-halfb1\n", "its line goes after the half one");
+	put(&o, &a, " rest");
+	is_str(outbuf, "a-halfb1\n", "the former owner's bytes now wait");
+	ok(a.len == 5, "held in its buffer");
+	put(&o, &a, "\n");
+	is_str(outbuf, "a-halfb1\n rest\n", "until their newline");
+	line_close(&o, &a);
+	line_close(&o, &b);
+}
+
+static void
 test_over_bound(void)
 {
 	struct line_out o;
@@ -198,6 +224,7 @@ main(void)
 	test_alone();
 	test_two_whole_lines();
 	test_unfinished_line_waits();
+	test_release();
 	test_over_bound();
 	test_full_buffer_waits();
 	test_write_failure();
