@@ -257,13 +257,6 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 	int fd;
 
 	sockopts_unix_address(path, &ua);
-	/*
-	 * A stop signal as soon as the file is there (a script that saw it
-	 * appear) must find it ours to remove: it waits until it is.
-	 */
-	atexit(remove_at_exit);
-	signals_at_death(unix_listen_remove);
-	signals_hold();
 	if ((fd = unix_listen(&ua, socktype, o->mode < 0 ? (mode_t)-1 :
 	    (mode_t)o->mode, &step)) == -1) {
 		if (errno == EADDRINUSE)
@@ -274,7 +267,8 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 			    step, path);
 		err(unix_exit_status(errno), "%s %s", step, path);
 	}
-	signals_release();
+	atexit(remove_at_exit);
+	signals_at_death(unix_listen_remove);
 	if (o->verbose)
 		warnx("listening on %s", path);
 	return fd;
