@@ -136,14 +136,17 @@ dgram_want_local(int fd, int family)
 	if (family == AF_INET6)
 		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
 		    sizeof(on));
+	if (family == AF_UNIX)
+		return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 }
 
-/* Room for the one control message either family uses. */
+/* Room for the one control message each family uses. */
 union pktinfo_control {
 	struct cmsghdr	align;
 	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-			    CMSG_SPACE(sizeof(struct in_pktinfo))];
+			    CMSG_SPACE(sizeof(struct in_pktinfo)) +
+			    CMSG_SPACE(sizeof(struct ucred))];
 };
 
 int
@@ -175,6 +178,7 @@ dgram_recv(int fd, struct datagram *d)
 	if (d->fromlen == 0)
 		d->from.ss_family = AF_UNIX;
 	d->local_family = 0;
+	d->has_cred = false;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == IPPROTO_IP &&
 		    c->cmsg_type == IP_PKTINFO) {
@@ -184,6 +188,10 @@ dgram_recv(int fd, struct datagram *d)
 		    c->cmsg_type == IPV6_PKTINFO) {
 			memcpy(&d->local6, CMSG_DATA(c), sizeof(d->local6));
 			d->local_family = AF_INET6;
+		} else if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS) {
+			memcpy(&d->cred, CMSG_DATA(c), sizeof(d->cred));
+			d->has_cred = true;
 		}
 	}
 	return 0;

@@ -68,11 +68,15 @@ struct datagram {
 	int			local_family;	/* 0: not known */
 	struct in_pktinfo	local4;
 	struct in6_pktinfo	local6;
+	bool			has_cred;	/* a Unix sender's credentials */
+	struct ucred		cred;
 };
 
 /*
  * Asks the kernel to tell each datagram's local address on fd, for a
- * socket bound to a wildcard address.  Returns 0, or -1 with errno set.
+ * socket bound to a wildcard address; for AF_UNIX, its sender's
+ * credentials (SO_PASSCRED), which even a sender without an address
+ * has.  Returns 0, or -1 with errno set.
  */
 int	dgram_want_local(int fd, int family);
 

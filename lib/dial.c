@@ -306,6 +306,10 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	begin(dr, s, now);
 	if (*fd == -1)
 		goto failed;
+	/* what the address names may not be there yet */
+	step = "connect";
+	if (s->d.ready != NULL && s->d.ready(s->d.ready_arg) == -1)
+		goto failed;
 	if (!p->retry)
 		s->next_start = now + CONNECT_ATTEMPT_DELAY_MS;
 	if (o->source != NULL) {

@@ -39,6 +39,9 @@ struct dial_options {
 
 struct dial {
 	const struct addrinfo	*addrs;		/* in: stream addresses */
+	int			(*ready)(void *); /* in: before each try: 0, or
+						   -1 and errno, or NULL */
+	void			*ready_arg;
 	void			*user;		/* in: the feed's, handed back */
 	const struct addrinfo	*connected;	/* out: the address it connected
 						   to, or NULL */

@@ -62,8 +62,15 @@ peer_credentials(int fd, char *buf, size_t size)
 
 	buf[0] = '\0';
 	if (unix_peer_cred(fd, &pid, &uid, &gid) == 0)
-		snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
-		    (unsigned long)uid, (unsigned long)gid);
+		credentials_text(pid, uid, gid, buf, size);
+	return buf;
+}
+
+const char *
+credentials_text(pid_t pid, uid_t uid, gid_t gid, char *buf, size_t size)
+{
+	snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
+	    (unsigned long)uid, (unsigned long)gid);
 	return buf;
 }
 

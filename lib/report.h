@@ -42,6 +42,10 @@ void	target_report_connected(const struct target *t);
  */
 const char *peer_credentials(int fd, char *buf, size_t size);
 
+/* " (pid N, uid N, gid N)" into buf. */
+const char *credentials_text(pid_t pid, uid_t uid, gid_t gid, char *buf,
+	    size_t size);
+
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",
  * "send PEER: ...") and returns its exit status.

@@ -223,18 +223,26 @@ listener_announce(const struct listen_set *ls, const struct sockopts *o,
 void
 sockopts_unix(const struct sockopts *o)
 {
-	if (o->want4 || o->want6 || o->bind != NULL || o->port_file != NULL)
-		cli_usage("-U takes a path: no -4, -6, -b or --port-file");
+	/* the first of them given, as the user wrote it */
+	if (o->want4)
+		cli_exclusive("-U", "-4");
+	if (o->want6)
+		cli_exclusive("-U", "-6");
+	if (o->bind != NULL)
+		cli_exclusive("-U", "-b");
+	if (o->port_file != NULL)
+		cli_exclusive("-U", "--port-file");
 }
 
 void
-sockopts_unix_address(const char *path, struct unix_addr *ua)
+sockopts_unix_address(const char *path, struct unix_addr *ua, bool later)
 {
 	const char *errstr;
 
 	if (path[0] == '\0')
 		cli_usage("empty PATH");
-	if (unix_address(path, ua, &errstr) == -1) {
+	if ((later ? unix_address_later(path, ua, &errstr) :
+	    unix_address(path, ua, &errstr)) == -1) {
 		if (errstr != NULL)
 			cli_bad_value("path", path, errstr);
 		err(unix_exit_status(errno), "%s", path);
@@ -256,7 +264,7 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 	const char *step;
 	int fd;
 
-	sockopts_unix_address(path, &ua);
+	sockopts_unix_address(path, &ua, false);
 	if ((fd = unix_listen(&ua, socktype, o->mode < 0 ? (mode_t)-1 :
 	    (mode_t)o->mode, &step)) == -1) {
 		if (errno == EADDRINUSE)

@@ -122,9 +122,11 @@ int	unix_listener_open(const char *path, int socktype,
 /*
  * The address of the Unix path operand (unix_address) into ua; an
  * empty or malformed one exits 64, a directory that cannot be opened
- * for a long path by its errno.
+ * for a long path by its errno (with later, one that does not exist yet
+ * is taken: unix_address_later).
  */
-void	sockopts_unix_address(const char *path, struct unix_addr *ua);
+void	sockopts_unix_address(const char *path, struct unix_addr *ua,
+	    bool later);
 
 /* Exits 64 for the options that mean nothing for a Unix path with -U. */
 void	sockopts_unix(const struct sockopts *o);

@@ -175,6 +175,13 @@ struct walk {
 	void				*ctx;
 };
 
+/* Opens the directory of the Unix address arg if it is there now. */
+static int
+unix_ready(void *arg)
+{
+	return unix_address_ready(arg);
+}
+
 /*
  * The next HOST PORT (or PATH) as a dial, without addresses if its
  * lookup failed.
@@ -193,6 +200,10 @@ next_target(void *ctx, struct dial *d)
 			w->c.next = 1;	/* its one target is given */
 			d->port = 0;
 			d->addrs = w->un != NULL ? &w->un[w->i] : NULL;
+			/* a long path's directory may come later */
+			d->ready = w->v[w->i].un.pending != NULL ?
+			    unix_ready : NULL;
+			d->ready_arg = (void *)&w->v[w->i].un;
 			return true;
 		}
 		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))

@@ -49,6 +49,8 @@ set_sun_path(struct unix_addr *ua, const char *dir, const char *name)
 	return 0;
 }
 
+static int	name_through(struct unix_addr *, const char **);
+
 /* A long path's directory opened, and ua naming path through it. */
 static int
 through_directory(const char *path, struct unix_addr *ua,
@@ -71,6 +73,13 @@ through_directory(const char *path, struct unix_addr *ua,
 	free(copy);
 	if (ua->dirfd == -1)
 		return -1;
+	return name_through(ua, errstr);
+}
+
+/* ua naming its base through its opened dirfd; -1 if it does not fit. */
+static int
+name_through(struct unix_addr *ua, const char **errstr)
+{
 	snprintf(ua->dir, sizeof(ua->dir), PROC_FD_DIR, ua->dirfd);
 	/* room for the listener's temporary name too */
 	if (ua->base[0] == '\0' || strlen(ua->dir) + 1 + strlen(ua->base) +
@@ -124,6 +133,48 @@ unix_address(const char *path, struct unix_addr *ua, const char **errstr)
 		return set_sun_path(ua, "", path);
 	}
 	return through_directory(path, ua, errstr);
+}
+
+int
+unix_address_later(const char *path, struct unix_addr *ua,
+    const char **errstr)
+{
+	if (unix_address(path, ua, errstr) == 0)
+		return 0;
+	/* only a long path's directory is opened, and found missing */
+	if (*errstr != NULL || errno != ENOENT)
+		return -1;
+	/*
+	 * The directory is not there yet: hold a descriptor number for it,
+	 * so that the address through it is the same when it is opened.
+	 */
+	if ((ua->dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    name_through(ua, errstr) == -1)
+		return -1;
+	ua->pending = path;
+	return 0;
+}
+
+int
+unix_address_ready(struct unix_addr *ua)
+{
+	struct unix_addr now;
+	const char *errstr;
+
+	if (ua->pending == NULL)
+		return 0;
+	if (unix_address(ua->pending, &now, &errstr) == -1) {
+		if (errstr != NULL)
+			errno = ENOENT;	/* cannot be: the name fitted before */
+		return -1;
+	}
+	if (dup3(now.dirfd, ua->dirfd, O_CLOEXEC) == -1) {
+		unix_address_close(&now);
+		return -1;
+	}
+	unix_address_close(&now);
+	ua->pending = NULL;
+	return 0;
 }
 
 void

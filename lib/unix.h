@@ -26,6 +26,8 @@ struct unix_addr {
 	int			 dirfd;		/* a long path's directory, or -1 */
 	const char		*base;		/* the name in it (named only) */
 	char			 dir[UNIX_PATH_LIMIT + 1]; /* how sun names dirfd */
+	const char		*pending;	/* a long path whose directory is
+						   not there yet, or NULL */
 };
 
 /*
@@ -34,6 +36,20 @@ struct unix_addr {
  */
 int	unix_address(const char *path, struct unix_addr *ua,
 	    const char **errstr);
+
+/*
+ * As unix_address, but a long path whose directory does not exist yet
+ * is taken too, for a connect that waits: unix_address_ready opens the
+ * directory before each try.
+ */
+int	unix_address_later(const char *path, struct unix_addr *ua,
+	    const char **errstr);
+
+/*
+ * Opens the directory of a pending long path, if it is there now.
+ * Returns 0 (also when nothing is pending), or -1 with errno set.
+ */
+int	unix_address_ready(struct unix_addr *ua);
 
 /* Releases what unix_address opened. */
 void	unix_address_close(struct unix_addr *ua);

@@ -194,9 +194,11 @@ time.sleep(30)' "$S"
 	run -64 --separate-stderr tcp-send -U ''
 	assert_equal "${stderr_lines[0]}" "tcp-send: empty PATH"
 	run -64 --separate-stderr tcp-send -U -4 "$S" x
-	assert_equal "${stderr_lines[0]}" "tcp-send: -U takes a path: no -4, -6, -b or --port-file"
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -4 exclude each other"
 	run -64 --separate-stderr tcp-send -U -6 "$S" x
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -6 exclude each other"
 	run -64 --separate-stderr tcp-send -U -b 127.0.0.1 "$S" x
+	assert_equal "${stderr_lines[0]}" "tcp-send: -U and -b exclude each other"
 	run -64 --separate-stderr tcp-send -U
 	assert_equal "${stderr_lines[0]}" "tcp-send: no PATH given"
 	run -64 --separate-stderr tcp-send -U -n "$S"
@@ -217,6 +219,19 @@ time.sleep(30)' "$S"
 	run -0 --separate-stderr tcp-send -U --wait 10 "$S" late
 	wait_status "$SPAWN_PID"
 	assert_equal "$(cat "$T/got")" "late"
+}
+
+@test "tcp-send -U --wait waits for a long path's socket in a directory made later" {
+	local deep
+	deep=$T/$(printf 'd%.0s' {1..60})/$(printf 'e%.0s' {1..60})
+	[ "${#deep}" -gt 107 ] || fail "not long: ${#deep}"
+	spawn sh -c 'sleep 0.3; mkdir -p "$1" && exec tcp-listen -U "$1/s" >"$2"' \
+		sh "$deep" "$T/got"
+	run -0 --separate-stderr tcp-send -U --wait 10 "$deep/s" late
+	wait_status "$SPAWN_PID"
+	assert_equal "$(cat "$T/got")" "late"
+	run -68 --separate-stderr tcp-send -U "$deep/none/s" x
+	assert_stderr "tcp-send: connect $deep/none/s: No such file or directory"
 }
 
 @test "tcp-send -U --wait gives up with 75 and says how long it waited" {
@@ -428,7 +443,7 @@ b.sendall(b"from b\n"); a.sendall(b"from a\n"); a.close(); b.close()' "$S"
 	for opt in -4 -6 "-b 127.0.0.1" "--port-file $T/pf"; do
 		# shellcheck disable=SC2086 # an option and its value
 		run -64 --separate-stderr tcp-listen -U $opt "$S"
-		assert_equal "${stderr_lines[0]}" "tcp-listen: -U takes a path: no -4, -6, -b or --port-file"
+		assert_equal "${stderr_lines[0]}" "tcp-listen: -U and ${opt%% *} exclude each other"
 	done
 	run -64 --separate-stderr tcp-listen -U
 	assert_equal "${stderr_lines[0]}" "tcp-listen: no PATH given"
@@ -509,7 +524,7 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 	[ ! -e "$S" ] || fail "$S is left behind"
 }
 
-@test "udp-listen -U --reply answers only senders that have an address" {
+@test "udp-listen -U --reply answers only senders that have an address; -v shows every sender's credentials" {
 	start_listener udp-listen -v -k --reply pong
 	logger -u "$S" unnamed
 	run -0 --separate-stderr udp-send -U -r "$S" ping
@@ -518,8 +533,8 @@ s.sendto(b"from python", sys.argv[1])' "$S" "$T/py.sock"
 	wait_status "$LPID"
 	run -0 cat "$LERR"
 	assert_line --index 0 "udp-listen: listening on $S"
-	assert_regex "${lines[1]}" '^udp-listen: received [0-9]+ bytes from unnamed$'
-	assert_regex "${lines[2]}" '^udp-listen: received 5 bytes from @[0-9a-f]+$'
+	assert_regex "${lines[1]}" "^udp-listen: received [0-9]+ bytes from unnamed \\(pid [0-9]+, uid $(id -u), gid $(id -g)\\)$"
+	assert_regex "${lines[2]}" "^udp-listen: received 5 bytes from @[0-9a-f]+ \\(pid [0-9]+, uid $(id -u), gid $(id -g)\\)$"
 	assert_regex "${lines[3]}" '^udp-listen: sent 4 bytes to @[0-9a-f]+$'
 	[ "${#lines[@]}" -eq 4 ] || fail "more: $output"
 }

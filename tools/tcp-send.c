@@ -223,7 +223,8 @@ static void
 parse_unix_spec(struct target_spec *spec, const char *path)
 {
 	spec->path = path;
-	sockopts_unix_address(path, &spec->un);
+	/* a directory that is not there yet fails as a connect, or waits */
+	sockopts_unix_address(path, &spec->un, true);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "listen.h"
 #include "parse.h"
+#include "report.h"
 #include "signals.h"
 #include "sockopts.h"
 #include "timing.h"
@@ -142,7 +143,7 @@ serve(struct listen_set *ls, const struct settings *set,
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char peer[ENDPOINT_MAX];
+	char peer[ENDPOINT_MAX], cred[PEER_CRED_MAX];
 	long long n = 0;
 	int fd;
 
@@ -167,7 +168,10 @@ serve(struct listen_set *ls, const struct settings *set,
 		deadline_start(&dl, set->timeout_ms);
 		sockaddr_endpoint(from, dgram.fromlen, peer);
 		if (set->verbose)
-			warnx("received %zu bytes from %s", dgram.len, peer);
+			warnx("received %zu bytes from %s%s", dgram.len, peer,
+			    dgram.has_cred ? credentials_text(dgram.cred.pid,
+			    dgram.cred.uid, dgram.cred.gid, cred,
+			    sizeof(cred)) : "");
 		output(&dgram, set);
 		signals_release();
 		/* a sender without an address cannot be answered */
@@ -219,6 +223,9 @@ main(int argc, char *argv[])
 	if (o.unix_path) {
 		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_DGRAM,
 		    &o));
+		/* -v names each sender, even one without an address */
+		if (set.verbose && dgram_want_local(ls.fd[0], AF_UNIX) == -1)
+			err(EX_OSERR, "setsockopt");
 		local[0] = argv[0];
 	} else {
 		listener_open(&l, SOCK_DGRAM, &ls);

@@ -245,7 +245,7 @@ open_unix(const char *path, const struct sockopts *o, struct settings *set)
 	int fd;
 
 	sockopts_unix(o);
-	sockopts_unix_address(path, &ua);
+	sockopts_unix_address(path, &ua, false);
 	set->family = AF_UNIX;
 	if ((fd = dgram_connect_unix(&ua.sun, ua.len, set->reply,
 	    &step)) == -1)

@@ -137,6 +137,36 @@ test_listen(void)
 	ok(ua.dirfd == -1, "its directory closed");
 	rmdir(sub);
 }
+/* A long path whose directory is made after its address is taken. */
+static void
+test_later(void)
+{
+	struct unix_addr ua;
+	const char *errstr;
+	char path[PATH_MAX + 2], later[PATH_MAX];
+	struct stat st;
+
+	snprintf(later, sizeof(later), "%s/%0100d", dir, 1);
+	snprintf(path, sizeof(path), "%s/s", later);
+	ok(unix_address(path, &ua, &errstr) == -1 && errstr == NULL &&
+	    errno == ENOENT, "a long path's missing directory fails at once");
+	ok(unix_address_later(path, &ua, &errstr) == 0 &&
+	    ua.pending == path && ua.dirfd != -1, "unless taken for later");
+	errno = 0;
+	ok(unix_address_ready(&ua) == -1 && errno == ENOENT,
+	    "not ready while the directory is missing");
+	ok(mkdir(later, 0700) == 0 && unix_address_ready(&ua) == 0 &&
+	    ua.pending == NULL && fstat(ua.dirfd, &st) == 0 &&
+	    S_ISDIR(st.st_mode), "ready once it is made: the same descriptor");
+	ok(unix_address_ready(&ua) == 0, "and ready after");
+	unix_address_close(&ua);
+	rmdir(later);
+	ok(unix_address_later("/run/x.sock", &ua, &errstr) == 0 &&
+	    ua.pending == NULL && unix_address_ready(&ua) == 0,
+	    "a short path has nothing pending");
+	ok(unix_address_later("", &ua, &errstr) == -1 && errstr != NULL,
+	    "empty is still refused");
+}
 
 int
 main(void)
@@ -149,6 +179,7 @@ main(void)
 		return 1;
 	test_address();
 	test_listen();
+	test_later();
 	rmdir(dir);
 	return tap_done();
 }
