@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,43 +125,156 @@ fail:
 	return -1;
 }
 
-/*
- * Waits for a connection on fd until dl: 1 when one is there, 0 to
- * look again (a signal), -1 with errno (ETIMEDOUT at the deadline).
- */
-static int
-wait_connection(int fd, struct deadline *dl)
+static void
+set_port(struct sockaddr_storage *ss, unsigned short port)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int rc;
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
 
-	rc = poll(&pfd, 1, poll_timeout(deadline_left_ms(dl)));
-	if (rc == -1)
-		return errno == EINTR ? 0 : -1;
-	if (rc == 0) {
-		if (!deadline_passed(dl))
-			return 0;
-		errno = ETIMEDOUT;
-		return -1;
+unsigned short
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	return sockaddr_port((struct sockaddr *)&ss);
+}
+
+/* One try of listen_set_open_with: 0, or -1 with ls closed. */
+static int
+open_all(struct listen_set *ls, struct sockaddr_storage *addr, size_t n,
+    int socktype, listen_fn *opener, const char **step, size_t *failed)
+{
+	unsigned short port = 0;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		*failed = i;
+		if (i > 0)
+			set_port(&addr[i], port);
+		if ((fd = opener((struct sockaddr *)&addr[i], socktype,
+		    step)) == -1)
+			goto fail;
+		ls->fd[ls->n++] = fd;
+		*step = "getsockname";
+		if (i == 0 && (port = bound_port(fd)) == 0)
+			goto fail;
 	}
-	return 1;
+	return 0;
+fail:
+	listen_set_close(ls);
+	return -1;
 }
 
 int
-accept_within(int fd, long long timeout_ms, struct sockaddr_storage *peer)
+listen_set_open_with(struct listen_set *ls, struct sockaddr_storage *addr,
+    size_t n, int socktype, listen_fn *opener, const char **step,
+    size_t *failed)
+{
+	bool any_port = sockaddr_port((struct sockaddr *)&addr[0]) == 0;
+	int tries;
+
+	ls->n = ls->next = 0;
+	if (n == 0 || n > LISTEN_SET_MAX) {
+		*step = "socket";
+		*failed = 0;
+		errno = EINVAL;
+		return -1;
+	}
+	for (tries = 1;; tries++) {
+		if (any_port)
+			set_port(&addr[0], 0);
+		if (open_all(ls, addr, n, socktype, opener, step, failed) == 0)
+			return 0;
+		/* a port the kernel chose for the first, the next's already */
+		if (!any_port || *failed == 0 || errno != EADDRINUSE ||
+		    tries == LISTEN_SET_TRIES)
+			return -1;
+	}
+}
+
+int
+listen_set_open(struct listen_set *ls, struct sockaddr_storage *addr,
+    size_t n, int socktype, const char **step, size_t *failed)
+{
+	return listen_set_open_with(ls, addr, n, socktype, listen_on, step,
+	    failed);
+}
+
+void
+listen_set_one(struct listen_set *ls, int fd)
+{
+	ls->fd[0] = fd;
+	ls->n = 1;
+	ls->next = 0;
+}
+
+void
+listen_set_close(struct listen_set *ls)
+{
+	int saved_errno = errno;
+
+	while (ls->n > 0)
+		close(ls->fd[--ls->n]);
+	ls->next = 0;
+	errno = saved_errno;
+}
+
+int
+listen_set_wait(struct listen_set *ls, const struct deadline *dl)
+{
+	struct pollfd pfd[LISTEN_SET_MAX];
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < ls->n; i++) {
+		pfd[i].fd = ls->fd[i];
+		pfd[i].events = POLLIN;
+	}
+	for (;;) {
+		rc = poll(pfd, ls->n, poll_timeout(deadline_left_ms(dl)));
+		if (rc == -1 && errno != EINTR)
+			return -1;
+		if (rc == 0 && deadline_passed(dl)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (rc <= 0)
+			continue;
+		/* the one after the last served first: turns, not a favourite */
+		for (i = 0; i < ls->n; i++) {
+			k = (ls->next + i) % ls->n;
+			if (pfd[k].revents != 0) {
+				ls->next = (k + 1) % ls->n;
+				return pfd[k].fd;
+			}
+		}
+	}
+}
+
+int
+accept_within(struct listen_set *ls, long long timeout_ms,
+    struct sockaddr_storage *peer)
 {
 	struct deadline dl;
 	socklen_t len;
-	int cfd, rc;
+	int cfd, fd;
 
 	deadline_start(&dl, timeout_ms);
 	for (;;) {
-		/* without a bound, accept itself waits: one call less */
-		if (timeout_ms != NO_LIMIT && (rc = wait_connection(fd, &dl)) != 1) {
-			if (rc == -1)
-				return -1;
-			continue;
-		}
+		/*
+		 * A connection poll saw stays queued until we take it
+		 * (Linux hands out even one reset meanwhile): accept
+		 * does not block.
+		 */
+		if ((fd = listen_set_wait(ls, &dl)) == -1)
+			return -1;
 		len = sizeof(*peer);
 		if (peer != NULL)	/* no name filled in reads as none */
 			memset(peer, 0, sizeof(*peer));

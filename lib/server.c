@@ -55,7 +55,7 @@ struct state {
 	size_t		*free_slots;	/* a stack of unused slot numbers */
 	size_t		 nfree;
 	size_t		 sockets;	/* connections whose socket is open */
-	struct pollfd	*pfd;		/* the wake pipe, the listener, the sockets */
+	struct pollfd	*pfd;		/* the wake pipe, the listeners, the sockets */
 	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
@@ -63,7 +63,7 @@ struct state {
 	long long	 hold_until;	/* when holder's line stands as it is */
 	FILE		*json;		/* stdout with -j, else NULL */
 	char		*scratch;
-	int		 lfd;		/* -1 once no longer listening */
+	struct listen_set ls;		/* none once no longer listening */
 	long long	 accepted;
 	bool		 paused;	/* out of descriptors */
 	bool		 told_paused;
@@ -273,8 +273,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 static void
 stop_listening(struct state *st)
 {
-	close(st->lfd);
-	st->lfd = -1;
+	listen_set_close(&st->ls);
 }
 
 /* Out of descriptors: no more accepts until one closes. */
@@ -289,19 +288,20 @@ pause_accepting(struct state *st)
 }
 
 /*
- * Accepts what waits, as long as slots are free.  Returns 0, or -1
- * with the status set (accept failed, or writing out did).
+ * Accepts what waits on the listener lfd, as long as slots are free.
+ * Returns 0, or -1 with the status set (accept failed, or writing out
+ * did).
  */
 static int
-accept_some(struct state *st)
+accept_some(struct state *st, int lfd)
 {
 	struct sockaddr_storage addr;
 	socklen_t len;
 	int fd;
 
-	while (st->lfd != -1 && !st->paused && st->nfree > 0) {
+	while (st->ls.n > 0 && !st->paused && st->nfree > 0) {
 		len = sizeof(addr);
-		fd = accept4(st->lfd, (struct sockaddr *)&addr, &len,
+		fd = accept4(lfd, (struct sockaddr *)&addr, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			switch (errno) {
@@ -373,7 +373,7 @@ next_timeout(const struct state *st)
 		for (i = 0; i < (size_t)st->sv->max_conns; i++)
 			if (st->conns[i].used && st->conns[i].fd != -1)
 				at = earlier(at, st->conns[i].idle_at);
-		if (st->sockets == 0 && st->lfd != -1)
+		if (st->sockets == 0 && st->ls.n > 0)
 			at = time_after(st->quiet_since, st->sv->idle_ms);
 	}
 	if (st->paused && st->sockets == 0)
@@ -383,7 +383,7 @@ next_timeout(const struct state *st)
 	return poll_timeout(time_left(at, now_ms()));
 }
 
-/* The poll set: the listener while it may accept, then each socket. */
+/* The poll set: the listeners while they may accept, then each socket. */
 static nfds_t
 poll_set(struct state *st)
 {
@@ -397,8 +397,8 @@ poll_set(struct state *st)
 	st->pfd_conn[n++] = PFD_WAKE;
 	if (st->paused && st->sockets == 0 && now_ms() >= st->retry_at)
 		st->paused = false;
-	if (st->lfd != -1 && !st->paused && st->nfree > 0) {
-		st->pfd[n].fd = st->lfd;
+	for (i = 0; !st->paused && st->nfree > 0 && i < st->ls.n; i++) {
+		st->pfd[n].fd = st->ls.fd[i];
 		st->pfd[n].events = POLLIN;
 		st->pfd_conn[n++] = PFD_LISTENER;
 	}
@@ -541,7 +541,7 @@ round_once(struct state *st)
 			continue;
 		}
 		if (st->pfd_conn[i] == PFD_LISTENER) {
-			if (accept_some(st) == -1)
+			if (accept_some(st, st->pfd[i].fd) == -1)
 				return -1;
 			continue;
 		}
@@ -571,7 +571,7 @@ finished(struct state *st)
 {
 	char waited[DURATION_STR_MAX];
 
-	if (st->lfd == -1)
+	if (st->ls.n == 0)
 		return st->nfree == (size_t)st->sv->max_conns;
 	if (st->sv->idle_ms == NO_LIMIT || st->sockets != 0 ||
 	    now_ms() < time_after(st->quiet_since, st->sv->idle_ms))
@@ -590,13 +590,14 @@ state_init(struct state *st, const struct server *sv)
 
 	memset(st, 0, sizeof(*st));
 	st->sv = sv;
-	st->lfd = sv->listen_fd;
+	st->ls = sv->listeners;
 	st->json = sv->json ? stdout : NULL;
 	line_out_init(&st->out, write_out, st);
 	st->conns = calloc(slots, sizeof(*st->conns));
 	st->free_slots = calloc(slots, sizeof(*st->free_slots));
-	st->pfd = calloc(slots + 2, sizeof(*st->pfd));
-	st->pfd_conn = calloc(slots + 2, sizeof(*st->pfd_conn));
+	st->pfd = calloc(slots + 1 + LISTEN_SET_MAX, sizeof(*st->pfd));
+	st->pfd_conn = calloc(slots + 1 + LISTEN_SET_MAX,
+	    sizeof(*st->pfd_conn));
 	st->scratch = malloc(RECV_CHUNK);
 	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
 	    st->pfd_conn == NULL || st->scratch == NULL)
@@ -609,9 +610,10 @@ state_init(struct state *st, const struct server *sv)
 	if ((st->wake_fd = signals_wake_fd()) == -1)
 		return -1;
 	/* accept until the queue is empty, never blocking on it */
-	if ((flags = fcntl(st->lfd, F_GETFL)) == -1 ||
-	    fcntl(st->lfd, F_SETFL, flags | O_NONBLOCK) == -1)
-		return -1;
+	for (i = 0; i < st->ls.n; i++)
+		if ((flags = fcntl(st->ls.fd[i], F_GETFL)) == -1 ||
+		    fcntl(st->ls.fd[i], F_SETFL, flags | O_NONBLOCK) == -1)
+			return -1;
 	return 0;
 }
 
@@ -626,8 +628,7 @@ state_free(struct state *st)
 				close(st->conns[i].fd);
 			free(st->conns[i].line.buf);
 		}
-	if (st->lfd != -1)
-		close(st->lfd);
+	listen_set_close(&st->ls);
 	free(st->conns);
 	free(st->free_slots);
 	free(st->pfd);

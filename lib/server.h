@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "listen.h"
+
 /* As many as ncat -k serves at once; --max-conns says otherwise. */
 #define SERVER_MAX_CONNS_DEFAULT	100
 /* The most --max-conns takes: far beyond any descriptor limit's default. */
@@ -24,7 +26,7 @@
 #define SERVER_UNCOUNTED		0
 
 struct server {
-	int		 listen_fd;	/* a listening stream socket */
+	struct listen_set listeners;	/* listening stream sockets */
 	long long	 max_conns;	/* open at once, at least 1 */
 	long long	 count;		/* accepted and ended, or SERVER_UNCOUNTED */
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
@@ -37,7 +39,7 @@ struct server {
 };
 
 /*
- * Serves connections on sv->listen_fd, closing it once sv->count have
+ * Serves connections on sv->listeners, closing them once sv->count have
  * been accepted, until that many have ended (or for ever).  Returns
  * the exit status: the first failure's, EX_TEMPFAIL when no connection
  * came within idle_ms while none was open.

@@ -150,6 +150,23 @@ reply_data(const struct sockopts *o, size_t *len)
 	return data;
 }
 
+/* The addresses a listener on port binds, into l. */
+static void
+listener_addresses(const struct sockopts *o, unsigned short port,
+    struct listener *l)
+{
+	/* -4 -6 without -b: the loopback address of each family */
+	if (o->bind == NULL && o->want4 && o->want6) {
+		sockopts_bind_address(o, AF_INET, port, "bind address",
+		    &l->addr[l->naddr++]);
+		sockopts_bind_address(o, AF_INET6, port, "bind address",
+		    &l->addr[l->naddr++]);
+		return;
+	}
+	sockopts_bind_address(o, sockopts_family(o), port, "bind address",
+	    &l->addr[l->naddr++]);
+}
+
 void
 listener_setup(const struct sockopts *o, const char *port,
     const char *proto, struct listener *l)
@@ -159,40 +176,45 @@ listener_setup(const struct sockopts *o, const char *port,
 	if (port == NULL)
 		sockopts_unix(o);
 	l->escape = sockopts_escape(o);
+	l->naddr = 0;
 	if (port != NULL)
-		sockopts_bind_address(o, sockopts_family(o),
-		    port_operand(port, proto, true), "bind address", &l->addr);
+		listener_addresses(o, port_operand(port, proto, true), l);
 	l->reply = reply_data(o, &l->replylen);
 }
 
-int
-listener_open(const struct sockaddr_storage *ss, int socktype)
+void
+listener_open(struct listener *l, int socktype, struct listen_set *ls)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	char where[ENDPOINT_MAX];
 	const char *step;
-	int fd;
+	size_t failed;
 
-	if ((fd = listen_on(sa, socktype, &step)) == -1)
+	if (listen_set_open(ls, l->addr, l->naddr, socktype, &step,
+	    &failed) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s %s", step,
-		    sockaddr_endpoint(sa, sizeof(*ss), where));
-	return fd;
+		    sockaddr_endpoint((struct sockaddr *)&l->addr[failed],
+		    sizeof(l->addr[failed]), where));
 }
 
 void
-listener_announce(int fd, const struct sockopts *o,
-    char local[ENDPOINT_MAX])
+listener_announce(const struct listen_set *ls, const struct sockopts *o,
+    char local[][ENDPOINT_MAX])
 {
 	struct sockaddr_storage ss;
 	struct sockaddr *sa = (struct sockaddr *)&ss;
-	socklen_t len = sizeof(ss);
+	socklen_t len;
+	size_t i;
 
-	/* the real port: PORT 0 asked the kernel for one */
-	if (getsockname(fd, sa, &len) == -1)
-		err(EX_OSERR, "getsockname");
-	sockaddr_endpoint(sa, len, local);
-	if (o->verbose)
-		warnx("listening on %s", local);
+	for (i = 0; i < ls->n; i++) {
+		/* the real port: PORT 0 asked the kernel for one */
+		len = sizeof(ss);
+		if (getsockname(ls->fd[i], sa, &len) == -1)
+			err(EX_OSERR, "getsockname");
+		sockaddr_endpoint(sa, len, local[i]);
+		if (o->verbose)
+			warnx("listening on %s", local[i]);
+	}
+	/* one port for every socket of the set */
 	if (o->port_file != NULL && write_port_file(o->port_file,
 	    sockaddr_port(sa)) == -1)
 		err(ex_errno(errno, EX_OSERR), "%s", o->port_file);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "listen.h"
 #include "portlist.h"
 #include "timing.h"
 #include "unix.h"
@@ -90,7 +91,8 @@ void	sockopts_bind_address(const struct sockopts *o, int family,
 
 /* What a listener's shared options come to. */
 struct listener {
-	struct sockaddr_storage	 addr;		/* to bind */
+	struct sockaddr_storage	 addr[LISTEN_SET_MAX];	/* to bind */
+	size_t			 naddr;
 	bool			 escape;	/* what is received */
 	char			*reply;		/* --reply, escapes undone */
 	size_t			 replylen;
@@ -101,10 +103,10 @@ struct listener {
  * operand port for proto ("tcp", "udp"), in the order both report
  * errors: -x with --raw, PORT, -b, --reply.  With port NULL (-U), the
  * options that mean nothing for a path exit 64 and no address is set.
- * Without -b the address is the loopback one, 127.0.0.1 (::1 with -6
- * alone); output
- * is escaped with -x, or on a terminal without --raw.  The caller
- * frees l->reply.
+ * Without -b the address is the loopback one: 127.0.0.1, ::1 with -6,
+ * both with -4 -6 (IPv4's first); -b ADDR is the one address, of its
+ * own family with -4 -6.  Output is escaped with -x, or on a terminal
+ * without --raw.  The caller frees l->reply.
  */
 void	listener_setup(const struct sockopts *o, const char *port,
 	    const char *proto, struct listener *l);
@@ -129,16 +131,19 @@ void	sockopts_unix_address(const char *path, struct unix_addr *ua,
 /* Exits 64 for the options that mean nothing for a Unix path with -U. */
 void	sockopts_unix(const struct sockopts *o);
 
-/* A socket of socktype listening on ss (bound, for datagrams). */
-int	listener_open(const struct sockaddr_storage *ss, int socktype);
+/*
+ * Sockets of socktype listening (bound, for datagrams) on each address
+ * of l, on one port (listen_set_open), into ls.
+ */
+void	listener_open(struct listener *l, int socktype, struct listen_set *ls);
 
 /*
- * Tells who waits for the listener fd that it is ready: "listening on
- * ADDR PORT" on stderr with -v, then the port into the --port-file,
- * last so that the line is there once the file is.  The endpoint goes
- * into local.
+ * Tells who waits for the listener ls that it is ready: "listening on
+ * ADDR PORT" on stderr with -v for each socket, then the port (one for
+ * all) into the --port-file, last so that the lines are there once the
+ * file is.  Socket i's endpoint goes into local[i].
  */
-void	listener_announce(int fd, const struct sockopts *o,
-	    char local[ENDPOINT_MAX]);
+void	listener_announce(const struct listen_set *ls,
+	    const struct sockopts *o, char local[][ENDPOINT_MAX]);
 
 #endif

@@ -697,15 +697,82 @@ sockets() {
 
 # --- peers no one here wrote ------------------------------------------------
 
-@test "tcp-listen -4 -6 listens on -b's address of either family, 127.0.0.1 without" {
+@test "tcp-listen -4 -6 listens on 127.0.0.1 and ::1 on one port and says both" {
 	start_listen -v -4 -6
-	wait_match "$LERR" 'listening on (.*)'
-	assert_equal "$MATCH" "127.0.0.1 $PORT"
-	run -0 tcp-send 127.0.0.1 "$PORT" x
+	run -0 cat "$LERR"
+	assert_line --index 0 "tcp-listen: listening on 127.0.0.1 $PORT"
+	assert_line --index 1 "tcp-listen: listening on ::1 $PORT"
+	run -0 ss -Htln "sport = :$PORT"
+	assert_output --partial "127.0.0.1:$PORT"
+	assert_output --partial "[::1]:$PORT"
+	# without -k: the one connection, over either family, from nc
+	printf six | nc -N ::1 "$PORT"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" six
+	start_listen -46
+	printf four | nc -N 127.0.0.1 "$PORT"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" four
+}
+
+@test "tcp-listen -4 -6 -k serves a client over ::1 and one over 127.0.0.1 at once" {
+	mkfifo "$T/six"
+	start_listen -v -46 -k -c 2
+	spawn sh -c "nc -N ::1 $PORT <'$T/six'"
+	exec 4>"$T/six"
+	wait_match "$LERR" 'connection from ::1 [0-9]+'
+	# the ::1 connection is open: the 127.0.0.1 one is served meanwhile
+	run -0 tcp-send 127.0.0.1 "$PORT" four
+	wait_match "$LERR" 'closed'
+	assert_equal "$(cat "$LOUT")" four
+	printf six >&4
+	exec 4>&-
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" "$(printf 'four\nsix')"
+}
+
+@test "tcp-listen -4 -6 -c 2 counts connections over both families, then ends" {
+	start_listen -v -46 -c 2
+	run -0 python3 "$PEER_PY" send "$PORT" /dev/null ::1
+	run -0 python3 "$PEER_PY" send "$PORT" /dev/null 127.0.0.1
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 grep -c 'connection from' "$LERR"
+	assert_output 2
+	run -0 grep -E 'connection from (::1|127\.0\.0\.1) ' "$LERR"
+	assert_line --index 0 --regexp '^tcp-listen: connection from ::1 [0-9]+$'
+	assert_line --index 1 --regexp '^tcp-listen: connection from 127\.0\.0\.1 [0-9]+$'
+}
+
+@test "tcp-listen -4 -6 -b ADDR listens on ADDR alone, of its own family" {
 	start_listen -v -46 -b ::1
-	wait_match "$LERR" 'listening on (.*)'
-	assert_equal "$MATCH" "::1 $PORT"
+	run -0 cat "$LERR"
+	assert_output "tcp-listen: listening on ::1 $PORT"
+	run -69 tcp-send 127.0.0.1 "$PORT" x
 	run -0 tcp-send ::1 "$PORT" x
+	start_listen -v -46 -b 127.0.0.1
+	run -0 cat "$LERR"
+	assert_output "tcp-listen: listening on 127.0.0.1 $PORT"
+}
+
+@test "tcp-listen -b :: takes IPv4 clients too, as IPv4-mapped addresses" {
+	require_hermetic	# its own namespace: net.ipv6.bindv6only is 0
+	start_listen -v -b ::
+	run -0 tcp-send 127.0.0.1 "$PORT" x
+	wait_status "$LPID"
+	run -0 cat "$LERR"
+	assert_line --index 1 --regexp '^tcp-listen: connection from ::ffff:127\.0\.0\.1 [0-9]+$'
+}
+
+@test "tcp-listen -4 -6 on a port ::1 holds fails with 69 after its tries" {
+	require_hermetic	# a network namespace of the test's own
+	# one ephemeral port, which ::1 holds: every try of PORT 0 collides
+	run -69 --separate-stderr unshare -n python3 "$BATS_TEST_DIRNAME/test_helper/hold-port.py" \
+		tcp ::1 tcp-listen -46 0
+	assert_equal "$stderr" "tcp-listen: bind ::1 40000: Address already in use"
 }
 
 @test "tcp-listen receives 64 MiB from nc unchanged" {

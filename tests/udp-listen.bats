@@ -96,12 +96,59 @@ teardown() {
 	assert_equal "$(head -n 1 "$ERR")" "udp-listen: listening on ::1 $PORT"
 }
 
-@test "udp-listen -4 -6 listens on -b's address of either family, 127.0.0.1 without" {
-	listen_bg -v -4 -6 -t 10
-	assert_equal "$(head -n 1 "$ERR")" "udp-listen: listening on 127.0.0.1 $PORT"
+@test "udp-listen -4 -6 listens on 127.0.0.1 and ::1 on one port and says both" {
+	listen_bg -v -4 -6 -c 2 -t 10
+	run -0 cat "$T/listen.port"
+	assert_output "$PORT"
+	run -0 ss -Hunl "sport = :$PORT"
+	assert_output --partial "127.0.0.1:$PORT"
+	assert_output --partial "[::1]:$PORT"
+	printf six | nc -u -n -q 0 ::1 "$PORT"
+	wait_lines "$ERR" 3 "$LPID"
+	printf four | nc -u -n -q 0 127.0.0.1 "$PORT"
+	listen_wait
+	assert_equal "$LSTATUS" 0
+	assert_equal "$(cat "$OUT")" sixfour
+	run -0 cat "$ERR"
+	assert_line --index 0 "udp-listen: listening on 127.0.0.1 $PORT"
+	assert_line --index 1 "udp-listen: listening on ::1 $PORT"
+	assert_line --index 2 --regexp '^udp-listen: received 3 bytes from ::1 [0-9]+$'
+	assert_line --index 3 --regexp '^udp-listen: received 4 bytes from 127\.0\.0\.1 [0-9]+$'
+}
+
+@test "udp-listen -4 -6 --reply answers each family from the socket it came to" {
+	listen_bg -46 -k --reply 'ok\n' -t 10
+	echo hello >"$T/in"
+	# the answer comes from the address asked, over either family
+	for addr in ::1 127.0.0.1 ::1; do
+		run -0 --separate-stderr python3 "$UDPPEER" ask "$addr" "$PORT" "$T/in"
+		assert_output ok
+		assert_equal "$stderr" "from $addr $PORT"
+	done
+	run -0 udp-send -r -t 5 127.0.0.1 "$PORT" four
+	assert_output ok
 	kill "$LPID"
+}
+
+@test "udp-listen -4 -6 -t names both addresses when no datagram comes" {
+	listen_bg -46 -t 0.3
+	listen_wait
+	assert_equal "$LSTATUS" 75
+	assert_equal "$(cat "$ERR")" \
+		"udp-listen: 127.0.0.1 $PORT and ::1 $PORT: no datagram in 0.3 s"
+}
+
+@test "udp-listen -4 -6 -b ADDR listens on ADDR alone, of its own family" {
 	listen_bg -v -46 -b ::1 -t 10
-	assert_equal "$(head -n 1 "$ERR")" "udp-listen: listening on ::1 $PORT"
+	assert_equal "$(cat "$ERR")" "udp-listen: listening on ::1 $PORT"
+	kill "$LPID"
+}
+
+@test "udp-listen -4 -6 on a port ::1 holds fails with 69 after its tries" {
+	require_hermetic	# a network namespace of the test's own
+	run -69 --separate-stderr unshare -n python3 "$BATS_TEST_DIRNAME/test_helper/hold-port.py" \
+		udp ::1 udp-listen -46 0
+	assert_equal "$stderr" "udp-listen: bind ::1 40000: Address already in use"
 }
 
 @test "udp-listen -4 --verbose is the default address, said in full" {

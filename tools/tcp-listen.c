@@ -29,7 +29,7 @@ static const struct cli_text text = {
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
 	"lines while several are open.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
+	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
 	"  -c, --count COUNT stop once COUNT connections have come and ended\n"
 	"  -j, --json        one JSON object per piece of data, open and close\n"
@@ -107,13 +107,13 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 
 /* Serves the one connection of a listener without -k; its status. */
 static int
-serve_one(int lfd, const struct settings *set)
+serve_one(struct listen_set *ls, const struct settings *set)
 {
 	struct sockaddr_storage peer;
 	char waited[DURATION_STR_MAX];
 	int fd, rc;
 
-	fd = accept_within(lfd, set->idle_ms, &peer);
+	fd = accept_within(ls, set->idle_ms, &peer);
 	if (fd == -1 && errno == ETIMEDOUT) {
 		warnx("accept: no connection in %s",
 		    format_duration(set->idle_ms, waited));
@@ -124,7 +124,7 @@ serve_one(int lfd, const struct settings *set)
 		return ex_errno(errno, EX_OSERR);
 	}
 	/* no longer listening: later connects are refused, not queued */
-	close(lfd);
+	listen_set_close(ls);
 	rc = serve(fd, &peer, set);
 	close(fd);
 	return rc;
@@ -132,10 +132,10 @@ serve_one(int lfd, const struct settings *set)
 
 /* Serves connections many at once (-k, -c, -j); returns the status. */
 static int
-serve_many(int lfd, const struct settings *set)
+serve_many(const struct listen_set *ls, const struct settings *set)
 {
 	struct server sv = {
-		.listen_fd = lfd,
+		.listeners = *ls,
 		.max_conns = set->max_conns,
 		/* without -k, -j serves the one connection the same way */
 		.count = set->keep ? set->count : 1,
@@ -158,9 +158,10 @@ main(int argc, char *argv[])
 	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
-	char where[ENDPOINT_MAX];
+	struct listen_set ls;
+	char where[LISTEN_SET_MAX][ENDPOINT_MAX];
 	const char *errstr;
-	int ch, fd, status;
+	int ch, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
@@ -199,13 +200,14 @@ main(int argc, char *argv[])
 	set.verbose = o.verbose;
 
 	if (o.unix_path)
-		fd = unix_listener_open(argv[0], SOCK_STREAM, &o);
+		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_STREAM,
+		    &o));
 	else {
-		fd = listener_open(&l.addr, SOCK_STREAM);
-		listener_announce(fd, &o, where);
+		listener_open(&l, SOCK_STREAM, &ls);
+		listener_announce(&ls, &o, where);
 	}
-	status = set.keep || set.json ? serve_many(fd, &set) :
-	    serve_one(fd, &set);
+	status = set.keep || set.json ? serve_many(&ls, &set) :
+	    serve_one(&ls, &set);
 	free(set.reply);
 	return cli_finish(status);
 }

@@ -26,7 +26,7 @@ static const struct cli_text text = {
 	"Receive UDP datagrams on PORT (0: a free one), or datagrams at the Unix\n"
 	"datagram socket PATH, and write them to stdout.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
-	"  -6, --ipv6        listen on ::1; with -4, either: ADDR's, or 127.0.0.1\n"
+	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on ADDR (0.0.0.0 or :: for every address)\n"
 	"  -c, --count COUNT exit after COUNT datagrams (default 1)\n"
 	"  -j, --json        one JSON object per datagram: sender, length, data\n"
@@ -110,23 +110,49 @@ reply(int fd, const struct settings *set, const char *peer)
 		warnx("sent %zu bytes to %s", set->replylen, peer);
 }
 
+/* The endpoint of ls's socket fd in local, for messages. */
+static const char *
+local_of(const struct listen_set *ls, int fd, const char *const local[])
+{
+	size_t i;
+
+	for (i = 1; i < ls->n && i < LISTEN_SET_MAX; i++)
+		if (ls->fd[i] == fd)
+			return local[i];
+	return local[0];
+}
+
+/* Fails with 75: no datagram came to any socket of ls in time. */
+static void
+none_came(const struct listen_set *ls, const struct settings *set,
+    const char *const local[])
+{
+	char waited[DURATION_STR_MAX];
+
+	format_duration(set->timeout_ms, waited);
+	if (ls->n > 1)
+		errx(EX_TEMPFAIL, "%s and %s: no datagram in %s", local[0],
+		    local[1], waited);
+	errx(EX_TEMPFAIL, "%s: no datagram in %s", local[0], waited);
+}
+
 /* Receives datagrams until the count is reached; returns the status. */
 static int
-serve(int fd, const struct settings *set, const char *local)
+serve(struct listen_set *ls, const struct settings *set,
+    const char *const local[])
 {
 	const struct sockaddr *from = (const struct sockaddr *)&dgram.from;
 	struct deadline dl;
-	char peer[ENDPOINT_MAX], waited[DURATION_STR_MAX], cred[PEER_CRED_MAX];
+	char peer[ENDPOINT_MAX], cred[PEER_CRED_MAX];
 	long long n = 0;
-	int rc;
+	int fd;
 
 	deadline_start(&dl, set->timeout_ms);
 	while (set->count == 0 || n < set->count) {
-		if ((rc = dgram_wait(fd, &dl)) == -1)
+		if ((fd = listen_set_wait(ls, &dl)) == -1 && errno == ETIMEDOUT)
+			none_came(ls, set, local);
+		if (fd == -1)
 			err(EX_OSERR, "poll");
-		if (rc == 0)
-			errx(EX_TEMPFAIL, "%s: no datagram in %s", local,
-			    format_duration(set->timeout_ms, waited));
 		/* from the read to the write, no stop signal loses it */
 		signals_hold();
 		if (dgram_recv(fd, &dgram) == -1) {
@@ -135,7 +161,8 @@ serve(int fd, const struct settings *set, const char *local)
 				signals_release();
 				continue;
 			}
-			err(ex_errno(errno, EX_OSERR), "%s", local);
+			err(ex_errno(errno, EX_OSERR), "%s",
+			    local_of(ls, fd, local));
 		}
 		n++;
 		deadline_start(&dl, set->timeout_ms);
@@ -160,9 +187,11 @@ main(int argc, char *argv[])
 	struct settings set = { 0 };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
-	char where[ENDPOINT_MAX];
-	const char *local;
-	int ch, fd, status;
+	struct listen_set ls;
+	char where[LISTEN_SET_MAX][ENDPOINT_MAX];
+	const char *local[LISTEN_SET_MAX];
+	size_t i;
+	int ch, status;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
@@ -189,20 +218,23 @@ main(int argc, char *argv[])
 	set.timeout_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 
+	for (i = 0; i < LISTEN_SET_MAX; i++)
+		local[i] = where[i];
 	if (o.unix_path) {
-		fd = unix_listener_open(argv[0], SOCK_DGRAM, &o);
+		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_DGRAM,
+		    &o));
 		/* -v names each sender, even one without an address */
-		if (set.verbose && dgram_want_local(fd, AF_UNIX) == -1)
+		if (set.verbose && dgram_want_local(ls.fd[0], AF_UNIX) == -1)
 			err(EX_OSERR, "setsockopt");
-		local = argv[0];
+		local[0] = argv[0];
 	} else {
-		fd = listener_open(&l.addr, SOCK_DGRAM);
-		if (dgram_want_local(fd, l.addr.ss_family) == -1)
-			err(EX_OSERR, "setsockopt");
-		listener_announce(fd, &o, where);
-		local = where;
+		listener_open(&l, SOCK_DGRAM, &ls);
+		for (i = 0; i < ls.n; i++)
+			if (dgram_want_local(ls.fd[i], l.addr[i].ss_family) == -1)
+				err(EX_OSERR, "setsockopt");
+		listener_announce(&ls, &o, where);
 	}
-	status = serve(fd, &set, local);
+	status = serve(&ls, &set, local);
 	free(set.reply);
 	return cli_finish(status);
 }

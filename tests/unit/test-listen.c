@@ -1,4 +1,6 @@
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +114,144 @@ test_listen_on(void)
 	close(fd);
 }
 
+/* How many times fake_listen refuses the second address, and was called. */
+static int taken_left, first_opens;
+
+/*
+ * listen_on, except that the second address (127.0.0.2) finds its port
+ * taken while taken_left lasts.
+ */
+static int
+fake_listen(const struct sockaddr *sa, int socktype, const char **step)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+	if (sin->sin_addr.s_addr == htonl(INADDR_LOOPBACK))
+		first_opens++;
+	else if (taken_left > 0) {
+		taken_left--;
+		*step = "bind";
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return listen_on(sa, socktype, step);
+}
+
+/* The descriptors this process has open. */
+static int
+open_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/* A set of 127.0.0.1 and 127.0.0.2 on port, the second taken taken times. */
+static int
+open_pair(struct listen_set *ls, unsigned short port, int taken,
+    size_t *failed, const char **step, struct sockaddr_storage addr[2])
+{
+	const char *errstr;
+
+	bind_address("127.0.0.1", AF_INET, port, &addr[0], &errstr);
+	bind_address("127.0.0.2", AF_INET, port, &addr[1], &errstr);
+	taken_left = taken;
+	first_opens = 0;
+	return listen_set_open_with(ls, addr, 2, SOCK_STREAM, fake_listen,
+	    step, failed);
+}
+
+static void
+test_listen_set_retry(void)
+{
+	struct sockaddr_storage addr[2];
+	struct listen_set ls;
+	const char *step;
+	size_t failed;
+	int before = open_fds(), rc;
+
+	rc = open_pair(&ls, 0, 2, &failed, &step, addr);
+	ok(rc == 0 && ls.n == 2, "PORT 0: a port the second finds taken is "
+	    "left for another");
+	ok(first_opens == 3, "tried three ports for two taken (%d)",
+	    first_opens);
+	ok(bound_port(ls.fd[0]) == bound_port(ls.fd[1]) &&
+	    bound_port(ls.fd[0]) != 0, "both listen on one port");
+	ok(open_fds() == before + 2, "the sockets of failed tries are closed");
+	listen_set_close(&ls);
+	ok(ls.n == 0 && open_fds() == before, "listen_set_close closes all");
+
+	rc = open_pair(&ls, 0, LISTEN_SET_TRIES, &failed, &step, addr);
+	ok(rc == -1 && errno == EADDRINUSE && failed == 1 &&
+	    strcmp(step, "bind") == 0, "ports always taken: EADDRINUSE on "
+	    "the second's bind");
+	ok(first_opens == LISTEN_SET_TRIES, "gives up after %d tries (%d)",
+	    LISTEN_SET_TRIES, first_opens);
+	ok(sockaddr_port((struct sockaddr *)&addr[1]) != 0,
+	    "the address says the port that was taken");
+	ok(ls.n == 0 && open_fds() == before, "nothing is left open");
+
+	rc = open_pair(&ls, sockaddr_port((struct sockaddr *)&addr[1]), 1,
+	    &failed, &step, addr);
+	ok(rc == -1 && errno == EADDRINUSE && first_opens == 1,
+	    "a given PORT is tried once");
+	ok(open_fds() == before, "and nothing is left open");
+
+	rc = open_pair(&ls, 0, 0, &failed, &step, addr);
+	ok(rc == 0 && first_opens == 1, "a free port is taken at once");
+	listen_set_close(&ls);
+}
+
+static void
+test_listen_set_wait(void)
+{
+	struct sockaddr_storage addr[2];
+	struct listen_set ls;
+	struct deadline dl;
+	const char *step;
+	size_t failed;
+	int c[2], i, got[4], a[2];
+
+	if (open_pair(&ls, 0, 0, &failed, &step, addr) == -1) {
+		ok(0, "open a set: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		((struct sockaddr_in *)&addr[i])->sin_port =
+		    htons(bound_port(ls.fd[i]));
+		ok(connect(c[i], (struct sockaddr *)&addr[i],
+		    sizeof(struct sockaddr_in)) == 0, "connect to socket %d", i);
+	}
+	deadline_start(&dl, 1000);
+	/* both have a connection waiting, none is taken: they alternate */
+	for (i = 0; i < 4; i++)
+		got[i] = listen_set_wait(&ls, &dl);
+	ok(got[0] == ls.fd[0] && got[1] == ls.fd[1] && got[2] == ls.fd[0] &&
+	    got[3] == ls.fd[1], "ready sockets take turns");
+	deadline_start(&dl, 0);
+	a[0] = accept_within(&ls, 1000, NULL);
+	a[1] = accept_within(&ls, 1000, NULL);
+	ok(a[0] >= 0 && a[1] >= 0, "accept_within takes a connection from each");
+	close(a[0]);
+	close(a[1]);
+	ok(listen_set_wait(&ls, &dl) == -1 && errno == ETIMEDOUT,
+	    "none ready: ETIMEDOUT at the deadline");
+	close(c[0]);
+	close(c[1]);
+	listen_set_close(&ls);
+}
+
 int
 main(void)
 {
 	test_bind_address();
 	test_port_file();
 	test_listen_on();
+	test_listen_set_retry();
+	test_listen_set_wait();
 	return tap_done();
 }
