@@ -13,14 +13,6 @@
 #include "listen.h"
 #include "timing.h"
 
-/*
- * A burst of clients (tcp-listen -k serves one at a time) waits in the
- * accept queue instead of having its SYNs dropped and retried seconds
- * later; the kernel caps it at net.core.somaxconn.  glibc's SOMAXCONN,
- * since the kernel's default became 4096 (Linux 5.4); musl's is still 128.
- */
-#define BACKLOG	4096
-
 int
 bind_address(const char *addr, int family, unsigned short port,
     struct sockaddr_storage *ss, const char **errstr)
@@ -76,7 +68,7 @@ listen_on(const struct sockaddr *sa, int socktype, const char **step)
 	if (bind(fd, sa, sockaddr_len(sa)) == -1)
 		goto fail;
 	*step = "listen";
-	if (socktype == SOCK_STREAM && listen(fd, BACKLOG) == -1)
+	if (socktype == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		goto fail;
 	return fd;
 fail:

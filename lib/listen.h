@@ -10,6 +10,15 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+/*
+ * A burst of clients (more than --max-conns, or than one at a time
+ * without -k) waits in the accept queue instead of having its SYNs
+ * dropped and retried seconds later; the kernel caps it at
+ * net.core.somaxconn.  glibc's SOMAXCONN, since the kernel's default
+ * became 4096 (Linux 5.4); musl's is still 128.
+ */
+#define LISTEN_BACKLOG	4096
+
 #include "timing.h"
 
 /*

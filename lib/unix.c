@@ -16,6 +16,7 @@
 #include <netinet/tcp.h>
 
 #include "exitcode.h"
+#include "listen.h"
 #include "unix.h"
 
 /*
@@ -412,7 +413,7 @@ bind_file(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
 	/* noted before the name appears: a signal then still removes it */
 	if (remember_file(ua->sun.sun_path, tmp.sun_path) == -1 ||
 	    (mode != (mode_t)-1 && chmod(tmp.sun_path, mode) == -1) ||
-	    (socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1) ||
+	    (socktype == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1) ||
 	    rename(tmp.sun_path, ua->sun.sun_path) == -1) {
 		*step = mode != (mode_t)-1 ? "chmod" : "listen";
 		made_file.made = made_file.tmp_made = 0;
@@ -458,7 +459,7 @@ unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
 	if (bind_unix(fd, ua, socktype, mode, step) == 0) {
 		/* bind_file listens before the name appears */
 		*step = "listen";
-		if (socktype != SOCK_STREAM || listen(fd, SOMAXCONN) == 0)
+		if (socktype != SOCK_STREAM || listen(fd, LISTEN_BACKLOG) == 0)
 			return fd;
 	}
 	saved = errno;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dial.h"
+#include "listen.h"
 #include "relookup.h"
 #include "tap.h"
 
@@ -226,7 +227,7 @@ test_queue(void)
 	ai.ai_addr = (struct sockaddr *)&sin;
 	if ((holder = refusing_port(&closed)) == -1 ||
 	    (listener = refusing_port(&open)) == -1 ||
-	    listen(listener, SOMAXCONN) == -1 ||
+	    listen(listener, LISTEN_BACKLOG) == -1 ||
 	    getrlimit(RLIMIT_NOFILE, &saved) == -1) {
 		ok(0, "ports to dial");
 		return;
