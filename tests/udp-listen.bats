@@ -148,7 +148,7 @@ teardown() {
 	require_hermetic	# a network namespace of the test's own
 	run -69 --separate-stderr unshare -n python3 "$BATS_TEST_DIRNAME/test_helper/hold-port.py" \
 		udp ::1 udp-listen -46 0
-	assert_equal "$stderr" "udp-listen: bind ::1 40000: Address already in use"
+	assert_stderr "udp-listen: bind ::1 40000: Address already in use"
 }
 
 @test "udp-listen -4 --verbose is the default address, said in full" {
