@@ -3,6 +3,17 @@
 # and services files, the kernel's host name), against getent, Debian's
 # hostname and python3 one-liners.
 
+# hyperfine_samples JSON: every run's time in hyperfine's JSON (ms), a
+# sample of its command's key (the command names); render.py takes the
+# median.
+hyperfine_samples() {
+	while IFS=$'\t' read -r key times; do
+		sample "$key" "$times"
+	done < <("$PYTHON" -c 'import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"], " ".join("%.3f" % (t * 1e3) for t in r["times"]), sep="\t")' "$1")
+}
+
 # startup_case CASE OURS ANCHOR PY: hyperfine runs of our tool (OURS: a
 # command line, our tool's name first), the anchor and a python3 one-liner
 # printing socket.PY, in rounds so that a change in load hits them alike.
@@ -31,12 +42,7 @@ startup_case() {
 			! measuring ours || fail ours "$why"
 			break
 		fi
-		# every run's time, in ms: the median is taken by render.py
-		while IFS=$'\t' read -r key times; do
-			sample "$key" "$times"
-		done < <("$PYTHON" -c 'import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"], " ".join("%.3f" % (t * 1e3) for t in r["times"]), sep="\t")' "$json")
+		hyperfine_samples "$json"
 	done
 	emit startup "$case" ours "$ours" ours ""
 	emit startup "$case" anchor "$anchor" anchor "ratio<=1.1"
@@ -97,11 +103,7 @@ figure_static() {
 					fail dynamic "$why"
 					break
 				fi
-				while IFS=$'\t' read -r key times; do
-					sample "$key" "$times"
-				done < <("$PYTHON" -c 'import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"], " ".join("%.3f" % (t * 1e3) for t in r["times"]), sep="\t")' "$json")
+				hyperfine_samples "$json"
 			done
 		fi
 		emit static "$cmdline" static "static: $cmdline" ours ""
