@@ -56,7 +56,38 @@ copy_src() {
 	run -0 --separate-stderr dev bats --asan "$T/a.bats"
 	assert_line "1 passed, 0 failed, 0 skipped"
 	run -64 --separate-stderr dev bats --asan
-	assert_stderr "usage: ./dev bats [--asan] FILE..."
+	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
+}
+
+@test "./dev bats --static runs them against build-static, as ./dev test's static pass does" {
+	[ -x "$SRC/build-static/sockutils" ] || skip "needs build-static (./dev static)"
+	printf '%s\n' '@test "on build-static" { [ "${SOCKUTILS_BUILD##*/}" = build-static ]; }' >"$T/a.bats"
+	run -0 --separate-stderr dev bats --static "$T/a.bats"
+	assert_line "1 passed, 0 failed, 0 skipped"
+	run -64 --separate-stderr dev bats --static
+	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
+}
+
+@test "./dev with an unknown command prints its usage on stderr and exits 64, as the tools do" {
+	run -64 --separate-stderr dev frobnicate
+	assert_output ""
+	assert_regex "$stderr" '^usage: \./dev deps \[--bench\] \| demo \| build \| check \| test \| .* \| tools$'
+	local usage=$stderr
+	run -0 --separate-stderr dev help
+	assert_output "$usage"
+	assert_equal "$stderr" ""
+}
+
+@test "./dev tools lists the tools of tools/meson.build, one a line" {
+	run -0 --separate-stderr dev tools
+	assert_line --index 0 hostname
+	assert_line udp-send
+	local sources=("$SRC"/tools/*.c)
+	assert_equal "${#lines[@]}" "${#sources[@]}"
+	for t in "${lines[@]}"; do
+		assert_file_exists "$SRC/tools/$t.c"
+	done
+	assert_equal "$stderr" ""
 }
 
 @test "./dev bats reports a bats run that dies before its plan as a failure" {
