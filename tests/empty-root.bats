@@ -15,8 +15,9 @@ setup() {
 	ROOT=$BATS_TEST_TMPDIR/root
 	mkdir -p "$ROOT/bin" "$ROOT/etc" "$ROOT/tmp"
 	cp "$SOCKUTILS_BUILD/sockutils" "$ROOT/bin/"
-	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
-		ln -s sockutils "$ROOT/bin/$(basename "$src" .c)"
+	suite_tools
+	for t in "${TOOLS[@]}"; do
+		ln -s sockutils "$ROOT/bin/$t"
 	done
 	cp /etc/hosts /etc/resolv.conf /etc/services "$ROOT/etc/"
 	# a service's name, as a container runtime writes it

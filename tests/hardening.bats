@@ -11,10 +11,8 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	BINARIES=()
-	for src in "$BATS_TEST_DIRNAME"/../tools/*.c; do
-		BINARIES+=("$SOCKUTILS_BUILD/tools/$(basename "$src" .c)")
-	done
+	suite_tools
+	BINARIES=("${TOOLS[@]/#/$SOCKUTILS_BUILD/tools/}")
 }
 
 # build_option NAME: the value of a meson option in $SOCKUTILS_BUILD.

@@ -14,12 +14,11 @@ _common_setup() {
 	export SOCKUTILS_BUILD PATH
 }
 
-# suite_tools: TOOLS, every tool of the suite, from the one list the
-# build has (tool_names in tools/meson.build).
+# suite_tools [SRC]: TOOLS, every tool of the suite, from the one list
+# the build has (tool_names in tools/meson.build), as ./dev tools reads it.
 suite_tools() {
 	local src=${1:-$BATS_TEST_DIRNAME/..}
-	mapfile -t TOOLS < <(sed -n "/^tool_names = \[/,/^]/s/^ *'\([^']*\)',\$/\1/p" \
-		"$src/tools/meson.build")
+	mapfile -t TOOLS < <("$src/dev" tools)
 	[ "${#TOOLS[@]}" -gt 0 ] || fail "no tool_names in $src/tools/meson.build"
 }
 
