@@ -2,6 +2,9 @@
 # The conventions every tool of the suite keeps: help, version, usage
 # errors, a checked stdout, and a man page that matches the tool.
 
+# every test also runs under valgrind (./dev valgrind)
+# bats file_tags=valgrind
+
 setup() {
 	load test_helper/common-setup
 	_common_setup

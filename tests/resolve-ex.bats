@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # resolve-ex: canonical name, aliases and addresses (gethostbyname_ex).
 
+# every test also runs under valgrind (./dev valgrind)
+# bats file_tags=valgrind
+
 setup() {
 	load test_helper/common-setup
 	_common_setup

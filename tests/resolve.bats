@@ -75,6 +75,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output "$(python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" all dual.test | head -n 1)"
 }
 
+# bats test_tags=valgrind
 @test "resolve -a drops duplicate addresses" {
 	require_hermetic
 	printf '198.51.100.77 dup.test\n198.51.100.78 dup.test\n198.51.100.77 dup.test\n' | hosts_add
@@ -82,6 +83,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output $'198.51.100.77\n198.51.100.78'
 }
 
+# bats test_tags=valgrind
 @test "resolve with several names prints NAME ADDRESS lines in input order" {
 	require_hermetic
 	run -0 --separate-stderr resolve multi.test v4only.test hostsname.test
@@ -90,6 +92,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output $'multi.test 192.0.2.31\nmulti.test 192.0.2.32\nmulti.test 192.0.2.33\nv4only.test 192.0.2.10'
 }
 
+# bats test_tags=valgrind
 @test "resolve reports a failing name on stderr, prints the rest, and returns the first failure's status" {
 	require_hermetic
 	run -68 --separate-stderr resolve v4only.test nx.test x.fail.test dual.test
@@ -98,6 +101,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	run -75 --separate-stderr resolve x.fail.test nx.test
 }
 
+# bats test_tags=valgrind
 @test "resolve - reads names from stdin, one a line, skipping blank lines" {
 	require_hermetic
 	run -0 --separate-stderr resolve - <<<$'v4only.test\n\n  dual.test  \r\n'
@@ -106,12 +110,14 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_output ""
 }
 
+# bats test_tags=valgrind
 @test "resolve mixes operands and stdin in order" {
 	require_hermetic
 	run -0 --separate-stderr resolve v4only.test - dual.test <<<"www.test"
 	assert_output $'v4only.test 192.0.2.10\nwww.test 192.0.2.20\ndual.test 192.0.2.20'
 }
 
+# bats test_tags=valgrind
 @test "resolve resolves many names concurrently and keeps input order" {
 	require_hermetic
 	for i in $(seq 1 300); do
@@ -218,6 +224,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
 }
 
+# bats test_tags=valgrind
 @test "resolve fails with 75 within the resolver's bound when the DNS server is silent" {
 	require_hermetic
 	# resolv.conf allows one try of one second; timeout(1) only keeps a
@@ -248,6 +255,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_equal "${stderr_lines[0]}" "resolve: option -t needs a value"
 }
 
+# bats test_tags=valgrind
 @test "resolve -j prints one JSON object per name, failures included" {
 	require_hermetic
 	run -68 --separate-stderr resolve -j multi.test nx.test
@@ -273,6 +281,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve: a..test: empty label"
 }
 
+# bats test_tags=valgrind
 @test "resolve refuses a line of stdin with a NUL byte with 64" {
 	require_hermetic
 	run -64 --separate-stderr resolve - < <(printf 'dual.test\0www.test\nv4only.test\n')
@@ -280,6 +289,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr "resolve: dual.test: line with a NUL byte"
 }
 
+# bats test_tags=valgrind
 @test "resolve refuses an over-long line of stdin with 64 and goes on with the next" {
 	require_hermetic
 	long=$(printf 'a%.0s' {1..5000})
@@ -293,6 +303,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_stderr_regex '^resolve: b+\.test: name longer than 253 bytes$'
 }
 
+# bats test_tags=valgrind
 @test "resolve - answers each line as it is read, before stdin is closed" {
 	require_hermetic
 	stream_start resolve -
@@ -305,6 +316,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_equal "$STREAM_STATUS" 0
 }
 
+# bats test_tags=valgrind
 @test "resolve -j - writes each JSON object as its line is answered" {
 	require_hermetic
 	stream_start resolve -j -
@@ -448,6 +460,7 @@ slow_dns_off() {
 	assert_stderr ""
 }
 
+# bats test_tags=valgrind
 @test "resolve fails with 74 when stdin cannot be read" {
 	run -74 --separate-stderr resolve - <"$BATS_TEST_TMPDIR"
 	assert_stderr "resolve: read error: stdin: Is a directory"

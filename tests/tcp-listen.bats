@@ -121,6 +121,7 @@ teardown() {
 	assert_equal "${stderr_lines[0]}" "tcp-listen: listening on 127.0.0.1 80"
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen -k accepts one connection after another" {
 	start_listen -k
 	for word in one two three; do
@@ -247,6 +248,7 @@ wait_count() {
 		fail "$WAIT_WHY; $(grep -c -- "$2" "$1") lines of $1 match /$2/, not $3"
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen -k: an idle client does not delay another's --reply" {
 	start_listen -k --reply 'HTTP/1.0 200 OK\r\n\r\nok'
 	hold_idle 1
@@ -325,6 +327,7 @@ wait_count() {
 	assert_equal "$output" "$(cat "$T/want")"
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen -j writes an open, data and a close object, udp-listen -j's form" {
 	start_listen -j --reply 'ok\n'
 	run -0 tcp-send -b 127.0.0.2 -r 127.0.0.1 "$PORT" 'héllo "you"'
@@ -363,6 +366,7 @@ wait_count() {
 	assert_equal "$(grep -c '^200$' <<<"$output")" 200
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen -c COUNT under concurrency: stops once COUNT clients have come and ended" {
 	start_listen -c 20 --reply 'ok\n'
 	run -0 python3 "$CLIENTS_PY" wave "$PORT" 20
@@ -373,6 +377,7 @@ wait_count() {
 	run -69 tcp-send 127.0.0.1 "$PORT" late
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen --max-conns N: the next client waits in the accept queue until one closes" {
 	start_listen -k --max-conns 2 --reply 'ok\n'
 	hold_idle 2
@@ -477,6 +482,7 @@ sockets() {
 
 # --- --reply ---------------------------------------------------------------
 
+# bats test_tags=valgrind
 @test "tcp-listen --reply answers an HTTP/1.0 client such as curl" {
 	start_listen --reply 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhealthy\n'
 	run -0 curl -sS --max-time 10 --http1.0 "http://127.0.0.1:$PORT/health"
@@ -607,6 +613,7 @@ sockets() {
 	done
 }
 
+# bats test_tags=valgrind
 @test "tcp-listen fails with 74 when the peer resets the connection" {
 	start_listen
 	run -0 python3 "$PEER_PY" rstclient "$PORT" hello

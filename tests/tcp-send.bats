@@ -57,12 +57,14 @@ teardown() {
 	assert_equal "$(wc -c <"$LOUT")" 0
 }
 
+# bats test_tags=valgrind
 @test "tcp-send half-closes: the peer reads end of file and can still answer" {
 	start_peer count
 	run -0 tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE"
 	assert_output "got $((64 << 20)) bytes"
 }
 
+# bats test_tags=valgrind
 @test "tcp-send -r writes an echoing peer's answer, stdin sent at once with it" {
 	start_peer echo
 	tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE" >"$T/echo"
@@ -176,6 +178,7 @@ teardown() {
 
 # --- failures -------------------------------------------------------------
 
+# bats test_tags=valgrind
 @test "tcp-send fails with 69 when the connection is refused" {
 	port=$(free_port)
 	run -69 --separate-stderr tcp-send 127.0.0.1 "$port" x
@@ -221,12 +224,14 @@ teardown() {
 	assert_stderr "tcp-send: : empty name"
 }
 
+# bats test_tags=valgrind
 @test "tcp-send fails with 74 when the peer resets during the transfer" {
 	start_peer reset 1
 	run -74 --separate-stderr tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
 	assert_stderr_regex "^tcp-send: (send|recv) 127\\.0\\.0\\.1 $PORT: (Connection reset by peer|Broken pipe)$"
 }
 
+# bats test_tags=valgrind
 @test "tcp-send -r fails with 74 when the peer resets during the transfer" {
 	start_peer reset 1
 	run -74 --separate-stderr tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE"
@@ -470,6 +475,7 @@ time.sleep(60)' "$PORT"
 	assert_regex "${stderr_lines[1]}" "^tcp-send: connected to 127\\.0\\.0\\.1 $PORT from "
 }
 
+# bats test_tags=valgrind
 @test "tcp-send -zj prints one JSON object per target" {
 	require_hermetic
 	start_listen -k
@@ -572,6 +578,7 @@ for p in sys.argv[1:]:
 	assert_stderr "tcp-send: connect 127.0.0.1 $BPORT: Connection timed out"
 }
 
+# bats test_tags=valgrind
 @test "tcp-send -zj prints one object per port of a range, in order" {
 	open_with_closed_neighbours
 	run -69 --separate-stderr tcp-send -zj 127.0.0.1 "$RANGE" 127.0.0.1 "$PORT"

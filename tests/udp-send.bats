@@ -17,6 +17,7 @@ teardown() {
 
 # --- what is sent -----------------------------------------------------
 
+# bats test_tags=valgrind
 @test "udp-send sends its DATA operands as one datagram, as echo joins them" {
 	peer_bg recv 4
 	run -0 --separate-stderr udp-send 127.0.0.1 "$PEER_PORT" hello '' big  world
@@ -35,6 +36,7 @@ teardown() {
 	cmp "$T/want" "$PEER_OUT"
 }
 
+# bats test_tags=valgrind
 @test "udp-send without DATA sends stdin as one datagram, every byte unchanged" {
 	printf 'a\0b\r\n\377\n\n' >"$T/in"
 	bytes "$T/bin" 1000 7

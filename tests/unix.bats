@@ -67,6 +67,7 @@ socket.socket(socket.AF_UNIX, t).bind(sys.argv[1])' "$@"
 
 # --- tcp-send -U ---------------------------------------------------------
 
+# bats test_tags=valgrind
 @test "tcp-send -U sends DATA to socat's UNIX-LISTEN and half-closes" {
 	spawn socat -u UNIX-LISTEN:"$S" CREATE:"$T/got"
 	local pid=$SPAWN_PID
@@ -104,6 +105,7 @@ socket.socket(socket.AF_UNIX, t).bind(sys.argv[1])' "$@"
 	assert_equal "$(sha "$T/got")" "$(sha "$RANDOM_FILE")"
 }
 
+# bats test_tags=valgrind
 @test "tcp-send -U talks to python3's AF_UNIX SOCK_STREAM server" {
 	spawn python3 -c 'import socket, os, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
