@@ -5,7 +5,7 @@
 #include "exitcode.h"
 
 int
-ex_gai(int gai_error)
+ex_gai(int gai_error, int errnum)
 {
 	switch (gai_error) {
 	case 0:
@@ -21,14 +21,14 @@ ex_gai(int gai_error)
 	case EAI_IDN_ENCODE:	/* the name cannot be written as IDNA */
 		return EX_USAGE;
 	case EAI_SYSTEM:
-		return ex_errno(errno, EX_OSERR);
+		return ex_errno(errnum, EX_OSERR);
 	default:		/* EAI_MEMORY, and flags we never pass */
 		return EX_OSERR;
 	}
 }
 
 int
-ex_herrno(int herr)
+ex_herrno(int herr, int errnum)
 {
 	switch (herr) {
 	case 0:
@@ -39,8 +39,8 @@ ex_herrno(int herr)
 	case TRY_AGAIN:
 	case NO_RECOVERY:
 		return EX_TEMPFAIL;
-	default:		/* NETDB_INTERNAL: errno says why */
-		return ex_errno(errno, EX_OSERR);
+	default:		/* NETDB_INTERNAL: errnum says why */
+		return ex_errno(errnum, EX_OSERR);
 	}
 }
 
@@ -77,9 +77,9 @@ gai_error_string(int gai_error, int errnum)
 }
 
 const char *
-herror_string(int herr)
+herror_string(int herr, int errnum)
 {
-	return herr == NETDB_INTERNAL ? strerror(errno) : hstrerror(herr);
+	return herr == NETDB_INTERNAL ? strerror(errnum) : hstrerror(herr);
 }
 
 int

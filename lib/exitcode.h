@@ -18,11 +18,17 @@
 #define NETDB_INTERNAL	(-1)
 #endif
 
-/* Status for a getaddrinfo/getnameinfo error; EAI_SYSTEM reads errno. */
-int	ex_gai(int gai_error);
+/*
+ * Status for a getaddrinfo/getnameinfo error; for EAI_SYSTEM, that of
+ * errnum, the errno of the call.
+ */
+int	ex_gai(int gai_error, int errnum);
 
-/* Status for an h_errno value from the gethostby*_r family. */
-int	ex_herrno(int herr);
+/*
+ * Status for an h_errno value from the gethostby*_r family; for
+ * NETDB_INTERNAL, that of errnum, the errno of the call.
+ */
+int	ex_herrno(int herr, int errnum);
 
 /*
  * Status for errno value errnum: the table's network and permission
@@ -37,8 +43,8 @@ int	ex_errno(int errnum, int otherwise);
  */
 const char *gai_error_string(int gai_error, int errnum);
 
-/* Message for an h_errno value; NETDB_INTERNAL reads errno. */
-const char *herror_string(int herr);
+/* Message for an h_errno value; for NETDB_INTERNAL, errnum's. */
+const char *herror_string(int herr, int errnum);
 
 /* The first failure wins: returns status unless it is still 0. */
 int	ex_first(int status, int next);

@@ -36,7 +36,7 @@ lookup_self(char name[SELFNAME_SIZE], struct addrinfo **res)
 		return status;
 	if ((rc = selfname_lookup(name, res)) == 0)
 		return EX_OK;
-	status = ex_gai(rc);
+	status = ex_gai(rc, errno);
 	warnx("%s: %s", name, gai_error_string(rc, errno));
 	return status;
 }
@@ -125,8 +125,8 @@ hostname_show_aliases(FILE *f)
 	freeaddrinfo(res);
 	/* gethostbyname is gethostbyname2 for IPv4 */
 	if ((herr = hostinfo_byname(&hi, name, AF_INET)) != 0) {
-		status = ex_herrno(herr);
-		warnx("%s: %s", name, herror_string(herr));
+		status = ex_herrno(herr, errno);
+		warnx("%s: %s", name, herror_string(herr, errno));
 		hostinfo_free(&hi);
 		return status;
 	}
@@ -165,7 +165,7 @@ show_interfaces(FILE *f, int flags)
 		if (rc == 0)
 			fprintf(f, "%s ", host);
 		else if (rc != EAI_NONAME) {
-			status = ex_first(status, ex_gai(rc));
+			status = ex_first(status, ex_gai(rc, errno));
 			why = gai_error_string(rc, errno);	/* before errno changes */
 			warnx("%s: %s", sockaddr_host(ifa->ifa_addr, addr), why);
 		}

@@ -225,7 +225,5 @@ lookup_exit_status(const struct lookup *l)
 		return EX_USAGE;
 	if (l->timed_out)
 		return EX_TEMPFAIL;
-	if (l->gai_error == EAI_SYSTEM)
-		return ex_errno(l->sys_errno, EX_OSERR);
-	return ex_gai(l->gai_error);
+	return ex_gai(l->gai_error, l->sys_errno);
 }

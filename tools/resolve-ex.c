@@ -36,7 +36,7 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	struct hostinfo hi;
 	struct addrinfo *res, *both;
 	const char *errstr;
-	int herr, rc;
+	int herr, rc, status;
 
 	if (idna_check_hostname(name, &errstr) == -1) {
 		warnx("%s: %s", name, errstr);
@@ -50,7 +50,7 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	if ((rc = resolve_host(name, NULL, family, SOCK_STREAM, 0,
 	    &res)) != 0) {
 		warnx("%s: %s", name, gai_error_string(rc, errno));
-		return ex_gai(rc);
+		return ex_gai(rc, errno);
 	}
 	/*
 	 * Both families: the names of the first answer's, and the
@@ -58,10 +58,11 @@ resolve_ex(const char *name, int family, bool json, bool separate)
 	 */
 	if ((herr = hostinfo_byname(&hi, name, family != AF_UNSPEC ? family :
 	    res->ai_family)) != 0) {
-		warnx("%s: %s", name, herror_string(herr));
+		status = ex_herrno(herr, errno);
+		warnx("%s: %s", name, herror_string(herr, errno));
 		hostinfo_free(&hi);
 		freeaddrinfo(res);
-		return ex_herrno(herr);
+		return status;
 	}
 	both = family == AF_UNSPEC ? res : NULL;
 	if (json)

@@ -75,11 +75,9 @@ job_report(void *job, bool timed_out, void *ctx)
 		warnx("%s: timed out", j->arg);
 		r->status = ex_first(r->status, EX_TEMPFAIL);
 	} else if (j->herr != 0) {
-		/* both read errno for NETDB_INTERNAL */
-		errno = j->sys_errno;
-		r->status = ex_first(r->status, ex_herrno(j->herr));
-		errno = j->sys_errno;
-		warnx("%s: %s", j->arg, herror_string(j->herr));
+		r->status = ex_first(r->status, ex_herrno(j->herr,
+		    j->sys_errno));
+		warnx("%s: %s", j->arg, herror_string(j->herr, j->sys_errno));
 	} else if (r->set->json)
 		hostinfo_print_json(stdout, &j->hi, NULL);
 	else if (r->set->address_on_line)

@@ -214,7 +214,7 @@ open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
 	snprintf(service, sizeof(service), "%u", port);
 	rc = resolve_host(hostarg, service, set->family, SOCK_DGRAM, 0, &res);
 	if (rc != 0)
-		errx(ex_gai(rc), "%s: %s", hostarg, gai_error_string(rc, errno));
+		errx(ex_gai(rc, errno), "%s: %s", hostarg, gai_error_string(rc, errno));
 	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {
