@@ -48,12 +48,6 @@ poll_timeout(long long ms)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-long long
-minus_one_if_no_limit(long long ms)
-{
-	return ms == NO_LIMIT ? -1 : ms;
-}
-
 void
 deadline_start(struct deadline *dl, long long ms)
 {

@@ -39,12 +39,6 @@ long long time_left(long long end, long long now);
 /* ms as poll(2) takes it: -1 for NO_LIMIT, at most INT_MAX. */
 int	poll_timeout(long long ms);
 
-/*
- * ms as relay.h and connect.h still hold it, with -1 for no limit,
- * until they take NO_LIMIT.
- */
-long long minus_one_if_no_limit(long long ms);
-
 /* A deadline ms milliseconds from now (passed if ms <= 0); or none. */
 void	deadline_start(struct deadline *dl, long long ms);
 
