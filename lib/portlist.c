@@ -6,7 +6,6 @@
 #include "portlist.h"
 
 #define PORT_MIN	1
-#define PORT_MAX	65535
 
 /* Whether s is digits, a hyphen and digits: a range, not a port. */
 static bool
