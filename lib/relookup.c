@@ -14,12 +14,6 @@ relookup_bound(long long timeout_ms, long long end, long long now)
 	return earlier(timeout_ms, time_left(end, now));
 }
 
-/* The answers stay in the lookups, reported with the connections. */
-static void
-lookup_answered(struct lookup *l, void *ctx)
-{
-}
-
 /* Whether l failed in a way that may change. */
 static bool
 failed_for_now(const struct lookup *l)
@@ -49,7 +43,7 @@ relookup(struct lookup *lk, size_t n, int family, long long timeout_ms,
 		    time_left(end, now))));
 		pause_ms = dial_next_backoff(pause_ms, 0);
 		deadline_start(&dl, relookup_bound(timeout_ms, end, now_ms()));
-		resolve_names(again, k, family, &dl, lookup_answered, NULL);
+		resolve_names(again, k, family, &dl, lookup_keep, NULL);
 		for (i = k = 0; i < n; i++) {
 			if (!failed_for_now(&lk[i]))
 				continue;

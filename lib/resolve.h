@@ -64,6 +64,12 @@ void	resolve_stream_end(struct resolve_stream *rs);
 void	resolve_names(struct lookup *v, size_t n, int family,
 	    const struct deadline *dl, lookup_done_fn *done, void *ctx);
 
+/*
+ * A done that does nothing: the answers stay in the lookups, for the
+ * caller of resolve_names to read once it returns.
+ */
+lookup_done_fn lookup_keep;
+
 /* Why the lookup l failed: its invalid reason, "timed out", or the resolver's. */
 const char *lookup_strerror(const struct lookup *l);
 

@@ -12,12 +12,6 @@
 #include "resolve.h"
 #include "target.h"
 
-/* The answers stay in the lookups, reported with the connections. */
-static void
-lookup_answered(struct lookup *l, void *ctx)
-{
-}
-
 /* Whether spec is a Unix path (one target), not a HOST and its ports. */
 static bool
 is_path(const struct target_spec *spec)
@@ -122,7 +116,7 @@ look_up(const struct target_spec *v, size_t n, int family,
 	/* the lookups share the bound of one connection attempt */
 	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
 	deadline_start(&dl, ms);
-	resolve_names(h->lk, h->n, family, &dl, lookup_answered, NULL);
+	resolve_names(h->lk, h->n, family, &dl, lookup_keep, NULL);
 	if (o->retry)
 		relookup(h->lk, h->n, family, o->timeout_ms, o->wait_ms, start);
 	return 0;
