@@ -55,6 +55,15 @@ sockaddr_port(const struct sockaddr *sa)
 	return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 }
 
+void
+sockaddr_set_port(struct sockaddr *sa, unsigned short port)
+{
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+	else if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+}
+
 /*
  * The name of the Unix address sun of len bytes into buf: the path, or
  * '@' and the abstract name without the NULs that pad it; NULL for an

@@ -50,6 +50,9 @@ const char *sockaddr_host(const struct sockaddr *sa, char buf[ADDRSTR_MAX]);
 /* The port of an AF_INET or AF_INET6 address, in host order. */
 unsigned short sockaddr_port(const struct sockaddr *sa);
 
+/* Sets the port (host order) of an AF_INET or AF_INET6 address. */
+void	sockaddr_set_port(struct sockaddr *sa, unsigned short port);
+
 /* The size of an AF_INET or AF_INET6 address. */
 socklen_t sockaddr_len(const struct sockaddr *sa);
 

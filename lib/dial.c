@@ -329,10 +329,7 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	}
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-	if (ss.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(s->d.port);
-	else if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(s->d.port);
+	sockaddr_set_port((struct sockaddr *)&ss, s->d.port);
 	step = "connect";
 	if (connect(*fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
 		won(dr, s, *fd, ai, now);

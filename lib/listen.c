@@ -32,7 +32,7 @@ bind_address(const char *addr, int family, unsigned short port,
 	if (family != AF_INET6 &&
 	    inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
+		sockaddr_set_port((struct sockaddr *)ss, port);
 		return 0;
 	}
 	/* IPv6 through getaddrinfo, which also takes a scope ("%eth0") */
@@ -47,7 +47,7 @@ bind_address(const char *addr, int family, unsigned short port,
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
-	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	sockaddr_set_port((struct sockaddr *)ss, port);
 	return 0;
 }
 
@@ -117,15 +117,6 @@ fail:
 	return -1;
 }
 
-static void
-set_port(struct sockaddr_storage *ss, unsigned short port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
 unsigned short
 bound_port(int fd)
 {
@@ -149,7 +140,7 @@ open_all(struct listen_set *ls, struct sockaddr_storage *addr, size_t n,
 	for (i = 0; i < n; i++) {
 		*failed = i;
 		if (i > 0)
-			set_port(&addr[i], port);
+			sockaddr_set_port((struct sockaddr *)&addr[i], port);
 		if ((fd = opener((struct sockaddr *)&addr[i], socktype,
 		    step)) == -1)
 			goto fail;
@@ -181,7 +172,7 @@ listen_set_open_with(struct listen_set *ls, struct sockaddr_storage *addr,
 	}
 	for (tries = 1;; tries++) {
 		if (any_port)
-			set_port(&addr[0], 0);
+			sockaddr_set_port((struct sockaddr *)&addr[0], 0);
 		if (open_all(ls, addr, n, socktype, opener, step, failed) == 0)
 			return 0;
 		/* a port the kernel chose for the first, the next's already */

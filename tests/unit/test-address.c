@@ -1,3 +1,4 @@
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -49,5 +50,16 @@ main(void)
 	ok(strlen(sockaddr_endpoint((struct sockaddr *)&sun, sizeof(sun),
 	    buf)) == sizeof(sun.sun_path),
 	    "a sun_path without a NUL is read to its end");
+
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	sockaddr_set_port((struct sockaddr *)&sin, 8080);
+	sockaddr_set_port((struct sockaddr *)&sin6, 65535);
+	ok(sin.sin_port == htons(8080) &&
+	    sockaddr_port((struct sockaddr *)&sin) == 8080,
+	    "an IPv4 address takes its port in network order");
+	ok(sin6.sin6_port == htons(65535) &&
+	    sockaddr_port((struct sockaddr *)&sin6) == 65535,
+	    "an IPv6 address takes its port in network order");
 	return tap_done();
 }
