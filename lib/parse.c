@@ -15,6 +15,12 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+bool
+looks_numeric(const char *s)
+{
+	return is_digit(s[0]) || (s[0] == '-' && is_digit(s[1]));
+}
+
 int
 parse_number(const char *s, long long lo, long long hi, long long *value,
     const char **errstr)

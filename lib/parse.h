@@ -14,6 +14,12 @@
 int	parse_number(const char *s, long long lo, long long hi,
 	    long long *value, const char **errstr);
 
+/*
+ * Whether s is written as a number, perhaps a negative one: a digit, or
+ * '-' and a digit (a service name never starts so; a port always does).
+ */
+bool	looks_numeric(const char *s);
+
 /* The largest port: 16 bits in TCP and UDP headers. */
 #define PORT_MAX	65535
 

@@ -36,12 +36,6 @@ print_json(const struct servent *se)
 	puts("}");
 }
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -70,8 +64,7 @@ main(int argc, char *argv[])
 	if (service[0] == '\0')
 		cli_usage("empty service name");
 
-	/* a service name never starts with a digit; a port always does */
-	if (is_digit(service[0]) || (service[0] == '-' && is_digit(service[1]))) {
+	if (looks_numeric(service)) {
 		if (parse_number(service, 0, PORT_MAX, &port, &errstr) == -1)
 			cli_bad_value("port", service, errstr);
 		se = getservbyport(htons((unsigned short)port), proto);

@@ -10,6 +10,9 @@ test_number(void)
 	const char *errstr;
 	long long v;
 
+	ok(looks_numeric("8080") && looks_numeric("-1") && looks_numeric("0x") &&
+	    !looks_numeric("http") && !looks_numeric("-") && !looks_numeric("") &&
+	    !looks_numeric("+1"), "a number is a digit, or a minus and a digit");
 	ok(parse_number("42", 0, 100, &v, &errstr) == 0 && v == 42, "42");
 	ok(parse_number("0", 0, 100, &v, &errstr) == 0 && v == 0, "0");
 	ok(parse_number("101", 0, 100, &v, &errstr) == -1 &&
