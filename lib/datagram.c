@@ -35,19 +35,19 @@ family_name(int family)
 
 int
 dgram_connect_unix(const struct sockaddr_un *sun, socklen_t len, bool named,
-    const char **step)
+    enum step *step)
 {
 	/* the family alone: the kernel picks an abstract name */
 	sa_family_t autobind = AF_UNIX;
 	int fd, saved_errno;
 
-	*step = "socket";
+	*step = STEP_SOCKET;
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	*step = "bind";
+	*step = STEP_BIND;
 	if (!named || bind(fd, (struct sockaddr *)&autobind,
 	    sizeof(autobind)) == 0) {
-		*step = "connect";
+		*step = STEP_CONNECT;
 		if (connect(fd, (const struct sockaddr *)sun, len) == 0)
 			return fd;
 	}
@@ -65,27 +65,27 @@ dgram_sender_named(const struct datagram *d)
 
 int
 dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
-    const struct addrinfo **used, const char **step)
+    const struct addrinfo **used, enum step *step)
 {
 	const struct addrinfo *ai;
 	int fd, saved_errno = EAFNOSUPPORT;
 
-	*step = "socket";
+	*step = STEP_SOCKET;
 	*used = res;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		*used = ai;
 		if (src != NULL && src->sa_family != ai->ai_family)
 			continue;
-		*step = "socket";
+		*step = STEP_SOCKET;
 		fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC,
 		    ai->ai_protocol);
 		if (fd == -1) {
 			saved_errno = errno;
 			continue;
 		}
-		*step = "bind";
+		*step = STEP_BIND;
 		if (src == NULL || bind(fd, src, sockaddr_len(src)) == 0) {
-			*step = "connect";
+			*step = STEP_CONNECT;
 			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 				return fd;
 		}

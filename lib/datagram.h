@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "step.h"
 #include "timing.h"
 
 #define DGRAM_MAX_IPV4	65507	/* 65535 - 20 (IPv4 header) - 8 (UDP) */
@@ -44,7 +45,7 @@ const char *family_name(int family);
  * ("socket", "bind", "connect") and *used the last address tried.
  */
 int	dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
-	    const struct addrinfo **used, const char **step);
+	    const struct addrinfo **used, enum step *step);
 
 /*
  * Sends len bytes of buf as one datagram on the connected fd of family.
@@ -105,6 +106,6 @@ bool	dgram_sender_named(const struct datagram *d);
  * the call that failed.
  */
 int	dgram_connect_unix(const struct sockaddr_un *sun, socklen_t len,
-	    bool named, const char **step);
+	    bool named, enum step *step);
 
 #endif

@@ -154,7 +154,7 @@ queue_addresses(struct slot *s)
 }
 
 static void
-fail(struct slot *s, const char *step, int errnum)
+fail(struct slot *s, enum step step, int errnum)
 {
 	s->d.step = step;
 	s->d.error = errnum;
@@ -179,7 +179,7 @@ dial_next_backoff(long long backoff, int errnum)
 /* An attempt at ai failed: retry it later if waiting may help. */
 static void
 attempt_failed(struct slot *s, const struct dial_options *o,
-    const struct addrinfo *ai, long long backoff, const char *step,
+    const struct addrinfo *ai, long long backoff, enum step step,
     int errnum, long long now)
 {
 	struct pending *p;
@@ -222,7 +222,7 @@ won(struct dialer *dr, struct slot *s, int fd, const struct addrinfo *ai,
 		close(fd);
 	} else if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
-		fail(s, "fcntl", errno);
+		fail(s, STEP_FCNTL, errno);
 		close(fd);
 		return;
 	} else {
@@ -231,7 +231,7 @@ won(struct dialer *dr, struct slot *s, int fd, const struct addrinfo *ai,
 	}
 	s->d.connected = ai;
 	s->d.error = 0;
-	s->d.step = NULL;
+	s->d.step = STEP_NONE;
 	finish(s, now);
 	if (dr->o->until_one)
 		dr->stopping = true;
@@ -289,10 +289,10 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	const struct dial_options *o = dr->o;
 	const struct addrinfo *ai = p->ai;
 	struct sockaddr_storage ss;
-	const char *step;
+	enum step step;
 	int on = 1, saved_errno;
 
-	step = "socket";
+	step = STEP_SOCKET;
 	errno = ENOMEM;
 	*fd = flight_room(dr) == -1 ? -1 : socket(ai->ai_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
@@ -307,13 +307,13 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	if (*fd == -1)
 		goto failed;
 	/* what the address names may not be there yet */
-	step = "connect";
+	step = STEP_CONNECT;
 	if (s->d.ready != NULL && s->d.ready(s->d.ready_arg) == -1)
 		goto failed;
 	if (!p->retry)
 		s->next_start = now + CONNECT_ATTEMPT_DELAY_MS;
 	if (o->source != NULL) {
-		step = "bind";
+		step = STEP_BIND;
 		if (o->source->sa_family != ai->ai_family) {
 			errno = EAFNOSUPPORT;
 			goto failed;
@@ -330,7 +330,7 @@ start_attempt(struct dialer *dr, struct slot *s, const struct pending *p,
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	sockaddr_set_port((struct sockaddr *)&ss, s->d.port);
-	step = "connect";
+	step = STEP_CONNECT;
 	if (connect(*fd, (struct sockaddr *)&ss, ai->ai_addrlen) == 0) {
 		won(dr, s, *fd, ai, now);
 		return ENDED;
@@ -362,7 +362,7 @@ answered(struct dialer *dr, const struct attempt *a, long long now)
 		return;
 	}
 	close(a->fd);
-	attempt_failed(a->s, dr->o, a->ai, a->backoff, "connect", error, now);
+	attempt_failed(a->s, dr->o, a->ai, a->backoff, STEP_CONNECT, error, now);
 }
 
 /*
@@ -421,7 +421,7 @@ sweep(struct dialer *dr, long long now)
 			a->s->inflight--;
 			if (!a->s->done)
 				attempt_failed(a->s, dr->o, a->ai, a->backoff,
-				    "connect", ETIMEDOUT, now);
+				    STEP_CONNECT, ETIMEDOUT, now);
 			continue;
 		}
 		dr->a[kept] = *a;
@@ -435,7 +435,7 @@ static void
 give_up(const struct dialer *dr, struct slot *s, int errnum, long long now)
 {
 	if (s->d.error == 0)
-		fail(s, "connect", errnum);
+		fail(s, STEP_CONNECT, errnum);
 	s->d.waited_out = dr->o->retry && !dr->stopping &&
 	    connect_retryable(s->d.error);
 	finish(s, now);
@@ -543,7 +543,7 @@ admit(struct dialer *dr)
 		s->d.connected = NULL;
 		s->d.local.ss_family = AF_UNSPEC;
 		s->d.error = 0;
-		s->d.step = NULL;
+		s->d.step = STEP_NONE;
 		s->d.waited_out = false;
 		s->d.ms = 0;
 		s->inflight = 0;
@@ -554,7 +554,7 @@ admit(struct dialer *dr)
 		s->end = dr->o->retry ? time_after(dr->begun, dr->o->wait_ms) :
 		    NO_LIMIT;
 		if (queue_addresses(s) == -1) {
-			fail(s, "connect", ENOMEM);
+			fail(s, STEP_CONNECT, ENOMEM);
 			s->done = true;
 		}
 	}
@@ -599,7 +599,7 @@ poll_failed(struct dialer *dr, int errnum, long long now)
 	for (k = 0; k < dr->count; k++) {
 		s = slot_at(dr, k);
 		if (!s->done) {
-			fail(s, "poll", errnum);
+			fail(s, STEP_POLL, errnum);
 			finish(s, now);
 		}
 	}

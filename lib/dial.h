@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "step.h"
 #include "timing.h"
 
 /* RFC 8305's Connection Attempt Delay: the next address starts then. */
@@ -45,7 +46,7 @@ struct dial {
 	void			*user;		/* in: the feed's, handed back */
 	const struct addrinfo	*connected;	/* out: the address it connected
 						   to, or NULL */
-	const char		*step;		/* out: "socket", "bind", "connect" */
+	enum step		 step;		/* out: the call that failed */
 	long long		 ms;		/* out: from its first try to its end */
 	struct sockaddr_storage	 local;		/* out: with check_only, the
 						   local end it had */

@@ -52,22 +52,22 @@ bind_address(const char *addr, int family, unsigned short port,
 }
 
 int
-listen_on(const struct sockaddr *sa, int socktype, const char **step)
+listen_on(const struct sockaddr *sa, int socktype, enum step *step)
 {
 	int fd, on = 1, saved_errno;
 
-	*step = "socket";
+	*step = STEP_SOCKET;
 	if ((fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	/* a restarted listener must not wait out TIME_WAIT */
-	*step = "setsockopt";
+	*step = STEP_SETSOCKOPT;
 	if (socktype == SOCK_STREAM && setsockopt(fd, SOL_SOCKET,
 	    SO_REUSEADDR, &on, sizeof(on)) == -1)
 		goto fail;
-	*step = "bind";
+	*step = STEP_BIND;
 	if (bind(fd, sa, sockaddr_len(sa)) == -1)
 		goto fail;
-	*step = "listen";
+	*step = STEP_LISTEN;
 	if (socktype == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		goto fail;
 	return fd;
@@ -131,7 +131,7 @@ bound_port(int fd)
 /* One try of listen_set_open_with: 0, or -1 with ls closed. */
 static int
 open_all(struct listen_set *ls, struct sockaddr_storage *addr, size_t n,
-    int socktype, listen_fn *opener, const char **step, size_t *failed)
+    int socktype, listen_fn *opener, enum step *step, size_t *failed)
 {
 	unsigned short port = 0;
 	size_t i;
@@ -145,7 +145,7 @@ open_all(struct listen_set *ls, struct sockaddr_storage *addr, size_t n,
 		    step)) == -1)
 			goto fail;
 		ls->fd[ls->n++] = fd;
-		*step = "getsockname";
+		*step = STEP_GETSOCKNAME;
 		if (i == 0 && (port = bound_port(fd)) == 0)
 			goto fail;
 	}
@@ -157,7 +157,7 @@ fail:
 
 int
 listen_set_open_with(struct listen_set *ls, struct sockaddr_storage *addr,
-    size_t n, int socktype, listen_fn *opener, const char **step,
+    size_t n, int socktype, listen_fn *opener, enum step *step,
     size_t *failed)
 {
 	bool any_port = sockaddr_port((struct sockaddr *)&addr[0]) == 0;
@@ -165,7 +165,7 @@ listen_set_open_with(struct listen_set *ls, struct sockaddr_storage *addr,
 
 	ls->n = ls->next = 0;
 	if (n == 0 || n > LISTEN_SET_MAX) {
-		*step = "socket";
+		*step = STEP_SOCKET;
 		*failed = 0;
 		errno = EINVAL;
 		return -1;
@@ -184,7 +184,7 @@ listen_set_open_with(struct listen_set *ls, struct sockaddr_storage *addr,
 
 int
 listen_set_open(struct listen_set *ls, struct sockaddr_storage *addr,
-    size_t n, int socktype, const char **step, size_t *failed)
+    size_t n, int socktype, enum step *step, size_t *failed)
 {
 	return listen_set_open_with(ls, addr, n, socktype, listen_on, step,
 	    failed);

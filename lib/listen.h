@@ -19,6 +19,7 @@
  */
 #define LISTEN_BACKLOG	4096
 
+#include "step.h"
 #include "timing.h"
 
 /*
@@ -36,7 +37,7 @@ int	bind_address(const char *addr, int family, unsigned short port,
  * call that failed ("socket", "setsockopt", "bind", "listen").
  */
 int	listen_on(const struct sockaddr *sa, int socktype,
-	    const char **step);
+	    enum step *step);
 
 /* The most sockets one listener holds: one per family, for -4 -6. */
 #define LISTEN_SET_MAX	2
@@ -58,7 +59,7 @@ struct listen_set {
 
 /* What opens one socket of a set: listen_on's shape. */
 typedef int listen_fn(const struct sockaddr *sa, int socktype,
-	    const char **step);
+	    enum step *step);
 
 /*
  * Opens ls: a socket of socktype on each of the n (1 to
@@ -70,12 +71,12 @@ typedef int listen_fn(const struct sockaddr *sa, int socktype,
  * the call that failed and *failed the address it failed on.
  */
 int	listen_set_open(struct listen_set *ls, struct sockaddr_storage *addr,
-	    size_t n, int socktype, const char **step, size_t *failed);
+	    size_t n, int socktype, enum step *step, size_t *failed);
 
 /* listen_set_open with opener in place of listen_on (tests take ports). */
 int	listen_set_open_with(struct listen_set *ls,
 	    struct sockaddr_storage *addr, size_t n, int socktype,
-	    listen_fn *opener, const char **step, size_t *failed);
+	    listen_fn *opener, enum step *step, size_t *failed);
 
 /* Makes ls the set of the one listening socket fd (a Unix one). */
 void	listen_set_one(struct listen_set *ls, int fd);

@@ -11,22 +11,22 @@
 #include "unix.h"
 
 int
-unix_warn(const char *step, const char *path, const struct unix_addr *ua,
+unix_warn(enum step step, const char *path, const struct unix_addr *ua,
     int errnum)
 {
-	const char *type;
+	const char *call = step_name(step), *type;
 
 	/* Linux refuses a connect to a file that is no socket */
 	if (errnum == ENOTSOCK || (errnum == ECONNREFUSED &&
 	    !unix_is_socket(ua))) {
-		warnx("%s %s: not a socket", step, path);
+		warnx("%s %s: not a socket", call, path);
 		return EX_UNAVAILABLE;
 	}
 	if (errnum == EPROTOTYPE && (type = unix_socket_type(ua)) != NULL)
-		warnx("%s %s: %s (a %s socket)", step, path,
+		warnx("%s %s: %s (a %s socket)", call, path,
 		    strerror(errnum), type);
 	else
-		warnx("%s %s: %s", step, path, strerror(errnum));
+		warnx("%s %s: %s", call, path, strerror(errnum));
 	return unix_exit_status(errnum);
 }
 
@@ -37,20 +37,20 @@ target_warn(const struct target *t, const struct dial_options *o)
 
 	if (t->waited_out)
 		format_duration(o->wait_ms, waited);
-	if (t->step == NULL && t->waited_out)
+	if (t->step == STEP_NONE && t->waited_out)
 		warnx("%s: %s (gave up waiting after %s)", t->ep.host,
 		    t->reason, waited);
-	else if (t->step == NULL)
+	else if (t->step == STEP_NONE)
 		warnx("%s: %s", t->ep.host, t->reason);
 	else if (t->waited_out)
 		warnx("connect %s: %s (gave up waiting after %s)", t->name,
 		    t->reason, waited);
-	else if (strcmp(t->step, "bind") == 0 && o->source != NULL)
+	else if (t->step == STEP_BIND && o->source != NULL)
 		warnx("bind %s: %s", sockaddr_host(o->source, host), t->reason);
 	else if (t->ep.path != NULL)
 		(void)unix_warn(t->step, t->name, t->un, t->error);
 	else
-		warnx("%s %s: %s", t->step, t->name, t->reason);
+		warnx("%s %s: %s", step_name(t->step), t->name, t->reason);
 }
 
 const char *

@@ -24,7 +24,7 @@ void	target_warn(const struct target *t, const struct dial_options *o);
  * socket" for a file that is none, and for a socket of the other type
  * which type it is.  Returns the exit status.
  */
-int	unix_warn(const char *step, const char *path,
+int	unix_warn(enum step step, const char *path,
 	    const struct unix_addr *ua, int errnum);
 
 /*

@@ -186,12 +186,12 @@ void
 listener_open(struct listener *l, int socktype, struct listen_set *ls)
 {
 	char where[ENDPOINT_MAX];
-	const char *step;
+	enum step step;
 	size_t failed;
 
 	if (listen_set_open(ls, l->addr, l->naddr, socktype, &step,
 	    &failed) == -1)
-		err(ex_errno(errno, EX_OSERR), "%s %s", step,
+		err(ex_errno(errno, EX_OSERR), "%s %s", step_name(step),
 		    sockaddr_endpoint((struct sockaddr *)&l->addr[failed],
 		    sizeof(l->addr[failed]), where));
 }
@@ -261,7 +261,7 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 {
 	/* the descriptor of a long path's directory stays open until exit */
 	static struct unix_addr ua;
-	const char *step;
+	enum step step;
 	int fd;
 
 	sockopts_unix_address(path, &ua, false);
@@ -272,11 +272,11 @@ unix_listener_open(const char *path, int socktype, const struct sockopts *o)
 	    (mode_t)o->mode, &step)) == -1) {
 		if (errno == EADDRINUSE)
 			errx(EX_UNAVAILABLE, "%s %s: a socket there is in use",
-			    step, path);
+			    step_name(step), path);
 		if (errno == ENOTSOCK)
 			errx(EX_UNAVAILABLE, "%s %s: exists and is not a socket",
-			    step, path);
-		err(unix_exit_status(errno), "%s %s", step, path);
+			    step_name(step), path);
+		err(unix_exit_status(errno), "%s %s", step_name(step), path);
 	}
 	if (o->verbose)
 		warnx("listening on %s", path);

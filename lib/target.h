@@ -37,8 +37,8 @@ struct target {
 	char		 address[ADDRSTR_MAX];	/* the address connected to */
 	char		 local[ENDPOINT_MAX];	/* our end of that connection */
 	int		 status;		/* exit status, 0 if open */
-	const char	*step;			/* the call that failed, NULL
-						   when the lookup did */
+	enum step	 step;			/* the call that failed,
+						   STEP_NONE when the lookup did */
 	const char	*reason;		/* why, or NULL */
 	int		 error;			/* errno of a failed dial */
 	bool		 waited_out;		/* --wait passed first */

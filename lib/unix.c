@@ -389,17 +389,40 @@ remember_file(const char *sun_path, const char *bound)
 	return 0;
 }
 
+/*
+ * Makes the socket fd, bound at the temporary name tmp, ready and moves
+ * it to ua's path: noted as ours, its mode set, listening, renamed.
+ * Returns 0, or -1 with errno set and *step the call that failed.
+ */
+static int
+settle_file(int fd, const struct unix_addr *ua, const char *tmp,
+    int socktype, mode_t mode, enum step *step)
+{
+	/* noted before the name appears: a signal then still removes it */
+	*step = STEP_LSTAT;
+	if (remember_file(ua->sun.sun_path, tmp) == -1)
+		return -1;
+	*step = STEP_CHMOD;
+	if (mode != (mode_t)-1 && chmod(tmp, mode) == -1)
+		return -1;
+	*step = STEP_LISTEN;
+	if (socktype == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
+		return -1;
+	*step = STEP_RENAME;
+	return rename(tmp, ua->sun.sun_path);
+}
+
 /* Binds fd at ua through a temporary name, as said above. */
 static int
 bind_file(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
-    const char **step)
+    enum step *step)
 {
 	struct sockaddr_un tmp;
 	socklen_t len;
 	mode_t old_mask;
 	int rc;
 
-	*step = "bind";
+	*step = STEP_BIND;
 	if (check_path(ua) == -1 || temporary_name(ua, &tmp, &len) == -1)
 		return -1;
 	/* with --mode, nobody may connect before it is set */
@@ -410,12 +433,7 @@ bind_file(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
 	umask(old_mask);
 	if (rc == -1)
 		return -1;
-	/* noted before the name appears: a signal then still removes it */
-	if (remember_file(ua->sun.sun_path, tmp.sun_path) == -1 ||
-	    (mode != (mode_t)-1 && chmod(tmp.sun_path, mode) == -1) ||
-	    (socktype == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1) ||
-	    rename(tmp.sun_path, ua->sun.sun_path) == -1) {
-		*step = mode != (mode_t)-1 ? "chmod" : "listen";
+	if (settle_file(fd, ua, tmp.sun_path, socktype, mode, step) == -1) {
 		made_file.made = made_file.tmp_made = 0;
 		(void)unlink(tmp.sun_path);
 		return -1;
@@ -432,9 +450,9 @@ bind_file(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
  */
 static int
 bind_unix(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
-    const char **step)
+    enum step *step)
 {
-	*step = "bind";
+	*step = STEP_BIND;
 	if (ua->abstract)
 		return bind(fd, (const struct sockaddr *)&ua->sun, ua->len);
 	if (socktype == SOCK_DGRAM && mode == (mode_t)-1) {
@@ -449,16 +467,16 @@ bind_unix(int fd, const struct unix_addr *ua, int socktype, mode_t mode,
 
 int
 unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
-    const char **step)
+    enum step *step)
 {
 	int fd, saved;
 
-	*step = "socket";
+	*step = STEP_SOCKET;
 	if ((fd = socket(AF_UNIX, socktype | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	if (bind_unix(fd, ua, socktype, mode, step) == 0) {
 		/* bind_file listens before the name appears */
-		*step = "listen";
+		*step = STEP_LISTEN;
 		if (socktype != SOCK_STREAM || listen(fd, LISTEN_BACKLOG) == 0)
 			return fd;
 	}

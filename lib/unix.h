@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
+#include "step.h"
+
 /* What sun_path holds besides its NUL. */
 #define UNIX_PATH_LIMIT	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
@@ -71,7 +73,7 @@ const char *unix_socket_type(const struct unix_addr *ua);
  * the descriptor, or -1 with errno set and *step the call that failed.
  */
 int	unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
-	    const char **step);
+	    enum step *step);
 
 /*
  * Removes the socket file unix_listen made, unless something else is

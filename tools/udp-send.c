@@ -196,7 +196,8 @@ open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
 	struct addrinfo *res;
 	const struct addrinfo *ai;
 	struct endpoint peer = { 0 };
-	const char *errstr, *step;
+	const char *errstr;
+	enum step step;
 	char service[8], host[ADDRSTR_MAX];
 	unsigned short port;
 	int fd, rc;
@@ -218,9 +219,9 @@ open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
 	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
 	    NULL, &ai, &step);
 	if (fd == -1) {
-		if (strcmp(step, "bind") == 0)
+		if (step == STEP_BIND)
 			err(ex_errno(errno, EX_OSERR), "bind %s", o->bind);
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step,
+		err(ex_errno(errno, EX_OSERR), "%s %s %u", step_name(step),
 		    sockaddr_host(ai->ai_addr, host), port);
 	}
 	set->family = ai->ai_family;
@@ -241,7 +242,7 @@ open_unix(const char *path, const struct sockopts *o, struct settings *set)
 {
 	struct unix_addr ua;
 	struct endpoint peer = { .path = path };
-	const char *step;
+	enum step step;
 	int fd;
 
 	sockopts_unix(o);

@@ -179,7 +179,7 @@ test_dial(void)
 	}
 	dial_array(&d, 1, &o);
 	ok(d.fd == -1 && d.error == ECONNREFUSED && !d.waited_out &&
-	    strcmp(d.step, "connect") == 0,
+	    d.step == STEP_CONNECT,
 	    "one try at a closed port is refused, not waited for");
 	o.retry = true;
 	o.wait_ms = 150;

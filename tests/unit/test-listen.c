@@ -98,7 +98,8 @@ static void
 test_listen_on(void)
 {
 	struct sockaddr_storage ss;
-	const char *errstr, *step;
+	const char *errstr;
+	enum step step;
 	char endpoint[ENDPOINT_MAX];
 	int fd;
 
@@ -122,7 +123,7 @@ static int taken_left, first_opens;
  * taken while taken_left lasts.
  */
 static int
-fake_listen(const struct sockaddr *sa, int socktype, const char **step)
+fake_listen(const struct sockaddr *sa, int socktype, enum step *step)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
 
@@ -130,7 +131,7 @@ fake_listen(const struct sockaddr *sa, int socktype, const char **step)
 		first_opens++;
 	else if (taken_left > 0) {
 		taken_left--;
-		*step = "bind";
+		*step = STEP_BIND;
 		errno = EADDRINUSE;
 		return -1;
 	}
@@ -152,7 +153,7 @@ open_fds(void)
 /* A set of 127.0.0.1 and 127.0.0.2 on port, the second taken taken times. */
 static int
 open_pair(struct listen_set *ls, unsigned short port, int taken,
-    size_t *failed, const char **step, struct sockaddr_storage addr[2])
+    size_t *failed, enum step *step, struct sockaddr_storage addr[2])
 {
 	const char *errstr;
 
@@ -169,7 +170,7 @@ test_listen_set_retry(void)
 {
 	struct sockaddr_storage addr[2];
 	struct listen_set ls;
-	const char *step;
+	enum step step;
 	size_t failed;
 	int before = open_fds(), rc;
 
@@ -186,7 +187,7 @@ test_listen_set_retry(void)
 
 	rc = open_pair(&ls, 0, LISTEN_SET_TRIES, &failed, &step, addr);
 	ok(rc == -1 && errno == EADDRINUSE && failed == 1 &&
-	    strcmp(step, "bind") == 0, "ports always taken: EADDRINUSE on "
+	    step == STEP_BIND, "ports always taken: EADDRINUSE on "
 	    "the second's bind");
 	ok(first_opens == LISTEN_SET_TRIES, "gives up after %d tries (%d)",
 	    LISTEN_SET_TRIES, first_opens);
@@ -211,7 +212,7 @@ test_listen_set_wait(void)
 	struct sockaddr_storage addr[2];
 	struct listen_set ls;
 	struct deadline dl;
-	const char *step;
+	enum step step;
 	size_t failed;
 	int c[2], i, got[4], a[2];
 

@@ -73,7 +73,8 @@ test_listen(void)
 {
 	struct unix_addr ua;
 	struct stat st;
-	const char *errstr, *step;
+	const char *errstr;
+	enum step step;
 	char path[PATH_MAX], lp[PATH_MAX];
 	int fd, fd2, plain;
 
