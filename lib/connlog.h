@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
-#include "report.h"
+#include "peercred.h"
 
 /* What " #N" adds to a numbered peer's name */
 #define PEER_NUMBER_MAX	(sizeof(" #18446744073709551615") - 1)

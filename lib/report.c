@@ -6,6 +6,7 @@
 #include "address.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "peercred.h"
 #include "report.h"
 #include "timing.h"
 #include "unix.h"
@@ -51,27 +52,6 @@ target_warn(const struct target *t, const struct dial_options *o)
 		(void)unix_warn(t->step, t->name, t->un, t->error);
 	else
 		warnx("%s %s: %s", step_name(t->step), t->name, t->reason);
-}
-
-const char *
-peer_credentials(int fd, char *buf, size_t size)
-{
-	pid_t pid;
-	uid_t uid;
-	gid_t gid;
-
-	buf[0] = '\0';
-	if (unix_peer_cred(fd, &pid, &uid, &gid) == 0)
-		credentials_text(pid, uid, gid, buf, size);
-	return buf;
-}
-
-const char *
-credentials_text(pid_t pid, uid_t uid, gid_t gid, char *buf, size_t size)
-{
-	snprintf(buf, size, " (pid %ld, uid %lu, gid %lu)", (long)pid,
-	    (unsigned long)uid, (unsigned long)gid);
-	return buf;
 }
 
 /* "WHAT PEER (pid N, uid N, gid N)" for the connected fd. */

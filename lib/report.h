@@ -29,22 +29,9 @@ int	unix_warn(enum step step, const char *path,
 
 /*
  * -v: "connected to ADDRESS PORT from LOCAL" for the connected t; for a
- * Unix socket, "connected to PATH" and peer_credentials.
+ * Unix socket, "connected to PATH" and peer_credentials (peercred.h).
  */
 void	target_report_connected(const struct target *t);
-
-/* " (pid N, uid N, gid N)" with the longest numbers, and its NUL. */
-#define PEER_CRED_MAX	80
-
-/*
- * " (pid N, uid N, gid N)", the credentials of the peer of the Unix
- * socket fd (SO_PEERCRED), into buf; "" for another socket.
- */
-const char *peer_credentials(int fd, char *buf, size_t size);
-
-/* " (pid N, uid N, gid N)" into buf. */
-const char *credentials_text(pid_t pid, uid_t uid, gid_t gid, char *buf,
-	    size_t size);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

@@ -14,7 +14,7 @@
 #include "parse.h"
 #include "signals.h"
 #include "sockopts.h"
-#include "unix.h"
+#include "unixlisten.h"
 
 bool
 sockopts_take(struct sockopts *o, int ch, const char *arg)

@@ -3,9 +3,8 @@
  * a path, or '@' and a name in Linux's abstract namespace, as ss(8) and
  * systemd write them.  A path longer than sun_path holds (107 bytes) is
  * reached through its directory, opened, as /proc/self/fd/N/NAME; only
- * a NAME too long even so is refused.  And the listener's socket file:
- * it appears at its path only once the socket is ready, replaces a
- * stale one, and is removed at exit unless something replaced it.
+ * a NAME too long even so is refused.  And what is at an address: a
+ * socket, of which type (the listener's socket file is unixlisten.h's).
  */
 #ifndef SOCKUTILS_UNIX_H
 #define SOCKUTILS_UNIX_H
@@ -15,8 +14,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
-
-#include "step.h"
 
 /* What sun_path holds besides its NUL. */
 #define UNIX_PATH_LIMIT	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
@@ -66,25 +63,9 @@ bool	unix_is_socket(const struct unix_addr *ua);
 const char *unix_socket_type(const struct unix_addr *ua);
 
 /*
- * A socket of socktype listening (bound, for datagrams) at ua, whose
- * file (not for an abstract name) appears at path only now, with mode
- * (-1: as the umask makes it), replacing a stale socket; a live socket
- * there, or anything else, fails with EADDRINUSE or ENOTSOCK.  Returns
- * the descriptor, or -1 with errno set and *step the call that failed.
+ * A connect to ua with socktype, closed at once: 0, or -1 with errno
+ * set (ECONNREFUSED: nothing listens; EPROTOTYPE: the other type).
  */
-int	unix_listen(const struct unix_addr *ua, int socktype, mode_t mode,
-	    enum step *step);
-
-/*
- * Removes the socket file unix_listen made, unless something else is
- * at its path now.  Safe in a signal handler.
- */
-void	unix_listen_remove(void);
-
-/*
- * The credentials of the peer of the Unix socket fd (SO_PEERCRED).
- * Returns 0, or -1 with errno set (ENOPROTOOPT for another family).
- */
-int	unix_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+int	unix_try_connect(const struct unix_addr *ua, int socktype);
 
 #endif

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "listen.h"
 #include "parse.h"
+#include "peercred.h"
 #include "report.h"
 #include "signals.h"
 #include "sockopts.h"

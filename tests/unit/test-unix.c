@@ -12,6 +12,7 @@
 
 #include "tap.h"
 #include "unix.h"
+#include "unixlisten.h"
 
 /* short enough that every path made from them fits PATH_MAX */
 static char dir[256], sub[512];
