@@ -17,6 +17,7 @@
 #include "relay.h"
 #include "report.h"
 #include "server.h"
+#include "listener.h"
 #include "sockopts.h"
 #include "timing.h"
 

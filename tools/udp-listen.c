@@ -18,6 +18,7 @@
 #include "peercred.h"
 #include "report.h"
 #include "signals.h"
+#include "listener.h"
 #include "sockopts.h"
 #include "timing.h"
 
