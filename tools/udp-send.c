@@ -10,17 +10,14 @@
 #include "address.h"
 #include "cli.h"
 #include "datagram.h"
+#include "dgramopen.h"
 #include "exitcode.h"
-#include "idna.h"
 #include "input.h"
 #include "io.h"
 #include "parse.h"
-#include "resolve.h"
-#include "report.h"
 #include "signals.h"
 #include "sockopts.h"
 #include "timing.h"
-#include "unix.h"
 
 /* The digits of the largest line number (a 64-bit size_t) */
 #define LINENO_DIGITS_MAX	20
@@ -187,81 +184,12 @@ send_stdin(int fd, const struct settings *set)
 	send_one(fd, set, "stdin", buf, len);
 }
 
-/* The socket to HOST PORT, connected; the peer into set. */
-static int
-open_ip(const char *hostarg, const char *portarg, const struct sockopts *o,
-    struct settings *set)
-{
-	struct sockaddr_storage src;
-	struct addrinfo *res;
-	const struct addrinfo *ai;
-	struct endpoint peer = { 0 };
-	const char *errstr;
-	enum step step;
-	char service[8], host[ADDRSTR_MAX];
-	unsigned short port;
-	int fd, rc;
-
-	/* -4 and -6 together: either family */
-	set->family = sockopts_family(o);
-	port = port_operand(portarg, "udp", false);
-	if (o->bind != NULL) {
-		sockopts_bind_address(o, set->family, 0, "bind address", &src);
-		set->family = src.ss_family;
-	}
-	if (idna_check_hostname(hostarg, &errstr) == -1)
-		errx(EX_USAGE, "%s: %s", hostarg, errstr);
-
-	snprintf(service, sizeof(service), "%u", port);
-	rc = resolve_host(hostarg, service, set->family, SOCK_DGRAM, 0, &res);
-	if (rc != 0)
-		errx(ex_gai(rc, errno), "%s: %s", hostarg, gai_error_string(rc, errno));
-	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
-	    NULL, &ai, &step);
-	if (fd == -1) {
-		if (step == STEP_BIND)
-			err(ex_errno(errno, EX_OSERR), "bind %s", o->bind);
-		err(ex_errno(errno, EX_OSERR), "%s %s %u", step_name(step),
-		    sockaddr_host(ai->ai_addr, host), port);
-	}
-	set->family = ai->ai_family;
-	peer.host = sockaddr_host(ai->ai_addr, host);
-	peer.port = port;
-	if ((set->peer = endpoint_string(&peer)) == NULL)
-		err(EX_OSERR, "peer");
-	freeaddrinfo(res);
-	return fd;
-}
-
-/*
- * The socket to the Unix datagram socket path, connected (and with -r
- * bound to an address of its own, for the answer); the peer into set.
- */
-static int
-open_unix(const char *path, const struct sockopts *o, struct settings *set)
-{
-	struct unix_addr ua;
-	struct endpoint peer = { .path = path };
-	enum step step;
-	int fd;
-
-	sockopts_unix(o);
-	sockopts_unix_address(path, &ua, false);
-	set->family = AF_UNIX;
-	if ((fd = dgram_connect_unix(&ua.sun, ua.len, set->reply,
-	    &step)) == -1)
-		exit(unix_warn(step, path, &ua, errno));
-	unix_address_close(&ua);
-	if ((set->peer = endpoint_string(&peer)) == NULL)
-		err(EX_OSERR, "peer");
-	return fd;
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct settings set = { .newline = true };
 	struct sockopts o = SOCKOPTS_INIT;
+	struct dgram_target to;
 	char *data;
 	size_t len;
 	int ch, fd, per;
@@ -304,9 +232,11 @@ main(int argc, char *argv[])
 	set.verbose = o.verbose;
 
 	if (o.unix_path)
-		fd = open_unix(argv[0], &o, &set);
+		fd = dgram_open_unix(argv[0], &o, set.reply, &to);
 	else
-		fd = open_ip(argv[0], argv[1], &o, &set);
+		fd = dgram_open_ip(argv[0], argv[1], &o, &to);
+	set.family = to.family;
+	set.peer = to.peer;
 
 	if (argc > per) {
 		if ((data = join_words(argv + per, argc - per, set.newline,
