@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "lines.h"
+#include "linemerge.h"
 
 #define STREAMS	4
 #define CHUNK	64	/* an input byte asks for up to 255 chunks */
@@ -38,7 +38,7 @@ struct stream {
 	struct line_src	 src;
 	bool		 used;		/* opened once (never again) */
 	bool		 open;		/* opened, not yet closed */
-	bool		 done;		/* finished by lines.c */
+	bool		 done;		/* finished by linemerge.c */
 	size_t		 sent[2];	/* letters, newlines */
 };
 

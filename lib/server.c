@@ -14,7 +14,7 @@
 #include "connlog.h"
 #include "exitcode.h"
 #include "io.h"
-#include "lines.h"
+#include "linemerge.h"
 #include "relay.h"
 #include "server.h"
 #include "signals.h"

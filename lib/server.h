@@ -2,7 +2,7 @@
  * Reporting layer.  Serving many stream connections at once, in one
  * poll loop: each is accepted as it arrives, gets its reply at once,
  * has its own idle bound and byte limit, and what it sends goes to
- * stdout through lines.h (whole lines while several are open) or, with
+ * stdout through linemerge.h (whole lines while several are open) or, with
  * json, as connlog.h's objects.  At most max_conns are open; the rest
  * wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held

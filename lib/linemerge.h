@@ -9,8 +9,8 @@
  * line a lone stream left unfinished on the output is its to finish:
  * the others' lines wait for its newline, its end, or line_release.
  */
-#ifndef SOCKUTILS_LINES_H
-#define SOCKUTILS_LINES_H
+#ifndef SOCKUTILS_LINEMERGE_H
+#define SOCKUTILS_LINEMERGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "linemerge.h"
 
 void
 line_out_init(struct line_out *o, line_write_fn *write, void *ctx)

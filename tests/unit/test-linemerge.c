@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "linemerge.h"
 #include "tap.h"
 
 /* What the streams wrote, and how many writes it took. */
