@@ -39,7 +39,7 @@ line_reader_init(struct line_reader *lr, int fd, size_t max)
 }
 
 int
-line_next(struct line_reader *lr, const char **line, size_t *len)
+line_reader_next(struct line_reader *lr, const char **line, size_t *len)
 {
 	char *nl;
 	size_t have;
@@ -82,7 +82,7 @@ line_next(struct line_reader *lr, const char **line, size_t *len)
 }
 
 int
-line_skip(struct line_reader *lr)
+line_reader_skip(struct line_reader *lr)
 {
 	char *nl;
 	ssize_t n;

@@ -32,13 +32,14 @@ int	line_reader_init(struct line_reader *lr, int fd, size_t max);
  * The next line, with its newline unless it is the last and has none.
  * Returns 1 with *line and *len set (valid until the next call), 0 at
  * end of file, -1 with errno set on a read error, -2 when the line is
- * longer than max (with *line and *len its first max bytes: line_skip
+ * longer than max (with *line and *len its first max bytes: line_reader_skip
  * passes the rest).
  */
-int	line_next(struct line_reader *lr, const char **line, size_t *len);
+int	line_reader_next(struct line_reader *lr, const char **line,
+	    size_t *len);
 
 /* Passes the rest of the line, through its newline; 0, or -1 with errno. */
-int	line_skip(struct line_reader *lr);
+int	line_reader_skip(struct line_reader *lr);
 
 void	line_reader_free(struct line_reader *lr);
 

@@ -60,11 +60,11 @@ each_stdin_line(long long timeout_ms, operand_fn *each, void *ctx)
 
 	if (line_reader_init(&lr, STDIN_FILENO, OPERAND_LINE_MAX) == -1)
 		return -1;
-	while ((rc = line_next(&lr, &line, &len)) != 0) {
+	while ((rc = line_reader_next(&lr, &line, &len)) != 0) {
 		if (rc == -1)
 			break;
 		each_line(line, len, rc == -2, timeout_ms, each, ctx);
-		if (rc == -2 && (rc = line_skip(&lr)) == -1)
+		if (rc == -2 && (rc = line_reader_skip(&lr)) == -1)
 			break;
 	}
 	line_reader_free(&lr);

@@ -147,7 +147,7 @@ send_lines(int fd, const struct settings *set)
 	max = dgram_max(set->family) + (set->newline ? 0 : 1);
 	if (line_reader_init(&lr, STDIN_FILENO, max) == -1)
 		err(EX_OSERR, "line buffer");
-	while ((rc = line_next(&lr, &line, &len)) == 1) {
+	while ((rc = line_reader_next(&lr, &line, &len)) == 1) {
 		snprintf(where, sizeof(where), "stdin line %zu", ++lineno);
 		if (!set->newline && len > 0 && line[len - 1] == '\n')
 			len--;

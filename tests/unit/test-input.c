@@ -42,30 +42,30 @@ main(void)
 
 	fd = pipe_of("one\n\nfour\nlast", 14);
 	line_reader_init(&lr, fd, 5);
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 4 && memcmp(line, "one\n", 4) == 0,
 	    "a line with its newline");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 1 && line[0] == '\n', "an empty line");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 5, "a line of the maximum, newline included");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 4 && memcmp(line, "last", 4) == 0,
 	    "a last line without a newline");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 0, "then the end");
 	line_reader_free(&lr);
 	close(fd);
 
 	fd = pipe_of("ok\ntoolong\nnext\n", 16);
 	line_reader_init(&lr, fd, 5);
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 3, "a short line");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == -2 && len == 5 && memcmp(line, "toolo", 5) == 0,
 	    "a line over the maximum, with its first bytes");
-	ok(line_skip(&lr) == 0, "line_skip passes the rest");
-	rc = line_next(&lr, &line, &len);
+	ok(line_reader_skip(&lr) == 0, "line_reader_skip passes the rest");
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 5 && memcmp(line, "next\n", 5) == 0,
 	    "then the next line");
 	line_reader_free(&lr);
@@ -73,22 +73,23 @@ main(void)
 
 	fd = pipe_of("a-very-long-line-indeed\nend", 27);
 	line_reader_init(&lr, fd, 5);
-	rc = line_next(&lr, &line, &len);
-	ok(rc == -2 && line_skip(&lr) == 0, "a line many times the maximum");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
+	ok(rc == -2 && line_reader_skip(&lr) == 0,
+	    "a line many times the maximum");
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 1 && len == 3 && memcmp(line, "end", 3) == 0,
 	    "then the last line");
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == 0, "then the end");
 	line_reader_free(&lr);
 	close(fd);
 
 	fd = pipe_of("abcdef", 6);
 	line_reader_init(&lr, fd, 5);
-	rc = line_next(&lr, &line, &len);
+	rc = line_reader_next(&lr, &line, &len);
 	ok(rc == -2, "a last line over the maximum, without a newline");
-	ok(line_skip(&lr) == 0 && line_next(&lr, &line, &len) == 0,
-	    "line_skip stops at the end");
+	ok(line_reader_skip(&lr) == 0 && line_reader_next(&lr, &line, &len) == 0,
+	    "line_reader_skip stops at the end");
 	line_reader_free(&lr);
 	close(fd);
 
