@@ -2,13 +2,13 @@
  * Reporting layer.  Serving many stream connections at once, in one
  * poll loop: each is accepted as it arrives, gets its reply at once,
  * has its own idle bound and byte limit, and what it sends goes to
- * stdout through linemerge.h (whole lines while several are open) or, with
- * json, as connlog.h's objects.  At most max_conns are open; the rest
- * wait in the kernel's accept queue.  Out of descriptors, accepting
+ * stdout through linemerge.h (whole lines while several are open) or,
+ * with json, as connlog.h's objects.  At most max_conns are open; the
+ * rest wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held
  * the whole time: one ends the loop once what every peer had sent
- * (read already, or still queued in its socket) is written.  Reporting layer: a peer's failure and the -v
- * lines go to stderr, as the listener's own.
+ * (read already, or still queued in its socket) is written.  A peer's
+ * failure and the -v lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
 #define SOCKUTILS_SERVER_H

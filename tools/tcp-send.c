@@ -285,7 +285,6 @@ main(int argc, char *argv[])
 	set.unix_path = o.unix_path;
 	if (set.unix_path)
 		sockopts_unix(&o);
-	/* a path is one operand, HOST PORT two */
 	per = set.unix_path ? 1 : 2;
 	cli_operands(argc, per, CLI_ANY_NUMBER, set.unix_path ? "PATH" :
 	    "HOST PORT");

@@ -216,11 +216,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	/* a path is one operand, HOST PORT two */
 	per = o.unix_path ? 1 : 2;
 	cli_operands(argc, per, CLI_ANY_NUMBER, o.unix_path ? "PATH" :
 	    "HOST PORT");
-	/* -l reads lines from stdin */
 	if (set.lines && argc > per)
 		cli_exclusive("-l", "DATA");
 	/* -t is the wait for a reply */
