@@ -463,6 +463,14 @@ sockets() {
 	wait_count "$T/err" ' closed: ' 20 "$LPID"
 	hold_idle 20
 	wait_count "$T/err" "$(libc_words 'accept: Too many open files')" 2 "$LPID"
+	kill "$HOLD_PID"
+	wait_count "$T/err" ' closed: ' 40 "$LPID"
+	# and it still serves: stdout is what the one client that spoke sent
+	run -0 tcp-send 127.0.0.1 "$PORT" after
+	wait_lines "$T/out" 1 "$LPID"
+	assert_equal "$(cat "$T/out")" after
+	# stderr is -v's lines and the two reports, nothing else
+	run -1 grep -Ev "^tcp-listen: (listening on |connection from |.* closed: |$(libc_words 'accept: Too many open files')\$)" "$T/err"
 }
 
 @test "tcp-listen -k escapes each client's unprintable bytes on a terminal" {

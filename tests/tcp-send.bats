@@ -164,9 +164,14 @@ teardown() {
 	require_hermetic
 	start_listen	# 127.0.0.1 only: ::1 refuses
 	start=$(date +%s%3N)
-	run -0 tcp-send he.test "$PORT" x
+	run -0 --separate-stderr tcp-send he.test "$PORT" x
 	took=$(ms_since "$start")
+	assert_output ""
+	assert_equal "$stderr" ""
 	[ "$took" -lt 240 ] || fail "took $took ms: waited after a refusal"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$LOUT")" x
 }
 
 @test "tcp-send reports the last error when no address connects" {
@@ -752,8 +757,10 @@ open_while_waiting() {
 @test "tcp-send --wait does not retry a name that does not exist" {
 	require_hermetic
 	start=$(date +%s%3N)
-	run -68 tcp-send -z --wait 5 nx.test 80
+	run -68 --separate-stderr tcp-send -z --wait 5 nx.test 80
 	took=$(ms_since "$start")
+	assert_output ""
+	assert_stderr "tcp-send: nx.test: Name or service not known"
 	[ "$took" -lt 1000 ] || fail "took $took ms"
 }
 
