@@ -51,21 +51,24 @@ copy_src() {
 	assert_line "2 passed, 1 failed, 0 skipped"
 }
 
-@test "./dev bats --asan runs them against build-asan" {
-	printf '%s\n' '@test "on build-asan" { [ "${SOCKUTILS_BUILD##*/}" = build-asan ]; }' >"$T/a.bats"
-	run -0 --separate-stderr dev bats --asan "$T/a.bats"
+# bats_against FLAG DIR: ./dev bats FLAG runs a file against DIR, and
+# without a file is misuse.
+bats_against() {
+	printf '@test "on %s" { [ "${SOCKUTILS_BUILD##*/}" = %s ]; }\n' "$2" "$2" >"$T/a.bats"
+	run -0 --separate-stderr dev bats "$1" "$T/a.bats"
+	assert_line "ok 1 on $2"
 	assert_line "1 passed, 0 failed, 0 skipped"
-	run -64 --separate-stderr dev bats --asan
+	run -64 --separate-stderr dev bats "$1"
 	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
+}
+
+@test "./dev bats --asan runs them against build-asan" {
+	bats_against --asan build-asan
 }
 
 @test "./dev bats --static runs them against build-static, as ./dev test's static pass does" {
 	[ -x "$SRC/build-static/sockutils" ] || skip "needs build-static (./dev static)"
-	printf '%s\n' '@test "on build-static" { [ "${SOCKUTILS_BUILD##*/}" = build-static ]; }' >"$T/a.bats"
-	run -0 --separate-stderr dev bats --static "$T/a.bats"
-	assert_line "1 passed, 0 failed, 0 skipped"
-	run -64 --separate-stderr dev bats --static
-	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
+	bats_against --static build-static
 }
 
 @test "./dev with an unknown command prints its usage on stderr and exits 64, as the tools do" {
