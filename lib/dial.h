@@ -46,12 +46,12 @@ struct dial {
 	void			*user;		/* in: the feed's, handed back */
 	const struct addrinfo	*connected;	/* out: the address it connected
 						   to, or NULL */
-	enum step		 step;		/* out: the call that failed */
 	long long		 ms;		/* out: from its first try to its end */
 	struct sockaddr_storage	 local;		/* out: with check_only, the
 						   local end it had */
 	int			 fd;		/* out: connected socket, or -1 */
 	int			 error;		/* out: errno of the last failure */
+	enum step		 step;		/* out: the call that failed */
 	unsigned short		 port;		/* in: host order */
 	bool			 waited_out;	/* out: retried until wait passed */
 };
