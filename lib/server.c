@@ -18,6 +18,7 @@
 #include "relay.h"
 #include "server.h"
 #include "signals.h"
+#include "stream.h"
 #include "timing.h"
 
 /*
@@ -39,6 +40,7 @@
 
 struct conn {
 	int		 fd;		/* -1 once closed */
+	struct stream	 s;		/* over fd */
 	bool		 used;		/* the slot holds a connection */
 	bool		 receiving;	/* no end of file nor limit yet */
 	bool		 sending;	/* the reply is not all sent */
@@ -148,36 +150,27 @@ send_reply(struct state *st, struct conn *c)
 	size_t left = st->sv->replylen - c->reply_off;
 	ssize_t n;
 
-	while (left > 0) {
-		n = send(c->fd, st->sv->reply + c->reply_off, left,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n == -1)
-			return conn_failed(st, c, "send");
+	if ((n = stream_write_some(&c->s, st->sv->reply + c->reply_off,
+	    left)) == -1)
+		return conn_failed(st, c, "send");
+	if (n > 0) {
 		c->reply_off += (size_t)n;
 		c->sent += (unsigned long long)n;
-		left -= (size_t)n;
 		touch(st, c);
 	}
+	if ((size_t)n < left)
+		return 0;
 	c->sending = false;
-	if (shutdown(c->fd, SHUT_WR) == -1)
+	if (c->s.ops->shutdown(&c->s) == -1)
 		return conn_failed(st, c, "send");
 	return 0;
 }
 
-/* How much c may receive in one recv, within its --max-bytes. */
+/* How much c may receive in one read, within its --max-bytes. */
 static size_t
 recv_limit(const struct state *st, const struct conn *c)
 {
-	unsigned long long left;
-
-	if (st->sv->max_recv < 0)
-		return RECV_CHUNK;
-	left = (unsigned long long)st->sv->max_recv - c->received;
-	return left < RECV_CHUNK ? (size_t)left : RECV_CHUNK;
+	return relay_allowance(st->sv->max_recv, c->received, RECV_CHUNK);
 }
 
 /* How much c may receive now: its limit, and what its line may hold. */
@@ -200,9 +193,7 @@ receive(struct state *st, struct conn *c)
 	/* a stop signal waits: read no more, the round ends and so do we */
 	if (want == 0 || signals_waiting())
 		return 0;
-	do
-		n = recv(c->fd, st->scratch, want, MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
+	n = stream_read(&c->s, st->scratch, want);
 	if (n == -1)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
 		    conn_failed(st, c, "recv");
@@ -218,8 +209,7 @@ receive(struct state *st, struct conn *c)
 		rc = 0;
 	} else
 		rc = line_put(&st->out, &c->line, st->scratch, (size_t)n);
-	if (st->sv->max_recv >= 0 &&
-	    c->received >= (unsigned long long)st->sv->max_recv)
+	if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
 		c->receiving = false;
 	return rc;
 }
@@ -254,6 +244,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
 
 	c->fd = fd;
+	stream_socket(&c->s, fd);
 	c->used = true;
 	c->receiving = st->sv->max_recv != 0;
 	c->sending = st->sv->reply != NULL;

@@ -30,7 +30,7 @@ struct server {
 	long long	 max_conns;	/* open at once, at least 1 */
 	long long	 count;		/* accepted and ended, or SERVER_UNCOUNTED */
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
-	long long	 max_recv;	/* per connection; -1: no limit */
+	long long	 max_recv;	/* per connection, or RELAY_UNLIMITED */
 	const char	*reply;		/* sent to each connection, or NULL */
 	size_t		 replylen;
 	bool		 json;		/* -j: connlog.h's objects */

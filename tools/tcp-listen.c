@@ -71,7 +71,7 @@ static const struct option longopts[] = {
 
 struct settings {
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
-	long long	 max_bytes;	/* -1: no limit */
+	long long	 max_bytes;	/* RELAY_UNLIMITED: no limit */
 	long long	 count;		/* 0: no limit */
 	long long	 max_conns;
 	bool		 keep;
@@ -87,12 +87,14 @@ static int
 serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 {
 	struct relay r = { 0 };
+	struct stream sock;
 	struct peer peer;
 	int status;
 
 	peer_set(&peer, fd, addr, sizeof(*addr), PEER_UNNUMBERED);
 	connlog_open(NULL, set->verbose, &peer);
-	r.sock = fd;
+	stream_socket(&sock, fd);
+	r.sock = &sock;
 	r.in = -1;
 	r.data = set->reply;
 	r.datalen = set->replylen;
@@ -154,7 +156,8 @@ serve_many(const struct listen_set *ls, const struct settings *set)
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1,
+	struct settings set = { .idle_ms = NO_LIMIT,
+	    .max_bytes = RELAY_UNLIMITED,
 	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;

@@ -170,6 +170,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
 	struct relay r = { 0 };
+	struct stream sock;
 	struct target t = { .fd = -1 };
 	int status = EX_OK;
 
@@ -183,14 +184,15 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 	}
 	if (set->verbose)
 		target_report_connected(&t);
-	r.sock = t.fd;
+	stream_socket(&sock, t.fd);
+	r.sock = &sock;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
 	r.idle_ms = set->idle_ms;
-	r.max_recv = -1;
+	r.max_recv = RELAY_UNLIMITED;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t.name);
 	if (r.failed == RELAY_READ_IN)
