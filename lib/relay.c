@@ -295,6 +295,37 @@ relay_run(struct relay *r)
 	return 0;
 }
 
+ssize_t
+relay_send_file(struct stream *s, int fd, off_t *off, size_t len, char *buf,
+    size_t bufsize)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if (s->spliceable)
+			n = splice_file(fd, s->fd, off, len - done);
+		else {
+			/* only what it takes is read: the rest comes again */
+			n = pread(fd, buf, len - done < bufsize ? len - done :
+			    bufsize, *off);
+			if (n > 0 && (n = stream_write_some(s, buf, (size_t)n)) > 0)
+				*off += n;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n == -1)
+			return done > 0 ? (ssize_t)done : -1;
+		/* a file that shrank since: what is missing never comes */
+		if (n == 0) {
+			errno = EIO;
+			return done > 0 ? (ssize_t)done : -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
 int
 relay_flow_init(struct relay_flow *f, struct stream *from, struct stream *to)
 {

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "stream.h"
 
@@ -76,6 +77,15 @@ int	relay_run(struct relay *r);
  * no limit), at most max.
  */
 size_t	relay_allowance(long long limit, unsigned long long moved, size_t max);
+
+/*
+ * Sends what s takes now of len bytes of the regular file fd from
+ * *off, which advances: sendfile where s is spliceable, else read into
+ * buf (bufsize bytes) and written.  Returns how many (0 when s takes
+ * none now), or -1 with errno.
+ */
+ssize_t	relay_send_file(struct stream *s, int fd, off_t *off, size_t len,
+	    char *buf, size_t bufsize);
 
 /* Which stream of a flow failed. */
 enum relay_end {

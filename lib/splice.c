@@ -300,6 +300,17 @@ splice_pipe(int p[2])
 }
 
 ssize_t
+splice_file(int file, int sock, off_t *off, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = sendfile(sock, file, off, len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
 splice_move(int in, int out, size_t len)
 {
 	ssize_t n;

@@ -47,6 +47,13 @@ int	splice_recv(int sock, int out, unsigned long long limit,
 int	splice_pipe(int p[2]);
 
 /*
+ * One sendfile(2) of at most len bytes of the regular file from *off
+ * to sock, never waiting where sock is non-blocking; *off advances.
+ * Returns how many moved, or -1 with errno (EAGAIN: no room now).
+ */
+ssize_t	splice_file(int file, int sock, off_t *off, size_t len);
+
+/*
  * One splice(2) of at most len bytes from in to out (one of them a
  * pipe), never waiting.  Returns how many moved, 0 at in's end, or -1
  * with errno (EAGAIN: nothing to move now, or no room).

@@ -20,8 +20,6 @@
 #include "target.h"
 #include "unix.h"
 
-#define CONNECT_TIMEOUT_MS	10000
-
 static const struct cli_text text = {
 	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
 	    "{HOST PORT | PATH} [DATA ...]",
@@ -281,7 +279,7 @@ main(int argc, char *argv[])
 	set.family = sockopts_family(&o);
 	/* -t bounds both; connecting alone has a bound without it */
 	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
-	    CONNECT_TIMEOUT_MS;
+	    CONNECT_TIMEOUT_DEFAULT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 	set.unix_path = o.unix_path;
