@@ -6,6 +6,7 @@
 #include "connlog.h"
 #include "encode.h"
 #include "json.h"
+#include "timing.h"
 
 void
 peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
@@ -18,6 +19,8 @@ peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
 	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
 	peer_credentials(fd, p->cred, sizeof(p->cred));
 	p->number = addr->ss_family == AF_UNIX ? number : PEER_UNNUMBERED;
+	p->target[0] = '\0';
+	p->opened_ms = now_ms();
 	n = strlen(p->name);
 	if (p->number != PEER_UNNUMBERED)
 		(void)snprintf(p->name + n, sizeof(p->name) - n, " #%llu",
@@ -48,19 +51,32 @@ json_peer(FILE *f, const char *event, const struct peer *p)
 void
 connlog_open(FILE *json, bool verbose, const struct peer *p)
 {
-	if (verbose)
+	if (verbose && p->target[0] != '\0')
+		warnx("connection from %s%s to %s", p->name, p->cred,
+		    p->target);
+	else if (verbose)
 		warnx("connection from %s%s", p->name, p->cred);
 	if (json == NULL)
 		return;
 	json_peer(json, "open", p);
+	if (p->target[0] != '\0') {
+		json_key(json, "target", 0);
+		json_string(json, p->target);
+	}
 	fputs("}\n", json);
 }
 
 void
 connlog_close(FILE *json, bool verbose, const struct peer *p,
-    unsigned long long received, unsigned long long sent)
+    unsigned long long received, unsigned long long sent, const char *end)
 {
-	if (verbose)
+	char took[DURATION_STR_MAX];
+	long long ms = now_ms() - p->opened_ms;
+
+	if (verbose && p->target[0] != '\0')
+		warnx("%s closed: %llu bytes received, %llu sent, in %s, %s",
+		    p->name, received, sent, format_duration(ms, took), end);
+	else if (verbose)
 		warnx("%s closed: %llu bytes received, %llu sent", p->name,
 		    received, sent);
 	if (json == NULL)
@@ -69,7 +85,16 @@ connlog_close(FILE *json, bool verbose, const struct peer *p,
 	json_key(json, "received", 0);
 	fprintf(json, "%llu", received);
 	json_key(json, "sent", 0);
-	fprintf(json, "%llu}\n", sent);
+	fprintf(json, "%llu", sent);
+	if (p->target[0] != '\0') {
+		json_key(json, "target", 0);
+		json_string(json, p->target);
+		json_key(json, "ms", 0);
+		fprintf(json, "%lld", ms);
+		json_key(json, "end", 0);
+		json_string(json, end);
+	}
+	fputs("}\n", json);
 }
 
 void

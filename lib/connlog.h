@@ -32,6 +32,8 @@ struct peer {
 	char			 name[ENDPOINT_MAX + PEER_NUMBER_MAX];
 	char			 cred[PEER_CRED_MAX];	/* a Unix peer's, or "" */
 	unsigned long long	 number;	/* a Unix peer's, or PEER_UNNUMBERED */
+	char			 target[ENDPOINT_MAX];	/* forwarded to, or "" */
+	long long		 opened_ms;	/* now_ms() when accepted */
 };
 
 /* number: a peer served alone, told apart by nothing more */
@@ -45,10 +47,17 @@ struct peer {
 void	peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
 	    socklen_t len, unsigned long long number);
 
-/* The open and the close of p's connection, as -v and -j ask. */
+/*
+ * The open and the close of p's connection, as -v and -j ask.  A
+ * forwarded one (target set) also tells where to ("connection from
+ * PEER to TARGET", "target":"TARGET"), and at its close how long it
+ * lasted and how it ended (end: "closed", "reset by client", ...;
+ * "ms" and "end" in JSON).
+ */
 void	connlog_open(FILE *json, bool verbose, const struct peer *p);
 void	connlog_close(FILE *json, bool verbose, const struct peer *p,
-	    unsigned long long received, unsigned long long sent);
+	    unsigned long long received, unsigned long long sent,
+	    const char *end);
 
 /* len bytes p sent, as one JSON object on json. */
 void	connlog_data(FILE *json, const struct peer *p,

@@ -15,6 +15,9 @@
 #include "step.h"
 #include "timing.h"
 
+/* A connect's bound where the user sets none (-t sets it). */
+#define CONNECT_TIMEOUT_DEFAULT_MS	10000
+
 /* RFC 8305's Connection Attempt Delay: the next address starts then. */
 #define CONNECT_ATTEMPT_DELAY_MS	250
 

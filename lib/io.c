@@ -6,6 +6,7 @@
 #include <vis.h>
 
 #include "io.h"
+#include "timing.h"
 
 /* Waits until fd takes more; returns 0, or -1 with errno set. */
 static int
@@ -17,6 +18,19 @@ wait_writable(int fd)
 		if (errno != EINTR)
 			return -1;
 	return 0;
+}
+
+int
+wait_for(int fd, short events, long long ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n;
+
+	while ((n = poll(&pfd, 1, poll_timeout(ms))) == -1 && errno == EINTR)
+		;
+	if (n == 0)
+		errno = ETIMEDOUT;
+	return n > 0 ? 0 : -1;
 }
 
 int

@@ -16,6 +16,13 @@
 int	write_all(int fd, const void *buf, size_t len);
 
 /*
+ * Waits until fd shows events (or an error or hang-up), at most ms
+ * (NO_LIMIT: for ever), through signals.  Returns 0, or -1 with errno
+ * set (ETIMEDOUT once ms passed).
+ */
+int	wait_for(int fd, short events, long long ms);
+
+/*
  * Writes len bytes with what is unprintable escaped (strvis(3), C
  * style: "\n" stays a newline, a NUL becomes "\0"), for a terminal
  * that must not be driven by what a peer sends.  Returns as write_all.

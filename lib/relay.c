@@ -1,13 +1,14 @@
-#include <fcntl.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
-#include <sys/socket.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "io.h"
 #include "relay.h"
-#include "splice.h"
 #include "signals.h"
+#include "splice.h"
 #include "timing.h"
 
 struct sender {
@@ -18,7 +19,7 @@ struct sender {
 	bool		 active;	/* not yet shut down */
 };
 
-int
+static int
 relay_fail(struct relay *r, enum relay_failure what, int errnum)
 {
 	r->failed = what;
@@ -27,35 +28,41 @@ relay_fail(struct relay *r, enum relay_failure what, int errnum)
 }
 
 size_t
-relay_recv_allowance(const struct relay *r, size_t max)
+relay_allowance(long long limit, unsigned long long moved, size_t max)
 {
 	unsigned long long left;
 
-	if (r->max_recv < 0)
+	if (limit == RELAY_UNLIMITED)
 		return max;
-	left = (unsigned long long)r->max_recv - r->received;
+	left = (unsigned long long)limit - moved;
 	return left < max ? (size_t)left : max;
 }
 
-/* Sends what the socket takes now; returns 0, or -1 on failure. */
+static size_t
+recv_allowance(const struct relay *r, size_t max)
+{
+	return relay_allowance(r->max_recv, r->received, max);
+}
+
+/* max_recv as splice_recv takes it: the total, or the most there is. */
+static unsigned long long
+recv_limit(const struct relay *r)
+{
+	return r->max_recv == RELAY_UNLIMITED ? ULLONG_MAX :
+	    (unsigned long long)r->max_recv;
+}
+
+/* Sends what the stream takes now; returns 0, or -1 on failure. */
 static int
 send_some(struct relay *r, struct sender *s)
 {
 	ssize_t n;
 
-	while (s->len > 0) {
-		n = send(r->sock, s->p, s->len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return relay_fail(r, RELAY_SEND, errno);
-		}
-		s->p += n;
-		s->len -= (size_t)n;
-		r->sent += (unsigned long long)n;
-	}
+	if ((n = stream_write_some(r->sock, s->p, s->len)) == -1)
+		return relay_fail(r, RELAY_SEND, errno);
+	s->p += n;
+	s->len -= (size_t)n;
+	r->sent += (unsigned long long)n;
 	return 0;
 }
 
@@ -83,7 +90,7 @@ read_in(struct relay *r, struct sender *s)
 
 /*
  * Receives what is there now, without waiting, and writes it out, stop
- * signals held in between (signals.h).  Returns what recv returned;
+ * signals held in between (signals.h).  Returns what the read returned;
  * -1 also when writing out failed, with failed set then.
  */
 static ssize_t
@@ -93,9 +100,7 @@ recv_out(struct relay *r, char *buf, size_t want)
 	int rc = 0;
 
 	signals_hold();
-	do
-		n = recv(r->sock, buf, want, MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
+	n = stream_read(r->sock, buf, want);
 	if (n > 0) {
 		r->received += (unsigned long long)n;
 		if (r->out >= 0)
@@ -116,7 +121,7 @@ recv_some(struct relay *r, char *buf)
 {
 	ssize_t n;
 
-	if ((n = recv_out(r, buf, relay_recv_allowance(r, RELAY_BUFSIZE))) == -1) {
+	if ((n = recv_out(r, buf, recv_allowance(r, RELAY_BUFSIZE))) == -1) {
 		if (r->failed != RELAY_OK)
 			return -1;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -125,55 +130,76 @@ recv_some(struct relay *r, char *buf)
 	}
 	if (n == 0)
 		return 1;
-	if (r->max_recv >= 0 && r->received >= (unsigned long long)r->max_recv)
+	if (recv_allowance(r, 1) == 0)
 		return 1;
 	return 0;
 }
 
-int
-relay_wait_readable(struct relay *r)
+/* The failure of a splice on the side that failed. */
+static int
+splice_failed(struct relay *r, enum splice_side side, enum relay_failure in,
+    enum relay_failure out)
 {
-	struct pollfd pfd = { .fd = r->sock, .events = POLLIN };
-	int timeout = poll_timeout(r->idle_ms);
-	int n;
-
-	while ((n = poll(&pfd, 1, timeout)) == -1 && errno == EINTR)
-		;
-	if (n == -1)
-		return relay_fail(r, RELAY_RECV, errno);
-	if (n == 0)
+	if (side == SPLICE_IN && in == RELAY_RECV && errno == ETIMEDOUT)
 		return relay_fail(r, RELAY_IDLE, ETIMEDOUT);
-	return 0;
+	return relay_fail(r, side == SPLICE_IN ? in : out, errno);
 }
 
 /*
  * Only receiving is left: until the end, without copying through user
- * space where out allows (splice), else through buf.  Returns 0 or -1.
+ * space where out and the stream allow (splice), else through buf.
+ * Returns 0 or -1.
  */
 static int
 recv_rest(struct relay *r, char *buf)
 {
+	enum splice_side side;
 	size_t want;
 	ssize_t n;
 	int rc;
 
-	if (!r->escape && (rc = splice_recv(r, buf)) != 1)
-		return rc;
-	while ((want = relay_recv_allowance(r, RELAY_BUFSIZE)) > 0) {
-		if (relay_wait_readable(r) == -1)
-			return -1;
-		if ((n = recv_out(r, buf, want)) == -1) {
-			if (r->failed != RELAY_OK)
-				return -1;
-			/* readable, then not: another reader took it */
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				continue;
-			return relay_fail(r, RELAY_RECV, errno);
-		}
-		if (n == 0)
+	if (r->sock->spliceable && !r->escape && r->out >= 0) {
+		rc = splice_recv(r->sock->fd, r->out, recv_limit(r),
+		    r->idle_ms, &r->received, buf, RELAY_BUFSIZE, &side);
+		if (rc == -1)
+			return splice_failed(r, side, RELAY_RECV,
+			    RELAY_WRITE_OUT);
+		if (rc == 0)
+			return 0;
+	}
+	while ((want = recv_allowance(r, RELAY_BUFSIZE)) > 0) {
+		if ((n = recv_out(r, buf, want)) == 0)
 			break;
+		if (n > 0)
+			continue;
+		if (r->failed != RELAY_OK)
+			return -1;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return relay_fail(r, RELAY_RECV, errno);
+		/* read only once it is readable: a stop signal waits less */
+		if (wait_for(r->sock->fd, r->sock->rd_events, r->idle_ms) == -1)
+			return relay_fail(r, errno == ETIMEDOUT ? RELAY_IDLE :
+			    RELAY_RECV, errno);
 	}
 	return 0;
+}
+
+/*
+ * Sends a blocking in without polling, through the kernel where the
+ * stream and in allow: 0 at in's end, 1 to go on through the poll loop.
+ */
+static int
+send_fast(struct relay *r)
+{
+	enum splice_side side;
+	int rc;
+
+	if (!r->sock->spliceable)
+		return 1;
+	rc = splice_send(r->in, r->sock->fd, &r->sent, &r->received, &side);
+	if (rc == -1)
+		return splice_failed(r, side, RELAY_READ_IN, RELAY_SEND);
+	return rc;
 }
 
 int
@@ -204,7 +230,7 @@ relay_run(struct relay *r)
 	fast = r->in >= 0 && r->out < 0 && r->idle_ms == NO_LIMIT &&
 	    (flags = fcntl(r->in, F_GETFL)) != -1 && !(flags & O_NONBLOCK);
 	if (fast) {
-		if ((rc = splice_send(r)) == -1)
+		if ((rc = send_fast(r)) == -1)
 			return -1;
 		s.eof = rc == 0;
 	}
@@ -213,12 +239,8 @@ relay_run(struct relay *r)
 		if (s.active && s.len > 0 && send_some(r, &s) == -1)
 			return -1;
 		if (s.active && s.len == 0 && s.eof) {
-			if (shutdown(r->sock, SHUT_WR) == -1) {
-				/* a connection that was connected: reset since */
-				relay_fail(r, RELAY_SEND, errno == ENOTCONN ?
-				    ECONNRESET : errno);
-				return -1;
-			}
+			if (r->sock->ops->shutdown(r->sock) == -1)
+				return relay_fail(r, RELAY_SEND, errno);
 			s.active = false;
 		}
 		/* without out, receiving only serves the sending */
@@ -227,9 +249,8 @@ relay_run(struct relay *r)
 		if (!s.active && !receiving)
 			break;
 		/* the fast paths: one direction left, or none to watch */
-		if (!s.active) {
+		if (!s.active)
 			return recv_rest(r, recvbuf);
-		}
 		if (fast && s.len == 0) {
 			if (read_in(r, &s) == -1)
 				return -1;
@@ -239,9 +260,10 @@ relay_run(struct relay *r)
 		nfds = 0;
 		sock_i = in_i = 2;
 		if (receiving || (s.active && s.len > 0)) {
-			pfd[nfds].fd = r->sock;
-			pfd[nfds].events = (short)((receiving ? POLLIN : 0) |
-			    (s.active && s.len > 0 ? POLLOUT : 0));
+			pfd[nfds].fd = r->sock->fd;
+			pfd[nfds].events = (short)((receiving ?
+			    r->sock->rd_events : 0) | (s.active && s.len > 0 ?
+			    r->sock->wr_events : 0));
 			sock_i = nfds++;
 		}
 		if (s.active && s.len == 0) {
@@ -252,15 +274,12 @@ relay_run(struct relay *r)
 		if ((n = poll(pfd, nfds, timeout)) == -1) {
 			if (errno == EINTR)
 				continue;
-			relay_fail(r, RELAY_RECV, errno);
-			return -1;
+			return relay_fail(r, RELAY_RECV, errno);
 		}
-		if (n == 0) {
-			relay_fail(r, RELAY_IDLE, ETIMEDOUT);
-			return -1;
-		}
-		if (sock_i < nfds && receiving &&
-		    (pfd[sock_i].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (n == 0)
+			return relay_fail(r, RELAY_IDLE, ETIMEDOUT);
+		if (sock_i < nfds && receiving && (pfd[sock_i].revents &
+		    (r->sock->rd_events | POLLHUP | POLLERR))) {
 			switch (recv_some(r, recvbuf)) {
 			case -1:
 				return -1;
@@ -276,3 +295,185 @@ relay_run(struct relay *r)
 	return 0;
 }
 
+ssize_t
+relay_send_file(struct stream *s, int fd, off_t *off, size_t len, char *buf,
+    size_t bufsize)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if (s->spliceable)
+			n = splice_file(fd, s->fd, off, len - done);
+		else {
+			/* only what it takes is read: the rest comes again */
+			n = pread(fd, buf, len - done < bufsize ? len - done :
+			    bufsize, *off);
+			if (n > 0 && (n = stream_write_some(s, buf, (size_t)n)) > 0)
+				*off += n;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n == -1)
+			return done > 0 ? (ssize_t)done : -1;
+		/* a file that shrank since: what is missing never comes */
+		if (n == 0) {
+			errno = EIO;
+			return done > 0 ? (ssize_t)done : -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int
+relay_flow_init(struct relay_flow *f, struct stream *from, struct stream *to)
+{
+	*f = (struct relay_flow){ .from = from, .to = to,
+	    .pipe = { -1, -1 } };
+	if (from->spliceable && to->spliceable && splice_pipe(f->pipe) == 0)
+		return 0;
+	if ((f->buf = malloc(RELAY_FLOW_BUFSIZE)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+relay_flow_free(struct relay_flow *f)
+{
+	if (f->pipe[0] != -1) {
+		close(f->pipe[0]);
+		close(f->pipe[1]);
+		f->pipe[0] = f->pipe[1] = -1;
+	}
+	free(f->buf);
+	f->buf = NULL;
+}
+
+static int
+flow_fail(struct relay_flow *f, enum relay_end end)
+{
+	f->failed = end;
+	return -1;
+}
+
+/*
+ * Moves from one end to the pipe or buffer: 1 if something moved, 0 if
+ * nothing could, -1 on failure.
+ */
+static int
+flow_fill(struct relay_flow *f)
+{
+	ssize_t n;
+
+	if (f->eof || f->from_blocked)
+		return 0;
+	if (f->pipe[0] != -1) {
+		/* one pipe's worth at a time: a full pipe also says EAGAIN */
+		if (f->piped > 0)
+			return 0;
+		n = splice_move(f->from->fd, f->pipe[1], SPLICE_PIPE_SIZE);
+	} else {
+		if (f->len > 0)
+			return 0;
+		n = stream_read(f->from, f->buf, RELAY_FLOW_BUFSIZE);
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		f->from_blocked = true;
+		return 0;
+	}
+	if (n == -1)
+		return flow_fail(f, RELAY_FROM);
+	if (n == 0)
+		f->eof = true;
+	else if (f->pipe[0] != -1)
+		f->piped = (size_t)n;
+	else {
+		f->off = 0;
+		f->len = (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * Moves from the pipe or buffer to the other end: 1 if something moved,
+ * 0 if nothing could, -1 on failure.
+ */
+static int
+flow_drain(struct relay_flow *f)
+{
+	size_t held = f->pipe[0] != -1 ? f->piped : f->len - f->off;
+	ssize_t n;
+
+	if (held == 0 || f->to_blocked)
+		return 0;
+	if (f->pipe[0] != -1)
+		n = splice_move(f->pipe[0], f->to->fd, held);
+	else
+		n = stream_write_some(f->to, f->buf + f->off, held);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		n = 0;
+	if (n == -1)
+		return flow_fail(f, RELAY_TO);
+	if ((size_t)n < held)
+		f->to_blocked = true;
+	if (n == 0)
+		return 0;
+	f->moved += (unsigned long long)n;
+	if (f->pipe[0] != -1)
+		f->piped -= (size_t)n;
+	else if ((f->off += (size_t)n) == f->len)
+		f->off = f->len = 0;
+	return 1;
+}
+
+int
+relay_flow_step(struct relay_flow *f)
+{
+	int filled, drained;
+
+	if (f->done)
+		return 0;
+	do {
+		if ((drained = flow_drain(f)) == -1 ||
+		    (filled = flow_fill(f)) == -1)
+			return -1;
+	} while (drained || filled);
+	if (f->eof && f->piped == 0 && f->len == 0) {
+		if (f->to->ops->shutdown(f->to) == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				f->to_blocked = true;
+				return 0;
+			}
+			return flow_fail(f, RELAY_TO);
+		}
+		f->done = true;
+	}
+	return 0;
+}
+
+short
+relay_flow_events(const struct relay_flow *f, int fd)
+{
+	int ev = 0;
+
+	if (f->done)
+		return 0;
+	if (fd == f->from->fd && f->from_blocked)
+		ev |= f->from->rd_events;
+	if (fd == f->to->fd && f->to_blocked)
+		ev |= f->to->wr_events;
+	return (short)ev;
+}
+
+void
+relay_flow_ready(struct relay_flow *f, int fd, short revents)
+{
+	/* an error or hang-up: the next read or write tells it */
+	short always = POLLERR | POLLHUP;
+
+	if (fd == f->from->fd && (revents & (f->from->rd_events | always)))
+		f->from_blocked = false;
+	if (fd == f->to->fd && (revents & (f->to->wr_events | always)))
+		f->to_blocked = false;
+}

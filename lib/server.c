@@ -13,11 +13,14 @@
 #include "cli.h"
 #include "connlog.h"
 #include "exitcode.h"
+#include "forward.h"
 #include "io.h"
 #include "linemerge.h"
 #include "relay.h"
+#include "report.h"
 #include "server.h"
 #include "signals.h"
+#include "stream.h"
 #include "timing.h"
 
 /*
@@ -39,6 +42,9 @@
 
 struct conn {
 	int		 fd;		/* -1 once closed */
+	struct stream	 s;		/* over fd */
+	bool		 forwarding;	/* fw holds fd and its target's */
+	struct forward	 fw;
 	bool		 used;		/* the slot holds a connection */
 	bool		 receiving;	/* no end of file nor limit yet */
 	bool		 sending;	/* the reply is not all sent */
@@ -47,6 +53,7 @@ struct conn {
 	long long	 idle_at;	/* ms when its idle bound passes */
 	struct peer	 peer;
 	struct line_src	 line;
+	const char	*end;		/* how it ended, for -v and -j */
 };
 
 struct state {
@@ -110,7 +117,10 @@ end_conn(struct state *st, struct conn *c)
 {
 	int rc = 1;
 
-	close(c->fd);
+	if (c->forwarding)
+		forward_close(&c->fw, c->fw.step != NULL);
+	else
+		close(c->fd);
 	c->fd = -1;
 	st->sockets--;
 	if (st->sockets == 0)
@@ -119,8 +129,12 @@ end_conn(struct state *st, struct conn *c)
 	st->paused = false;
 	if (!st->sv->json && (rc = line_close(&st->out, &c->line)) == -1)
 		return -1;
+	if (c->forwarding) {
+		c->received = c->fw.up.moved;
+		c->sent = c->fw.down.moved;
+	}
 	connlog_close(st->json, st->sv->verbose, &c->peer, c->received,
-	    c->sent);
+	    c->sent, c->end);
 	if (rc == 1)
 		free_slot(st, c);
 	return 0;
@@ -146,38 +160,35 @@ static int
 send_reply(struct state *st, struct conn *c)
 {
 	size_t left = st->sv->replylen - c->reply_off;
+	off_t off = (off_t)c->reply_off;
 	ssize_t n;
 
-	while (left > 0) {
-		n = send(c->fd, st->sv->reply + c->reply_off, left,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n == -1)
-			return conn_failed(st, c, "send");
+	if (st->sv->reply_fd != -1)
+		n = relay_send_file(&c->s, st->sv->reply_fd, &off, left,
+		    st->scratch, RECV_CHUNK);
+	else
+		n = stream_write_some(&c->s, st->sv->reply + c->reply_off,
+		    left);
+	if (n == -1)
+		return conn_failed(st, c, "send");
+	if (n > 0) {
 		c->reply_off += (size_t)n;
 		c->sent += (unsigned long long)n;
-		left -= (size_t)n;
 		touch(st, c);
 	}
+	if ((size_t)n < left)
+		return 0;
 	c->sending = false;
-	if (shutdown(c->fd, SHUT_WR) == -1)
+	if (c->s.ops->shutdown(&c->s) == -1)
 		return conn_failed(st, c, "send");
 	return 0;
 }
 
-/* How much c may receive in one recv, within its --max-bytes. */
+/* How much c may receive in one read, within its --max-bytes. */
 static size_t
 recv_limit(const struct state *st, const struct conn *c)
 {
-	unsigned long long left;
-
-	if (st->sv->max_recv < 0)
-		return RECV_CHUNK;
-	left = (unsigned long long)st->sv->max_recv - c->received;
-	return left < RECV_CHUNK ? (size_t)left : RECV_CHUNK;
+	return relay_allowance(st->sv->max_recv, c->received, RECV_CHUNK);
 }
 
 /* How much c may receive now: its limit, and what its line may hold. */
@@ -200,9 +211,7 @@ receive(struct state *st, struct conn *c)
 	/* a stop signal waits: read no more, the round ends and so do we */
 	if (want == 0 || signals_waiting())
 		return 0;
-	do
-		n = recv(c->fd, st->scratch, want, MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
+	n = stream_read(&c->s, st->scratch, want);
 	if (n == -1)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
 		    conn_failed(st, c, "recv");
@@ -218,8 +227,7 @@ receive(struct state *st, struct conn *c)
 		rc = 0;
 	} else
 		rc = line_put(&st->out, &c->line, st->scratch, (size_t)n);
-	if (st->sv->max_recv >= 0 &&
-	    c->received >= (unsigned long long)st->sv->max_recv)
+	if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
 		c->receiving = false;
 	return rc;
 }
@@ -233,10 +241,38 @@ maybe_done(struct state *st, struct conn *c)
 	return end_conn(st, c);
 }
 
-/* Serves c's events (revents of poll, or 0 right after accept). */
+/*
+ * A forwarded connection's fd showed revents (fd -1: right after its
+ * dial): moves what can move, and ends it once over.  Returns 0, or -1
+ * (out failed).
+ */
 static int
-serve_conn(struct state *st, struct conn *c, short revents, bool fresh)
+serve_forward(struct state *st, struct conn *c, int fd, short revents)
 {
+	unsigned long long moved = c->fw.up.moved + c->fw.down.moved;
+	int rc = forward_serve(&c->fw, fd, revents);
+
+	if (c->fw.up.moved + c->fw.down.moved != moved)
+		touch(st, c);
+	if (rc == 0)
+		return 0;
+	c->end = c->fw.end;
+	if (rc == -1) {
+		errno = c->fw.error;
+		warn("%s %s", c->fw.step, c->fw.who != NULL ? c->fw.who :
+		    c->peer.name);
+		st->status = ex_first(st->status, ex_errno(errno, EX_IOERR));
+	}
+	return end_conn(st, c);
+}
+
+/* Serves c's events (revents of poll on fd, or 0 right after accept). */
+static int
+serve_conn(struct state *st, struct conn *c, int fd, short revents,
+    bool fresh)
+{
+	if (c->forwarding)
+		return serve_forward(st, c, fresh ? -1 : fd, revents);
 	if (c->sending && (fresh || (revents & (POLLOUT | POLLERR |
 	    POLLHUP))) && send_reply(st, c) == -1)
 		return -1;
@@ -246,17 +282,50 @@ serve_conn(struct state *st, struct conn *c, short revents, bool fresh)
 	return maybe_done(st, c);
 }
 
+/*
+ * Dials the target for c: 0, or -1 once c is ended (its client sees an
+ * end of file at once), the dial's failure told and in the status.
+ * Returns -1 only when writing out failed.
+ */
+static int
+dial_target(struct state *st, struct conn *c)
+{
+	struct forward *fw = &c->fw;
+
+	if (forward_open(fw, c->fd, st->sv->forward, &st->sv->dial) == 0) {
+		c->forwarding = true;
+		(void)strlcpy(c->peer.target, fw->target_name,
+		    sizeof(c->peer.target));
+		return 0;
+	}
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	if (fw->dialed.name == NULL || fw->dialed.status == 0) {
+		warn("forward %s", c->peer.name);
+		st->status = ex_first(st->status, ex_errno(errno, EX_OSERR));
+	} else {
+		target_warn(&fw->dialed, &st->sv->dial);
+		st->status = ex_first(st->status, fw->dialed.status);
+	}
+	forward_close(fw, false);
+	c->end = "dial failed";
+	return end_conn(st, c) == -1 ? -1 : 1;
+}
+
 /* Takes a connection accepted on fd from addr into a free slot. */
 static int
 take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
     socklen_t len)
 {
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
+	int rc;
 
 	c->fd = fd;
+	stream_socket(&c->s, fd);
 	c->used = true;
-	c->receiving = st->sv->max_recv != 0;
-	c->sending = st->sv->reply != NULL;
+	c->forwarding = false;
+	c->end = "closed";
+	c->receiving = st->sv->max_recv != 0 && st->sv->forward == NULL;
+	c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
 	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
@@ -264,9 +333,11 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 		line_open(&st->out, &c->line);
 	st->sockets++;
 	touch(st, c);
+	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
+		return rc == -1 ? -1 : 0;
 	connlog_open(st->json, st->sv->verbose, &c->peer);
 	/* the reply at once; and what the peer sent before we took it */
-	return serve_conn(st, c, 0, true);
+	return serve_conn(st, c, fd, 0, true);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -383,6 +454,25 @@ next_timeout(const struct state *st)
 	return poll_timeout(time_left(at, now_ms()));
 }
 
+/* A forwarded connection's sockets in the poll set from n: the new n. */
+static nfds_t
+poll_forward(struct state *st, const struct conn *c, size_t slot, nfds_t n)
+{
+	int fd[2] = { c->fw.client.fd, c->fw.target.fd };
+	short ev;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		/* waiting for nothing on it: not even its hang-up */
+		if ((ev = forward_events(&c->fw, fd[i])) == 0)
+			continue;
+		st->pfd[n].fd = fd[i];
+		st->pfd[n].events = ev;
+		st->pfd_conn[n++] = slot;
+	}
+	return n;
+}
+
 /* The poll set: the listeners while they may accept, then each socket. */
 static nfds_t
 poll_set(struct state *st)
@@ -406,6 +496,10 @@ poll_set(struct state *st)
 		c = &st->conns[i];
 		if (!c->used || c->fd == -1)
 			continue;
+		if (c->forwarding) {
+			n = poll_forward(st, c, i, n);
+			continue;
+		}
 		ev = (short)((c->sending ? POLLOUT : 0) | (c->receiving &&
 		    recv_want(st, c) > 0 ? POLLIN : 0));
 		/* a socket waiting for another's line: not even its errors */
@@ -436,6 +530,7 @@ expire(struct state *st)
 		warnx("%s: idle for %s", c->peer.name,
 		    format_duration(st->sv->idle_ms, buf));
 		st->status = ex_first(st->status, EX_TEMPFAIL);
+		c->end = "idle";
 		if (end_conn(st, c) == -1)
 			return -1;
 	}
@@ -546,8 +641,10 @@ round_once(struct state *st)
 			continue;
 		}
 		c = &st->conns[st->pfd_conn[i]];
-		if (c->used && c->fd == st->pfd[i].fd &&
-		    serve_conn(st, c, st->pfd[i].revents, false) == -1)
+		if (c->used && c->fd != -1 && (c->fd == st->pfd[i].fd ||
+		    (c->forwarding && c->fw.target.fd == st->pfd[i].fd)) &&
+		    serve_conn(st, c, st->pfd[i].fd, st->pfd[i].revents,
+		    false) == -1)
 			goto out_failed;
 	}
 	if (expire(st) == -1)
@@ -585,7 +682,7 @@ finished(struct state *st)
 static int
 state_init(struct state *st, const struct server *sv)
 {
-	size_t i, slots = (size_t)sv->max_conns;
+	size_t i, polled, slots = (size_t)sv->max_conns;
 	int flags;
 
 	memset(st, 0, sizeof(*st));
@@ -595,8 +692,10 @@ state_init(struct state *st, const struct server *sv)
 	line_out_init(&st->out, write_out, st);
 	st->conns = calloc(slots, sizeof(*st->conns));
 	st->free_slots = calloc(slots, sizeof(*st->free_slots));
-	st->pfd = calloc(slots + 1 + LISTEN_SET_MAX, sizeof(*st->pfd));
-	st->pfd_conn = calloc(slots + 1 + LISTEN_SET_MAX,
+	/* a forwarded connection polls its target's socket too */
+	polled = sv->forward != NULL ? 2 * slots : slots;
+	st->pfd = calloc(polled + 1 + LISTEN_SET_MAX, sizeof(*st->pfd));
+	st->pfd_conn = calloc(polled + 1 + LISTEN_SET_MAX,
 	    sizeof(*st->pfd_conn));
 	st->scratch = malloc(RECV_CHUNK);
 	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
@@ -624,7 +723,9 @@ state_free(struct state *st)
 
 	for (i = 0; st->conns != NULL && i < (size_t)st->sv->max_conns; i++)
 		if (st->conns[i].used) {
-			if (st->conns[i].fd != -1)
+			if (st->conns[i].forwarding && st->conns[i].fd != -1)
+				forward_close(&st->conns[i].fw, false);
+			else if (st->conns[i].fd != -1)
 				close(st->conns[i].fd);
 			free(st->conns[i].line.buf);
 		}

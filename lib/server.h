@@ -7,8 +7,11 @@
  * rest wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held
  * the whole time: one ends the loop once what every peer had sent
- * (read already, or still queued in its socket) is written.  A peer's
- * failure and the -v lines go to stderr, as the listener's own.
+ * (read already, or still queued in its socket) is written.  With a
+ * target to forward to, each connection is dialed there as it is
+ * accepted and relayed both ways (relay.h's flows) instead; one whose
+ * dial fails is closed at once.  A peer's failure and the -v lines go
+ * to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
 #define SOCKUTILS_SERVER_H
@@ -16,7 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dial.h"
 #include "listen.h"
+#include "target.h"
 
 /* As many as ncat -k serves at once; --max-conns says otherwise. */
 #define SERVER_MAX_CONNS_DEFAULT	100
@@ -30,12 +35,20 @@ struct server {
 	long long	 max_conns;	/* open at once, at least 1 */
 	long long	 count;		/* accepted and ended, or SERVER_UNCOUNTED */
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
-	long long	 max_recv;	/* per connection; -1: no limit */
+	long long	 max_recv;	/* per connection, or RELAY_UNLIMITED */
 	const char	*reply;		/* sent to each connection, or NULL */
 	size_t		 replylen;
+	int		 reply_fd;	/* or replylen bytes of this file, or -1 */
 	bool		 json;		/* -j: connlog.h's objects */
 	bool		 escape;	/* what is received, without json */
 	bool		 verbose;
+	/*
+	 * --forward: each connection is relayed both ways to a connection
+	 * to this target, dialed with dial (nothing is received to stdout
+	 * then, no reply sent), or NULL.
+	 */
+	const struct target_spec *forward;
+	struct dial_options dial;
 };
 
 /*

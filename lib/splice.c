@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,20 +11,40 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "relay.h"
 #include "signals.h"
 #include "splice.h"
 #include "timing.h"
 
+/* What sendfile moves in one call from a regular file. */
+#define SENDFILE_CHUNK	((size_t)1024 * 1024)
+/* Our own pipe between the socket and a file: two of a reader's reads. */
+#define THROUGH_PIPE_SIZE	((size_t)256 * 1024)
+
 /*
- * Widens a pipe we splice through to RELAY_PIPE_SIZE: at the default
+ * Widens a pipe we splice through to SPLICE_PIPE_SIZE: at the default
  * 64 KiB, each splice moves little and the other end of the pipe (cat,
  * say) wakes as often.  Best effort: a smaller pipe only moves slower.
  */
 static void
 widen_pipe(int fd)
 {
-	(void)fcntl(fd, F_SETPIPE_SZ, (int)RELAY_PIPE_SIZE);
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)SPLICE_PIPE_SIZE);
+}
+
+static int
+fail(enum splice_side *side, enum splice_side which)
+{
+	*side = which;
+	return -1;
+}
+
+/* How much more may be received of limit, at most max. */
+static size_t
+allowance(unsigned long long limit, unsigned long long received, size_t max)
+{
+	unsigned long long left = limit - received;
+
+	return left < max ? (size_t)left : max;
 }
 
 /*
@@ -47,71 +69,74 @@ splice_target(int out, bool *is_pipe)
 
 /* Moves len bytes from the pipe p to out: 0, or -1 on failure. */
 static int
-pipe_to_out(struct relay *r, int p, size_t len, char *buf)
+pipe_to_out(int p, int out, size_t len, char *buf, size_t bufsize)
 {
 	ssize_t n;
 
 	while (len > 0) {
-		n = splice(p, NULL, r->out, NULL, len, SPLICE_F_MOVE |
+		n = splice(p, NULL, out, NULL, len, SPLICE_F_MOVE |
 		    SPLICE_F_MORE);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EINVAL) {
 			/* out took splice before: copy what is left */
-			if ((n = read(p, buf, len < RELAY_BUFSIZE ? len :
-			    RELAY_BUFSIZE)) <= 0 ||
-			    write_all(r->out, buf, (size_t)n) == -1)
-				return relay_fail(r, RELAY_WRITE_OUT,
-				    n == 0 ? EIO : errno);
-		} else if (n <= 0)
-			return relay_fail(r, RELAY_WRITE_OUT,
-			    n == 0 ? EIO : errno);
+			if ((n = read(p, buf, len < bufsize ? len : bufsize)) <= 0 ||
+			    write_all(out, buf, (size_t)n) == -1) {
+				if (n == 0)
+					errno = EIO;
+				return -1;
+			}
+		} else if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-/* Sets the failure of a splice from the socket that returned -1. */
+/* The side of a splice from the socket that returned -1. */
 static int
-splice_failed(struct relay *r, bool to_out)
+recv_failed(enum splice_side *side, bool to_out)
 {
+	/* the receive timeout of splice_to_pipe */
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return relay_fail(r, RELAY_IDLE, ETIMEDOUT);
-	if (errno == EPIPE && to_out)
-		return relay_fail(r, RELAY_WRITE_OUT, errno);
-	return relay_fail(r, RELAY_RECV, errno);
+		errno = ETIMEDOUT;
+	return fail(side, errno == EPIPE && to_out ? SPLICE_OUT : SPLICE_IN);
 }
 
 /*
  * From the socket straight into out, a pipe: blocking splices, with the
  * idle bound as the socket's receive timeout.  Nothing is ever in our
- * hands.  Returns 0 or -1.
+ * hands.
  */
 static int
-splice_to_pipe(struct relay *r)
+splice_to_pipe(int sock, int out, unsigned long long limit, long long idle_ms,
+    unsigned long long *received, enum splice_side *side)
 {
 	struct timeval tv;
 	size_t want;
 	ssize_t n;
 
-	if (r->idle_ms != NO_LIMIT) {
-		tv.tv_sec = r->idle_ms / 1000;
-		tv.tv_usec = (r->idle_ms % 1000) * 1000;
-		if (setsockopt(r->sock, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	if (idle_ms != NO_LIMIT) {
+		tv.tv_sec = idle_ms / 1000;
+		tv.tv_usec = (idle_ms % 1000) * 1000;
+		if (setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv,
 		    sizeof(tv)) == -1)
-			return relay_fail(r, RELAY_RECV, errno);
+			return fail(side, SPLICE_IN);
 	}
-	widen_pipe(r->out);
-	while ((want = relay_recv_allowance(r, RELAY_PIPE_SIZE)) > 0) {
-		n = splice(r->sock, NULL, r->out, NULL, want, SPLICE_F_MOVE |
+	widen_pipe(out);
+	while ((want = allowance(limit, *received, SPLICE_PIPE_SIZE)) > 0) {
+		n = splice(sock, NULL, out, NULL, want, SPLICE_F_MOVE |
 		    SPLICE_F_MORE);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return splice_failed(r, true);
+			return recv_failed(side, true);
 		if (n == 0)
 			break;
-		r->received += (unsigned long long)n;
+		*received += (unsigned long long)n;
 	}
 	return 0;
 }
@@ -119,11 +144,13 @@ splice_to_pipe(struct relay *r)
 /*
  * From the socket into a pipe of our own, and from there into out (a
  * file or /dev/null).  What our pipe holds is in our hands: it is read
- * only once there, and written out before a stop signal may end us.
- * Returns 0, -1, or 1 if no pipe could be made (nothing read then).
+ * only once the socket is readable, and written out before a stop
+ * signal may end us.  Returns 0, -1, or 1 if no pipe could be made.
  */
 static int
-splice_through_pipe(struct relay *r, char *buf)
+splice_through_pipe(int sock, int out, unsigned long long limit,
+    long long idle_ms, unsigned long long *received, char *buf,
+    size_t bufsize, enum splice_side *side)
 {
 	/* kept for the next connection: tcp-listen -k takes thousands */
 	static int p[2] = { -1, -1 };
@@ -134,118 +161,163 @@ splice_through_pipe(struct relay *r, char *buf)
 	if (p[0] == -1) {
 		if (pipe2(p, O_CLOEXEC) == -1)
 			return 1;
-		fcntl(p[1], F_SETPIPE_SZ, RELAY_BUFSIZE * 2);
+		(void)fcntl(p[1], F_SETPIPE_SZ, (int)THROUGH_PIPE_SIZE);
 	}
-	while ((want = relay_recv_allowance(r, RELAY_BUFSIZE * 2)) > 0) {
-		if (relay_wait_readable(r) == -1)
-			return -1;
+	while ((want = allowance(limit, *received, THROUGH_PIPE_SIZE)) > 0) {
+		if (wait_for(sock, POLLIN, idle_ms) == -1)
+			return fail(side, SPLICE_IN);
 		signals_hold();
 		do
-			n = splice(r->sock, NULL, p[1], NULL, want,
+			n = splice(sock, NULL, p[1], NULL, want,
 			    SPLICE_F_MOVE | SPLICE_F_MORE);
 		while (n == -1 && errno == EINTR);
-		written = n <= 0 || pipe_to_out(r, p[0], (size_t)n, buf) == 0;
+		written = n <= 0 || pipe_to_out(p[0], out, (size_t)n, buf,
+		    bufsize) == 0;
 		signals_release();
 		if (!written) {
 			/* what is left in it must not reach the next one */
 			close(p[0]);
 			close(p[1]);
 			p[0] = p[1] = -1;
-			return -1;
+			return fail(side, SPLICE_OUT);
 		}
 		if (n == -1)
-			return splice_failed(r, false);
+			return recv_failed(side, false);
 		if (n == 0)
 			break;
-		r->received += (unsigned long long)n;
+		*received += (unsigned long long)n;
 	}
 	return 0;
+}
+
+int
+splice_recv(int sock, int out, unsigned long long limit, long long idle_ms,
+    unsigned long long *received, char *buf, size_t bufsize,
+    enum splice_side *side)
+{
+	bool is_pipe;
+
+	if (!splice_target(out, &is_pipe))
+		return 1;
+	if (is_pipe)
+		return splice_to_pipe(sock, out, limit, idle_ms, received,
+		    side);
+	return splice_through_pipe(sock, out, limit, idle_ms, received, buf,
+	    bufsize, side);
 }
 
 /* Reads and drops what the socket has now; false once the peer's end. */
 static int
-drop_incoming(struct relay *r, bool *peer_open)
+drop_incoming(int sock, bool *peer_open, unsigned long long *dropped)
 {
 	char buf[4096];
 	ssize_t n;
 
-	while ((n = recv(r->sock, buf, sizeof(buf), MSG_DONTWAIT |
+	while ((n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT |
 	    MSG_TRUNC)) > 0)
-		r->received += (unsigned long long)n;
+		*dropped += (unsigned long long)n;
 	if (n == 0)
 		*peer_open = false;
 	else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-		return relay_fail(r, RELAY_RECV, errno);
+		return -1;
 	return 0;
 }
 
-int
-splice_send(struct relay *r)
+/* The side of a sendfile or splice to the socket that failed with errno. */
+static enum splice_side
+send_side(int errnum)
+{
+	return errnum == EPIPE || errnum == ECONNRESET || errnum == ENOTCONN ||
+	    errnum == ETIMEDOUT ? SPLICE_OUT : SPLICE_IN;
+}
+
+/* Sends in to its end on the non-blocking sock; as splice_send. */
+static int
+send_all(int in, int sock, bool is_file, unsigned long long *sent,
+    unsigned long long *dropped, enum splice_side *side)
 {
 	struct pollfd pfd;
-	struct stat st;
+	bool peer_open = true;
 	ssize_t n;
-	bool is_file, peer_open = true;
-	int flags, rc = -1;
 
-	/* a non-blocking in's EAGAIN would look like a full socket's */
-	if (fstat(r->in, &st) == -1 ||
-	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) ||
-	    (flags = fcntl(r->in, F_GETFL)) == -1 || (flags & O_NONBLOCK) ||
-	    (flags = fcntl(r->sock, F_GETFL)) == -1 ||
-	    fcntl(r->sock, F_SETFL, flags | O_NONBLOCK) == -1)
-		return 1;
-	if (!(is_file = S_ISREG(st.st_mode)))
-		widen_pipe(r->in);
 	for (;;) {
 		if (is_file)
-			n = sendfile(r->sock, r->in, NULL, RELAY_BUFSIZE * 8);
+			n = sendfile(sock, in, NULL, SENDFILE_CHUNK);
 		else
-			n = splice(r->in, NULL, r->sock, NULL,
-			    RELAY_PIPE_SIZE, SPLICE_F_MOVE);
+			n = splice(in, NULL, sock, NULL, SPLICE_PIPE_SIZE,
+			    SPLICE_F_MOVE);
 		if (n > 0) {
-			r->sent += (unsigned long long)n;
+			*sent += (unsigned long long)n;
 			continue;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		if (errno == EINTR)
 			continue;
-		if ((errno == EINVAL || errno == ENOSYS) && r->sent == 0) {
-			rc = 1;
-			goto out;
-		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			/* the socket's errors; anything else is reading in's */
-			relay_fail(r, errno == EPIPE || errno == ECONNRESET ||
-			    errno == ENOTCONN || errno == ETIMEDOUT ?
-			    RELAY_SEND : RELAY_READ_IN, errno);
-			goto out;
-		}
+		if ((errno == EINVAL || errno == ENOSYS) && *sent == 0)
+			return 1;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return fail(side, send_side(errno));
 		/* the socket is full: wait, and keep a talking peer going */
-		pfd.fd = r->sock;
+		pfd.fd = sock;
 		pfd.events = POLLOUT | (peer_open ? POLLIN : 0);
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR) {
-			relay_fail(r, RELAY_SEND, errno);
-			goto out;
-		}
-		if ((pfd.revents & POLLIN) && drop_incoming(r, &peer_open) == -1)
-			goto out;
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			return fail(side, SPLICE_OUT);
+		if ((pfd.revents & POLLIN) &&
+		    drop_incoming(sock, &peer_open, dropped) == -1)
+			return fail(side, SPLICE_OUT);
 	}
-	rc = 0;
-out:
-	fcntl(r->sock, F_SETFL, flags);
+}
+
+int
+splice_send(int in, int sock, unsigned long long *sent,
+    unsigned long long *dropped, enum splice_side *side)
+{
+	struct stat st;
+	int flags, rc, saved_errno;
+
+	/* a non-blocking in's EAGAIN would look like a full socket's */
+	if (fstat(in, &st) == -1 ||
+	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) ||
+	    (flags = fcntl(in, F_GETFL)) == -1 || (flags & O_NONBLOCK) ||
+	    (flags = fcntl(sock, F_GETFL)) == -1 ||
+	    fcntl(sock, F_SETFL, flags | O_NONBLOCK) == -1)
+		return 1;
+	if (!S_ISREG(st.st_mode))
+		widen_pipe(in);
+	rc = send_all(in, sock, S_ISREG(st.st_mode), sent, dropped, side);
+	saved_errno = errno;
+	(void)fcntl(sock, F_SETFL, flags);
+	errno = saved_errno;
 	return rc;
 }
 
 int
-splice_recv(struct relay *r, char *buf)
+splice_pipe(int p[2])
 {
-	bool is_pipe;
+	/* the default 64 KiB: a relay's memory stays bounded */
+	return pipe2(p, O_CLOEXEC | O_NONBLOCK);
+}
 
-	if (!splice_target(r->out, &is_pipe))
-		return 1;
-	if (is_pipe)
-		return splice_to_pipe(r);
-	return splice_through_pipe(r, buf);
+ssize_t
+splice_file(int file, int sock, off_t *off, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = sendfile(sock, file, off, len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+splice_move(int in, int out, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE |
+		    SPLICE_F_NONBLOCK);
+	while (n == -1 && errno == EINTR);
+	return n;
 }

@@ -140,6 +140,22 @@ man_synopsis() {
 	done
 }
 
+@test "lib/ has no include cycle: each file's concern stands on those below it" {
+	local f m d
+	# "A B": lib/A.c or lib/A.h includes B.h; tsort finds any loop
+	for f in "$BATS_TEST_DIRNAME"/../lib/*.[ch]; do
+		m=${f##*/}
+		m=${m%.?}
+		sed -n 's/^#include "\([a-z0-9_-]*\)\.h".*/\1/p' "$f" |
+			while read -r d; do
+				[ "$d" = "$m" ] || echo "$m $d"
+			done
+	done >"$BATS_TEST_TMPDIR/includes"
+	[ -s "$BATS_TEST_TMPDIR/includes" ]
+	run -0 --separate-stderr tsort "$BATS_TEST_TMPDIR/includes"
+	assert_equal "$stderr" ""
+}
+
 @test "every lib header says its layer, and the pure core neither prints messages nor exits" {
 	local h src layer
 	for h in "$BATS_TEST_DIRNAME"/../lib/*.h; do

@@ -207,6 +207,44 @@ serve() {
 	wait_for docker -F 'GET /_ping HTTP/1.0'
 }
 
+@test "README recipe fixture: curl gets the whole recorded response" {
+	require_hermetic
+	recipe_needs fixture
+	{
+		printf 'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n'
+		python3 -c 'import json; print(json.dumps([{"id": i, "name": "item %d" % i} for i in range(1000)]))'
+	} >fixture.http
+	run_recipe fixture
+	assert_success
+	assert_output 1000
+	wait_for requests -F 'GET /api/items HTTP/1.1'
+}
+
+@test "README recipe docker-tcp: curl reaches the daemon's socket through the port" {
+	require_hermetic
+	recipe_needs docker-tcp tcp-listen
+	spawn tcp-listen -U -k --reply \
+		$'HTTP/1.0 200 OK\r\nApi-Version: 1.43\r\nContent-Type: text/plain\r\n\r\nOK' \
+		"$BATS_TEST_TMPDIR/docker.sock" >docker 2>&1
+	wait_until "$SPAWN_PID" test -S "$BATS_TEST_TMPDIR/docker.sock" ||
+		fail "$WAIT_WHY: $(cat docker)"
+	run_recipe docker-tcp /var/run/docker.sock "$BATS_TEST_TMPDIR/docker.sock"
+	assert_success
+	assert_output OK
+	wait_for docker -F 'GET /_ping HTTP/1.1'
+}
+
+@test "README recipe v6-only: a client of 127.0.0.1 reaches the service on ::1" {
+	require_hermetic
+	recipe_needs v6-only tcp-listen
+	spawn tcp-listen -6 -k --reply $'HTTP/1.0 200 OK\r\n\r\nfrom ::1' \
+		--port-file v6.port 8080 >v6 2>&1
+	wait_until "$SPAWN_PID" test -s v6.port || fail "$WAIT_WHY: $(cat v6)"
+	run_recipe v6-only
+	assert_success
+	assert_output "from ::1"
+}
+
 @test "README recipe syslog: the datagram reaches the socket as logger sends it" {
 	require_hermetic
 	recipe_needs syslog udp-listen

@@ -526,6 +526,47 @@ sockets() {
 	assert_equal "${stderr_lines[0]}" 'tcp-listen: reply \400: octal escape over \377'
 }
 
+@test "tcp-listen -k --reply-file sends 64 MiB to 10 clients at once, each whole, memory flat" {
+	start_listen -k --reply-file "$RANDOM_FILE"
+	local listener want
+	listener=$(pgrep -P "$LPID")
+	want=$(sha "$RANDOM_FILE")
+	local clients=()
+	for i in $(seq 10); do
+		nc -N 127.0.0.1 "$PORT" </dev/null >"$T/got$i" 3>&- &
+		clients+=($!)
+	done
+	for pid in "${clients[@]}"; do
+		wait "$pid"
+	done
+	for i in $(seq 10); do
+		assert_equal "$(sha "$T/got$i")" "$want"
+	done
+	# sent by the kernel: none of the 64 MiB in its memory
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$listener/status")
+	[ "$hwm" -lt 16384 ] || fail "peak resident memory $hwm kB"
+}
+
+@test "tcp-listen --reply-file without -k serves one client, what it sends to stdout" {
+	printf 'HTTP/1.0 200 OK\r\n\r\nfrom a file\n' >"$T/response"
+	start_listen --reply-file "$T/response"
+	run -0 curl -sS --max-time 10 "http://127.0.0.1:$PORT/fixture"
+	assert_output "from a file"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+	run -0 head -1 "$LOUT"
+	assert_output $'GET /fixture HTTP/1.1\r'
+}
+
+@test "tcp-listen --reply-file: a missing file, a directory, or with --reply fails at once" {
+	run -71 --separate-stderr tcp-listen --reply-file "$T/none" 0
+	assert_stderr "tcp-listen: $T/none: No such file or directory"
+	run -64 --separate-stderr tcp-listen --reply-file "$T" 0
+	assert_equal "${stderr_lines[0]}" "tcp-listen: reply-file $T: not a regular file"
+	run -64 --separate-stderr tcp-listen --reply-file "$T" --reply x 0
+	assert_stderr_regex "--reply-file.*--reply"
+}
+
 # --- escaping -------------------------------------------------------------
 
 @test "tcp-listen escapes unprintable bytes when stdout is a terminal" {

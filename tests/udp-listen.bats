@@ -317,6 +317,26 @@ teardown() {
 	assert_equal "$LSTATUS" 0
 }
 
+@test "udp-listen --echo answers each datagram with its own bytes: nc -u and python3" {
+	listen_bg -k --echo -t 10
+	run -0 bash -c "printf 'echo me' | timeout 5 nc -u -W 1 127.0.0.1 $PORT"
+	assert_output "echo me"
+	run -0 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+data = bytes(range(256)) * 200
+s.sendto(data, ('127.0.0.1', $PORT))
+got, _ = s.recvfrom(65536)
+print(got == data, len(got))"
+	assert_output "True 51200"
+}
+
+@test "udp-listen --echo with --reply is a usage error" {
+	run -64 --separate-stderr udp-listen --echo --reply x 0
+	assert_stderr_regex "--echo.*--reply"
+}
+
 @test "udp-listen --reply answers socat, which prints the reply" {
 	listen_bg --reply pong -t 10
 	run -0 socat -T 5 - UDP:127.0.0.1:"$PORT" <<<ping

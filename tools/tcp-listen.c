@@ -4,14 +4,18 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "address.h"
 #include "cli.h"
 #include "connlog.h"
 #include "exitcode.h"
+#include "hostport.h"
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
@@ -20,15 +24,17 @@
 #include "listener.h"
 #include "sockopts.h"
 #include "timing.h"
+#include "unix.h"
 
 static const struct cli_text text = {
 	"tcp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
 	    "[--max-conns N] [--mode MODE] [--reply DATA] [--port-file FILE] "
-	    "[--raw] {PORT | PATH}",
+	    "[--raw] [--forward TARGET | --reply-file FILE] {PORT | PATH}",
 	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
 	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
-	"lines while several are open.",
+	"lines while several are open; with --forward, relay each connection both ways\n"
+	"to TARGET (HOST:PORT, [ADDR]:PORT, or a Unix socket: a PATH with a /, @NAME).",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
 	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
@@ -39,16 +45,21 @@ static const struct cli_text text = {
 	"  -U, --unix        listen on the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the address and each connection on stderr\n"
 	"  -x, --escape      escape unprintable bytes, also to a pipe or file\n"
+	"      --forward TARGET\n"
+	"                    relay each connection to a new connection to TARGET\n"
 	"      --max-bytes N read at most N bytes from a connection, then close it\n"
 	"      --max-conns N serve at most N connections at once (default 100)\n"
 	"      --mode MODE   with -U, the socket file's permissions (octal: 0660)\n"
 	"      --reply DATA  send DATA (C escapes such as \\r\\n) to each connection\n"
+	"      --reply-file FILE\n"
+	"                    send the contents of FILE to each connection\n"
 	"      --port-file FILE\n"
 	"                    write the port to FILE once listening\n"
 	"      --raw         do not escape unprintable bytes on a terminal\n",
 };
 
-enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS };
+enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
+    OPT_REPLY_FILE };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -61,10 +72,12 @@ static const struct option longopts[] = {
 	{ "unix", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
+	{ "forward", required_argument, NULL, OPT_FORWARD },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "mode", required_argument, NULL, SOCKOPT_MODE },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
+	{ "reply-file", required_argument, NULL, OPT_REPLY_FILE },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	CLI_COMMON_OPTIONS
@@ -72,7 +85,7 @@ static const struct option longopts[] = {
 
 struct settings {
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
-	long long	 max_bytes;	/* -1: no limit */
+	long long	 max_bytes;	/* RELAY_UNLIMITED: no limit */
 	long long	 count;		/* 0: no limit */
 	long long	 max_conns;
 	bool		 keep;
@@ -81,6 +94,12 @@ struct settings {
 	bool		 escape;
 	char		*reply;		/* NULL: none */
 	size_t		 replylen;
+	const char	*reply_file;	/* --reply-file FILE, or NULL */
+	int		 reply_fd;	/* its descriptor (replylen its size), or -1 */
+	const char	*forward;	/* --forward TARGET as given, or NULL */
+	struct target_spec target;	/* its endpoint */
+	char		*target_host;	/* HOST of HOST:PORT, or NULL */
+	long long	 connect_ms;	/* the bound of each dial */
 };
 
 /* One connection from addr, as relay.h moves bytes; its status. */
@@ -88,12 +107,14 @@ static int
 serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 {
 	struct relay r = { 0 };
+	struct stream sock;
 	struct peer peer;
 	int status;
 
 	peer_set(&peer, fd, addr, sizeof(*addr), PEER_UNNUMBERED);
 	connlog_open(NULL, set->verbose, &peer);
-	r.sock = fd;
+	stream_socket(&sock, fd);
+	r.sock = &sock;
 	r.in = -1;
 	r.data = set->reply;
 	r.datalen = set->replylen;
@@ -102,7 +123,7 @@ serve(int fd, const struct sockaddr_storage *addr, const struct settings *set)
 	r.max_recv = set->max_bytes;
 	r.escape = set->escape;
 	status = relay_run(&r) == 0 ? EX_OK : relay_warn(&r, peer.name);
-	connlog_close(NULL, set->verbose, &peer, r.received, r.sent);
+	connlog_close(NULL, set->verbose, &peer, r.received, r.sent, NULL);
 	return status;
 }
 
@@ -144,19 +165,83 @@ serve_many(const struct listen_set *ls, const struct settings *set)
 		.max_recv = set->max_bytes,
 		.reply = set->reply,
 		.replylen = set->replylen,
+		.reply_fd = set->reply_fd,
 		.json = set->json,
 		.escape = set->escape,
 		.verbose = set->verbose,
+		.forward = set->forward != NULL ? &set->target : NULL,
+		.dial = { .timeout_ms = set->connect_ms },
 	};
 
 	return server_run(&sv);
 }
 
+/*
+ * --forward TARGET: a Unix socket (a PATH with a '/', or @NAME), or
+ * HOST:PORT and [ADDR]:PORT (hostport.h), one port (a number or a
+ * service); what makes no sense with it exits 64.
+ */
+static void
+forward_setup(struct settings *set, const struct sockopts *o)
+{
+	const char *t = set->forward;
+	struct hostport hp;
+	enum hostport_error e;
+
+	if (o->reply != NULL)
+		cli_exclusive("--forward", "--reply");
+	if (set->max_bytes != RELAY_UNLIMITED)
+		cli_exclusive("--forward", "--max-bytes");
+	if (o->escape || o->raw)
+		cli_exclusive("--forward", o->escape ? "-x" : "--raw");
+	set->target.un.dirfd = -1;
+	if (t[0] == '@' || strchr(t, '/') != NULL) {
+		set->target.path = t;
+		/* a socket that is not there yet fails each dial, not now */
+		sockopts_unix_address(t, &set->target.un, true);
+		return;
+	}
+	if ((e = hostport_parse(t, &hp)) != HOSTPORT_OK)
+		cli_bad_value("forward", t, hostport_strerror(e));
+	if (hp.port == NULL)
+		cli_bad_value("forward", t, "no port (HOST:PORT, or a PATH with a /)");
+	if ((set->target_host = strndup(hp.host, hp.hostlen)) == NULL)
+		err(EX_OSERR, "forward");
+	set->target.host = set->target_host;
+	port_list_operand(hp.port, "tcp", &set->target.ports);
+	if (set->target.ports.ports != 1)
+		cli_bad_value("forward", t, "one port, not a list");
+}
+
+/*
+ * --reply-file FILE: a regular file, opened once, each connection sent
+ * it from its start (sendfile: nothing of it in our memory).
+ */
+static void
+reply_file_open(struct settings *set, const struct sockopts *o)
+{
+	struct stat st;
+
+	if (o->reply != NULL)
+		cli_exclusive("--reply-file", "--reply");
+	if (set->forward != NULL)
+		cli_exclusive("--reply-file", "--forward");
+	if ((set->reply_fd = open(set->reply_file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(set->reply_fd, &st) == -1)
+		err(ex_errno(errno, EX_OSERR), "%s", set->reply_file);
+	if (!S_ISREG(st.st_mode))
+		cli_bad_value("reply-file", set->reply_file,
+		    "not a regular file");
+	set->replylen = (size_t)st.st_size;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { .idle_ms = NO_LIMIT, .max_bytes = -1,
-	    .max_conns = SERVER_MAX_CONNS_DEFAULT };
+	struct settings set = { .idle_ms = NO_LIMIT,
+	    .max_bytes = RELAY_UNLIMITED,
+	    .max_conns = SERVER_MAX_CONNS_DEFAULT, .target.un.dirfd = -1,
+	    .reply_fd = -1 };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct listener l;
 	struct listen_set ls;
@@ -177,6 +262,12 @@ main(int argc, char *argv[])
 			if (parse_number(optarg, 0, LLONG_MAX, &set.max_bytes,
 			    &errstr) == -1)
 				cli_bad_value("max-bytes", optarg, errstr);
+			break;
+		case OPT_FORWARD:
+			set.forward = optarg;
+			break;
+		case OPT_REPLY_FILE:
+			set.reply_file = optarg;
 			break;
 		case OPT_MAX_CONNS:
 			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
@@ -199,6 +290,13 @@ main(int argc, char *argv[])
 	set.count = o.count;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
+	/* -t bounds each dial too, as it bounds tcp-send's */
+	set.connect_ms = o.timeout != NULL ? o.timeout_ms :
+	    CONNECT_TIMEOUT_DEFAULT_MS;
+	if (set.forward != NULL)
+		forward_setup(&set, &o);
+	if (set.reply_file != NULL)
+		reply_file_open(&set, &o);
 
 	if (o.unix_path)
 		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_STREAM,
@@ -207,8 +305,12 @@ main(int argc, char *argv[])
 		listener_open(&l, SOCK_STREAM, &ls);
 		listener_announce(&ls, &o, where);
 	}
-	status = set.keep || set.json ? serve_many(&ls, &set) :
-	    serve_one(&ls, &set);
+	/* the server relays a forwarded connection, and sends a file */
+	status = set.keep || set.json || set.forward != NULL ||
+	    set.reply_fd != -1 ? serve_many(&ls, &set) : serve_one(&ls, &set);
 	free(set.reply);
+	unix_address_close(&set.target.un);
+	port_list_free(&set.target.ports);
+	free(set.target_host);
 	return cli_finish(status);
 }

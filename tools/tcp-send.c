@@ -20,8 +20,6 @@
 #include "target.h"
 #include "unix.h"
 
-#define CONNECT_TIMEOUT_MS	10000
-
 static const struct cli_text text = {
 	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
 	    "{HOST PORT | PATH} [DATA ...]",
@@ -170,6 +168,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
 	struct relay r = { 0 };
+	struct stream sock;
 	struct target t = { .fd = -1 };
 	int status = EX_OK;
 
@@ -183,14 +182,15 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 	}
 	if (set->verbose)
 		target_report_connected(&t);
-	r.sock = t.fd;
+	stream_socket(&sock, t.fd);
+	r.sock = &sock;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
 	r.idle_ms = set->idle_ms;
-	r.max_recv = -1;
+	r.max_recv = RELAY_UNLIMITED;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t.name);
 	if (r.failed == RELAY_READ_IN)
@@ -279,7 +279,7 @@ main(int argc, char *argv[])
 	set.family = sockopts_family(&o);
 	/* -t bounds both; connecting alone has a bound without it */
 	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
-	    CONNECT_TIMEOUT_MS;
+	    CONNECT_TIMEOUT_DEFAULT_MS;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
 	set.unix_path = o.unix_path;

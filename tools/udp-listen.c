@@ -24,7 +24,7 @@
 
 static const struct cli_text text = {
 	"udp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--mode MODE] "
-	    "[--reply DATA] [--port-file FILE] [--raw] {PORT | PATH}",
+	    "[--reply DATA | --echo] [--port-file FILE] [--raw] {PORT | PATH}",
 	"Receive UDP datagrams on PORT (0: a free one), or datagrams at the Unix\n"
 	"datagram socket PATH, and write them to stdout.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
@@ -39,9 +39,12 @@ static const struct cli_text text = {
 	"  -x, --escape      escape unprintable bytes, into pipes and files too\n"
 	"      --mode MODE   with -U, the socket file's permissions (octal: 0660)\n"
 	"      --raw         never escape, not even on a terminal\n"
+	"      --echo        answer each datagram with its own bytes\n"
 	"      --reply DATA  answer each datagram with DATA\n"
 	"      --port-file FILE  write the port to FILE once listening\n",
 };
+
+enum { OPT_ECHO = SOCKOPT_OWN };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -57,6 +60,7 @@ static const struct option longopts[] = {
 	{ "mode", required_argument, NULL, SOCKOPT_MODE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
+	{ "echo", no_argument, NULL, OPT_ECHO },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	CLI_COMMON_OPTIONS
 };
@@ -66,6 +70,7 @@ struct settings {
 	long long	 timeout_ms;	/* NO_LIMIT: none */
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
+	bool		 echo;		/* answer with the datagram itself */
 	bool		 json;
 	bool		 escape;
 	bool		 verbose;
@@ -102,14 +107,20 @@ output(const struct datagram *d, const struct settings *set)
 		exit(cli_stdout_error());
 }
 
-/* Answers the sender of dgram; a sender that is gone ends nothing. */
+/*
+ * Answers the sender of dgram with --reply's DATA or, with --echo, its
+ * own bytes; a sender that is gone ends nothing.
+ */
 static void
 reply(int fd, const struct settings *set, const char *peer)
 {
-	if (dgram_reply(fd, &dgram, set->reply, set->replylen) == -1)
+	const void *buf = set->echo ? (const void *)dgram.buf : set->reply;
+	size_t len = set->echo ? dgram.len : set->replylen;
+
+	if (dgram_reply(fd, &dgram, buf, len) == -1)
 		warn("reply to %s", peer);
 	else if (set->verbose)
-		warnx("sent %zu bytes to %s", set->replylen, peer);
+		warnx("sent %zu bytes to %s", len, peer);
 }
 
 /* The endpoint of ls's socket fd in local, for messages. */
@@ -177,7 +188,8 @@ serve(struct listen_set *ls, const struct settings *set,
 		output(&dgram, set);
 		signals_release();
 		/* a sender without an address cannot be answered */
-		if (set->reply != NULL && dgram_sender_named(&dgram))
+		if ((set->reply != NULL || set->echo) &&
+		    dgram_sender_named(&dgram))
 			reply(fd, set, peer);
 	}
 	return EX_OK;
@@ -204,6 +216,9 @@ main(int argc, char *argv[])
 		case 'j':
 			set.json = true;
 			break;
+		case OPT_ECHO:
+			set.echo = true;
+			break;
 		default:
 			cli_common_option(ch, argv);
 		}
@@ -212,6 +227,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	cli_operands(argc, 1, 1, o.unix_path ? "PATH" : "PORT");
 	listener_setup(&o, o.unix_path ? NULL : argv[0], "udp", &l);
+	if (set.echo && o.reply != NULL)
+		cli_exclusive("--echo", "--reply");
 	set.escape = l.escape;
 	set.reply = l.reply;
 	set.replylen = l.replylen;

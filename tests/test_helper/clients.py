@@ -13,6 +13,10 @@ python3 clients.py MODE PORT ARGS...
                          until killed
   wave PORT N            N clients at once each send "wave I\\n", wait for
                          the server to close, and print what it answered
+  echoed PORT N SIZE     N clients at once each send SIZE random bytes
+                         while reading, half-close, read until the server
+                         closes, and check that they got their own bytes
+                         back; prints how many did
 
 Every client connects to 127.0.0.1; a socket that fails fails the run.
 """
@@ -125,6 +129,31 @@ def wave(port, n):
         sys.stdout.write(answers[i].decode(errors="replace"))
 
 
+def echoed(port, n, size):
+    def client(i):
+        data = os.urandom(size)
+        got = []
+        with connect(port) as s:
+            reader = threading.Thread(target=lambda: read_all(s, got))
+            reader.start()
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            reader.join()
+        if b"".join(got) != data:
+            raise ValueError("got %d bytes back, not its own %d" %
+                             (len(b"".join(got)), size))
+    run_all(n, client)
+    print(n)
+
+
+def read_all(s, got):
+    while True:
+        data = s.recv(65536)
+        if not data:
+            return
+        got.append(data)
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     args = sys.argv[3:]
@@ -138,6 +167,8 @@ def main():
         partial(port, int(args[0]), args[1])
     elif mode == "wave":
         wave(port, int(args[0]))
+    elif mode == "echoed":
+        echoed(port, int(args[0]), int(args[1]))
     else:
         sys.exit("unknown mode " + mode)
 

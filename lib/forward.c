@@ -1,0 +1,130 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "forward.h"
+
+/* The one target of a dial, kept past the callback with its name. */
+static void
+dialed(const struct target *t, void *ctx)
+{
+	struct target *keep = ctx;
+
+	*keep = *t;
+	keep->name = endpoint_string(&t->ep);
+}
+
+/* Whether fd is a TCP socket (IPv4 or IPv6). */
+static bool
+is_tcp(int fd)
+{
+	socklen_t len = sizeof(int);
+	int domain;
+
+	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+	    (domain == AF_INET || domain == AF_INET6);
+}
+
+/* "ADDRESS PORT" that answered, or the path. */
+static void
+name_target(struct forward *fw)
+{
+	const struct target *t = &fw->dialed;
+	struct endpoint e = { .host = t->address, .port = t->ep.port,
+	    .path = t->ep.path };
+
+	if (t->ep.path != NULL)
+		e.host = NULL;
+	(void)endpoint_print(fw->target_name, sizeof(fw->target_name), &e);
+}
+
+int
+forward_open(struct forward *fw, int client_fd,
+    const struct target_spec *spec, const struct dial_options *o)
+{
+	int flags;
+
+	memset(fw, 0, sizeof(*fw));
+	fw->client.fd = fw->target.fd = fw->up.pipe[0] = fw->down.pipe[0] = -1;
+	fw->dialed.fd = -1;
+	connect_targets(spec, 1, AF_UNSPEC, o, dialed, &fw->dialed);
+	if (fw->dialed.name == NULL || fw->dialed.fd == -1)
+		return -1;
+	name_target(fw);
+	stream_socket(&fw->client, client_fd);
+	stream_socket(&fw->target, fw->dialed.fd);
+	/*
+	 * Spliced between a Unix client and a Unix target, a relay stalled
+	 * in the tests (a client writing 128 KiB at a time, the pipe's
+	 * pages still charged to it); through the flow's buffer it does not.
+	 */
+	if (!is_tcp(client_fd) || !is_tcp(fw->dialed.fd))
+		fw->client.spliceable = fw->target.spliceable = false;
+	if ((flags = fcntl(fw->target.fd, F_GETFL)) == -1 ||
+	    fcntl(fw->target.fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    relay_flow_init(&fw->up, &fw->client, &fw->target) == -1 ||
+	    relay_flow_init(&fw->down, &fw->target, &fw->client) == -1) {
+		fw->dialed.status = 0;
+		close(fw->target.fd);
+		/* the client's socket stays the caller's */
+		fw->client.fd = fw->target.fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+short
+forward_events(const struct forward *fw, int fd)
+{
+	return (short)(relay_flow_events(&fw->up, fd) |
+	    relay_flow_events(&fw->down, fd));
+}
+
+/* The flow f failed: which side, which call, and how it ended. */
+static int
+failed(struct forward *fw, const struct relay_flow *f)
+{
+	const struct stream *side = f->failed == RELAY_FROM ? f->from : f->to;
+	bool client = side == &fw->client;
+
+	fw->error = errno;
+	fw->step = f->failed == RELAY_FROM ? "recv" : "send";
+	fw->who = client ? NULL : fw->dialed.name;
+	fw->end = client ? "reset by client" : "reset by target";
+	if (fw->error != ECONNRESET && fw->error != EPIPE)
+		fw->end = client ? "client failed" : "target failed";
+	return -1;
+}
+
+int
+forward_serve(struct forward *fw, int fd, short revents)
+{
+	if (fd != -1) {
+		relay_flow_ready(&fw->up, fd, revents);
+		relay_flow_ready(&fw->down, fd, revents);
+	}
+	if (relay_flow_step(&fw->up) == -1)
+		return failed(fw, &fw->up);
+	if (relay_flow_step(&fw->down) == -1)
+		return failed(fw, &fw->down);
+	if (!fw->up.done || !fw->down.done)
+		return 0;
+	fw->end = "closed";
+	return 1;
+}
+
+void
+forward_close(struct forward *fw, bool reset)
+{
+	if (fw->client.fd != -1)
+		fw->client.ops->close(&fw->client, reset);
+	if (fw->target.fd != -1)
+		fw->target.ops->close(&fw->target, reset);
+	relay_flow_free(&fw->up);
+	relay_flow_free(&fw->down);
+	free((char *)fw->dialed.name);
+	fw->dialed.name = NULL;
+}
