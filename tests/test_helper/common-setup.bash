@@ -115,6 +115,15 @@ is_static_build() {
 	[ "$_STATIC_BUILD" = yes ]
 }
 
+# elf_arch FILE: the architecture FILE is built for, by uname -m's name.
+elf_arch() {
+	case $(readelf -hW "$1" | sed -n 's/^ *Machine: *//p') in
+	AArch64) echo aarch64 ;;
+	*X86-64) echo x86_64 ;;
+	*) echo unknown ;;
+	esac
+}
+
 # libc_answer GLIBC MUSL: GLIBC, or for the static build MUSL, where
 # musl's resolver answers otherwise than glibc's (and Python's on glibc);
 # each tool's man page says where, under CAVEATS.
