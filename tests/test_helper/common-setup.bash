@@ -124,6 +124,14 @@ elf_arch() {
 	esac
 }
 
+# is_emulated: the tools under test are another architecture's, run
+# under qemu-user (./dev static --arch); not wrappers, as valgrind's.
+is_emulated() {
+	local arch
+	arch=$(elf_arch "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null)
+	[ "$arch" != unknown ] && [ "$arch" != "$(uname -m)" ]
+}
+
 # libc_answer GLIBC MUSL: GLIBC, or for the static build MUSL, where
 # musl's resolver answers otherwise than glibc's (and Python's on glibc);
 # each tool's man page says where, under CAVEATS.
