@@ -160,7 +160,8 @@ cli_help(void)
 noreturn void
 cli_version(void)
 {
-	printf("%s (sockutils) %s\n", getprogname(), SOCKUTILS_VERSION);
+	printf("%s (sockutils) %s\n%s\n", getprogname(), SOCKUTILS_VERSION,
+	    SOCKUTILS_BUILT_WITH);
 	exit(cli_finish(EX_OK));
 }
 

@@ -68,7 +68,10 @@ noreturn void cli_option_error(int c, char *const argv[]);
 /* -h/--help: full usage to stdout, exits 0 (74 if stdout fails). */
 noreturn void cli_help(void);
 
-/* -V/--version: "tool (sockutils) VERSION" to stdout, exits 0. */
+/*
+ * -V/--version: "tool (sockutils) VERSION" and a line saying what it was
+ * built with ("x86_64, glibc 2.36, TLS none") to stdout, exits 0.
+ */
 noreturn void cli_version(void);
 
 /*

@@ -23,11 +23,19 @@ setup() {
 	done
 }
 
-@test "every tool prints its version with -V and --version" {
+@test "every tool prints its version, and its architecture and libraries, with -V and --version" {
+	local built_with
+	# the file's own ELF header and the C library installed here
+	built_with="$(elf_arch "$SOCKUTILS_BUILD/tools/${TOOLS[0]}"), $(libc_answer \
+		"glibc $(getconf GNU_LIBC_VERSION | cut -d' ' -f2)" \
+		"musl $(dpkg-query -W -f '${Version}' musl-dev | sed 's/-[^-]*$//')")"
 	for t in "${TOOLS[@]}"; do
 		for opt in -V --version; do
 			run -0 --separate-stderr "$t" "$opt"
-			assert_output --regexp "^$t \\(sockutils\\) [0-9]+\\.[0-9]+\\.[0-9]+$"
+			assert_equal "${#lines[@]}" 2
+			assert_regex "${lines[0]}" "^$t \\(sockutils\\) [0-9]+\\.[0-9]+\\.[0-9]+$"
+			# the TLS library, and its version, or none
+			assert_regex "${lines[1]}" "^$built_with, TLS (none|[a-z]+ [0-9]+\\.[0-9.]+)$"
 		done
 	done
 }

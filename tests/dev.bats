@@ -59,7 +59,7 @@ bats_against() {
 	assert_line "ok 1 on $2"
 	assert_line "1 passed, 0 failed, 0 skipped"
 	run -64 --separate-stderr dev bats "$1"
-	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
+	assert_stderr "usage: ./dev bats [--asan | --static | --arch ARCH] FILE..."
 }
 
 @test "./dev bats --asan runs them against build-asan" {
@@ -111,4 +111,13 @@ bats_against() {
 	assert_line "ok 1 one"
 	assert_line --regexp "^not ok - .*servport\\.bats exited 137 after 1 of 3 results$"
 	assert_line "1 passed, 1 failed, 0 skipped"
+}
+
+@test "./dev static builds for the release's architectures alone" {
+	run -64 --separate-stderr dev static --arch mips
+	assert_stderr "usage: ./dev static [--arch x86_64|aarch64]"
+	run -64 --separate-stderr dev static --arch
+	assert_stderr "usage: ./dev static [--arch x86_64|aarch64]"
+	run -64 --separate-stderr dev static aarch64
+	assert_stderr "usage: ./dev static [--arch x86_64|aarch64]"
 }

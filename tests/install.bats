@@ -98,7 +98,7 @@ installed_name() {
 		assert_equal "$(readlink "$bin/$t")" sockutils
 		assert_file_exists "$dest/usr/local/share/man/man1/$t.1"
 		run -0 "$bin/$t" --version
-		assert_output "$t (sockutils) $(meson introspect --projectinfo "$SOCKUTILS_BUILD" | jq -r .version)"
+		assert_line --index 0 "$t (sockutils) $(meson introspect --projectinfo "$SOCKUTILS_BUILD" | jq -r .version)"
 	done
 }
 

@@ -114,6 +114,23 @@ is_static_build() {
 	[ "$_STATIC_BUILD" = yes ]
 }
 
+# elf_arch FILE: the architecture FILE is built for, by uname -m's name.
+elf_arch() {
+	case $(readelf -hW "$1" | sed -n 's/^ *Machine: *//p') in
+	AArch64) echo aarch64 ;;
+	*X86-64) echo x86_64 ;;
+	*) echo unknown ;;
+	esac
+}
+
+# is_emulated: the tools under test are another architecture's, run
+# under qemu-user (./dev static --arch); not wrappers, as valgrind's.
+is_emulated() {
+	local arch
+	arch=$(elf_arch "$SOCKUTILS_BUILD/tools/resolve" 2>/dev/null)
+	[ "$arch" != unknown ] && [ "$arch" != "$(uname -m)" ]
+}
+
 # libc_answer GLIBC MUSL: GLIBC, or for the static build MUSL, where
 # musl's resolver answers otherwise than glibc's (and Python's on glibc);
 # each tool's man page says where, under CAVEATS.
