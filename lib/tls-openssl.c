@@ -88,6 +88,15 @@
 #define DECLARE_POINTER(f)	static __typeof__(f) *f##_p;
 OPENSSL_FUNCTIONS(DECLARE_POINTER)
 
+/* Each function's name, and its pointer (as POSIX's dlsym example sets it). */
+#define SYMBOL(f)	{ #f, (void **)&f##_p },
+static const struct {
+	const char	*name;
+	void		**slot;
+} openssl_symbols[] = {
+	OPENSSL_FUNCTIONS(SYMBOL)
+};
+
 #define ASN1_STRING_get0_data	(*ASN1_STRING_get0_data_p)
 #define ASN1_STRING_length	(*ASN1_STRING_length_p)
 #define ASN1_STRING_to_UTF8	(*ASN1_STRING_to_UTF8_p)
@@ -191,6 +200,7 @@ load_openssl(struct tls_error *e)
 {
 	static void *lib;
 	const char *why;
+	size_t i;
 
 	if (lib != NULL)
 		return 0;
@@ -199,15 +209,15 @@ load_openssl(struct tls_error *e)
 		return tls_fail(e, TLS_CONFIG, "TLS: %s", why != NULL ? why :
 		    LIBSSL);
 	}
-#define FIND(f)								\
-	if ((*(void **)&f##_p = dlsym(lib, #f)) == NULL) {		\
-		(void)dlclose(lib);					\
-		lib = NULL;						\
-		return tls_fail(e, TLS_CONFIG, "TLS: %s has no %s",	\
-		    LIBSSL, #f);					\
-	}
-	OPENSSL_FUNCTIONS(FIND)
-#undef FIND
+	for (i = 0; i < sizeof(openssl_symbols) / sizeof(openssl_symbols[0]);
+	    i++)
+		if ((*openssl_symbols[i].slot = dlsym(lib,
+		    openssl_symbols[i].name)) == NULL) {
+			(void)dlclose(lib);
+			lib = NULL;
+			return tls_fail(e, TLS_CONFIG, "TLS: %s has no %s",
+			    LIBSSL, openssl_symbols[i].name);
+		}
 	return 0;
 }
 
