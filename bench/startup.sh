@@ -14,6 +14,28 @@ for r in json.load(open(sys.argv[1]))["results"]:
     print(r["command"], " ".join("%.3f" % (t * 1e3) for t in r["times"]), sep="\t")' "$1")
 }
 
+# hyperfine_rounds ROUNDS RUNS WARMUP KEYS ARGS...: ROUNDS hyperfine
+# runs of the commands of ARGS (-n KEY COMMAND ...), each one's times
+# samples of its KEY; if one fails, every key of KEYS (a list) fails
+# with hyperfine's words, and the rounds end.
+hyperfine_rounds() {
+	local rounds=$1 runs=$2 warmup=$3 keys=$4 round why key
+	local json="$BENCH_TMP/hyperfine.json"
+	shift 4
+	for ((round = 1; round <= rounds; round++)); do
+		if ! bounded "$LIMIT" hyperfine -N --style none \
+			--warmup "$warmup" --runs "$runs" --export-json "$json" \
+			"$@" >/dev/null 2>"$BENCH_TMP/hyperfine.err"; then
+			why="hyperfine: $(tail -n 1 "$BENCH_TMP/hyperfine.err")"
+			for key in $keys; do
+				fail "$key" "$why"
+			done
+			return
+		fi
+		hyperfine_samples "$json"
+	done
+}
+
 # startup_case CASE OURS ANCHOR PY: hyperfine runs of our tool (OURS: a
 # command line, our tool's name first), the anchor and a python3 one-liner
 # printing socket.PY, in rounds so that a change in load hits them alike.
@@ -75,11 +97,10 @@ STATIC_CASES=("resolve localhost" "resolve-ex localhost" "rlookup 127.0.0.1"
 	"servport http" "hostname")
 
 figure_static() {
-	local cmdline tool json round why
+	local cmdline tool
 	STARTUP_ROUNDS=$(runs 3 1)
 	STARTUP_RUNS=$(runs 100 20)
 	STARTUP_WARMUP=$(runs 10 3)
-	json="$BENCH_TMP/hyperfine.json"
 	figure static "Start-up of the static build" ms lower \
 		"Wall time of one run of the static musl build's tools (\`./dev static\`: links to one file, sockutils) against the dynamic build's, answered from local files or the kernel as in the start-up figure: \`hyperfine -N\`, $STARTUP_RUNS runs of each after $STARTUP_WARMUP warm-up runs, in $STARTUP_ROUNDS round$([ "$STARTUP_ROUNDS" = 1 ] || echo s); the median of all runs. Target: the static tool in at most 0.7 of the dynamic one's time (no dynamic loader, no libc to map)."
 	for cmdline in "${STATIC_CASES[@]}"; do
@@ -91,20 +112,10 @@ figure_static() {
 		elif ! have_ours "$tool"; then
 			skip dynamic "tool not built"
 		else
-			for ((round = 1; round <= STARTUP_ROUNDS; round++)); do
-				if ! bounded "$LIMIT" hyperfine -N --style none \
-					--warmup "$STARTUP_WARMUP" --runs "$STARTUP_RUNS" \
-					--export-json "$json" \
-					-n static "$BENCH_STATIC/tools/$cmdline" \
-					-n dynamic "$BENCH_TOOLS/$cmdline" \
-					>/dev/null 2>"$BENCH_TMP/hyperfine.err"; then
-					why="hyperfine: $(tail -n 1 "$BENCH_TMP/hyperfine.err")"
-					fail static "$why"
-					fail dynamic "$why"
-					break
-				fi
-				hyperfine_samples "$json"
-			done
+			hyperfine_rounds "$STARTUP_ROUNDS" "$STARTUP_RUNS" \
+				"$STARTUP_WARMUP" "static dynamic" \
+				-n static "$BENCH_STATIC/tools/$cmdline" \
+				-n dynamic "$BENCH_TOOLS/$cmdline"
 		fi
 		emit static "$cmdline" static "static: $cmdline" ours ""
 		emit static "$cmdline" dynamic "dynamic: $cmdline" anchor "ratio<=0.7"

@@ -175,6 +175,48 @@ serve() {
 	assert_success
 }
 
+# tls_standin NAME [DAYS]: a certificate for NAME from a root of the
+# test's own, trusted through SSL_CERT_FILE as the system's store, and
+# openssl s_server with it on NAME 443.
+tls_standin() {
+	load test_helper/tls
+	DAYS=${2-} mint_for "$1"
+	export SSL_CERT_FILE=$PKI/ca.pem
+	unset SSL_CERT_DIR
+	host "$1"
+	spawn openssl s_server -www -accept 127.0.0.1:443 -cert "$PKI/$1.pem" \
+		-key "$PKI/$1.key" >"$BATS_TEST_TMPDIR/s_server.out" 2>&1 </dev/null
+	wait_for "$BATS_TEST_TMPDIR/s_server.out" -q ACCEPT
+}
+
+@test "README recipe cert-days: silent for a certificate good for long, a warning for one that is not" {
+	require_hermetic
+	recipe_needs cert-days
+	tls_standin api 365
+	run_recipe cert-days
+	assert_success
+	assert_output ""
+	kill_spawned
+	tls_standin api 10
+	run_recipe cert-days
+	assert_output "renew the certificate of api"
+}
+
+@test "README recipe wait-https: tcp-send waits until the TLS server is up" {
+	require_hermetic
+	recipe_needs wait-https
+	load test_helper/tls
+	mint_for api
+	export SSL_CERT_FILE=$PKI/ca.pem
+	unset SSL_CERT_DIR
+	host api
+	# the server comes up a second after the wait begins
+	spawn sh -c 'sleep 1 && exec openssl s_server -www -accept 127.0.0.1:443 \
+		-cert "$1" -key "$2"' sh "$PKI/api.pem" "$PKI/api.key" </dev/null >/dev/null 2>&1
+	run_recipe wait-https
+	assert_success
+}
+
 @test "README recipe open-ports: the open ports of the range, in order" {
 	require_hermetic
 	recipe_needs open-ports tcp-listen

@@ -18,10 +18,18 @@
 #include "sockclose.h"
 #include "sockopts.h"
 #include "target.h"
+#include "tls.h"
+#include "tlscheck.h"
+#include "tlsreport.h"
 #include "unix.h"
+
+/* --min-days: a hundred years */
+#define MIN_DAYS_MAX		36500
 
 static const struct cli_text text = {
 	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
+	    "[--tls] [--insecure] [--ca FILE|DIR] [--servername NAME] "
+	    "[--cert FILE] [--key FILE] [--alpn LIST] [--min-days DAYS] "
 	    "{HOST PORT | PATH} [DATA ...]",
 	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
 	"standard input, then shut down the write side (connect, send, sendall);\n"
@@ -40,10 +48,21 @@ static const struct cli_text text = {
 	"  -z, --check       only check that each HOST PORT accepts a connection\n"
 	"      --any         with -z, succeed if any target is open (--wait: once one is)\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n"
-	"      --wait SEC    retry refused, unreachable or timed-out connections\n",
+	"      --wait SEC    retry refused, unreachable or timed-out connections\n"
+	"      --tls         with -z, also a TLS handshake, the certificate verified\n"
+	"      --insecure    with --tls, verify nothing\n"
+	"      --ca FILE|DIR trust these CAs (default: SSL_CERT_FILE, SSL_CERT_DIR, the system's)\n"
+	"      --servername NAME  the name sent (SNI) and verified (default: HOST)\n"
+	"      --cert FILE   a client certificate (and its chain) for mutual TLS\n"
+	"      --key FILE    its private key (default: in --cert's FILE)\n"
+	"      --alpn LIST   offer these protocols (h2,http/1.1)\n"
+	"      --min-days DAYS  the certificate must stay valid DAYS more days\n",
 };
 
-enum { OPT_WAIT = SOCKOPT_OWN, OPT_ANY };
+enum {
+	OPT_WAIT = SOCKOPT_OWN, OPT_ANY, OPT_TLS, OPT_INSECURE, OPT_CA,
+	OPT_SERVERNAME, OPT_CERT, OPT_KEY, OPT_ALPN, OPT_MIN_DAYS
+};
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -60,6 +79,14 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "any", no_argument, NULL, OPT_ANY },
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "servername", required_argument, NULL, OPT_SERVERNAME },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "alpn", required_argument, NULL, OPT_ALPN },
+	{ "min-days", required_argument, NULL, OPT_MIN_DAYS },
 	CLI_COMMON_OPTIONS
 };
 
@@ -76,10 +103,13 @@ struct settings {
 	bool			 json;
 	bool			 any;		/* -z: one open target is enough */
 	bool			 unix_path;	/* -U: operands are paths */
+	bool			 tls;
+	struct tls_client_options tls_opts;
+	struct tls_check_options tls_check;
 };
 
 static void
-print_json(const struct target *t)
+print_json(const struct target *t, const struct tls_info *info)
 {
 	putchar('{');
 	json_endpoint(stdout, &t->ep, 1);
@@ -92,6 +122,8 @@ print_json(const struct target *t)
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
 	}
+	if (t->open && info != NULL)
+		json_tls(stdout, info);
 	json_key(stdout, "ms", 0);
 	printf("%lld}\n", t->ms);
 	/* a row as soon as it is known, for a reader such as jq */
@@ -105,36 +137,70 @@ struct tally {
 	bool			 open;		/* one target or more */
 	struct target		 first;		/* --any: the first failure */
 	char			*first_name;
+	struct tls_error	 first_tls;	/* its handshake's */
 };
 
+/* What failed of t, told now: its connection, or its handshake (e). */
+static int
+check_warn(const struct target *t, const struct tls_error *e,
+    const struct settings *set)
+{
+	if (!t->open || e == NULL) {
+		target_warn(t, &set->dial);
+		return t->status;
+	}
+	return tls_warn(t->name, e);
+}
+
 /*
- * One target checked, in operand order.  A failure is an error unless
- * --any: then -v tells it, and the first is told at the end if none
- * was open.
+ * One target checked, in operand order (info: its handshake, with
+ * --tls).  A failure is an error unless --any: then -v tells it, and
+ * the first is told at the end if none passed.
  */
 static void
-checked(const struct target *t, void *ctx)
+tls_checked(const struct target *t, const struct tls_info *info, void *ctx)
 {
 	struct tally *ty = ctx;
 	const struct settings *set = ty->set;
+	/* a handshake's failure; an open target without one passed */
+	const struct tls_error *e = info != NULL && info->err.class != TLS_OK ?
+	    &info->err : NULL;
+	int status;
 
-	if (t->open) {
+	if (t->open && e == NULL) {
 		ty->open = true;
 		if (set->verbose)
 			target_report_connected(t);
+		if (set->verbose && info != NULL)
+			tls_report(t->name, info);
 	} else {
+		if (t->open && set->verbose)
+			target_report_connected(t);
 		if (!set->any || set->verbose)
-			target_warn(t, &set->dial);
-		else if (ty->status == EX_OK) {
-			ty->first = *t;
-			ty->first_name = endpoint_string(&t->ep);
-			ty->first.name = ty->first_name != NULL ?
-			    ty->first_name : t->ep.host;
+			status = check_warn(t, e, set);
+		else {
+			status = t->open && e != NULL ?
+			    tls_exit_status(e->class) : t->status;
+			if (ty->status == EX_OK) {
+				ty->first = *t;
+				ty->first_name = endpoint_string(&t->ep);
+				ty->first.name = ty->first_name != NULL ?
+				    ty->first_name : t->ep.host;
+				if (e != NULL)
+					ty->first_tls = *e;
+			}
 		}
-		ty->status = ex_first(ty->status, t->status);
+		ty->status = ex_first(ty->status, status);
 	}
 	if (set->json)
-		print_json(t);
+		print_json(t, info);
+}
+
+/* A target checked without TLS. */
+static void
+checked(const struct target *t, void *ctx)
+{
+	tls_checked(t, NULL, ctx);
 }
 
 /* -z: every target, in operand order; the first failure's status. */
@@ -143,11 +209,15 @@ check(const struct target_spec *v, size_t n, const struct settings *set)
 {
 	struct tally ty = { .set = set };
 
-	connect_targets(v, n, set->family, &set->dial, checked, &ty);
+	if (set->tls)
+		tls_check_targets(v, n, set->family, &set->dial,
+		    &set->tls_check, tls_checked, &ty);
+	else
+		connect_targets(v, n, set->family, &set->dial, checked, &ty);
 	if (set->any && ty.open)
 		ty.status = EX_OK;
 	else if (set->any && !set->verbose && ty.status != EX_OK)
-		target_warn(&ty.first, &set->dial);
+		(void)check_warn(&ty.first, &ty.first_tls, set);
 	free(ty.first_name);
 	return ty.status;
 }
@@ -207,6 +277,37 @@ out:
 	return status;
 }
 
+/* The TLS options: each needs --tls, and what it needs with it. */
+static void
+check_tls_options(const struct settings *set)
+{
+	const struct tls_client_options *o = &set->tls_opts;
+	const char *without = o->insecure ? "--insecure" : o->ca != NULL ?
+	    "--ca" : set->tls_check.servername != NULL ? "--servername" :
+	    o->cert != NULL ? "--cert" : o->key != NULL ? "--key" :
+	    o->alpn != NULL ? "--alpn" : set->tls_check.min_days >= 0 ?
+	    "--min-days" : NULL;
+
+	if (!set->tls) {
+		if (without != NULL)
+			cli_needs(without, "--tls");
+		return;
+	}
+	if (!tls_available())
+		cli_usage("--tls: this build has no TLS library");
+	/* sending over TLS rides on the copy engine, which has no TLS yet */
+	if (!set->check)
+		cli_needs("--tls", "-z");
+	if (o->key != NULL && o->cert == NULL)
+		cli_needs("--key", "--cert");
+	if (o->insecure && o->ca != NULL)
+		cli_exclusive("--insecure", "--ca");
+	/* a path has no name to check: never skip the check silently */
+	if (set->unix_path && set->tls_check.servername == NULL &&
+	    !o->insecure)
+		cli_needs("-U with --tls", "--servername (or --insecure)");
+}
+
 /* HOST PORT; a PORT of several ports only with -z. */
 static void
 parse_spec(struct target_spec *spec, const char *host, const char *port,
@@ -233,7 +334,10 @@ main(int argc, char *argv[])
 	struct settings set = {
 		.dial = { .retry = false },
 		.newline = true,
+		.tls_check = { .min_days = -1 },
 	};
+	unsigned char alpn[1024];
+	struct tls_error tls_err;
 	struct sockopts o = SOCKOPTS_INIT;
 	struct target_spec *specs;
 	const char *errstr;
@@ -261,6 +365,35 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ANY:
 			set.any = true;
+			break;
+		case OPT_TLS:
+			set.tls = true;
+			break;
+		case OPT_INSECURE:
+			set.tls_opts.insecure = true;
+			break;
+		case OPT_CA:
+			set.tls_opts.ca = optarg;
+			break;
+		case OPT_SERVERNAME:
+			set.tls_check.servername = optarg;
+			break;
+		case OPT_CERT:
+			set.tls_opts.cert = optarg;
+			break;
+		case OPT_KEY:
+			set.tls_opts.key = optarg;
+			break;
+		case OPT_ALPN:
+			if (tls_alpn_wire(optarg, alpn, sizeof(alpn),
+			    &errstr) == -1)
+				cli_bad_value("alpn", optarg, errstr);
+			set.tls_opts.alpn = optarg;
+			break;
+		case OPT_MIN_DAYS:
+			if (parse_number(optarg, 0, MIN_DAYS_MAX,
+			    &set.tls_check.min_days, &errstr) == -1)
+				cli_bad_value("min-days", optarg, errstr);
 			break;
 		case OPT_WAIT:
 			if (parse_duration(optarg, 0, &set.dial.wait_ms,
@@ -312,6 +445,11 @@ main(int argc, char *argv[])
 	set.dial.check_only = set.check;
 	set.dial.until_one = set.any && set.dial.retry;
 
+	check_tls_options(&set);
+	if (set.tls && (set.tls_check.client = tls_client_new(&set.tls_opts,
+	    &tls_err)) == NULL)
+		errx(tls_exit_status(tls_err.class), "%s", tls_err.message);
+
 	n = set.check ? (size_t)argc / per : 1;
 	if ((specs = calloc(n, sizeof(*specs))) == NULL)
 		err(EX_OSERR, "targets");
@@ -336,5 +474,6 @@ main(int argc, char *argv[])
 		port_list_free(&specs[i].ports);
 	}
 	free(specs);
+	tls_client_free(set.tls_check.client);
 	return cli_finish(status);
 }

@@ -1,0 +1,687 @@
+/*
+ * The OpenSSL 3 backend of tls.h: the only file that sees OpenSSL's
+ * types.  libssl is loaded (dlopen) when a tool first asks for TLS, so
+ * that a tool run without --tls starts as fast as before: loading and
+ * relocating libssl and libcrypto at every start doubles what tcp-send
+ * costs in CPU time to do nothing.  Each function below is called
+ * through a pointer dlsym fills in, by its own name (the macros after
+ * the list); the headers still check every call.
+ */
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+/* libcrypto's functions too: dlsym finds them through libssl's needs. */
+#define LIBSSL	"libssl.so.3"
+
+#define OPENSSL_FUNCTIONS(X) \
+	X(ASN1_STRING_get0_data) \
+	X(ASN1_STRING_length) \
+	X(ASN1_STRING_to_UTF8) \
+	X(ASN1_TIME_to_tm) \
+	X(CRYPTO_free) \
+	X(CRYPTO_get_ex_new_index) \
+	X(ERR_clear_error) \
+	X(ERR_peek_error) \
+	X(ERR_reason_error_string) \
+	X(GENERAL_NAMES_free) \
+	X(OBJ_nid2sn) \
+	X(OBJ_obj2nid) \
+	X(OPENSSL_sk_num) \
+	X(OPENSSL_sk_value) \
+	X(SSL_CIPHER_standard_name) \
+	X(SSL_CTX_check_private_key) \
+	X(SSL_CTX_ctrl) \
+	X(SSL_CTX_free) \
+	X(SSL_CTX_load_verify_locations) \
+	X(SSL_CTX_new) \
+	X(SSL_CTX_set_alpn_protos) \
+	X(SSL_CTX_set_verify) \
+	X(SSL_CTX_use_PrivateKey_file) \
+	X(SSL_CTX_use_certificate_chain_file) \
+	X(SSL_alert_desc_string_long) \
+	X(SSL_connect) \
+	X(SSL_ctrl) \
+	X(SSL_free) \
+	X(SSL_get0_alpn_selected) \
+	X(SSL_get0_param) \
+	X(SSL_get0_peer_certificate) \
+	X(SSL_get_current_cipher) \
+	X(SSL_get_error) \
+	X(SSL_get_ex_data) \
+	X(SSL_get_ex_data_X509_STORE_CTX_idx) \
+	X(SSL_get_state) \
+	X(SSL_get_version) \
+	X(SSL_new) \
+	X(SSL_read) \
+	X(SSL_set1_host) \
+	X(SSL_set_ex_data) \
+	X(SSL_set_fd) \
+	X(SSL_set_info_callback) \
+	X(SSL_shutdown) \
+	X(TLS_client_method) \
+	X(X509_NAME_ENTRY_get_data) \
+	X(X509_NAME_ENTRY_get_object) \
+	X(X509_NAME_entry_count) \
+	X(X509_NAME_get_entry) \
+	X(X509_STORE_CTX_get0_cert) \
+	X(X509_STORE_CTX_get_error) \
+	X(X509_STORE_CTX_get_ex_data) \
+	X(X509_VERIFY_PARAM_set1_ip_asc) \
+	X(X509_free) \
+	X(X509_get0_notAfter) \
+	X(X509_get0_notBefore) \
+	X(X509_get_ext_d2i) \
+	X(X509_get_issuer_name) \
+	X(X509_get_subject_name) \
+	X(X509_up_ref) \
+	X(X509_verify_cert_error_string)
+
+#define DECLARE_POINTER(f)	static __typeof__(f) *f##_p;
+OPENSSL_FUNCTIONS(DECLARE_POINTER)
+
+/* Each function's name, and its pointer (as POSIX's dlsym example sets it). */
+#define SYMBOL(f)	{ #f, (void **)&f##_p },
+static const struct {
+	const char	*name;
+	void		**slot;
+} openssl_symbols[] = {
+	OPENSSL_FUNCTIONS(SYMBOL)
+};
+
+#define ASN1_STRING_get0_data	(*ASN1_STRING_get0_data_p)
+#define ASN1_STRING_length	(*ASN1_STRING_length_p)
+#define ASN1_STRING_to_UTF8	(*ASN1_STRING_to_UTF8_p)
+#define ASN1_TIME_to_tm	(*ASN1_TIME_to_tm_p)
+#define CRYPTO_free	(*CRYPTO_free_p)
+#define CRYPTO_get_ex_new_index	(*CRYPTO_get_ex_new_index_p)
+#define ERR_clear_error	(*ERR_clear_error_p)
+#define ERR_peek_error	(*ERR_peek_error_p)
+#define ERR_reason_error_string	(*ERR_reason_error_string_p)
+#define GENERAL_NAMES_free	(*GENERAL_NAMES_free_p)
+#define OBJ_nid2sn	(*OBJ_nid2sn_p)
+#define OBJ_obj2nid	(*OBJ_obj2nid_p)
+#define OPENSSL_sk_num	(*OPENSSL_sk_num_p)
+#define OPENSSL_sk_value	(*OPENSSL_sk_value_p)
+#define SSL_CIPHER_standard_name	(*SSL_CIPHER_standard_name_p)
+#define SSL_CTX_check_private_key	(*SSL_CTX_check_private_key_p)
+#define SSL_CTX_ctrl	(*SSL_CTX_ctrl_p)
+#define SSL_CTX_free	(*SSL_CTX_free_p)
+#define SSL_CTX_load_verify_locations	(*SSL_CTX_load_verify_locations_p)
+#define SSL_CTX_new	(*SSL_CTX_new_p)
+#define SSL_CTX_set_alpn_protos	(*SSL_CTX_set_alpn_protos_p)
+#define SSL_CTX_set_verify	(*SSL_CTX_set_verify_p)
+#define SSL_CTX_use_PrivateKey_file	(*SSL_CTX_use_PrivateKey_file_p)
+#define SSL_CTX_use_certificate_chain_file	(*SSL_CTX_use_certificate_chain_file_p)
+#define SSL_alert_desc_string_long	(*SSL_alert_desc_string_long_p)
+#define SSL_connect	(*SSL_connect_p)
+#define SSL_ctrl	(*SSL_ctrl_p)
+#define SSL_free	(*SSL_free_p)
+#define SSL_get0_alpn_selected	(*SSL_get0_alpn_selected_p)
+#define SSL_get0_param	(*SSL_get0_param_p)
+#define SSL_get0_peer_certificate	(*SSL_get0_peer_certificate_p)
+#define SSL_get_current_cipher	(*SSL_get_current_cipher_p)
+#define SSL_get_error	(*SSL_get_error_p)
+#define SSL_get_ex_data	(*SSL_get_ex_data_p)
+#define SSL_get_ex_data_X509_STORE_CTX_idx	(*SSL_get_ex_data_X509_STORE_CTX_idx_p)
+#define SSL_get_state	(*SSL_get_state_p)
+#define SSL_get_version	(*SSL_get_version_p)
+#define SSL_new	(*SSL_new_p)
+#define SSL_read	(*SSL_read_p)
+#define SSL_set1_host	(*SSL_set1_host_p)
+#define SSL_set_ex_data	(*SSL_set_ex_data_p)
+#define SSL_set_fd	(*SSL_set_fd_p)
+#define SSL_set_info_callback	(*SSL_set_info_callback_p)
+#define SSL_shutdown	(*SSL_shutdown_p)
+#define TLS_client_method	(*TLS_client_method_p)
+#define X509_NAME_ENTRY_get_data	(*X509_NAME_ENTRY_get_data_p)
+#define X509_NAME_ENTRY_get_object	(*X509_NAME_ENTRY_get_object_p)
+#define X509_NAME_entry_count	(*X509_NAME_entry_count_p)
+#define X509_NAME_get_entry	(*X509_NAME_get_entry_p)
+#define X509_STORE_CTX_get0_cert	(*X509_STORE_CTX_get0_cert_p)
+#define X509_STORE_CTX_get_error	(*X509_STORE_CTX_get_error_p)
+#define X509_STORE_CTX_get_ex_data	(*X509_STORE_CTX_get_ex_data_p)
+#define X509_VERIFY_PARAM_set1_ip_asc	(*X509_VERIFY_PARAM_set1_ip_asc_p)
+#define X509_free	(*X509_free_p)
+#define X509_get0_notAfter	(*X509_get0_notAfter_p)
+#define X509_get0_notBefore	(*X509_get0_notBefore_p)
+#define X509_get_ext_d2i	(*X509_get_ext_d2i_p)
+#define X509_get_issuer_name	(*X509_get_issuer_name_p)
+#define X509_get_subject_name	(*X509_get_subject_name_p)
+#define X509_up_ref	(*X509_up_ref_p)
+#define X509_verify_cert_error_string	(*X509_verify_cert_error_string_p)
+
+#include "certinfo.h"
+#include "timing.h"
+#include "tls.h"
+
+/* At most this long for the peer's answer to our close_notify. */
+#define CLOSE_CHECK_MS	1000
+/* Attributes of a name beyond these are left out of its text. */
+#define DN_ATTRS_MAX	32
+
+struct tls_client {
+	SSL_CTX		*ctx;
+	bool		 insecure;
+};
+
+struct tls_conn {
+	SSL		*ssl;
+	int		 fd;
+	int		 alert;		/* the last alert received, or -1 */
+	bool		 cert_requested;
+	long		 verify_error;	/* the first, or X509_V_OK */
+	X509		*leaf;		/* the peer's, as verification saw it */
+};
+
+/* SSL_get_ex_data's index of a connection's struct tls_conn. */
+static int conn_index = -1;
+
+bool
+tls_available(void)
+{
+	return true;
+}
+
+/*
+ * Loads libssl and finds each function of the list, once.  Returns 0,
+ * or -1 with e set (TLS_CONFIG: the system's libssl3 is missing).
+ */
+static int
+load_openssl(struct tls_error *e)
+{
+	static void *lib;
+	const char *why;
+	size_t i;
+
+	if (lib != NULL)
+		return 0;
+	if ((lib = dlopen(LIBSSL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		why = dlerror();
+		return tls_fail(e, TLS_CONFIG, "TLS: %s", why != NULL ? why :
+		    LIBSSL);
+	}
+	for (i = 0; i < sizeof(openssl_symbols) / sizeof(openssl_symbols[0]);
+	    i++)
+		if ((*openssl_symbols[i].slot = dlsym(lib,
+		    openssl_symbols[i].name)) == NULL) {
+			(void)dlclose(lib);
+			lib = NULL;
+			return tls_fail(e, TLS_CONFIG, "TLS: %s has no %s",
+			    LIBSSL, openssl_symbols[i].name);
+		}
+	return 0;
+}
+
+/* The first error on OpenSSL's queue, in its words; the queue emptied. */
+static const char *
+ssl_reason(void)
+{
+	unsigned long code = ERR_peek_error();
+	const char *r = code != 0 ? ERR_reason_error_string(code) : NULL;
+
+	ERR_clear_error();
+	return r != NULL ? r : "unknown error";
+}
+
+/*
+ * OpenSSL's verification, watched: the first error, and the leaf, which
+ * a client that fails verification is not given afterwards.
+ */
+static int
+verified(int preverify_ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls_conn *conn = SSL_get_ex_data(ssl, conn_index);
+	X509 *leaf = X509_STORE_CTX_get0_cert(store);
+
+	if (conn->leaf == NULL && leaf != NULL && X509_up_ref(leaf) == 1)
+		conn->leaf = leaf;
+	if (!preverify_ok && conn->verify_error == X509_V_OK)
+		conn->verify_error = X509_STORE_CTX_get_error(store);
+	return preverify_ok;
+}
+
+/* The trust anchors: --ca, or the system's store. */
+static int
+load_trust(SSL_CTX *ctx, const char *ca, struct tls_error *e)
+{
+	const char *file, *dir;
+	bool is_dir;
+
+	if (ca != NULL) {
+		if (tls_readable("--ca", ca, &is_dir, e) == -1)
+			return -1;
+		file = is_dir ? NULL : ca;
+		dir = is_dir ? ca : NULL;
+	} else if (tls_trust_store(&file, &dir, e) == -1)
+		return -1;
+	if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1)
+		return tls_fail(e, TLS_CONFIG, "%s %s: %s",
+		    ca != NULL ? "--ca" : "trust store",
+		    file != NULL ? file : dir, ssl_reason());
+	return 0;
+}
+
+/* The client certificate (its chain after it) and its key. */
+static int
+load_identity(SSL_CTX *ctx, const char *cert, const char *key,
+    struct tls_error *e)
+{
+	bool is_dir;
+
+	if (key == NULL)
+		key = cert;
+	if (tls_readable("--cert", cert, &is_dir, e) == -1 ||
+	    tls_readable("--key", key, &is_dir, e) == -1)
+		return -1;
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
+		return tls_fail(e, TLS_CONFIG, "--cert %s: %s", cert,
+		    ssl_reason());
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		return tls_fail(e, TLS_CONFIG, "--key %s: %s", key,
+		    ssl_reason());
+	if (SSL_CTX_check_private_key(ctx) != 1)
+		return tls_fail(e, TLS_CONFIG,
+		    "--key %s: does not match the certificate %s", key, cert);
+	return 0;
+}
+
+struct tls_client *
+tls_client_new(const struct tls_client_options *o, struct tls_error *e)
+{
+	unsigned char alpn[1024];
+	struct tls_client *c;
+	const char *errstr;
+	int len;
+
+	if (load_openssl(e) == -1)
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		free(c);
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	c->insecure = o->insecure;
+	(void)SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	if (!o->insecure) {
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verified);
+		if (load_trust(c->ctx, o->ca, e) == -1)
+			goto failed;
+	}
+	if (o->cert != NULL && load_identity(c->ctx, o->cert, o->key,
+	    e) == -1)
+		goto failed;
+	if (o->alpn != NULL) {
+		if ((len = tls_alpn_wire(o->alpn, alpn, sizeof(alpn),
+		    &errstr)) == -1) {
+			(void)tls_fail(e, TLS_CONFIG, "--alpn %s: %s", o->alpn,
+			    errstr);
+			goto failed;
+		}
+		/* 0 is success here */
+		if (SSL_CTX_set_alpn_protos(c->ctx, alpn,
+		    (unsigned int)len) != 0) {
+			(void)tls_fail(e, TLS_SYSTEM, "--alpn: %s",
+			    ssl_reason());
+			goto failed;
+		}
+	}
+	return c;
+failed:
+	tls_client_free(c);
+	return NULL;
+}
+
+void
+tls_client_free(struct tls_client *c)
+{
+	if (c == NULL)
+		return;
+	SSL_CTX_free(c->ctx);
+	free(c);
+}
+
+/* Records the alerts the peer sends, and whether it asked for our cert. */
+static void
+watch(const SSL *ssl, int where, int ret)
+{
+	struct tls_conn *conn = SSL_get_ex_data(ssl, conn_index);
+
+	/* SSL_CB_READ_ALERT's bits are partly SSL_CB_WRITE_ALERT's */
+	if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT)
+		conn->alert = ret & 0xff;
+	if ((where & SSL_CB_LOOP) && SSL_get_state(ssl) == TLS_ST_CR_CERT_REQ)
+		conn->cert_requested = true;
+}
+
+/* name as RFC 4514 text into buf (certinfo.h). */
+static void
+name_text(const X509_NAME *name, char *buf, size_t size)
+{
+	struct dn_attr v[DN_ATTRS_MAX];
+	unsigned char *utf8[DN_ATTRS_MAX];
+	const X509_NAME_ENTRY *ne;
+	size_t n = 0, i;
+	int k, len, nid;
+
+	for (k = 0; k < X509_NAME_entry_count(name) && n < DN_ATTRS_MAX;
+	    k++) {
+		ne = X509_NAME_get_entry(name, k);
+		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(ne));
+		len = ASN1_STRING_to_UTF8(&utf8[n],
+		    X509_NAME_ENTRY_get_data(ne));
+		if (len < 0)
+			continue;
+		v[n].type = nid != NID_undef ? OBJ_nid2sn(nid) : "?";
+		v[n].value = utf8[n];
+		v[n].len = (size_t)len;
+		n++;
+	}
+	dn_format(v, n, buf, size);
+	for (i = 0; i < n; i++)
+		OPENSSL_free(utf8[i]);
+}
+
+/* An ASN1_TIME as a time_t; 0 if it cannot be read. */
+static time_t
+asn1_time(const ASN1_TIME *at)
+{
+	struct tm tm;
+	time_t t;
+
+	if (at == NULL || ASN1_TIME_to_tm(at, &tm) != 1 ||
+	    cert_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, &t) == -1)
+		return 0;
+	return t;
+}
+
+/* The DNS and IP subject alternative names of cert into info. */
+static void
+san_names(X509 *cert, struct tls_info *info)
+{
+	GENERAL_NAMES *names;
+	const GENERAL_NAME *gn;
+	char text[INET6_ADDRSTRLEN];
+	const unsigned char *p;
+	int i, len;
+
+	names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	/* the stack by its untyped calls: sk_GENERAL_NAME_* are inline */
+	for (i = 0; names != NULL &&
+	    i < OPENSSL_sk_num((const OPENSSL_STACK *)names); i++) {
+		gn = OPENSSL_sk_value((const OPENSSL_STACK *)names, i);
+		if (gn->type == GEN_DNS) {
+			p = ASN1_STRING_get0_data(gn->d.dNSName);
+			len = ASN1_STRING_length(gn->d.dNSName);
+			/* a name with a NUL in it is no name */
+			if (memchr(p, '\0', (size_t)len) != NULL)
+				continue;
+			(void)tls_info_add_name(info, (const char *)p);
+		} else if (gn->type == GEN_IPADD) {
+			p = ASN1_STRING_get0_data(gn->d.iPAddress);
+			len = ASN1_STRING_length(gn->d.iPAddress);
+			if ((len == 4 && inet_ntop(AF_INET, p, text,
+			    sizeof(text)) != NULL) || (len == 16 &&
+			    inet_ntop(AF_INET6, p, text, sizeof(text)) != NULL))
+				(void)tls_info_add_name(info, text);
+		}
+	}
+	GENERAL_NAMES_free(names);
+}
+
+/* What the handshake learned, verified or not. */
+static void
+fill_info(const SSL *ssl, X509 *leaf, struct tls_info *info)
+{
+	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
+	const unsigned char *alpn;
+	unsigned int alpn_len;
+	X509 *cert;
+
+	(void)snprintf(info->version, sizeof(info->version), "%s",
+	    SSL_get_version(ssl));
+	if (cipher != NULL)
+		(void)snprintf(info->cipher, sizeof(info->cipher), "%s",
+		    SSL_CIPHER_standard_name(cipher));
+	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+	(void)snprintf(info->alpn, sizeof(info->alpn), "%.*s", (int)alpn_len,
+	    alpn != NULL ? (const char *)alpn : "");
+	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL &&
+	    (cert = leaf) == NULL)
+		return;
+	info->have_cert = true;
+	name_text(X509_get_subject_name(cert), info->subject,
+	    sizeof(info->subject));
+	name_text(X509_get_issuer_name(cert), info->issuer,
+	    sizeof(info->issuer));
+	info->not_before = asn1_time(X509_get0_notBefore(cert));
+	info->not_after = asn1_time(X509_get0_notAfter(cert));
+	san_names(cert, info);
+}
+
+/* A verification that failed, in the suite's classes and words. */
+static void
+verify_failed(long result, const char *name, const struct tls_info *info,
+    struct tls_error *e)
+{
+	char when[ISO8601_MAX];
+
+	switch (result) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		(void)tls_fail(e, TLS_EXPIRED, "certificate expired on %s",
+		    iso8601_utc(info->not_after, when));
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		(void)tls_fail(e, TLS_NOT_YET_VALID,
+		    "certificate not valid before %s",
+		    iso8601_utc(info->not_before, when));
+		break;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		(void)tls_fail(e, TLS_NAME_MISMATCH,
+		    "certificate is not for %s", name != NULL ? name : "?");
+		break;
+	default:
+		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
+		    X509_verify_cert_error_string(result));
+	}
+}
+
+/* Whether alert says the peer would not take our certificate. */
+static bool
+certificate_alert(int alert)
+{
+	switch (alert) {
+	case SSL_AD_BAD_CERTIFICATE:
+	case SSL_AD_UNSUPPORTED_CERTIFICATE:
+	case SSL_AD_CERTIFICATE_REVOKED:
+	case SSL_AD_CERTIFICATE_EXPIRED:
+	case SSL_AD_CERTIFICATE_UNKNOWN:
+	case SSL_AD_UNKNOWN_CA:
+	case SSL_AD_ACCESS_DENIED:
+	case SSL_AD_CERTIFICATE_REQUIRED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The alert the peer sent, as the failure it stands for. */
+static void
+alert_failed(const struct tls_conn *conn, struct tls_error *e)
+{
+	/* OpenSSL 3.0 has no words for TLS 1.3's certificate_required */
+	const char *words = conn->alert == SSL_AD_CERTIFICATE_REQUIRED ?
+	    "certificate required" : SSL_alert_desc_string_long(conn->alert);
+
+	/* a TLS 1.2 server that wants a certificate we did not give */
+	if (certificate_alert(conn->alert) || (conn->cert_requested &&
+	    conn->alert == SSL_AD_HANDSHAKE_FAILURE))
+		(void)tls_fail(e, TLS_REJECTED,
+		    "the peer rejected our certificate: %s", words);
+	else
+		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
+		    words);
+}
+
+/*
+ * The failure of an SSL call that returned ret on conn, other than a
+ * wait: the certificate's verification, an alert, the end of the
+ * connection, or the protocol.
+ */
+static void
+call_failed(const struct tls_conn *conn, int ret, struct tls_error *e)
+{
+	int saved = errno;
+	int why = SSL_get_error(conn->ssl, ret);
+	unsigned long code = ERR_peek_error();
+
+	if (conn->alert != -1 && conn->alert != SSL_AD_CLOSE_NOTIFY) {
+		ERR_clear_error();
+		alert_failed(conn, e);
+	} else if (why == SSL_ERROR_ZERO_RETURN || (why == SSL_ERROR_SSL &&
+	    ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
+	    (why == SSL_ERROR_SYSCALL && saved == 0)) {
+		ERR_clear_error();
+		(void)tls_fail(e, TLS_CLOSED, "the peer closed the connection");
+	} else if (why == SSL_ERROR_SYSCALL) {
+		ERR_clear_error();
+		(void)tls_fail(e, saved == ECONNRESET || saved == EPIPE ?
+		    TLS_CLOSED : TLS_SYSTEM, "%s", strerror(saved));
+	} else
+		(void)tls_fail(e, TLS_PROTOCOL, "%s", ssl_reason());
+}
+
+/*
+ * Waits until conn can go on after ret (a want to read or write), at
+ * most until deadline.  Returns 0, or -1 with e set.
+ */
+static int
+wait_io(const struct tls_conn *conn, int ret, long long deadline,
+    struct tls_error *e)
+{
+	struct pollfd pfd = { .fd = conn->fd };
+	int why = SSL_get_error(conn->ssl, ret), n;
+
+	if (why != SSL_ERROR_WANT_READ && why != SSL_ERROR_WANT_WRITE) {
+		call_failed(conn, ret, e);
+		return -1;
+	}
+	pfd.events = why == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+	do
+		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return tls_fail(e, TLS_SYSTEM, "poll: %s", strerror(errno));
+	if (n == 0)
+		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
+	return 0;
+}
+
+/* Asks ssl to check name: an IP address, or a DNS name with SNI. */
+static int
+set_name(SSL *ssl, const char *name, bool verify)
+{
+	if (tls_is_ip(name))
+		return !verify || X509_VERIFY_PARAM_set1_ip_asc(
+		    SSL_get0_param(ssl), name) == 1 ? 0 : -1;
+	if (SSL_set_tlsext_host_name(ssl, name) != 1)
+		return -1;
+	return !verify || SSL_set1_host(ssl, name) == 1 ? 0 : -1;
+}
+
+static void
+conn_free(struct tls_conn *conn)
+{
+	SSL_free(conn->ssl);
+	X509_free(conn->leaf);
+	free(conn);
+}
+
+struct tls_conn *
+tls_connect(struct tls_client *c, int fd, const char *servername,
+    long long deadline, struct tls_info *info)
+{
+	struct tls_conn *conn;
+	long result;
+	int flags, ret;
+
+	memset(info, 0, sizeof(*info));
+	if ((conn = calloc(1, sizeof(*conn))) == NULL ||
+	    (conn->ssl = SSL_new(c->ctx)) == NULL) {
+		free(conn);
+		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
+		    strerror(ENOMEM));
+		return NULL;
+	}
+	conn->fd = fd;
+	conn->alert = -1;
+	conn->verify_error = X509_V_OK;
+	if (conn_index == -1)
+		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	(void)SSL_set_ex_data(conn->ssl, conn_index, conn);
+	SSL_set_info_callback(conn->ssl, watch);
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    SSL_set_fd(conn->ssl, fd) != 1 || (servername != NULL &&
+	    set_name(conn->ssl, servername, !c->insecure) == -1)) {
+		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
+		    strerror(errno != 0 ? errno : ENOMEM));
+		goto failed;
+	}
+	while ((ret = SSL_connect(conn->ssl)) != 1)
+		if (wait_io(conn, ret, deadline, &info->err) == -1)
+			break;
+	fill_info(conn->ssl, conn->leaf, info);
+	result = conn->verify_error;
+	if (!c->insecure && result != X509_V_OK && info->have_cert) {
+		ERR_clear_error();
+		verify_failed(result, servername, info, &info->err);
+	}
+	if (ret != 1 || info->err.class != TLS_OK)
+		goto failed;
+	info->verified = !c->insecure;
+	return conn;
+failed:
+	conn_free(conn);
+	return NULL;
+}
+
+int
+tls_close_check(struct tls_conn *conn, long long deadline,
+    struct tls_info *info)
+{
+	char buf[4096];
+	long long end = earlier(deadline, time_after(now_ms(),
+	    CLOSE_CHECK_MS));
+	int ret, rc = 0;
+
+	(void)SSL_shutdown(conn->ssl);
+	for (;;) {
+		if ((ret = SSL_read(conn->ssl, buf, sizeof(buf))) > 0)
+			continue;
+		if (wait_io(conn, ret, end, &info->err) == 0)
+			continue;
+		/* silence, an end or a reset after ours: nothing refused */
+		if (info->err.class == TLS_REJECTED ||
+		    info->err.class == TLS_PROTOCOL)
+			rc = -1;
+		else
+			info->err.class = TLS_OK;
+		break;
+	}
+	conn_free(conn);
+	return rc;
+}

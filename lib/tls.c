@@ -1,0 +1,244 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "tls.h"
+
+/* Where the distributions keep their bundles and hashed directories. */
+static const char *const trust_files[] = {
+	"/etc/ssl/certs/ca-certificates.crt",	/* Debian, Ubuntu, Alpine */
+	"/etc/pki/tls/certs/ca-bundle.crt",	/* Fedora, RHEL */
+	"/etc/ssl/ca-bundle.pem",		/* openSUSE */
+	"/etc/ssl/cert.pem",			/* Alpine, the BSDs */
+};
+static const char *const trust_dirs[] = {
+	"/etc/ssl/certs",
+	"/etc/pki/tls/certs",
+};
+
+#define ALPN_NAME_MAX	255
+
+const char *
+tls_class_name(enum tls_class class)
+{
+	switch (class) {
+	case TLS_OK:			return "ok";
+	case TLS_EXPIRED:		return "expired";
+	case TLS_NOT_YET_VALID:		return "not_yet_valid";
+	case TLS_UNTRUSTED:		return "untrusted";
+	case TLS_NAME_MISMATCH:		return "name_mismatch";
+	case TLS_REJECTED:		return "rejected";
+	case TLS_PROTOCOL:		return "protocol";
+	case TLS_EXPIRES_SOON:		return "expires_soon";
+	case TLS_TIMEOUT:		return "timeout";
+	case TLS_CLOSED:		return "closed";
+	case TLS_UNREADABLE:		return "unreadable";
+	case TLS_CONFIG:		return "config";
+	case TLS_SYSTEM:		return "system";
+	}
+	return "system";
+}
+
+int
+tls_exit_status(enum tls_class class)
+{
+	switch (class) {
+	case TLS_OK:
+		return EX_OK;
+	case TLS_EXPIRES_SOON:
+		return EX_DATAERR;
+	case TLS_UNREADABLE:
+		return EX_NOINPUT;
+	case TLS_PROTOCOL:
+		return EX_PROTOCOL;
+	case TLS_TIMEOUT:
+	case TLS_CLOSED:
+		return EX_TEMPFAIL;
+	case TLS_EXPIRED:
+	case TLS_NOT_YET_VALID:
+	case TLS_UNTRUSTED:
+	case TLS_NAME_MISMATCH:
+	case TLS_REJECTED:
+		return EX_NOPERM;
+	case TLS_CONFIG:
+		return EX_CONFIG;
+	case TLS_SYSTEM:
+		break;
+	}
+	return EX_OSERR;
+}
+
+bool
+tls_retryable(enum tls_class class)
+{
+	/* a server still starting; never a certificate that failed */
+	return class == TLS_TIMEOUT || class == TLS_CLOSED;
+}
+
+int
+tls_fail(struct tls_error *e, enum tls_class class, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->class = class;
+	va_start(ap, fmt);
+	(void)vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+tls_readable(const char *what, const char *path, bool *is_dir,
+    struct tls_error *e)
+{
+	struct stat st;
+	int fd;
+
+	/* open(2) says what access(2) would not for root: can it be read */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		int saved = errno;
+
+		if (fd != -1)
+			close(fd);
+		return tls_fail(e, TLS_UNREADABLE, "%s %s: %s", what, path,
+		    strerror(saved));
+	}
+	close(fd);
+	*is_dir = S_ISDIR(st.st_mode);
+	return 0;
+}
+
+/* Whether path exists as a file (dir false) or directory (dir true). */
+static bool
+exists(const char *path, bool dir)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (dir ? S_ISDIR(st.st_mode) :
+	    S_ISREG(st.st_mode));
+}
+
+/* A trust store named in the environment that cannot be read: 78. */
+static int
+unusable(struct tls_error *e)
+{
+	e->class = TLS_CONFIG;
+	return -1;
+}
+
+int
+tls_trust_store(const char **file, const char **dir, struct tls_error *e)
+{
+	const char *env_file = getenv("SSL_CERT_FILE");
+	const char *env_dir = getenv("SSL_CERT_DIR");
+	bool is_dir;
+	size_t i;
+
+	*file = *dir = NULL;
+	/* what OpenSSL reads too: the user's choice, checked as --ca is */
+	if ((env_file != NULL && *env_file != '\0') ||
+	    (env_dir != NULL && *env_dir != '\0')) {
+		if (env_file != NULL && *env_file != '\0') {
+			if (tls_readable("SSL_CERT_FILE", env_file, &is_dir,
+			    e) == -1)
+				return unusable(e);
+			*file = env_file;
+		}
+		if (env_dir != NULL && *env_dir != '\0') {
+			if (tls_readable("SSL_CERT_DIR", env_dir, &is_dir,
+			    e) == -1)
+				return unusable(e);
+			*dir = env_dir;
+		}
+		return 0;
+	}
+	for (i = 0; i < sizeof(trust_files) / sizeof(trust_files[0]); i++)
+		if (exists(trust_files[i], false)) {
+			*file = trust_files[i];
+			return 0;
+		}
+	for (i = 0; i < sizeof(trust_dirs) / sizeof(trust_dirs[0]); i++)
+		if (exists(trust_dirs[i], true)) {
+			*dir = trust_dirs[i];
+			return 0;
+		}
+	return tls_fail(e, TLS_CONFIG, "no trust store found (neither "
+	    "SSL_CERT_FILE nor %s): name one with --ca", trust_files[0]);
+}
+
+int
+tls_alpn_wire(const char *list, unsigned char *out, size_t size,
+    const char **errstr)
+{
+	const char *p = list, *comma;
+	size_t len, used = 0;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0) {
+			*errstr = "empty protocol name";
+			return -1;
+		}
+		if (len > ALPN_NAME_MAX) {
+			*errstr = "protocol name too long";
+			return -1;
+		}
+		if (used + 1 + len > size) {
+			*errstr = "list too long";
+			return -1;
+		}
+		out[used++] = (unsigned char)len;
+		memcpy(out + used, p, len);
+		used += len;
+		if (comma == NULL)
+			return (int)used;
+		p = comma + 1;
+	}
+}
+
+bool
+tls_is_ip(const char *name)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, name, buf) == 1 ||
+	    inet_pton(AF_INET6, name, buf) == 1;
+}
+
+int
+tls_info_add_name(struct tls_info *info, const char *name)
+{
+	char **v, *copy;
+
+	if ((copy = strdup(name)) == NULL)
+		return -1;
+	if ((v = reallocarray(info->names, info->nnames + 1,
+	    sizeof(*v))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	v[info->nnames++] = copy;
+	info->names = v;
+	return 0;
+}
+
+void
+tls_info_free(struct tls_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < info->nnames; i++)
+		free(info->names[i]);
+	free(info->names);
+	info->names = NULL;
+	info->nnames = 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * Pure core.  TLS for the tools and the copy engine: the one interface,
+ * whichever library the build chose (-Dtls=openssl|mbedtls|disabled, one
+ * backend file each, as curl's lib/vtls); no library type is seen
+ * outside its backend.  Verification is on unless a caller turns it off
+ * by name (insecure); every failure has a class that says why, and the
+ * certificate's fields are filled in even when verification fails.
+ */
+#ifndef SOCKUTILS_TLS_H
+#define SOCKUTILS_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Why a TLS step failed; tls_class_name and tls_exit_status say more. */
+enum tls_class {
+	TLS_OK,
+	TLS_EXPIRED,		/* the certificate's notAfter has passed */
+	TLS_NOT_YET_VALID,	/* its notBefore has not come */
+	TLS_UNTRUSTED,		/* no chain to a trusted root, self-signed */
+	TLS_NAME_MISMATCH,	/* it is not for the name (or IP) asked */
+	TLS_REJECTED,		/* the peer rejected our client certificate */
+	TLS_PROTOCOL,		/* not TLS, a fatal alert, nothing in common */
+	TLS_EXPIRES_SOON,	/* verified, but within the days asked */
+	TLS_TIMEOUT,		/* the deadline passed */
+	TLS_CLOSED,		/* end of file or reset in the handshake */
+	TLS_UNREADABLE,		/* --ca, --cert or --key cannot be read */
+	TLS_CONFIG,		/* no trust store, malformed PEM, wrong key */
+	TLS_SYSTEM,		/* memory, or a system call */
+};
+
+/* What a failure was, and the words for it. */
+struct tls_error {
+	enum tls_class	 class;
+	char		 message[256];
+};
+
+/* What a client is given: NULL and false are the defaults. */
+struct tls_client_options {
+	const char	*ca;		/* PEM file or hashed directory, or
+					   NULL: tls_trust_store's */
+	const char	*cert;		/* client certificate (and chain) */
+	const char	*key;		/* its key; NULL: in cert's file */
+	const char	*alpn;		/* "h2,http/1.1", or NULL */
+	bool		 insecure;	/* verify nothing */
+};
+
+/* What a handshake learned of the peer. */
+struct tls_info {
+	char		 version[16];	/* "TLSv1.3" */
+	char		 cipher[64];	/* IANA name */
+	char		 alpn[256];	/* the protocol agreed, or "" */
+	bool		 verified;
+	bool		 have_cert;	/* the fields below are set */
+	char		 subject[512];	/* RFC 4514 (certinfo.h) */
+	char		 issuer[512];
+	char		**names;	/* its DNS and IP SANs, as text */
+	size_t		 nnames;
+	time_t		 not_before;
+	time_t		 not_after;
+	struct tls_error err;		/* TLS_OK, or why it failed */
+};
+
+struct tls_client;	/* the settings of many connections */
+struct tls_conn;	/* one connection */
+
+/* Whether the build has a TLS library (-Dtls=disabled has none). */
+bool	tls_available(void);
+
+/*
+ * A client with options o: the trust store, the client certificate and
+ * key read now.  Returns NULL with *e saying why (TLS_UNREADABLE,
+ * TLS_CONFIG, TLS_SYSTEM).
+ */
+struct tls_client *tls_client_new(const struct tls_client_options *o,
+	    struct tls_error *e);
+void	tls_client_free(struct tls_client *c);
+
+/*
+ * The handshake over the connected socket fd, as the client c: SNI
+ * servername unless it is NULL or an IP address, the certificate
+ * checked for servername (a DNS name, or an IP address against the IP
+ * SANs) unless c is insecure.  Gives up at deadline (now_ms's clock,
+ * NO_LIMIT: never).  Fills *info either way (free it with
+ * tls_info_free).  Returns the connection, or NULL with info->err set;
+ * fd stays the caller's.
+ */
+struct tls_conn *tls_connect(struct tls_client *c, int fd,
+	    const char *servername, long long deadline, struct tls_info *info);
+
+/*
+ * Ends conn for a check: close_notify, then reads until the peer's
+ * close_notify, end of file or deadline, so that a peer that rejects
+ * our certificate only after a TLS 1.3 handshake says so.  Returns 0,
+ * or -1 with info->err set (TLS_REJECTED, TLS_PROTOCOL).  Frees conn.
+ */
+int	tls_close_check(struct tls_conn *conn, long long deadline,
+	    struct tls_info *info);
+
+void	tls_info_free(struct tls_info *info);
+
+/*
+ * Shared by the backends (tls.c).
+ */
+
+/* "expired", "untrusted", ...: the stable names of -j's "error". */
+const char *tls_class_name(enum tls_class class);
+
+/* The exit status of the suite's table for class. */
+int	tls_exit_status(enum tls_class class);
+
+/* Whether a check that failed with class may pass if tried again. */
+bool	tls_retryable(enum tls_class class);
+
+/* Sets e, formatted; returns -1. */
+int	tls_fail(struct tls_error *e, enum tls_class class, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The system's trust store: SSL_CERT_FILE and SSL_CERT_DIR if set,
+ * else the first of the distributions' bundles and directories that
+ * exists.  Returns 0 with *file and/or *dir set (the other NULL), or
+ * -1 with *e saying none was found (TLS_CONFIG) or cannot be read.
+ */
+int	tls_trust_store(const char **file, const char **dir,
+	    struct tls_error *e);
+
+/*
+ * path as a file the backend may read: 0, with *is_dir; or -1 with *e
+ * "WHAT PATH: why" (TLS_UNREADABLE).
+ */
+int	tls_readable(const char *what, const char *path, bool *is_dir,
+	    struct tls_error *e);
+
+/*
+ * The ALPN list "h2,http/1.1" in the wire format (each name after its
+ * length byte) into out of size bytes.  Returns its length, or -1 with
+ * *errstr why ("empty protocol name", "protocol name too long", "list
+ * too long").
+ */
+int	tls_alpn_wire(const char *list, unsigned char *out, size_t size,
+	    const char **errstr);
+
+/* Whether name is an IPv4 or IPv6 address literal (no SNI then). */
+bool	tls_is_ip(const char *name);
+
+/* Adds a SAN to info->names.  Returns 0, or -1 (ENOMEM). */
+int	tls_info_add_name(struct tls_info *info, const char *name);
+
+#endif

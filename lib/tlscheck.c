@@ -1,0 +1,145 @@
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "certinfo.h"
+#include "tlscheck.h"
+
+struct check {
+	const struct dial_options	*d;
+	const struct tls_check_options	*o;
+	int				 family;
+	long long			 wait_end;	/* --wait's, or NO_LIMIT */
+	tls_checked_fn			*checked;
+	void				*ctx;
+	/* a retry's one target, kept for the next round */
+	bool				 got;
+	struct target			 again;
+	char				*again_name;
+};
+
+/* The name the certificate is checked for, and sent as SNI. */
+static const char *
+name_of(const struct check *c, const struct target *t)
+{
+	return c->o->servername != NULL ? c->o->servername : t->ep.host;
+}
+
+/* The handshake and close of t's connection into info; fd closed. */
+static void
+handshake(const struct check *c, const struct target *t,
+    struct tls_info *info)
+{
+	struct tls_conn *conn;
+	long long now = now_ms(), left, deadline;
+	char when[ISO8601_MAX];
+	long long days;
+
+	/* -t counts from the start of the dial: what connecting left */
+	left = c->d->timeout_ms == NO_LIMIT ? NO_LIMIT :
+	    c->d->timeout_ms > t->ms ? c->d->timeout_ms - t->ms : 0;
+	deadline = earlier(time_after(now, left), c->wait_end);
+	conn = tls_connect(c->o->client, t->fd, name_of(c, t), deadline,
+	    info);
+	if (conn != NULL)
+		(void)tls_close_check(conn, deadline, info);
+	close(t->fd);
+	if (info->err.class != TLS_OK || c->o->min_days < 0 ||
+	    !info->have_cert)
+		return;
+	days = cert_days_left(info->not_after, time(NULL));
+	if (days < c->o->min_days)
+		(void)tls_fail(&info->err, TLS_EXPIRES_SOON,
+		    "certificate expires on %s, in %lld days (--min-days %lld)",
+		    iso8601_utc(info->not_after, when), days, c->o->min_days);
+}
+
+/* Keeps the one target of a retry's dial. */
+static void
+kept(const struct target *t, void *ctx)
+{
+	struct check *c = ctx;
+
+	c->got = true;
+	c->again = *t;
+	c->again_name = endpoint_string(&t->ep);
+	c->again.name = c->again_name != NULL ? c->again_name : t->name;
+}
+
+/*
+ * Dials t's one endpoint again into c->again (its name c->again_name, to
+ * free), with what is left of --wait.  Returns whether it has one.
+ */
+static bool
+redial(struct check *c, const struct target *t)
+{
+	struct target_spec spec = { .host = t->ep.host, .path = t->ep.path,
+	    .un.dirfd = -1 };
+	struct port_range one = { t->ep.port, t->ep.port };
+	struct dial_options rest = *c->d;
+
+	if (t->ep.path != NULL) {
+		/* the spec's address, as the first dial had it */
+		spec.un = *t->un;
+	} else {
+		spec.ports.ranges = &one;
+		spec.ports.n = 1;
+		spec.ports.ports = 1;
+	}
+	rest.wait_ms = time_left(c->wait_end, now_ms());
+	c->got = false;
+	c->again_name = NULL;
+	connect_targets(&spec, 1, c->family, &rest, kept, c);
+	return c->got;
+}
+
+/* One target from connect_targets: checked, and again while it may pass. */
+static void
+connected(const struct target *t, void *ctx)
+{
+	struct check *c = ctx;
+	struct tls_info info;
+	struct target cur = *t;
+	long long backoff = CONNECT_RETRY_FIRST_MS;
+	char *name = NULL;
+
+	for (;;) {
+		memset(&info, 0, sizeof(info));
+		if (!cur.open)
+			break;
+		handshake(c, &cur, &info);
+		if (!tls_retryable(info.err.class) || c->wait_end == NO_LIMIT ||
+		    now_ms() + backoff >= c->wait_end)
+			break;
+		/* a server still starting: a pause, as the dialer's */
+		(void)poll(NULL, 0, poll_timeout(backoff));
+		backoff = dial_next_backoff(backoff, 0);
+		if (!redial(c, &cur))
+			break;
+		tls_info_free(&info);
+		free(name);
+		name = c->again_name;
+		cur = c->again;
+	}
+	c->checked(&cur, &info, c->ctx);
+	tls_info_free(&info);
+	free(name);
+}
+
+void
+tls_check_targets(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *d, const struct tls_check_options *o,
+    tls_checked_fn *checked, void *ctx)
+{
+	struct dial_options keep = *d;
+	struct check c = { .d = d, .o = o, .family = family,
+	    .checked = checked, .ctx = ctx };
+
+	c.wait_end = d->retry ? time_after(now_ms(), d->wait_ms) : NO_LIMIT;
+	/* the handshake needs the connection */
+	keep.check_only = false;
+	c.d = &keep;
+	connect_targets(v, n, family, &keep, connected, &c);
+}

@@ -1,0 +1,373 @@
+#!/usr/bin/env bats
+# tcp-send --tls: handshakes and verification against peers no one here
+# wrote (openssl s_server, socat OPENSSL-LISTEN, python3's ssl module),
+# with certificates the tests mint (test_helper/tls.bash).
+# shellcheck disable=SC2154 # bats sets status, output, stderr, lines
+
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+# The servers most tests share, one per certificate, started once:
+# the port of each in $BATS_FILE_TMPDIR/port.NAME (server_port NAME).
+SHARED="good expired future self other wrongname soon"
+
+setup_file() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tls
+	tls_built || return 0
+	mint_pki
+	# they serve the whole file; teardown_file ends them
+	# shellcheck disable=SC2034 # spawn reads it
+	SPAWN_LIMIT=600
+	for cert in $SHARED; do
+		start_s_server "$cert"
+		echo "$PORT" >"$BATS_FILE_TMPDIR/port.$cert"
+	done
+	# teardown_file runs in another process: the PIDs go by file
+	echo "${SPAWN_PIDS[*]}" >"$BATS_FILE_TMPDIR/shared.pids"
+}
+
+teardown_file() {
+	load test_helper/tls
+	[ -f "$BATS_FILE_TMPDIR/shared.pids" ] || return 0
+	read -ra SPAWN_PIDS <"$BATS_FILE_TMPDIR/shared.pids"
+	kill_spawned
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	load test_helper/tcp
+	load test_helper/tls
+	T=$BATS_TEST_TMPDIR
+	PKI=$BATS_FILE_TMPDIR/pki
+	TLSPEER_PY="$BATS_TEST_DIRNAME/test_helper/tlspeer.py"
+	if [[ $BATS_TEST_DESCRIPTION != *"without TLS"* ]] && ! tls_built; then
+		skip "this build has no TLS library (-Dtls=disabled: ./dev static until it has mbedTLS)"
+	fi
+	# the system's trust store knows none of the tests' roots
+	unset SSL_CERT_FILE SSL_CERT_DIR
+}
+
+teardown() {
+	kill_spawned
+}
+
+# server_port NAME: PORT, of the shared s_server with NAME's certificate.
+server_port() {
+	PORT=$(<"$BATS_FILE_TMPDIR/port.$1")
+}
+
+# check_json ARGS...: tcp-send -zj --tls ARGS; JSON is the one line.
+check_json() {
+	run --separate-stderr tcp-send -zj --tls "$@"
+	JSON=$output
+}
+
+# tls_field FIELD: .tls.FIELD of $JSON, as jq -r prints it.
+tls_field() {
+	jq -r ".tls.$1" <<<"$JSON"
+}
+
+# start_tlspeer CERT [LATE]: the python3 ssl server of tlspeer.py; PORT.
+start_tlspeer() {
+	local pf="$T/tlspeer.port"
+	rm -f "$pf"
+	spawn python3 "$TLSPEER_PY" "$pf" "$PKI/$1.chain.pem" "$PKI/$1.key" ${2+"$2"}
+	wait_file "$pf" "$SPAWN_PID"
+	PORT=$(<"$pf")
+}
+
+@test "tcp-send --tls in a build without TLS exits 64 and says so" {
+	tls_built && skip "this build has TLS"
+	run -64 --separate-stderr tcp-send -z --tls --insecure 127.0.0.1 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: --tls: this build has no TLS library"
+}
+
+@test "tcp-send needs no TLS library to start: libssl is loaded for --tls only" {
+	run -0 readelf -dW "$SOCKUTILS_BUILD/tools/tcp-send"
+	refute_output --partial 'libssl'
+	refute_output --partial 'libcrypto'
+}
+
+# --- what a good certificate shows -----------------------------------------
+
+@test "tcp-send -z --tls verifies a chain through an intermediate and exits 0" {
+	server_port good
+	run -0 --separate-stderr tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+@test "tcp-send -zj --tls gives the certificate's fields as openssl x509 reads them" {
+	server_port good
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(jq -r .open <<<"$JSON")" true
+	assert_equal "$(tls_field verified)" true
+	assert_equal "$(tls_field version)" TLSv1.3
+	assert_equal "$(tls_field subject)" \
+		"$(openssl x509 -in "$PKI/good.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')"
+	assert_equal "$(tls_field issuer)" \
+		"$(openssl x509 -in "$PKI/good.pem" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//')"
+	assert_equal "$(tls_field 'names | join(" ")')" "localhost 127.0.0.1 ::1"
+	local end
+	end=$(openssl x509 -in "$PKI/good.pem" -noout -enddate | sed 's/^notAfter=//')
+	assert_equal "$(tls_field not_after)" "$(date -u -d "$end" +%Y-%m-%dT%H:%M:%SZ)"
+	local days=$(( ($(date -u -d "$end" +%s) - $(date +%s)) / 86400 ))
+	[ "$(tls_field days_left)" -ge $((days - 1)) ] && [ "$(tls_field days_left)" -le "$days" ] ||
+		fail "days_left $(tls_field days_left), openssl x509 says $days"
+	assert_equal "$(tls_field error)" null
+}
+
+@test "tcp-send --tls speaks TLS 1.2 with an RSA key and TLS 1.3 with an EC key" {
+	start_s_server rsa -tls1_2
+	check_json --ca "$PKI/rsa-ca.pem" localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(tls_field version)" TLSv1.2
+	assert_equal "$(tls_field cipher)" TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+	server_port good
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(tls_field version)" TLSv1.3
+}
+
+@test "tcp-send --tls checks an IP address against the IP SANs, with no SNI" {
+	server_port good
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" 127.0.0.1 "$PORT"
+	server_port wrongname
+	run -77 --separate-stderr tcp-send -z --tls --ca "$PKI/ca.pem" 127.0.0.1 "$PORT"
+	assert_equal "$stderr" "tcp-send: tls 127.0.0.1 $PORT: certificate is not for 127.0.0.1"
+}
+
+@test "tcp-send --tls --alpn offers protocols and -j says which one was agreed" {
+	start_s_server good -alpn h2
+	check_json --ca "$PKI/ca.pem" --alpn http/1.1,h2 localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(tls_field alpn)" h2
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$(tls_field alpn)" null
+}
+
+@test "tcp-send -v --tls reports the connection and the certificate verified" {
+	server_port good
+	run -0 --separate-stderr tcp-send -zv --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_stderr_regex "connected to 127.0.0.1 $PORT from 127.0.0.1 [0-9]+"
+	assert_stderr_regex "tcp-send: tls localhost $PORT: TLSv1.3 [A-Z0-9_]+, CN=localhost \(issued by .*CN=Test Intermediate\), verified, valid until [0-9-]+T[0-9:]+Z \(36[45] days\)"
+}
+
+# --- what is rejected, and why ----------------------------------------------
+
+# rejected CERT CLASS MESSAGE [ARGS...]: tcp-send -zj --tls against CERT
+# exits 77 with CLASS in -j and MESSAGE (an ERE) on stderr.
+rejected() {
+	local cert=$1 class=$2 message=$3
+	shift 3
+	server_port "$cert"
+	check_json --ca "$PKI/ca.pem" "$@" localhost "$PORT"
+	assert_equal "$status" 77
+	assert_equal "$(tls_field error)" "$class"
+	assert_equal "$(tls_field verified)" false
+	# the fields are there, to say why
+	assert_equal "$(tls_field subject)" "$(openssl x509 -in "$PKI/$cert.pem" \
+		-noout -subject -nameopt RFC2253 | sed 's/^subject=//')"
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: $message\$"
+}
+
+@test "tcp-send --tls rejects an expired certificate (77, expired)" {
+	rejected expired expired "certificate expired on [0-9-]+T[0-9:]+Z"
+	assert_equal "$(tls_field not_after)" "$(date -u -d "$(openssl x509 -in "$PKI/expired.pem" \
+		-noout -enddate | sed 's/^notAfter=//')" +%Y-%m-%dT%H:%M:%SZ)"
+	[ "$(tls_field days_left)" -lt 0 ] || fail "days_left $(tls_field days_left)"
+}
+
+@test "tcp-send --tls rejects a certificate not valid yet (77, not_yet_valid)" {
+	rejected future not_yet_valid "certificate not valid before [0-9-]+T[0-9:]+Z"
+}
+
+@test "tcp-send --tls rejects a self-signed certificate (77, untrusted)" {
+	rejected self untrusted "certificate not trusted: .*"
+}
+
+@test "tcp-send --tls rejects a certificate from another CA (77, untrusted)" {
+	rejected other untrusted "certificate not trusted: .*"
+}
+
+@test "tcp-send --tls rejects a certificate for another name (77, name_mismatch)" {
+	rejected wrongname name_mismatch "certificate is not for localhost"
+}
+
+@test "tcp-send --tls --servername checks that name instead of HOST" {
+	rejected good name_mismatch "certificate is not for db.example" --servername db.example
+	server_port wrongname
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" --servername wrong.example localhost "$PORT"
+}
+
+@test "tcp-send --tls --insecure takes any certificate and says it did not verify" {
+	server_port self
+	check_json --insecure localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(tls_field verified)" false
+	assert_equal "$(tls_field subject)" CN=localhost
+}
+
+@test "tcp-send --tls without --ca trusts SSL_CERT_FILE, and the system's store knows no test root" {
+	server_port good
+	SSL_CERT_FILE=$PKI/ca.pem run -0 tcp-send -z --tls localhost "$PORT"
+	run -77 --separate-stderr tcp-send -zj --tls localhost "$PORT"
+	assert_equal "$(jq -r .tls.error <<<"$output")" untrusted
+}
+
+@test "tcp-send --tls --ca takes a hashed directory" {
+	mkdir "$T/certs"
+	cp "$PKI/ca.pem" "$T/certs/$(openssl x509 -in "$PKI/ca.pem" -noout -hash).0"
+	server_port good
+	run -0 tcp-send -z --tls --ca "$T/certs" localhost "$PORT"
+}
+
+# --- expiry monitoring --------------------------------------------------------
+
+@test "tcp-send --tls --min-days exits 65 for a certificate that expires sooner" {
+	server_port soon
+	check_json --ca "$PKI/ca.pem" --min-days 14 localhost "$PORT"
+	assert_equal "$status" 65
+	assert_equal "$(tls_field error)" expires_soon
+	assert_equal "$(tls_field verified)" true
+	assert_equal "$(tls_field days_left)" 4
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: certificate expires on [0-9-]+T[0-9:]+Z, in 4 days \(--min-days 14\)$"
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" --min-days 4 localhost "$PORT"
+}
+
+# --- mutual TLS -------------------------------------------------------------
+
+@test "tcp-send --tls --cert --key passes a server that requires a client certificate" {
+	start_s_server good -tls1_3 -Verify 1 -verify_return_error -CAfile "$PKI/ca.pem"
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" --cert "$PKI/client.chain.pem" \
+		--key "$PKI/client.key" localhost "$PORT"
+	# the key in the certificate's file
+	cat "$PKI/client.chain.pem" "$PKI/client.key" >"$T/both.pem"
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" --cert "$T/both.pem" localhost "$PORT"
+}
+
+@test "tcp-send -z --tls exits 77 when a TLS 1.3 server rejects us after the handshake" {
+	start_s_server good -tls1_3 -Verify 1 -verify_return_error -CAfile "$PKI/ca.pem"
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$status" 77
+	assert_equal "$(tls_field error)" rejected
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: the peer rejected our certificate: certificate required$"
+	check_json --ca "$PKI/ca.pem" --cert "$PKI/self.pem" --key "$PKI/self.key" localhost "$PORT"
+	assert_equal "$status" 77
+	assert_equal "$(tls_field error)" rejected
+}
+
+@test "tcp-send -z --tls exits 77 when a TLS 1.2 server wants a certificate we lack" {
+	start_s_server good -tls1_2 -Verify 1 -verify_return_error -CAfile "$PKI/ca.pem"
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$status" 77
+	assert_equal "$(tls_field error)" rejected
+}
+
+# --- peers that are not what they should be ---------------------------------
+
+@test "tcp-send --tls exits 76 against a peer that does not speak TLS" {
+	start_listen -k --reply 'SSH-2.0-OpenSSH_9.2'
+	check_json --insecure 127.0.0.1 "$PORT"
+	assert_equal "$status" 76
+	assert_equal "$(tls_field error)" protocol
+	assert_stderr_regex "^tcp-send: tls 127.0.0.1 $PORT: .+"
+}
+
+@test "tcp-send -t bounds the handshake: a silent server gives 75 in time" {
+	start_listen -k
+	local start
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -z -t 0.3 --tls --insecure 127.0.0.1 "$PORT"
+	assert_equal "$stderr" "tcp-send: tls 127.0.0.1 $PORT: timed out in the handshake"
+	[ "$(ms_since "$start")" -lt 5000 ] || fail "took $(ms_since "$start") ms"
+}
+
+@test "tcp-send --wait --tls retries a server that closes while TLS is not up yet" {
+	start_tlspeer good 0.5
+	run -0 --separate-stderr tcp-send -z --wait 20 --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$stderr" ""
+	# without --wait, one try: closed in the handshake
+	start_tlspeer good 30
+	run -75 --separate-stderr tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: (the peer closed the connection|Connection reset by peer)\$"
+}
+
+@test "tcp-send --wait --tls never retries a certificate that failed" {
+	server_port expired
+	local start
+	start=$(date +%s%3N)
+	run -77 tcp-send -z --wait 20 --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	[ "$(ms_since "$start")" -lt 10000 ] || fail "took $(ms_since "$start") ms"
+}
+
+@test "tcp-send --tls passes socat OPENSSL-LISTEN and python3's ssl server" {
+	spawn socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,fork,verify=0,cert=$PKI/good.chain.pem,key=$PKI/good.key" \
+		SYSTEM:true 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" 127.0.0.1 "$MATCH"
+	start_tlspeer good
+	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
+}
+
+@test "tcp-send -z --tls checks several targets, each with its own verdict" {
+	server_port good
+	local good=$PORT
+	server_port expired
+	run -77 --separate-stderr tcp-send -zj --tls --ca "$PKI/ca.pem" localhost "$good" localhost "$PORT"
+	assert_equal "$(jq -r '.tls.error' <<<"$output" | paste -sd' ')" "null expired"
+	run -0 tcp-send -z --any --tls --ca "$PKI/ca.pem" localhost "$good" localhost "$PORT"
+}
+
+# --- TLS over a Unix socket ---------------------------------------------------
+
+@test "tcp-send -U --tls --servername verifies that name over a Unix socket" {
+	spawn python3 "$TLSPEER_PY" "@$T/tls.sock" "$PKI/good.chain.pem" "$PKI/good.key"
+	wait_until "$SPAWN_PID" test -S "$T/tls.sock" || fail "$WAIT_WHY"
+	run -0 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock"
+	run -77 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername db.example "$T/tls.sock"
+	run -0 tcp-send -z -U --tls --insecure "$T/tls.sock"
+}
+
+# --- files and usage --------------------------------------------------------
+
+@test "tcp-send --tls exits 66 for a --ca, --cert or --key that cannot be read" {
+	run -66 --separate-stderr tcp-send -z --tls --ca "$T/none.pem" localhost 1
+	assert_equal "$stderr" "tcp-send: --ca $T/none.pem: No such file or directory"
+	run -66 --separate-stderr tcp-send -z --tls --insecure --cert "$T/none.pem" localhost 1
+	assert_equal "$stderr" "tcp-send: --cert $T/none.pem: No such file or directory"
+	run -66 tcp-send -z --tls --insecure --cert "$PKI/client.pem" --key "$T/none.key" localhost 1
+}
+
+@test "tcp-send --tls exits 78 for a malformed PEM, a key that does not match, no trust store" {
+	echo "not a certificate" >"$T/bad.pem"
+	run -78 --separate-stderr tcp-send -z --tls --ca "$T/bad.pem" localhost 1
+	assert_stderr_regex "^tcp-send: --ca $T/bad.pem: .+"
+	run -78 --separate-stderr tcp-send -z --tls --insecure --cert "$T/bad.pem" --key "$PKI/client.key" localhost 1
+	assert_stderr_regex "^tcp-send: --cert $T/bad.pem: .+"
+	run -78 --separate-stderr tcp-send -z --tls --insecure --cert "$PKI/client.pem" --key "$PKI/good.key" localhost 1
+	assert_stderr_regex "^tcp-send: --key $PKI/good.key: .+"
+	SSL_CERT_FILE=$T/none.pem run -78 --separate-stderr tcp-send -z --tls localhost 1
+	assert_equal "$stderr" "tcp-send: SSL_CERT_FILE $T/none.pem: No such file or directory"
+}
+
+@test "tcp-send's TLS options are usage errors (64) without what they need" {
+	run -64 --separate-stderr tcp-send -z --ca "$PKI/ca.pem" localhost 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: --ca needs --tls"
+	run -64 --separate-stderr tcp-send -z --insecure localhost 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: --insecure needs --tls"
+	run -64 --separate-stderr tcp-send -z --tls --key "$PKI/client.key" localhost 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: --key needs --cert"
+	run -64 --separate-stderr tcp-send -z -U --tls "$T/tls.sock"
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: -U with --tls needs --servername (or --insecure)"
+	run -64 --separate-stderr tcp-send -z --tls --alpn h2,,x localhost 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: alpn h2,,x: empty protocol name"
+	run -64 --separate-stderr tcp-send -z --tls --min-days -1 localhost 1
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: min-days -1: invalid"
+	run -64 tcp-send -z --tls --insecure --ca "$PKI/ca.pem" localhost 1
+	run -64 --separate-stderr tcp-send --tls localhost 1 data
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: --tls needs -z"
+}
