@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "io.h"
+
 /* Big enough that a system call moves a lot; two per relay. */
 #define RELAY_BUFSIZE	((size_t)128 * 1024)
 /* the pipes spliced through: the most an unprivileged process may ask */
@@ -36,7 +38,8 @@ struct relay {
 	int		 out;		/* gets what sock receives, or -1 */
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_recv;	/* -1: receive until end of file */
-	bool		 escape;	/* out is written with write_escaped */
+	enum escape_mode escape;	/* how out is written (io.h) */
+	bool		 crlf;		/* in's newlines sent as CRLF (io.h) */
 	/* out */
 	unsigned long long sent, received;
 	enum relay_failure failed;

@@ -8,6 +8,7 @@
 #define SOCKUTILS_REPORT_H
 
 #include "dial.h"
+#include "probe.h"
 #include "relay.h"
 #include "target.h"
 #include "unix.h"
@@ -45,6 +46,12 @@ const char *peer_credentials(int fd, char *buf, size_t size);
 /* " (pid N, uid N, gid N)" into buf. */
 const char *credentials_text(pid_t pid, uid_t uid, gid_t gid, char *buf,
 	    size_t size);
+
+/*
+ * The reply of the probe p did not match: "reply of NAME: why" (with
+ * "gave up waiting after SEC" once --wait passed).  Returns p->status.
+ */
+int	probe_warn(const struct probe *p);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "io.h"
 #include "listen.h"
 
 /* As many as ncat -k serves at once; --max-conns says otherwise. */
@@ -34,7 +35,7 @@ struct server {
 	const char	*reply;		/* sent to each connection, or NULL */
 	size_t		 replylen;
 	bool		 json;		/* -j: connlog.h's objects */
-	bool		 escape;	/* what is received, without json */
+	enum escape_mode escape;	/* what is received, without json */
 	bool		 verbose;
 };
 

@@ -56,7 +56,7 @@ copy_src() {
 	run -0 --separate-stderr dev bats --asan "$T/a.bats"
 	assert_line "1 passed, 0 failed, 0 skipped"
 	run -64 --separate-stderr dev bats --asan
-	assert_stderr "usage: ./dev bats [--asan] FILE..."
+	assert_stderr "usage: ./dev bats [--asan | --static] FILE..."
 }
 
 @test "./dev bats reports a bats run that dies before its plan as a failure" {

@@ -77,7 +77,7 @@ struct settings {
 	bool		 keep;
 	bool		 json;
 	bool		 verbose;
-	bool		 escape;
+	enum escape_mode escape;
 	char		*reply;		/* NULL: none */
 	size_t		 replylen;
 };

@@ -65,7 +65,7 @@ struct settings {
 	char		*reply;		/* C escapes undone */
 	size_t		 replylen;
 	bool		 json;
-	bool		 escape;
+	enum escape_mode escape;
 	bool		 verbose;
 };
 
