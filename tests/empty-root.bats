@@ -142,10 +142,10 @@ in_root() {
 	local port
 	port=$(<"$ROOT/tmp/port")
 	# as Docker runs CMD ["/bin/tcp-send", ...]: no shell, no environment
-	run -0 --separate-stderr env -i chroot "$ROOT" /bin/tcp-send -C \
+	run -0 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -C \
 		--expect '^HTTP/1\.[01] 200' "db:$port" $'GET /health HTTP/1.0\n'
 	assert_stderr ''
-	run -76 --separate-stderr env -i chroot "$ROOT" /bin/tcp-send -C \
+	run -76 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -C \
 		--expect '^HTTP/1\.[01] 503' "db:$port" $'GET /health HTTP/1.0\n'
 	assert_stderr "tcp-send: reply of db $port: no line matched before the peer closed: first line \"HTTP/1.0 200 OK\""
 }
