@@ -90,6 +90,12 @@ probe_run(struct probe *p)
 	for (;;) {
 		if (probe_connect(p) == -1)
 			return p->status = EX_OSERR;
+		if (p->t.fd == -1 && p->have_answer && p->t.waited_out) {
+			/* the wait ran out connecting again: the answer stands */
+			p->t.open = true;
+			take_answer(p);
+			break;
+		}
 		if (p->t.fd == -1)
 			return p->status = p->t.status;
 		p->x.sock = p->t.fd;
