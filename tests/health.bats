@@ -335,7 +335,6 @@ time.sleep(0.3)
 s.close()
 time.sleep(30)' "$pf"
 	wait_file "$pf" "$SPAWN_PID"
-	run -75 tcp-send -z --closed "127.0.0.1:$(<"$pf")"
 	run -0 --separate-stderr tcp-send -z --closed --wait 5 "127.0.0.1:$(<"$pf")"
 	assert_stderr ""
 }
