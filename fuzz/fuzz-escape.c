@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd == -1)
 		FUZZ_CHECK((fd = memfd_create("escaped", MFD_CLOEXEC)) != -1);
 	FUZZ_CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
-	FUZZ_CHECK(write_escaped(fd, data, size) == 0);
+	FUZZ_CHECK(write_escaped(fd, data, size, false) == 0);
 	len = lseek(fd, 0, SEEK_CUR);
 	FUZZ_CHECK(len >= 0 && (size_t)len <= 4 * size);
 	out = malloc((size_t)len + 1);

@@ -65,10 +65,10 @@ dgram_sender_named(const struct datagram *d)
 
 int
 dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
-    const struct addrinfo **used, enum step *step)
+    bool broadcast, const struct addrinfo **used, enum step *step)
 {
 	const struct addrinfo *ai;
-	int fd, saved_errno = EAFNOSUPPORT;
+	int fd, saved_errno = EAFNOSUPPORT, on = 1;
 
 	*step = STEP_SOCKET;
 	*used = res;
@@ -81,6 +81,13 @@ dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
 		    ai->ai_protocol);
 		if (fd == -1) {
 			saved_errno = errno;
+			continue;
+		}
+		*step = STEP_SETSOCKOPT;
+		if (broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on,
+		    sizeof(on)) == -1) {
+			saved_errno = errno;
+			close(fd);
 			continue;
 		}
 		*step = STEP_BIND;

@@ -40,12 +40,14 @@ const char *family_name(int family);
  * A UDP socket, bound to src unless it is NULL, connected to the first
  * address of res that takes it (connecting sends nothing; it names the
  * peer, so that replies from others are dropped and an ICMP port
- * unreachable becomes ECONNREFUSED).  Returns the descriptor with
- * *used the address, or -1 with errno set, *step the call that failed
- * ("socket", "bind", "connect") and *used the last address tried.
+ * unreachable becomes ECONNREFUSED); with broadcast, allowed to send
+ * to a broadcast address (SO_BROADCAST: without it, connecting to one
+ * fails with EACCES).  Returns the descriptor with *used the address,
+ * or -1 with errno set, *step the call that failed (socket,
+ * setsockopt, bind, connect) and *used the last address tried.
  */
 int	dgram_connect(const struct addrinfo *res, const struct sockaddr *src,
-	    const struct addrinfo **used, enum step *step);
+	    bool broadcast, const struct addrinfo **used, enum step *step);
 
 /*
  * Sends len bytes of buf as one datagram on the connected fd of family.

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "address.h"
 #include "datagram.h"
@@ -13,8 +14,8 @@
 #include "unix.h"
 
 int
-dgram_open_ip(const char *hostarg, const char *portarg,
-    const struct sockopts *o, struct dgram_target *t)
+dgram_open_ip(const char *hostarg, unsigned short port,
+    const struct sockopts *o, bool broadcast, struct dgram_target *t)
 {
 	struct sockaddr_storage src;
 	struct addrinfo *res;
@@ -23,12 +24,10 @@ dgram_open_ip(const char *hostarg, const char *portarg,
 	const char *errstr;
 	enum step step;
 	char service[8], host[ADDRSTR_MAX];
-	unsigned short port;
 	int fd, rc;
 
 	/* -4 and -6 together: either family */
 	t->family = sockopts_family(o);
-	port = port_operand(portarg, "udp", false);
 	if (o->bind != NULL) {
 		sockopts_bind_address(o, t->family, 0, "bind address", &src);
 		t->family = src.ss_family;
@@ -41,10 +40,16 @@ dgram_open_ip(const char *hostarg, const char *portarg,
 	if (rc != 0)
 		errx(ex_gai(rc, errno), "%s: %s", hostarg, gai_error_string(rc, errno));
 	fd = dgram_connect(res, o->bind != NULL ? (struct sockaddr *)&src :
-	    NULL, &ai, &step);
+	    NULL, broadcast, &ai, &step);
 	if (fd == -1) {
 		if (step == STEP_BIND)
 			err(ex_errno(errno, EX_OSERR), "bind %s", o->bind);
+		/* what EACCES means here, which strerror does not say */
+		if (errno == EACCES && !broadcast && step == STEP_CONNECT)
+			errx(ex_errno(errno, EX_OSERR), "%s %s %u: %s (a "
+			    "broadcast address needs --broadcast)",
+			    step_name(step), sockaddr_host(ai->ai_addr, host),
+			    port, strerror(errno));
 		err(ex_errno(errno, EX_OSERR), "%s %s %u", step_name(step),
 		    sockaddr_host(ai->ai_addr, host), port);
 	}

@@ -17,9 +17,12 @@ struct dgram_target {
 	char	*peer;		/* its endpoint_string, to free */
 };
 
-/* The socket to HOST PORT, connected; the peer into t. */
-int	dgram_open_ip(const char *hostarg, const char *portarg,
-	    const struct sockopts *o, struct dgram_target *t);
+/*
+ * The socket to HOST PORT, connected (with broadcast, allowed to send
+ * to a broadcast address); the peer into t.
+ */
+int	dgram_open_ip(const char *hostarg, unsigned short port,
+	    const struct sockopts *o, bool broadcast, struct dgram_target *t);
 
 /*
  * The socket to the Unix datagram socket path, connected (and with

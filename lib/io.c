@@ -55,26 +55,49 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int
-write_escaped(int fd, const void *buf, size_t len)
+/*
+ * The len bytes of buf escaped into vis (room for 4 bytes each): each
+ * byte as itself, never a multibyte character, and graphic only in
+ * ASCII: musl's C locale reads bytes above 0x7f as characters (U+DF80
+ * on) and its iswgraph knows Unicode, where glibc's C locale takes them
+ * as bytes that are not graphic.  Returns the bytes written, or -1.
+ */
+static int
+vis_bytes(char *vis, size_t size, const char *buf, size_t len)
 {
-	char *vis;
-	/*
-	 * Each byte as itself, never a multibyte character, and graphic
-	 * only in ASCII: musl's C locale reads bytes above 0x7f as
-	 * characters (U+DF80 on) and its iswgraph knows Unicode, where
-	 * glibc's C locale takes them as bytes that are not graphic.
-	 */
 	int bytes = 1;
-	int rc, saved_errno;
+
+	return strenvisx(vis, size, buf, len,
+	    VIS_CSTYLE | VIS_OCTAL | VIS_NOLOCALE, &bytes);
+}
+
+int
+write_escaped(int fd, const void *buf, size_t len, bool crlf)
+{
+	const char *p = buf, *end = p + len, *cr;
+	size_t size = (len + 1) * 4, off = 0, piece;
+	char *vis;
+	int rc = 0, saved_errno;
 
 	/* strvisx needs four bytes out for each byte in, and a NUL */
 	if ((vis = reallocarray(NULL, len + 1, 4)) == NULL)
 		return -1;
-	rc = strenvisx(vis, (len + 1) * 4, buf, len,
-	    VIS_CSTYLE | VIS_OCTAL | VIS_NOLOCALE, &bytes);
+	while (rc != -1 && p < end) {
+		/* with crlf, the pieces between CRLFs, each CRLF as it is */
+		cr = crlf ? memmem(p, (size_t)(end - p), "\r\n", 2) : NULL;
+		piece = cr != NULL ? (size_t)(cr - p) : (size_t)(end - p);
+		if ((rc = vis_bytes(vis + off, size - off, p, piece)) == -1)
+			break;
+		off += (size_t)rc;
+		p += piece;
+		if (cr != NULL) {
+			vis[off++] = '\r';
+			vis[off++] = '\n';
+			p += 2;
+		}
+	}
 	if (rc != -1)
-		rc = write_all(fd, vis, (size_t)rc);
+		rc = write_all(fd, vis, off);
 	saved_errno = errno;
 	free(vis);
 	errno = saved_errno;
@@ -82,9 +105,11 @@ write_escaped(int fd, const void *buf, size_t len)
 }
 
 int
-write_received(int fd, const void *buf, size_t len, bool escape)
+write_received(int fd, const void *buf, size_t len, enum escape_mode mode)
 {
-	return escape ? write_escaped(fd, buf, len) : write_all(fd, buf, len);
+	if (mode == ESCAPE_NONE)
+		return write_all(fd, buf, len);
+	return write_escaped(fd, buf, len, mode == ESCAPE_TERMINAL);
 }
 
 char *
@@ -109,6 +134,23 @@ join_words(char *const *words, int n, bool newline, size_t *len)
 		buf[off++] = '\n';
 	*len = off;
 	return buf;
+}
+
+size_t
+crlf_expand(const char *in, size_t len, char *out, bool *after_cr)
+{
+	size_t i, n = 0;
+	char c;
+
+	for (i = 0; i < len; i++) {
+		/* read before written: out may trail in in one buffer */
+		c = in[i];
+		if (c == '\n' && !*after_cr)
+			out[n++] = '\r';
+		out[n++] = c;
+		*after_cr = c == '\r';
+	}
+	return n;
 }
 
 static int

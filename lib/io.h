@@ -15,6 +15,15 @@
  */
 int	write_all(int fd, const void *buf, size_t len);
 
+/* How what a peer sends is written out. */
+enum escape_mode {
+	ESCAPE_NONE,		/* as it is (--raw, or not to a terminal) */
+	ESCAPE_ALL,		/* every unprintable byte (-x) */
+	ESCAPE_TERMINAL,	/* the same, but a CR right before a LF in
+				   the same piece is let through: an HTTP or
+				   Redis reply reads as lines, not "\r" */
+};
+
 /*
  * Waits until fd shows events (or an error or hang-up), at most ms
  * (NO_LIMIT: for ever), through signals.  Returns 0, or -1 with errno
@@ -25,12 +34,14 @@ int	wait_for(int fd, short events, long long ms);
 /*
  * Writes len bytes with what is unprintable escaped (strvis(3), C
  * style: "\n" stays a newline, a NUL becomes "\0"), for a terminal
- * that must not be driven by what a peer sends.  Returns as write_all.
+ * that must not be driven by what a peer sends; with crlf, a CR right
+ * before a LF stays one.  Returns as write_all.
  */
-int	write_escaped(int fd, const void *buf, size_t len);
+int	write_escaped(int fd, const void *buf, size_t len, bool crlf);
 
-/* What a peer sent, to fd: write_escaped if escape, else write_all. */
-int	write_received(int fd, const void *buf, size_t len, bool escape);
+/* What a peer sent, to fd, escaped as mode says. */
+int	write_received(int fd, const void *buf, size_t len,
+	    enum escape_mode mode);
 
 /*
  * The DATA operands as one payload, joined by single spaces and ended
@@ -38,6 +49,16 @@ int	write_received(int fd, const void *buf, size_t len, bool escape);
  * to free, its length in *len; NULL with errno set on failure.
  */
 char	*join_words(char *const *words, int n, bool newline, size_t *len);
+
+/*
+ * -C, --crlf: the len bytes of in into out (room for 2 * len), each
+ * newline that does not follow a CR sent as CRLF, as nc -C, ncat -C and
+ * socat's crlf do; *after_cr carries the last byte's CR from one piece
+ * of a stream to the next (false before the first).  Returns the bytes
+ * of out.  out may be in's buffer if in starts at least len bytes
+ * into it.
+ */
+size_t	crlf_expand(const char *in, size_t len, char *out, bool *after_cr);
 
 /*
  * The bytes s stands for with C escapes undone: \\ \a \b \e \f \n \r

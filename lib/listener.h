@@ -19,7 +19,7 @@
 struct listener {
 	struct sockaddr_storage	 addr[LISTEN_SET_MAX];	/* to bind */
 	size_t			 naddr;
-	bool			 escape;	/* what is received */
+	enum escape_mode	 escape;	/* what is received */
 	char			*reply;		/* --reply, escapes undone */
 	size_t			 replylen;
 };

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "parse.h"
+#include "timing.h"
 
 #define HOSTNAME_MAX	253	/* RFC 1035, written without the root dot */
 #define LABEL_MAX	63
 #define DURATION_MAX_MS	(100000LL * 1000)
+#define DURATION_TOO_LARGE	"too large (at most 100000 s, or inf)"
 
 static int
 is_digit(char c)
@@ -64,10 +66,16 @@ parse_duration(const char *s, long long min_ms, long long *ms,
 	long long whole = 0, frac = 0, scale = 1000;
 	int digits = 0;
 
+	/* as sleep(1) takes it, and wait-for-it -t 0 means */
+	if (strcmp(s, "inf") == 0) {
+		*ms = NO_LIMIT;
+		*errstr = NULL;
+		return 0;
+	}
 	*errstr = "invalid";
 	for (; is_digit(*p); p++, digits++) {
 		if (whole > DURATION_MAX_MS / 10) {
-			*errstr = "too large";
+			*errstr = DURATION_TOO_LARGE;
 			return -1;
 		}
 		whole = whole * 10 + (*p - '0');
@@ -83,7 +91,7 @@ parse_duration(const char *s, long long min_ms, long long *ms,
 	if (*p != '\0' || digits == 0)
 		return -1;
 	if (whole > DURATION_MAX_MS / 1000) {
-		*errstr = "too large";
+		*errstr = DURATION_TOO_LARGE;
 		return -1;
 	}
 	*ms = whole * 1000 + frac;

@@ -32,7 +32,8 @@ int	parse_port(const char *s, const char *proto, bool allow_zero,
 
 /*
  * A duration in seconds, with up to three decimals ("2", "0.25"), at
- * least min_ms and at most a day and a bit; the result in milliseconds.
+ * least min_ms and at most 100000 s (a day and a bit), or "inf" for
+ * none (NO_LIMIT, timing.h); the result in milliseconds.
  */
 int	parse_duration(const char *s, long long min_ms, long long *ms,
 	    const char **errstr);

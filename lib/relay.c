@@ -17,6 +17,7 @@ struct sender {
 	char		*buf;		/* filled from in */
 	bool		 eof;		/* in (or data) has no more */
 	bool		 active;	/* not yet shut down */
+	bool		 after_cr;	/* crlf: the last byte read was a CR */
 };
 
 static int
@@ -66,15 +67,21 @@ send_some(struct relay *r, struct sender *s)
 	return 0;
 }
 
+/*
+ * Reads what in has into s's buffer; with crlf, into its second half,
+ * each newline then taking two bytes from its start.
+ */
 static int
 read_in(struct relay *r, struct sender *s)
 {
+	size_t room = r->crlf ? RELAY_BUFSIZE / 2 : RELAY_BUFSIZE;
+	char *at = s->buf + RELAY_BUFSIZE - room;
 	ssize_t n;
 
 	s->p = s->buf;
 	s->len = 0;
 	do
-		n = read(r->in, s->buf, RELAY_BUFSIZE);
+		n = read(r->in, at, room);
 	while (n == -1 && errno == EINTR);
 	if (n == -1) {
 		/* in is non-blocking and has nothing now: poll again */
@@ -84,7 +91,8 @@ read_in(struct relay *r, struct sender *s)
 	}
 	if (n == 0)
 		s->eof = true;
-	s->len = (size_t)n;
+	s->len = r->crlf ? crlf_expand(at, (size_t)n, s->buf, &s->after_cr) :
+	    (size_t)n;
 	return 0;
 }
 
@@ -226,9 +234,10 @@ relay_run(struct relay *r)
 		s.eof = true;
 	}
 	timeout = poll_timeout(r->idle_ms);
-	/* blocking input and nothing to watch: fewer system calls */
+	/* blocking input, bytes unchanged, nothing to watch: fewer calls */
 	fast = r->in >= 0 && r->out < 0 && r->idle_ms == NO_LIMIT &&
-	    (flags = fcntl(r->in, F_GETFL)) != -1 && !(flags & O_NONBLOCK);
+	    !r->crlf && (flags = fcntl(r->in, F_GETFL)) != -1 &&
+	    !(flags & O_NONBLOCK);
 	if (fast) {
 		if ((rc = send_fast(r)) == -1)
 			return -1;

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "io.h"
 #include "stream.h"
 
 /* Big enough that a system call moves a lot; two per relay_run. */
@@ -51,7 +52,8 @@ struct relay {
 	int		 out;		/* gets what sock receives, or -1 */
 	long long	 idle_ms;	/* NO_LIMIT: wait for ever */
 	long long	 max_recv;	/* RELAY_UNLIMITED: until end of file */
-	bool		 escape;	/* out is written with write_escaped */
+	enum escape_mode escape;	/* how out is written (io.h) */
+	bool		 crlf;		/* in's newlines sent as CRLF (io.h) */
 	/* out */
 	unsigned long long sent, received;
 	enum relay_failure failed;

@@ -54,6 +54,24 @@ target_warn(const struct target *t, const struct dial_options *o)
 		warnx("%s %s: %s", step_name(t->step), t->name, t->reason);
 }
 
+int
+probe_warn(const struct probe *p)
+{
+	char why[EXPECT_REASON_MAX], waited[DURATION_STR_MAX];
+
+	if (!p->t.open) {
+		target_warn(&p->t, p->dial);
+		return p->status;
+	}
+	if (p->waited_out)
+		warnx("reply of %s: %s (gave up waiting after %s)", p->t.name,
+		    expect_reason(&p->x, why),
+		    format_duration(p->dial->wait_ms, waited));
+	else
+		warnx("reply of %s: %s", p->t.name, expect_reason(&p->x, why));
+	return p->status;
+}
+
 /* "WHAT PEER (pid N, uid N, gid N)" for the connected fd. */
 static void
 report_peer(const char *what, const char *peer, int fd)

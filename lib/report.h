@@ -8,6 +8,7 @@
 #define SOCKUTILS_REPORT_H
 
 #include "dial.h"
+#include "probe.h"
 #include "relay.h"
 #include "target.h"
 #include "unix.h"
@@ -32,6 +33,12 @@ int	unix_warn(enum step step, const char *path,
  * Unix socket, "connected to PATH" and peer_credentials (peercred.h).
  */
 void	target_report_connected(const struct target *t);
+
+/*
+ * The reply of the probe p did not match: "reply of NAME: why" (with
+ * "gave up waiting after SEC" once --wait passed).  Returns p->status.
+ */
+int	probe_warn(const struct probe *p);
 
 /*
  * Reports the failure of r on stderr ("read error: stdin: ...",

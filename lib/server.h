@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "dial.h"
+#include "io.h"
 #include "listen.h"
 #include "target.h"
 
@@ -40,7 +41,7 @@ struct server {
 	size_t		 replylen;
 	int		 reply_fd;	/* or replylen bytes of this file, or -1 */
 	bool		 json;		/* -j: connlog.h's objects */
-	bool		 escape;	/* what is received, without json */
+	enum escape_mode escape;	/* what is received, without json */
 	bool		 verbose;
 	/*
 	 * --forward: each connection is relayed both ways to a connection

@@ -80,6 +80,30 @@ close_reset(int fd)
 	errno = saved_errno;
 }
 
+/* What close_read_enough drops at most: a reply's rest, not a stream. */
+#define DRAIN_MAX	((size_t)256 * 1024)
+
+void
+close_read_enough(int fd)
+{
+	char buf[4096];
+	size_t dropped = 0;
+	ssize_t n;
+	int saved_errno = errno;
+
+	(void)shutdown(fd, SHUT_WR);
+	while (dropped < DRAIN_MAX) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		dropped += (size_t)n;
+	}
+	close(fd);
+	errno = saved_errno;
+}
+
 int
 close_sent(int fd, long long timeout_ms)
 {

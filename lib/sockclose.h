@@ -20,4 +20,12 @@ int	close_sent(int fd, long long timeout_ms);
  */
 void	close_reset(int fd);
 
+/*
+ * Closes a socket whose reply was read as far as it was wanted (an
+ * --expect that matched): the write side shut down, then what has
+ * arrived already read and dropped without waiting, so that a peer that
+ * has sent all it had sees an end of file, not a reset.  errno kept.
+ */
+void	close_read_enough(int fd);
+
 #endif

@@ -89,21 +89,6 @@ port_operand(const char *s, const char *proto, bool allow_zero)
 }
 
 void
-port_list_operand(const char *s, const char *proto, struct port_list *pl)
-{
-	const char *errstr, *bad;
-	size_t badlen;
-
-	if (port_list_parse(s, proto, pl, &errstr, &bad, &badlen) == 0)
-		return;
-	if (errno == ENOMEM)
-		err(EX_OSERR, "port %s", s);
-	if (badlen == strlen(s) || badlen == 0)
-		cli_bad_value("port", s, errstr);
-	cli_usage("port %s: %.*s: %s", s, (int)badlen, bad, errstr);
-}
-
-void
 sockopts_bind_address(const struct sockopts *o, int family,
     unsigned short port, const char *what, struct sockaddr_storage *ss)
 {
@@ -114,20 +99,23 @@ sockopts_bind_address(const struct sockopts *o, int family,
 		cli_bad_value(what, o->bind, errstr);
 }
 
-bool
+enum escape_mode
 sockopts_escape(const struct sockopts *o)
 {
 	if (o->escape && o->raw)
 		cli_exclusive("-x", "--raw");
-	return o->escape || (!o->raw && isatty(STDOUT_FILENO));
+	if (o->escape)
+		return ESCAPE_ALL;
+	return !o->raw && isatty(STDOUT_FILENO) ? ESCAPE_TERMINAL :
+	    ESCAPE_NONE;
 }
 
-bool
+enum escape_mode
 sockopts_escape_reply(const struct sockopts *o, bool reads)
 {
 	if ((o->escape || o->raw) && !reads)
 		cli_needs(o->escape ? "-x" : "--raw", "-r");
-	return reads && sockopts_escape(o);
+	return reads ? sockopts_escape(o) : ESCAPE_NONE;
 }
 
 void

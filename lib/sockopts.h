@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "address.h"
+#include "io.h"
 #include "listen.h"
 #include "portlist.h"
 #include "timing.h"
@@ -56,29 +57,22 @@ bool	sockopts_take(struct sockopts *o, int ch, const char *arg);
 int	sockopts_family(const struct sockopts *o);
 
 /*
- * Whether what a peer sends is escaped on the way to stdout: with -x,
- * or on a terminal without --raw, so that a peer cannot drive it.  -x
- * with --raw exits 64.
+ * How what a peer sends is escaped on the way to stdout: all of it with
+ * -x, or on a terminal without --raw so that a peer cannot drive it
+ * (the CR of a CRLF let through there), or not at all.  -x with --raw
+ * exits 64.
  */
-bool	sockopts_escape(const struct sockopts *o);
+enum escape_mode sockopts_escape(const struct sockopts *o);
 
 /*
  * sockopts_escape for a sender's reply, which reads says it reads (-r):
  * -x and --raw without it exit 64.
  */
-bool	sockopts_escape_reply(const struct sockopts *o, bool reads);
+enum escape_mode sockopts_escape_reply(const struct sockopts *o, bool reads);
 
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);
-
-/*
- * The PORT operand s as a list of ports and ranges, into *pl; one that
- * is malformed exits 64 with "port S: reason", naming the element at
- * fault when s has several.
- */
-void	port_list_operand(const char *s, const char *proto,
-	    struct port_list *pl);
 
 /*
  * The address of -b (the loopback address without it) for family and

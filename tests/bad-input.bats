@@ -198,7 +198,7 @@ check_rows() {
 
 @test "each tool refuses bad durations with 64" {
 	local d
-	for d in -1 nan inf 1x "" . 1.2.3 1e3 0x10 +1 " 1" 0 0.0001 100001 \
+	for d in -1 nan infinity Inf 1x "" . 1.2.3 1e3 0x10 +1 " 1" 0 0.0001 100001 \
 		99999999999999999999 "$HUGE"; do
 		expect 64 resolve -t "$d" localhost
 		expect 64 resolve --timeout="$d" localhost

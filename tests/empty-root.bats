@@ -135,3 +135,18 @@ in_root() {
 	wait_status "$listener"
 	[ "$STATUS" -eq 0 ] || fail "udp-listen -U exited $STATUS"
 }
+
+@test "an exec-form HEALTHCHECK in the empty root: tcp-send --expect against an HTTP stand-in, no shell" {
+	spawn chroot "$ROOT" /bin/tcp-listen -k --reply 'HTTP/1.0 200 OK\r\n\r\nok' \
+		--port-file /tmp/port 0
+	wait_file "$ROOT/tmp/port" "$SPAWN_PID"
+	local port
+	port=$(<"$ROOT/tmp/port")
+	# as Docker runs CMD ["/bin/tcp-send", ...]: no shell, no environment
+	run -0 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -C \
+		--expect '^HTTP/1\.[01] 200' "db:$port" $'GET /health HTTP/1.0\n'
+	assert_stderr ''
+	run -76 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -C \
+		--expect '^HTTP/1\.[01] 503' "db:$port" $'GET /health HTTP/1.0\n'
+	assert_stderr "tcp-send: reply of db $port: no line matched before the peer closed: first line \"HTTP/1.0 200 OK\""
+}

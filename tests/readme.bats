@@ -215,6 +215,53 @@ tls_standin() {
 		-cert "$1" -key "$2"' sh "$PKI/api.pem" "$PKI/api.key" </dev/null >/dev/null 2>&1
 	run_recipe wait-https
 	assert_success
+@test "README recipe http-health: asks until the health path answers 200" {
+	require_hermetic
+	recipe_needs http-health
+	host api
+	# 503 for the first requests, then 200, as a service warming up
+	spawn python3 -c '
+import http.server
+n = [0]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        n[0] += 1
+        self.send_response(200 if n[0] > 3 and self.path == "/health" else 503)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", 8080), H).serve_forever()'
+	run_recipe http-health
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "README recipe port-free: waits until the old server lets go of the port" {
+	require_hermetic
+	recipe_needs port-free
+	spawn python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 8080))
+s.listen(64)
+time.sleep(0.3)
+s.close()
+time.sleep(30)'
+	wait_until "$SPAWN_PID" tcp-send -z 127.0.0.1:8080 || fail "no listener"
+	run_recipe port-free
+	assert_success
+	run -69 tcp-send -z 127.0.0.1:8080
+}
+
+@test "README recipe targets-file: the targets of the file that are not open" {
+	require_hermetic
+	recipe_needs targets-file tcp-listen
+	host db web
+	serve db tcp-listen -k 5432
+	printf '%s\n' 'db:5432' 'web 80' '[::1]:5432' >targets.txt
+	run_recipe targets-file
+	assert_success
+	assert_output "$(printf '%s\n' 'web:80' '::1:5432')"
 }
 
 @test "README recipe open-ports: the open ports of the range, in order" {

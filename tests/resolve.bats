@@ -245,10 +245,10 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 }
 
 @test "resolve -t refuses a malformed duration with 64" {
-	for bad in -1 0 nan inf 1x 1e3 "" . 100001 0x10; do
+	for bad in -1 0 nan infinity 1x 1e3 "" . 100001 0x10; do
 		run -64 --separate-stderr resolve -t "$bad" localhost
 		assert_equal "${stderr_lines[0]}" "resolve: timeout $bad: $(
-			case $bad in 0) echo too small ;; 100001) echo too large ;; *) echo invalid ;; esac)"
+			case $bad in 0) echo too small ;; 100001) echo "too large (at most 100000 s, or inf)" ;; *) echo invalid ;; esac)"
 		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aju] [-t SEC] NAME ..."
 	done
 	run -64 --separate-stderr resolve -t

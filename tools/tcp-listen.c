@@ -15,7 +15,6 @@
 #include "cli.h"
 #include "connlog.h"
 #include "exitcode.h"
-#include "hostport.h"
 #include "listen.h"
 #include "parse.h"
 #include "relay.h"
@@ -23,6 +22,7 @@
 #include "server.h"
 #include "listener.h"
 #include "sockopts.h"
+#include "targetspec.h"
 #include "timing.h"
 #include "unix.h"
 
@@ -91,14 +91,13 @@ struct settings {
 	bool		 keep;
 	bool		 json;
 	bool		 verbose;
-	bool		 escape;
+	enum escape_mode escape;
 	char		*reply;		/* NULL: none */
 	size_t		 replylen;
 	const char	*reply_file;	/* --reply-file FILE, or NULL */
 	int		 reply_fd;	/* its descriptor (replylen its size), or -1 */
 	const char	*forward;	/* --forward TARGET as given, or NULL */
 	struct target_spec target;	/* its endpoint */
-	char		*target_host;	/* HOST of HOST:PORT, or NULL */
 	long long	 connect_ms;	/* the bound of each dial */
 };
 
@@ -178,15 +177,15 @@ serve_many(const struct listen_set *ls, const struct settings *set)
 
 /*
  * --forward TARGET: a Unix socket (a PATH with a '/', or @NAME), or
- * HOST:PORT and [ADDR]:PORT (hostport.h), one port (a number or a
+ * HOST:PORT and [ADDR]:PORT (targetspec.h), one port (a number or a
  * service); what makes no sense with it exits 64.
  */
 static void
 forward_setup(struct settings *set, const struct sockopts *o)
 {
 	const char *t = set->forward;
-	struct hostport hp;
-	enum hostport_error e;
+	struct target_spec_error e;
+	int used;
 
 	if (o->reply != NULL)
 		cli_exclusive("--forward", "--reply");
@@ -201,16 +200,15 @@ forward_setup(struct settings *set, const struct sockopts *o)
 		sockopts_unix_address(t, &set->target.un, true);
 		return;
 	}
-	if ((e = hostport_parse(t, &hp)) != HOSTPORT_OK)
-		cli_bad_value("forward", t, hostport_strerror(e));
-	if (hp.port == NULL)
-		cli_bad_value("forward", t, "no port (HOST:PORT, or a PATH with a /)");
-	if ((set->target_host = strndup(hp.host, hp.hostlen)) == NULL)
+	used = target_spec_words(&set->target, t, NULL, "tcp",
+	    "one port, not a list", &e);
+	if (used == -1 && errno == ENOMEM)
 		err(EX_OSERR, "forward");
-	set->target.host = set->target_host;
-	port_list_operand(hp.port, "tcp", &set->target.ports);
-	if (set->target.ports.ports != 1)
-		cli_bad_value("forward", t, "one port, not a list");
+	if (used == -1)
+		cli_bad_value("forward", t, e.why);
+	if (used == 0)
+		cli_bad_value("forward", t,
+		    "no port (HOST:PORT, or a PATH with a /)");
 }
 
 /*
@@ -310,7 +308,6 @@ main(int argc, char *argv[])
 	    set.reply_fd != -1 ? serve_many(&ls, &set) : serve_one(&ls, &set);
 	free(set.reply);
 	unix_address_close(&set.target.un);
-	port_list_free(&set.target.ports);
-	free(set.target_host);
+	target_spec_free(&set.target);
 	return cli_finish(status);
 }

@@ -4,51 +4,66 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "address.h"
+#include "check.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "expect.h"
+#include "input.h"
 #include "io.h"
-#include "json.h"
 #include "parse.h"
+#include "probe.h"
 #include "relay.h"
 #include "report.h"
 #include "sockclose.h"
 #include "sockopts.h"
 #include "target.h"
+#include "targetspec.h"
 #include "tls.h"
 #include "tlscheck.h"
-#include "tlsreport.h"
 #include "unix.h"
 
 /* --min-days: a hundred years */
 #define MIN_DAYS_MAX		36500
 
+/* --expect: stdin is read whole first, to be sent again on each try. */
+#define EXPECT_STDIN_MAX	((size_t)1024 * 1024)
+
 static const struct cli_text text = {
-	"tcp-send [-46nrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] [--raw] "
+	"tcp-send [-46CnrUvxz] [-b ADDR] [-t SEC] [--wait SEC] [-j] [--any] "
+	    "[--closed] [--expect REGEX] [--max-bytes N] [--raw] "
 	    "[--tls] [--insecure] [--ca FILE|DIR] [--servername NAME] "
 	    "[--cert FILE] [--key FILE] [--alpn LIST] [--min-days DAYS] "
-	    "{HOST PORT | PATH} [DATA ...]",
+	    "{HOST PORT | HOST:PORT | PATH} [DATA ...]",
 	"Connect to HOST PORT (or the Unix stream socket PATH) and send DATA, or\n"
 	"standard input, then shut down the write side (connect, send, sendall);\n"
-	"-z checks that ports (or sockets) accept connections, each PORT then a list\n"
+	"-z checks that targets (HOST PORT, HOST:PORT, [ADDR]:PORT or, with -U,\n"
+	"PATH; - reads them from stdin) accept connections, each PORT then a list\n"
 	"of ports and ranges (80,https,8000-8010).",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   connect from the local address ADDR\n"
-	"  -j, --json        with -z, one JSON object per HOST PORT\n"
+	"  -C, --crlf        send each newline of DATA or stdin as CRLF\n"
+	"  -j, --json        with -z, one JSON object per target\n"
 	"  -n, --no-newline  do not end DATA with a newline\n"
 	"  -r, --read        then print what the peer sends until it closes\n"
-	"  -t, --timeout SEC give up connecting (10 s) or on idle I/O (never)\n"
+	"  -t, --timeout SEC give up connecting (10 s), on idle I/O (never) or, with\n"
+	"                    --expect, on the reply (10 s); inf: never\n"
 	"  -U, --unix        connect to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report the connection on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
-	"  -z, --check       only check that each HOST PORT accepts a connection\n"
+	"  -z, --check       only check that each target accepts a connection\n"
 	"      --any         with -z, succeed if any target is open (--wait: once one is)\n"
+	"      --closed      with -z, succeed if no target accepts (--wait: once none does)\n"
+	"      --expect REGEX succeed once a line of the reply matches REGEX (ERE)\n"
+	"      --max-bytes N with --expect, read at most N bytes of reply (65536)\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n"
-	"      --wait SEC    retry refused, unreachable or timed-out connections\n"
+	"      --wait SEC    retry refused, unreachable or timed-out connections, and\n"
+	"                    replies that do not match; inf: for ever\n"
 	"      --tls         with -z, also a TLS handshake, the certificate verified\n"
 	"      --insecure    with --tls, verify nothing\n"
 	"      --ca FILE|DIR trust these CAs (default: SSL_CERT_FILE, SSL_CERT_DIR, the system's)\n"
@@ -60,14 +75,16 @@ static const struct cli_text text = {
 };
 
 enum {
-	OPT_WAIT = SOCKOPT_OWN, OPT_ANY, OPT_TLS, OPT_INSECURE, OPT_CA,
-	OPT_SERVERNAME, OPT_CERT, OPT_KEY, OPT_ALPN, OPT_MIN_DAYS
+	OPT_WAIT = SOCKOPT_OWN, OPT_ANY, OPT_CLOSED, OPT_EXPECT, OPT_MAX_BYTES,
+	OPT_TLS, OPT_INSECURE, OPT_CA, OPT_SERVERNAME, OPT_CERT, OPT_KEY,
+	OPT_ALPN, OPT_MIN_DAYS
 };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "bind", required_argument, NULL, 'b' },
+	{ "crlf", no_argument, NULL, 'C' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },
@@ -79,6 +96,9 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "any", no_argument, NULL, OPT_ANY },
+	{ "closed", no_argument, NULL, OPT_CLOSED },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "ca", required_argument, NULL, OPT_CA },
@@ -91,145 +111,52 @@ static const struct option longopts[] = {
 };
 
 struct settings {
-	int			 family;
+	struct check_options	 check;		/* family, dial, -v, -j, ... */
 	struct sockaddr_storage	 source;
-	struct dial_options	 dial;
 	long long		 idle_ms;	/* NO_LIMIT: none */
 	bool			 newline;
+	bool			 crlf;
 	bool			 read_reply;
-	bool			 escape;	/* the reply */
-	bool			 verbose;
-	bool			 check;
-	bool			 json;
-	bool			 any;		/* -z: one open target is enough */
-	bool			 unix_path;	/* -U: operands are paths */
+	enum escape_mode	 escape;	/* the reply */
+	bool			 checking;	/* -z */
+	const char		*expect;	/* --expect REGEX, or NULL */
+	regex_t			 re;
 	bool			 tls;
 	struct tls_client_options tls_opts;
 	struct tls_check_options tls_check;
 };
 
-static void
-print_json(const struct target *t, const struct tls_info *info)
+/* Prints the reply of p: through the matching line, or all there is. */
+static int
+print_reply(const struct probe *p, const struct settings *set)
 {
-	putchar('{');
-	json_endpoint(stdout, &t->ep, 1);
-	json_key(stdout, "open", 0);
-	fputs(t->open ? "true" : "false", stdout);
-	if (t->open && t->ep.path == NULL) {
-		json_key(stdout, "address", 0);
-		json_string(stdout, t->address);
-	} else if (!t->open) {
-		json_key(stdout, "error", 0);
-		json_string(stdout, t->reason);
-	}
-	if (t->open && info != NULL)
-		json_tls(stdout, info);
-	json_key(stdout, "ms", 0);
-	printf("%lld}\n", t->ms);
-	/* a row as soon as it is known, for a reader such as jq */
-	(void)fflush(stdout);
+	size_t len = p->status == EX_OK ? p->x.through : p->x.received;
+
+	if (write_received(STDOUT_FILENO, p->x.buf, len, set->escape) == -1)
+		return cli_stdout_error();
+	return EX_OK;
 }
 
-/* What -z has seen of the targets so far. */
-struct tally {
-	const struct settings	*set;
-	int			 status;	/* the first failure's */
-	bool			 open;		/* one target or more */
-	struct target		 first;		/* --any: the first failure */
-	char			*first_name;
-	struct tls_error	 first_tls;	/* its handshake's */
-};
-
-/* What failed of t, told now: its connection, or its handshake (e). */
+/* --expect: sends data to spec, until the reply matches or the wait ends. */
 static int
-check_warn(const struct target *t, const struct tls_error *e,
+ask(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
-	if (!t->open || e == NULL) {
-		target_warn(t, &set->dial);
-		return t->status;
-	}
-	return tls_warn(t->name, e);
-}
-
-/*
- * One target checked, in operand order (info: its handshake, with
- * --tls).  A failure is an error unless --any: then -v tells it, and
- * the first is told at the end if none passed.
- */
-static void
-tls_checked(const struct target *t, const struct tls_info *info, void *ctx)
-{
-	struct tally *ty = ctx;
-	const struct settings *set = ty->set;
-	/* a handshake's failure; an open target without one passed */
-	const struct tls_error *e = info != NULL && info->err.class != TLS_OK ?
-	    &info->err : NULL;
+	const struct check_options *o = &set->check;
+	struct probe p = { .spec = spec, .family = o->family,
+	    .dial = &o->dial, .began = now_ms(), .data = data,
+	    .datalen = len, .re = o->re, .max_bytes = o->max_bytes,
+	    .reply_ms = o->reply_ms };
 	int status;
 
-	if (t->open && e == NULL) {
-		ty->open = true;
-		if (set->verbose)
-			target_report_connected(t);
-		if (set->verbose && info != NULL)
-			tls_report(t->name, info);
-	} else {
-		if (t->open && set->verbose)
-			target_report_connected(t);
-		if (!set->any || set->verbose)
-			status = check_warn(t, e, set);
-		else {
-			status = t->open && e != NULL ?
-			    tls_exit_status(e->class) : t->status;
-			if (ty->status == EX_OK) {
-				ty->first = *t;
-				ty->first_name = endpoint_string(&t->ep);
-				ty->first.name = ty->first_name != NULL ?
-				    ty->first_name : t->ep.host;
-				if (e != NULL)
-					ty->first_tls = *e;
-			}
-		}
-		ty->status = ex_first(ty->status, status);
-	}
-	if (set->json)
-		print_json(t, info);
-}
-
-/* A target checked without TLS. */
-static void
-checked(const struct target *t, void *ctx)
-{
-	tls_checked(t, NULL, ctx);
-}
-
-/* -z: every target, in operand order; the first failure's status. */
-static int
-check(const struct target_spec *v, size_t n, const struct settings *set)
-{
-	struct tally ty = { .set = set };
-
-	if (set->tls)
-		tls_check_targets(v, n, set->family, &set->dial,
-		    &set->tls_check, tls_checked, &ty);
-	else
-		connect_targets(v, n, set->family, &set->dial, checked, &ty);
-	if (set->any && ty.open)
-		ty.status = EX_OK;
-	else if (set->any && !set->verbose && ty.status != EX_OK)
-		(void)check_warn(&ty.first, &ty.first_tls, set);
-	free(ty.first_name);
-	return ty.status;
-}
-
-/* The one target of a send, its connection, its name kept. */
-static void
-connected(const struct target *t, void *ctx)
-{
-	struct target *keep = ctx;
-
-	*keep = *t;
-	keep->name = endpoint_string(&t->ep);
+	if ((status = probe_run(&p)) != EX_OK)
+		(void)probe_warn(&p);
+	else if (o->verbose)
+		target_report_connected(&p.t);
+	if (set->read_reply && p.t.open)
+		status = ex_first(status, print_reply(&p, set));
+	probe_free(&p);
+	return status;
 }
 
 /* Sends data (or stdin with data NULL) to spec, then maybe reads the reply. */
@@ -237,44 +164,143 @@ static int
 send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
+	struct probe p = { .spec = spec, .family = set->check.family,
+	    .dial = &set->check.dial, .began = now_ms() };
 	struct relay r = { 0 };
 	struct stream sock;
-	struct target t = { .fd = -1 };
+	struct target *t = &p.t;
 	int status = EX_OK;
 
-	connect_targets(spec, 1, set->family, &set->dial, connected, &t);
-	if (t.name == NULL)
+	if (probe_connect(&p) == -1)
 		err(EX_OSERR, "target");
-	if (t.fd == -1) {
-		target_warn(&t, &set->dial);
-		status = t.status;
+	if (t->fd == -1) {
+		target_warn(t, &set->check.dial);
+		status = t->status;
 		goto out;
 	}
-	if (set->verbose)
-		target_report_connected(&t);
-	stream_socket(&sock, t.fd);
+	if (set->check.verbose)
+		target_report_connected(t);
+	stream_socket(&sock, t->fd);
 	r.sock = &sock;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
 	r.datalen = len;
 	r.out = set->read_reply ? STDOUT_FILENO : -1;
 	r.escape = set->escape;
+	r.crlf = set->crlf;
 	r.idle_ms = set->idle_ms;
 	r.max_recv = RELAY_UNLIMITED;
 	if (relay_run(&r) == -1)
-		status = relay_warn(&r, t.name);
+		status = relay_warn(&r, t->name);
 	if (r.failed == RELAY_READ_IN)
-		close_reset(t.fd);	/* not an end of file: stdin failed */
+		close_reset(t->fd);	/* not an end of file: stdin failed */
 	else if (status != EX_OK || set->read_reply)
-		close(t.fd);
-	else if (close_sent(t.fd, set->idle_ms) == -1) {
+		close(t->fd);
+	else if (close_sent(t->fd, set->idle_ms) == -1) {
 		/* sent, but the peer may never have had it */
-		warn("send %s: not acknowledged", t.name);
+		warn("send %s: not acknowledged", t->name);
 		status = ex_errno(errno, EX_IOERR);
 	}
 out:
-	free((char *)t.name);
+	probe_free(&p);
 	return status;
+}
+
+/*
+ * The target at argv (one or two words) into spec; lists of ports only
+ * with -z.  Returns the words used; malformed ones exit 64.
+ */
+static int
+parse_target(struct target_spec *spec, char *const argv[], int argc,
+    bool checking)
+{
+	struct target_spec_error e;
+	char why[TARGET_SPEC_ERROR_MAX];
+	int used;
+
+	used = target_spec_words(spec, argv[0], argc > 1 ? argv[1] : NULL,
+	    "tcp", checking ? NULL : "a list or range needs -z", &e);
+	if (used == -1 && errno == ENOMEM)
+		err(EX_OSERR, "targets");
+	if (used == -1)
+		cli_usage("%s", target_spec_error(&e, why));
+	if (used == 0)
+		cli_usage(checking ? "no PORT given for %s" : "no PORT given",
+		    argv[0]);
+	return used;
+}
+
+static void
+parse_unix_target(struct target_spec *spec, const char *path)
+{
+	spec->path = path;
+	/* a directory that is not there yet fails as a connect, or waits */
+	sockopts_unix_address(path, &spec->un, true);
+}
+
+/* -z: the targets of argv, all read before any is tried; or stdin's. */
+static int
+check(char *const argv[], int argc, const struct settings *set)
+{
+	struct target_spec *specs;
+	struct check c;
+	size_t n = 0, i;
+	int k;
+
+	check_begin(&c, &set->check);
+	if (argc == 1 && strcmp(argv[0], "-") == 0) {
+		check_stdin(&c);
+		return check_end(&c);
+	}
+	if ((specs = calloc((size_t)argc, sizeof(*specs))) == NULL)
+		err(EX_OSERR, "targets");
+	for (k = 0; k < argc; n++)
+		if (set->check.unix_path)
+			parse_unix_target(&specs[n], argv[k++]);
+		else
+			k += parse_target(&specs[n], argv + k, argc - k, true);
+	check_targets(&c, specs, n);
+	for (i = 0; i < n; i++) {
+		unix_address_close(&specs[i].un);
+		target_spec_free(&specs[i]);
+	}
+	free(specs);
+	return check_end(&c);
+}
+
+/*
+ * The payload: DATA joined (with its newline unless -n), or with
+ * --expect stdin read whole; with -C, its newlines as CRLF.  NULL for
+ * stdin as it comes.
+ */
+static char *
+payload(char *const words[], int n, const struct settings *set,
+    size_t *len)
+{
+	char *data = NULL, *crlf;
+	bool full, after_cr = false;
+	ssize_t got;
+
+	if (n > 0 && (data = join_words(words, n, set->newline, len)) == NULL)
+		err(EX_OSERR, "data");
+	if (n == 0 && set->expect != NULL) {
+		if ((data = malloc(EXPECT_STDIN_MAX)) == NULL)
+			err(EX_OSERR, "data");
+		if ((got = read_upto(STDIN_FILENO, data, EXPECT_STDIN_MAX,
+		    &full)) == -1)
+			err(EX_IOERR, "read error: stdin");
+		if (full)
+			errx(EX_DATAERR, "stdin: over %zu bytes, the most "
+			    "--expect sends", EXPECT_STDIN_MAX);
+		*len = (size_t)got;
+	}
+	if (data == NULL || !set->crlf)
+		return data;
+	if ((crlf = reallocarray(NULL, *len ? *len : 1, 2)) == NULL)
+		err(EX_OSERR, "data");
+	*len = crlf_expand(data, *len, crlf, &after_cr);
+	free(data);
+	return crlf;
 }
 
 /* The TLS options: each needs --tls, and what it needs with it. */
@@ -296,63 +322,105 @@ check_tls_options(const struct settings *set)
 	if (!tls_available())
 		cli_usage("--tls: this build has no TLS library");
 	/* sending over TLS rides on the copy engine, which has no TLS yet */
-	if (!set->check)
+	if (!set->checking)
 		cli_needs("--tls", "-z");
+	/* a banner or --closed check over TLS: not yet */
+	if (set->expect != NULL || set->check.closed)
+		cli_exclusive("--tls", set->expect != NULL ? "--expect" :
+		    "--closed");
 	if (o->key != NULL && o->cert == NULL)
 		cli_needs("--key", "--cert");
 	if (o->insecure && o->ca != NULL)
 		cli_exclusive("--insecure", "--ca");
 	/* a path has no name to check: never skip the check silently */
-	if (set->unix_path && set->tls_check.servername == NULL &&
+	if (set->check.unix_path && set->tls_check.servername == NULL &&
 	    !o->insecure)
 		cli_needs("-U with --tls", "--servername (or --insecure)");
 }
 
-/* HOST PORT; a PORT of several ports only with -z. */
+/* The options' checks that need them all, and what they come to. */
 static void
-parse_spec(struct target_spec *spec, const char *host, const char *port,
-    bool check)
+settle(struct settings *set, struct sockopts *o, int argc)
 {
-	spec->host = host;
-	spec->un.dirfd = -1;
-	port_list_operand(port, "tcp", &spec->ports);
-	if (!check && spec->ports.ports != 1)
-		cli_usage("port %s: a list or range needs -z", port);
-}
+	struct check_options *c = &set->check;
+	char why[256];
 
-static void
-parse_unix_spec(struct target_spec *spec, const char *path)
-{
-	spec->path = path;
-	/* a directory that is not there yet fails as a connect, or waits */
-	sockopts_unix_address(path, &spec->un, true);
+	c->family = sockopts_family(o);
+	/* -t bounds both; connecting alone has a bound without it */
+	c->dial.timeout_ms = o->timeout != NULL ? o->timeout_ms :
+	    CONNECT_TIMEOUT_DEFAULT_MS;
+	c->reply_ms = c->dial.timeout_ms;
+	set->idle_ms = o->timeout_ms;
+	c->verbose = o->verbose;
+	c->unix_path = o->unix_path;
+	if (c->unix_path)
+		sockopts_unix(o);
+	/* HOST:PORT is one operand: a lone HOST is told its PORT is missing */
+	cli_operands(argc, argc == 0 && !c->unix_path ? 2 : 1, CLI_ANY_NUMBER,
+	    c->unix_path ? "PATH" : "HOST PORT");
+	if (c->json && !set->checking)
+		cli_needs("-j", "-z");
+	if (c->any && !set->checking)
+		cli_needs("--any", "-z");
+	if (c->closed && !set->checking)
+		cli_needs("--closed", "-z");
+	if (c->closed && (c->any || set->expect != NULL))
+		cli_exclusive("--closed", c->any ? "--any" : "--expect");
+	if (c->max_bytes != 0 && set->expect == NULL)
+		cli_needs("--max-bytes", "--expect");
+	/* -z sends nothing */
+	if (set->checking && (set->read_reply || !set->newline || set->crlf))
+		cli_exclusive("-z", set->read_reply ? "-r" :
+		    set->crlf ? "-C" : "-n");
+	set->escape = sockopts_escape_reply(o, set->read_reply);
+	if (set->expect != NULL) {
+		if (expect_compile(&set->re, set->expect, why,
+		    sizeof(why)) == -1)
+			cli_bad_value("expect", set->expect, why);
+		c->re = &set->re;
+		if (c->max_bytes == 0)
+			c->max_bytes = EXPECT_MAX_BYTES_DEFAULT;
+	}
+	if (o->bind != NULL) {
+		sockopts_bind_address(o, c->family, 0, "source", &set->source);
+		/* the source decides the family of the addresses tried */
+		c->family = set->source.ss_family;
+		c->dial.source = (struct sockaddr *)&set->source;
+	}
+	/* -z: a connection only says the port is open; --wait --any: one */
+	c->dial.check_only = set->checking && set->expect == NULL;
+	c->dial.until_one = c->any && c->dial.retry && set->expect == NULL;
+	check_tls_options(set);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct settings set = {
-		.dial = { .retry = false },
 		.newline = true,
 		.tls_check = { .min_days = -1 },
 	};
 	unsigned char alpn[1024];
 	struct tls_error tls_err;
 	struct sockopts o = SOCKOPTS_INIT;
-	struct target_spec *specs;
+	struct target_spec spec = { .un.dirfd = -1 };
 	const char *errstr;
-	char *data = NULL;
-	size_t n, i, len = 0;
-	int ch, status, per;
+	long long n;
+	char *data;
+	size_t len = 0;
+	int ch, status, used;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:jnrt:UvxzhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:Cjnrt:UvxzhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'C':
+			set.crlf = true;
+			break;
 		case 'j':
-			set.json = true;
+			set.check.json = true;
 			break;
 		case 'n':
 			set.newline = false;
@@ -361,10 +429,24 @@ main(int argc, char *argv[])
 			set.read_reply = true;
 			break;
 		case 'z':
-			set.check = true;
+			set.checking = true;
 			break;
 		case OPT_ANY:
-			set.any = true;
+			set.check.any = true;
+			break;
+		case OPT_CLOSED:
+			set.check.closed = true;
+			break;
+		case OPT_EXPECT:
+			set.expect = optarg;
+			break;
+		case OPT_MAX_BYTES:
+			if (parse_number(optarg, 1, (long long)EXPECT_MAX_BYTES_MAX, &n,
+			    &errstr) == -1)
+				cli_bad_value("max-bytes", optarg,
+				    strcmp(errstr, "too large") == 0 ?
+				    "too large (at most 16777216)" : errstr);
+			set.check.max_bytes = (size_t)n;
 			break;
 		case OPT_TLS:
 			set.tls = true;
@@ -396,11 +478,11 @@ main(int argc, char *argv[])
 				cli_bad_value("min-days", optarg, errstr);
 			break;
 		case OPT_WAIT:
-			if (parse_duration(optarg, 0, &set.dial.wait_ms,
-			    &errstr) == -1)
+			if (parse_duration(optarg, 0,
+			    &set.check.dial.wait_ms, &errstr) == -1)
 				cli_bad_value("wait", optarg, errstr);
 			/* --wait 0: one try */
-			set.dial.retry = set.dial.wait_ms > 0;
+			set.check.dial.retry = set.check.dial.wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -408,72 +490,34 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-
-	set.family = sockopts_family(&o);
-	/* -t bounds both; connecting alone has a bound without it */
-	set.dial.timeout_ms = o.timeout != NULL ? o.timeout_ms :
-	    CONNECT_TIMEOUT_DEFAULT_MS;
-	set.idle_ms = o.timeout_ms;
-	set.verbose = o.verbose;
-	set.unix_path = o.unix_path;
-	if (set.unix_path)
-		sockopts_unix(&o);
-	per = set.unix_path ? 1 : 2;
-	cli_operands(argc, per, CLI_ANY_NUMBER, set.unix_path ? "PATH" :
-	    "HOST PORT");
-	if (set.json && !set.check)
-		cli_needs("-j", "-z");
-	if (set.any && !set.check)
-		cli_needs("--any", "-z");
-	/* -z sends nothing */
-	if (set.check && (set.read_reply || !set.newline))
-		cli_exclusive("-z", set.read_reply ? "-r" : "-n");
-	set.escape = sockopts_escape_reply(&o, set.read_reply);
-	if (set.check && argc % per != 0)
-		cli_needs("-z", "HOST PORT pairs");
-	if (!set.check && !set.newline && argc == per)
-		cli_needs("-n", "DATA");
-	if (o.bind != NULL) {
-		sockopts_bind_address(&o, set.family, 0, "source",
-		    &set.source);
-		/* the source decides the family of the addresses tried */
-		set.family = set.source.ss_family;
-		set.dial.source = (struct sockaddr *)&set.source;
+	settle(&set, &o, argc);
+	if (set.tls) {
+		if ((set.tls_check.client = tls_client_new(&set.tls_opts,
+		    &tls_err)) == NULL)
+			errx(tls_exit_status(tls_err.class), "%s",
+			    tls_err.message);
+		set.check.tls = &set.tls_check;
 	}
 
-	/* -z: a connection only says the port is open; --wait --any: one */
-	set.dial.check_only = set.check;
-	set.dial.until_one = set.any && set.dial.retry;
-
-	check_tls_options(&set);
-	if (set.tls && (set.tls_check.client = tls_client_new(&set.tls_opts,
-	    &tls_err)) == NULL)
-		errx(tls_exit_status(tls_err.class), "%s", tls_err.message);
-
-	n = set.check ? (size_t)argc / per : 1;
-	if ((specs = calloc(n, sizeof(*specs))) == NULL)
-		err(EX_OSERR, "targets");
-	for (i = 0; i < n; i++)
-		if (set.unix_path)
-			parse_unix_spec(&specs[i], argv[i]);
-		else
-			parse_spec(&specs[i], argv[2 * i], argv[2 * i + 1],
-			    set.check);
-
-	if (set.check)
-		status = check(specs, n, &set);
+	if (set.checking)
+		status = check(argv, argc, &set);
 	else {
-		if (argc > per && (data = join_words(argv + per, argc - per,
-		    set.newline, &len)) == NULL)
-			err(EX_OSERR, "data");
-		status = send_to(&specs[0], data, len, &set);
+		if (set.check.unix_path) {
+			parse_unix_target(&spec, argv[0]);
+			used = 1;
+		} else
+			used = parse_target(&spec, argv, argc, false);
+		if (!set.newline && argc == used)
+			cli_needs("-n", "DATA");
+		data = payload(argv + used, argc - used, &set, &len);
+		status = set.expect != NULL ? ask(&spec, data, len, &set) :
+		    send_to(&spec, data, len, &set);
 		free(data);
+		unix_address_close(&spec.un);
+		target_spec_free(&spec);
 	}
-	for (i = 0; i < n; i++) {
-		unix_address_close(&specs[i].un);
-		port_list_free(&specs[i].ports);
-	}
-	free(specs);
+	if (set.expect != NULL)
+		regfree(&set.re);
 	tls_client_free(set.tls_check.client);
 	return cli_finish(status);
 }

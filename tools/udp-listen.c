@@ -72,7 +72,7 @@ struct settings {
 	size_t		 replylen;
 	bool		 echo;		/* answer with the datagram itself */
 	bool		 json;
-	bool		 escape;
+	enum escape_mode escape;
 	bool		 verbose;
 };
 

@@ -12,11 +12,13 @@
 #include "datagram.h"
 #include "dgramopen.h"
 #include "exitcode.h"
+#include "expect.h"
 #include "input.h"
 #include "io.h"
 #include "parse.h"
 #include "signals.h"
 #include "sockopts.h"
+#include "targetspec.h"
 #include "timing.h"
 
 /* The digits of the largest line number (a 64-bit size_t) */
@@ -26,28 +28,34 @@
 #define REPLY_TIMEOUT_S		5
 
 static const struct cli_text text = {
-	"udp-send [-46lnrUvx] [-b ADDR] [-t SEC] [--raw] {HOST PORT | PATH} "
-	    "[DATA ...]",
+	"udp-send [-46ClnrUvx] [-b ADDR] [-t SEC] [--broadcast] [--expect REGEX] "
+	    "[--raw] {HOST PORT | HOST:PORT | PATH} [DATA ...]",
 	"Send DATA, or stdin, as one UDP datagram to HOST PORT (or one datagram to\n"
 	"the Unix datagram socket PATH).",
 	"  -4, --ipv4        IPv4 addresses only\n"
 	"  -6, --ipv6        IPv6 addresses only; with -4, both, in the resolver's order\n"
 	"  -b, --bind ADDR   send from the local address ADDR\n"
+	"  -C, --crlf        send each newline of DATA or stdin as CRLF\n"
 	"  -l, --lines       send each line of stdin as a datagram of its own\n"
 	"  -n, --no-newline  no newline after DATA; drop it from stdin or lines\n"
 	"  -r, --read        wait for a reply to each datagram, write it out\n"
 	"  -t, --timeout SEC wait up to SEC seconds for a reply (default "
-	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s)\n"
+	    CLI_STRINGIFY(REPLY_TIMEOUT_S) " s; inf: for ever)\n"
 	"  -U, --unix        send to the Unix socket PATH (@NAME: abstract)\n"
 	"  -v, --verbose     report each datagram sent and received on stderr\n"
 	"  -x, --escape      with -r, escape unprintable bytes, also to a pipe or file\n"
+	"      --broadcast   allow sending to a broadcast address (SO_BROADCAST)\n"
+	"      --expect REGEX with -r, each reply must have a line that matches REGEX\n"
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n",
 };
+
+enum { OPT_BROADCAST = SOCKOPT_OWN, OPT_EXPECT };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "bind", required_argument, NULL, 'b' },
+	{ "crlf", no_argument, NULL, 'C' },
 	{ "lines", no_argument, NULL, 'l' },
 	{ "no-newline", no_argument, NULL, 'n' },
 	{ "read", no_argument, NULL, 'r' },
@@ -56,6 +64,8 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "escape", no_argument, NULL, 'x' },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
+	{ "broadcast", no_argument, NULL, OPT_BROADCAST },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
 	CLI_COMMON_OPTIONS
 };
 
@@ -63,8 +73,12 @@ struct settings {
 	int		 family;	/* of the address sent to */
 	bool		 lines;
 	bool		 newline;
+	bool		 crlf;
+	bool		 broadcast;
+	const char	*expect;	/* --expect REGEX, or NULL */
+	regex_t		 re;
 	bool		 reply;
-	bool		 escape;	/* the reply */
+	enum escape_mode escape;	/* the reply */
 	bool		 verbose;
 	long long	 timeout_ms;
 	char		*peer;		/* endpoint_string of the peer */
@@ -84,6 +98,28 @@ too_long(const char *where, size_t len, bool over, int family)
 	    "%s%sdatagram too long: %s%zu bytes, the %s maximum is %zu",
 	    where, where[0] != '\0' ? ": " : "", over ? "over " : "", len,
 	    family_name(family), dgram_max(family));
+}
+
+/* --expect: a reply without a matching line ends the tool with 76. */
+static void
+expect_reply(const struct settings *set)
+{
+	char line[EXPECT_QUOTE_MAX];
+	char *copy;
+	size_t at, len;
+
+	/* one byte more than a datagram holds, for the matcher */
+	if ((copy = malloc(reply.len + 1)) == NULL)
+		err(EX_OSERR, "reply");
+	memcpy(copy, reply.buf, reply.len);
+	if (expect_match(&set->re, copy, reply.len, &at, &len)) {
+		free(copy);
+		return;
+	}
+	expect_first_line(copy, reply.len, line);
+	free(copy);
+	errx(EX_PROTOCOL, "reply of %s: no line matched: first line \"%s\"",
+	    set->peer, line);
 }
 
 /* Waits for one datagram from the peer and copies it to stdout. */
@@ -114,12 +150,22 @@ await_reply(int fd, const struct settings *set)
 	    set->escape) == -1)
 		exit(cli_stdout_error());
 	signals_release();
+	if (set->expect != NULL)
+		expect_reply(set);
 }
 
 static void
 send_one(int fd, const struct settings *set, const char *where,
     const void *buf, size_t len)
 {
+	static char crlf[2 * (DGRAM_MAX_UNIX + 2)];
+	bool after_cr = false;
+
+	/* each datagram on its own: a CR ending one is no CR before the next */
+	if (set->crlf) {
+		len = crlf_expand(buf, len, crlf, &after_cr);
+		buf = crlf;
+	}
 	if (len > dgram_max(set->family))
 		too_long(where, len, false, set->family);
 	if (dgram_send(fd, set->family, buf, len) == -1) {
@@ -184,18 +230,41 @@ send_stdin(int fd, const struct settings *set)
 	send_one(fd, set, "stdin", buf, len);
 }
 
+/*
+ * The HOST PORT or HOST:PORT of argv into *spec; returns the operands
+ * it took.  A malformed one exits 64.
+ */
+static int
+parse_target(struct target_spec *spec, char *const argv[], int argc)
+{
+	struct target_spec_error e;
+	char why[TARGET_SPEC_ERROR_MAX];
+	int used;
+
+	used = target_spec_words(spec, argv[0], argc > 1 ? argv[1] : NULL,
+	    "udp", "one port only", &e);
+	if (used == -1 && errno == ENOMEM)
+		err(EX_OSERR, "target");
+	if (used == -1)
+		cli_usage("%s", target_spec_error(&e, why));
+	if (used == 0)
+		cli_usage("no PORT given");
+	return used;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct settings set = { .newline = true };
 	struct sockopts o = SOCKOPTS_INIT;
 	struct dgram_target to;
-	char *data;
+	struct target_spec spec = { .un.dirfd = -1 };
+	char *data, why[256];
 	size_t len;
 	int ch, fd, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:lnrt:UvxhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46b:Clnrt:UvxhV", longopts,
 	    NULL)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
@@ -209,22 +278,39 @@ main(int argc, char *argv[])
 		case 'r':
 			set.reply = true;
 			break;
-
+		case 'C':
+			set.crlf = true;
+			break;
+		case OPT_BROADCAST:
+			set.broadcast = true;
+			break;
+		case OPT_EXPECT:
+			set.expect = optarg;
+			break;
 		default:
 			cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	per = o.unix_path ? 1 : 2;
-	cli_operands(argc, per, CLI_ANY_NUMBER, o.unix_path ? "PATH" :
-	    "HOST PORT");
+	/* a path is one operand, HOST:PORT too, HOST PORT two */
+	cli_operands(argc, argc == 0 && !o.unix_path ? 2 : 1, CLI_ANY_NUMBER,
+	    o.unix_path ? "PATH" : "HOST PORT");
+	per = o.unix_path ? 1 : parse_target(&spec, argv, argc);
+	/* -l reads lines from stdin */
 	if (set.lines && argc > per)
 		cli_exclusive("-l", "DATA");
 	/* -t is the wait for a reply */
 	if (o.timeout != NULL && !set.reply)
 		cli_needs("-t", "-r");
 	set.escape = sockopts_escape_reply(&o, set.reply);
+	if (set.expect != NULL && !set.reply)
+		cli_needs("--expect", "-r");
+	if (set.broadcast && o.unix_path)
+		cli_exclusive("-U", "--broadcast");
+	if (set.expect != NULL && expect_compile(&set.re, set.expect, why,
+	    sizeof(why)) == -1)
+		cli_bad_value("expect", set.expect, why);
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
 	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;
@@ -232,7 +318,8 @@ main(int argc, char *argv[])
 	if (o.unix_path)
 		fd = dgram_open_unix(argv[0], &o, set.reply, &to);
 	else
-		fd = dgram_open_ip(argv[0], argv[1], &o, &to);
+		fd = dgram_open_ip(spec.host, spec.ports.ranges[0].lo, &o,
+		    set.broadcast, &to);
 	set.family = to.family;
 	set.peer = to.peer;
 
@@ -248,5 +335,8 @@ main(int argc, char *argv[])
 		send_stdin(fd, &set);
 	close(fd);
 	free(set.peer);
+	target_spec_free(&spec);
+	if (set.expect != NULL)
+		regfree(&set.re);
 	return cli_finish(EX_OK);
 }

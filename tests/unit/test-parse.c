@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "timing.h"
 #include "tap.h"
 
 static void
@@ -77,12 +78,16 @@ test_duration(void)
 	    "0 where allowed");
 	ok(parse_duration("100000", 0, &ms, &errstr) == 0, "100000 s");
 	ok(parse_duration("100001", 0, &ms, &errstr) == -1 &&
-	    strcmp(errstr, "too large") == 0, "100001 s is too large");
+	    strcmp(errstr, "too large (at most 100000 s, or inf)") == 0,
+	    "100001 s is too large, and the message says the bound");
 	ok(parse_duration("99999999999999999999999", 0, &ms, &errstr) == -1,
 	    "many digits are too large, not an overflow");
 	ok(parse_duration("-1", 0, &ms, &errstr) == -1, "-1 is refused");
 	ok(parse_duration("nan", 0, &ms, &errstr) == -1, "nan is refused");
-	ok(parse_duration("inf", 0, &ms, &errstr) == -1, "inf is refused");
+	ok(parse_duration("inf", 1, &ms, &errstr) == 0 && ms == NO_LIMIT,
+	    "inf is no limit");
+	ok(parse_duration("infinity", 0, &ms, &errstr) == -1,
+	    "infinity is refused");
 	ok(parse_duration("1x", 0, &ms, &errstr) == -1, "1x is refused");
 	ok(parse_duration("1e3", 0, &ms, &errstr) == -1, "1e3 is refused");
 	ok(parse_duration("", 0, &ms, &errstr) == -1, "empty is refused");

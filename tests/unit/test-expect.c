@@ -1,0 +1,120 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "tap.h"
+#include "timing.h"
+
+/*
+ * expect_run against a peer that sent reply (and closed if it says so),
+ * with pattern and max bytes; the end, and the matching line in line.
+ */
+static enum expect_end
+run(const char *reply, bool close_peer, const char *pattern, size_t max,
+    char *line, size_t size)
+{
+	struct expect x = { 0 };
+	regex_t re;
+	char why[128];
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
+	    expect_compile(&re, pattern, why, sizeof(why)) == -1)
+		return EXPECT_RECV;
+	if (write(sv[1], reply, strlen(reply)) != (ssize_t)strlen(reply))
+		return EXPECT_SEND;
+	if (close_peer)
+		close(sv[1]);
+	x.sock = sv[0];
+	x.re = &re;
+	x.max_bytes = max;
+	x.buf = malloc(max + 1);
+	x.end = time_after(now_ms(), 200);
+	(void)expect_run(&x);
+	line[0] = '\0';
+	if (x.ended == EXPECT_MATCHED)
+		snprintf(line, size, "%.*s|%zu", (int)x.linelen, x.buf + x.line,
+		    x.through);
+	else
+		snprintf(line, size, "%s", expect_reason(&x, why));
+	free(x.buf);
+	regfree(&re);
+	close(sv[0]);
+	if (!close_peer)
+		close(sv[1]);
+	return x.ended;
+}
+
+static void
+test_matching(void)
+{
+	char got[256];
+
+	ok(run("HTTP/1.0 200 OK\r\nServer: x\r\n\r\n", false,
+	    "^HTTP/1\\.[01] 200", 64, got, sizeof(got)) == EXPECT_MATCHED,
+	    "a status line matches before the peer closes");
+	is_str(got, "HTTP/1.0 200 OK|17", "the line without its CR, and the "
+	    "reply through its LF");
+	ok(run("+PONG\r\n", false, "^\\+PONG$", 64, got, sizeof(got)) ==
+	    EXPECT_MATCHED, "$ anchors before the CR");
+	ok(run("a\nb\nSSH-2.0-x", true, "^SSH-2\\.0-", 64, got,
+	    sizeof(got)) == EXPECT_MATCHED, "the last bytes without a newline "
+	    "are a line once the peer closes");
+	is_str(got, "SSH-2.0-x|13", "and the reply through them");
+	ok(run("partial", false, "^partial$", 64, got, sizeof(got)) ==
+	    EXPECT_TIMEOUT, "but not while the peer may still send");
+	ok(run("123456789\n", false, "^12345", 5, got, sizeof(got)) ==
+	    EXPECT_MATCHED, "a full buffer makes its bytes a line");
+}
+
+static void
+test_failing(void)
+{
+	char got[256];
+
+	ok(run("HTTP/1.0 503 Busy\r\n\r\n", true, "^HTTP/1\\.[01] 200", 64,
+	    got, sizeof(got)) == EXPECT_CLOSED, "no match before the close");
+	is_str(got, "no line matched before the peer closed: first line "
+	    "\"HTTP/1.0 503 Busy\"", "the reason quotes the first line");
+	ok(run("", true, "x", 64, got, sizeof(got)) == EXPECT_CLOSED,
+	    "a close without a reply");
+	is_str(got, "the peer closed without a reply", "says so");
+	ok(run("aaaaaaaaaa", false, "b", 4, got, sizeof(got)) == EXPECT_FULL,
+	    "max bytes without a match");
+	is_str(got, "no line matched in --max-bytes of reply: first line "
+	    "\"aaaa\"", "quotes what came");
+	ok(run("\033[2J\r\n", true, "x", 64, got, sizeof(got)) ==
+	    EXPECT_CLOSED, "control bytes in the reply");
+	is_str(got, "no line matched before the peer closed: first line "
+	    "\"\\033[2J\"", "are escaped in the reason");
+}
+
+static void
+test_datagram(void)
+{
+	regex_t re;
+	char why[64], buf[32];
+	size_t line, len;
+
+	ok(expect_compile(&re, "(", why, sizeof(why)) == -1 && why[0] != '\0',
+	    "a malformed pattern is refused with a reason");
+	ok(expect_compile(&re, "^ok", why, sizeof(why)) == 0, "compiles");
+	memcpy(buf, "x\r\nok 1", 8);
+	ok(expect_match(&re, buf, 7, &line, &len) && line == 3 && len == 4,
+	    "a datagram's last line matches without a newline");
+	memcpy(buf, "nope\n", 6);
+	ok(!expect_match(&re, buf, 5, &line, &len), "no line, no match");
+	regfree(&re);
+}
+
+int
+main(void)
+{
+	test_matching();
+	test_failing();
+	test_datagram();
+	return tap_done();
+}
