@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "timing.h"
 
 #define HOSTNAME_MAX	253	/* RFC 1035, written without the root dot */
 #define LABEL_MAX	63
@@ -87,6 +88,17 @@ parse_duration(const char *s, long long min_ms, long long *ms,
 	}
 	*errstr = NULL;
 	return 0;
+}
+
+int
+parse_wait(const char *s, long long *ms, const char **errstr)
+{
+	if (strcmp(s, "inf") == 0) {
+		*ms = NO_LIMIT;
+		*errstr = NULL;
+		return 0;
+	}
+	return parse_duration(s, 0, ms, errstr);
 }
 
 int
