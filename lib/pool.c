@@ -33,7 +33,7 @@ struct slot {
 	unsigned long long	 done_seq;	/* completion order */
 	unsigned long long	 start_no;	/* when its try started */
 	unsigned		 gen;		/* bumped as the slot is freed */
-	unsigned		 tries;		/* started */
+	unsigned		 failed;	/* tries that ended failing */
 	enum slot_state		 state;
 	bool			 running;	/* a worker is inside run(job) */
 };
@@ -201,9 +201,11 @@ try_ended(struct pool *p, struct slot *s, enum pool_try result)
 		break;
 	case POOL_BUSY:
 		window_halve(p, s->start_no);
+		s->failed++;
 		retry_later(p, s);
 		break;
 	case POOL_NOT_YET:
+		s->failed++;
 		retry_later(p, s);
 		break;
 	}
@@ -236,7 +238,7 @@ work(void *arg)
 	enum pool_try result;
 	struct slot *s;
 	void *job;
-	unsigned gen, try;
+	unsigned gen, failed;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -261,10 +263,10 @@ work(void *arg)
 		w->in_run = true;
 		job = s->job;
 		gen = s->gen;
-		try = ++s->tries;
+		failed = s->failed;
 		pthread_mutex_unlock(&p->lock);
 
-		result = p->ops->run(job, try, p->ctx);
+		result = p->ops->run(job, failed, p->ctx);
 
 		pthread_mutex_lock(&p->lock);
 		w->in_run = false;
@@ -334,8 +336,8 @@ make_pending(struct pool *p, struct slot *s)
 /*
  * The try of s has taken longer than it was given, as one whose query
  * was lost does: another starts on a copy of its job, given twice as
- * long, and this one's worker frees the job when it returns.  A job that
- * wants no more tries waits for its answer.  Called locked.
+ * long, and this one's worker frees the job when it returns.  Without
+ * memory for the copy, the try is waited for.  Called locked.
  */
 static void
 try_again_now(struct pool *p, struct slot *s)
@@ -343,7 +345,7 @@ try_again_now(struct pool *p, struct slot *s)
 	void *copy;
 
 	s->try_end.set = false;
-	if ((copy = p->ops->copy(s->job, s->tries)) == NULL)
+	if ((copy = p->ops->copy(s->job)) == NULL)
 		return;
 	window_halve(p, s->start_no);
 	s->gen++;
@@ -531,7 +533,7 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 	s->dl = *dl;
 	s->backoff = CONNECT_RETRY_FIRST_MS;
 	s->try_ms = 0;
-	s->tries = 0;
+	s->failed = 0;
 	s->try_end.set = false;
 	s->seq = p->added++;
 	if (answered) {

@@ -58,9 +58,10 @@ enum pool_try {
 struct pool_ops {
 	/*
 	 * On a worker thread, the blocking part: writes its answer into
-	 * job.  try counts the tries of the job, from 1, its copies' too.
+	 * job.  failed counts the earlier tries of the job (its copies'
+	 * too) that ended failing, not those given up as lost.
 	 */
-	enum pool_try (*run)(void *job, unsigned try, void *ctx);
+	enum pool_try (*run)(void *job, unsigned failed, void *ctx);
 	/*
 	 * On the reporting thread, one job at a time.  A job that timed
 	 * out may still be running: only what run does not write is read.
@@ -70,10 +71,10 @@ struct pool_ops {
 	void	(*free)(void *job);
 	/*
 	 * On the reporting thread: a new job for another try of job, which
-	 * is still running its try-th; NULL when it wants no more (or on
-	 * ENOMEM).  Reads only what run does not write.
+	 * is still running; NULL on ENOMEM (its try is then waited for).
+	 * Reads only what run does not write.
 	 */
-	void	*(*copy)(const void *job, unsigned try);
+	void	*(*copy)(const void *job);
 };
 
 struct pool;

@@ -93,16 +93,16 @@ look_up_once(struct lookup_job *j, const struct resolve_stream *rs)
 	j->l.sys_errno = errno;
 }
 
-/* Whether j may have a try after its try-th. */
+/* Whether j may have a try after failed ones that ended failing. */
 static bool
-more_tries(const struct lookup_job *j, unsigned try)
+more_tries(const struct lookup_job *j, unsigned failed)
 {
 	/* without a deadline, a few: the resolver's own bound */
-	return j->dl.set || j->wait || try < LOOKUP_TRIES;
+	return j->dl.set || j->wait || failed < LOOKUP_TRIES;
 }
 
 static enum pool_try
-job_run(void *job, unsigned try, void *ctx)
+job_run(void *job, unsigned failed, void *ctx)
 {
 	struct lookup_job *j = job;
 	const struct resolve_stream *rs = ctx;
@@ -110,7 +110,7 @@ job_run(void *job, unsigned try, void *ctx)
 	look_up_once(j, rs);
 	switch (lookup_exit_status(&j->l)) {
 	case EX_TEMPFAIL:
-		return more_tries(j, try) ? POOL_BUSY : POOL_ANSWERED;
+		return more_tries(j, failed + 1) ? POOL_BUSY : POOL_ANSWERED;
 	case EX_NOHOST:
 		return rs->o.wait ? POOL_NOT_YET : POOL_ANSWERED;
 	default:
@@ -174,14 +174,12 @@ job_new(const char *name, const struct lookup *l,
 	return j;
 }
 
-/* Another try of job, unless it has had all it may. */
+/* Another try of job, its running one given up as lost. */
 static void *
-job_copy(const void *job, unsigned try)
+job_copy(const void *job)
 {
 	const struct lookup_job *j = job;
 
-	if (!more_tries(j, try))
-		return NULL;
 	return job_new(j->name, &j->l, &j->ip, &j->dl, j->wait);
 }
 

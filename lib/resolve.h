@@ -49,8 +49,8 @@ struct lookup_options {
 };
 
 /*
- * Without a deadline and without wait, a lookup that fails for now is
- * tried this many times in all.
+ * Without a deadline and without wait, a name is looked up until this
+ * many lookups have failed for now (those given up as lost not counted).
  */
 #define LOOKUP_TRIES	3
 
@@ -61,7 +61,7 @@ struct resolve_stream;
  * and calls done(l, ctx) for each, one at a time from one thread, as
  * soon as it and all before it are answered, or without o->in_order as
  * soon as it is.  A temporary failure (75) is looked up again while the
- * name's deadline leaves time (LOOKUP_TRIES times without one), the
+ * name's deadline leaves time (LOOKUP_TRIES failures without one), the
  * pool's window shrinking; with o->wait, a name that does not exist
  * (68) too.  done owns l->res and l->hi.  NULL with errno set.
  */

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A DNS server that loses queries: a UDP proxy for the tests and bench/.
 
-Usage: lossydns.py ADDRESS UPSTREAM_PORT DROP_PERCENT READY_FILE
-Listens on ADDRESS port 53 and passes each query on to 127.0.0.1 at
-UPSTREAM_PORT (the tests' dnsmasq: 53) and its answer back, but drops
+Usage: lossydns.py ADDRESS UPSTREAM DROP_PERCENT READY_FILE
+Listens on ADDRESS port 53 and passes each query on to UPSTREAM port 53
+(the tests' dnsmasq: 127.0.0.1) and its answer back, but drops
 DROP_PERCENT of the queries, chosen at random, as a server that cannot
 keep up with a burst does, saying so on stdout. Writes READY_FILE once
 it listens. Each query
@@ -38,8 +38,8 @@ def listener(address):
 
 def main():
     if len(sys.argv) != 5:
-        sys.exit("usage: lossydns.py ADDRESS UPSTREAM_PORT DROP_PERCENT READY_FILE")
-    address, upstream = sys.argv[1], ("127.0.0.1", int(sys.argv[2]))
+        sys.exit("usage: lossydns.py ADDRESS UPSTREAM DROP_PERCENT READY_FILE")
+    address, upstream = sys.argv[1], (sys.argv[2], 53)
     drop = float(sys.argv[3]) / 100
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

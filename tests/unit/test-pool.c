@@ -63,12 +63,12 @@ pass_gate(void)
 }
 
 static enum pool_try
-run(void *job, unsigned try, void *ctx)
+run(void *job, unsigned failed, void *ctx)
 {
 	struct job *j = job;
-	bool again = try > 1;
+	bool again = failed > 0;
 
-	j->tries = (int)try;
+	j->tries = (int)failed + 1;
 
 	(void)ctx;
 	pthread_mutex_lock(&lg.lock);
@@ -111,10 +111,9 @@ job_free(void *job)
 
 /* No test job wants a try beside a slow one. */
 static void *
-job_copy(const void *job, unsigned try)
+job_copy(const void *job)
 {
 	(void)job;
-	(void)try;
 	return NULL;
 }
 
