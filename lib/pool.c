@@ -175,12 +175,14 @@ window_halve(struct pool *p, unsigned long long start_no)
 
 /*
  * The try of s failed for now: it waits for its next, unless that would
- * start past its deadline, when its last answer stands.  Called locked.
+ * not end before its deadline (it starts after the pause, and takes what
+ * the answers take), when its last answer stands.  Called locked.
  */
 static void
 retry_later(struct pool *p, struct slot *s)
 {
-	if (s->dl.set && deadline_left_ms(&s->dl) <= s->backoff) {
+	if (s->dl.set &&
+	    deadline_left_ms(&s->dl) <= s->backoff + p->srtt) {
 		finish_slot(p, s, SLOT_ANSWERED);
 		return;
 	}

@@ -10,8 +10,8 @@
  *
  * A job that failed for now is run again after a pause (the dialer's
  * backoff: 5 ms, doubling up to 250 ms) while its deadline leaves time
- * for another try; one that would start past it is reported with its
- * last answer.  A try that takes longer than the answers do (their
+ * for another try (the pause, and what the answers take); otherwise
+ * it is reported with its last answer.  A try that takes longer than the answers do (their
  * mean and four deviations, as RFC 6298 times a retransmission:
  * POOL_TRY_FIRST_MS before the first answer, never less than
  * POOL_TRY_MIN_MS nor more than POOL_TRY_FIRST_MS), as one whose query

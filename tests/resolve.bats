@@ -457,9 +457,14 @@ dns_names() {
 	# SERVFAIL: again and again until -t, then the server's word
 	: >"$SOCKUTILS_DNS_LOG"
 	run -75 --separate-stderr resolve -t 0.5 x.fail.test
-	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
 	run -0 grep -c 'query\[A\] x.fail.test ' "$SOCKUTILS_DNS_LOG"
 	[ "$output" -ge 3 ] || fail "asked $output times in 0.5 s"
+	if is_static_build; then
+		# musl asks again itself until resolv.conf's 1 s (CAVEATS)
+		assert_stderr "resolve: x.fail.test: timed out"
+		return
+	fi
+	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
 	# without -t, until LOOKUP_TRIES (3) have failed
 	: >"$SOCKUTILS_DNS_LOG"
 	run -75 --separate-stderr resolve x.fail.test
@@ -500,7 +505,12 @@ dns_names() {
 	run -0 grep -c 'query\[A\] nx.test ' "$SOCKUTILS_DNS_LOG"
 	[ "$output" -ge 3 ] || fail "asked $output times in 0.5 s"
 	run -75 --separate-stderr resolve --wait 0.3 x.fail.test
-	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
+	# musl asks a failing server again itself for resolv.conf's 1 s
+	if is_static_build; then
+		assert_stderr "resolve: x.fail.test: timed out"
+	else
+		assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
+	fi
 	# --wait 0: one try; each line its own time
 	run -68 --separate-stderr resolve --wait 0 nx.test
 	run -0 --separate-stderr resolve --wait inf - <<<$'v4only.test\ndual.test'

@@ -47,15 +47,14 @@ static const struct option longopts[] = {
 };
 
 struct settings {
-	int	family;
 	bool	all;
 	bool	json;
 	bool	name_on_line;	/* several names: each line says which */
 };
 
 struct report {
-	const struct settings	*set;
-	int			 status;
+	struct settings	 set;
+	int		 status;
 };
 
 static void
@@ -108,10 +107,10 @@ report(struct lookup *l, void *ctx)
 		warnx("%s: %s", l->name, error);
 		r->status = ex_first(r->status, lookup_exit_status(l));
 	}
-	if (r->set->json)
-		print_json(l, r->set, error);
+	if (r->set.json)
+		print_json(l, &r->set, error);
 	else
-		print_text(l, r->set);
+		print_text(l, &r->set);
 	if (l->res != NULL)
 		freeaddrinfo(l->res);
 	/* a slow reader still sees the first answers at once */
@@ -135,8 +134,7 @@ add_name(const char *name, const char *invalid, const struct deadline *dl,
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { 0 };
-	struct report r = { .set = &set };
+	struct report r = { 0 };
 	struct lookup_options o = { .in_order = true };
 	struct resolve_stream *rs;
 	const char *errstr;
@@ -155,10 +153,10 @@ main(int argc, char *argv[])
 			want6 = true;
 			break;
 		case 'a':
-			set.all = true;
+			r.set.all = true;
 			break;
 		case 'j':
-			set.json = true;
+			r.set.json = true;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
@@ -182,8 +180,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
-	set.family = o.family = family_wanted(want4, want6, AF_INET);
-	set.name_on_line = operands_several(argv, argc);
+	o.family = family_wanted(want4, want6, AF_INET);
+	r.set.name_on_line = operands_several(argv, argc);
 	if ((rs = resolve_stream_new(&o, report, &r)) == NULL)
 		err(EX_OSERR, "lookups");
 	/* --wait is each name's time, whatever -t says */

@@ -44,8 +44,8 @@ struct settings {
 };
 
 struct report {
-	const struct settings	*set;
-	int			 status;
+	struct settings	 set;
+	int		 status;
 };
 
 /* Prints one answered address, as soon as it (and all before it) is in. */
@@ -57,9 +57,9 @@ report(struct lookup *l, void *ctx)
 	if (lookup_failed(l)) {
 		r->status = ex_first(r->status, lookup_exit_status(l));
 		warnx("%s: %s", l->name, lookup_strerror(l));
-	} else if (r->set->json)
+	} else if (r->set.json)
 		hostinfo_print_json(stdout, &l->hi, NULL);
-	else if (r->set->address_on_line)
+	else if (r->set.address_on_line)
 		printf("%s %s\n", l->name, l->hi.he.h_name);
 	else
 		printf("%s\n", l->hi.he.h_name);
@@ -80,8 +80,7 @@ add_address(const char *arg, const char *invalid, const struct deadline *dl,
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { 0 };
-	struct report r = { .set = &set };
+	struct report r = { 0 };
 	struct lookup_options o = { .by_address = true, .in_order = true };
 	struct ip_address ip;
 	struct resolve_stream *rs;
@@ -93,7 +92,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, ":jt:uhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
-			set.json = true;
+			r.set.json = true;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
@@ -118,7 +117,7 @@ main(int argc, char *argv[])
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "ADDRESS");
 
 	/* every operand is checked before any lookup */
-	set.address_on_line = operands_several(argv, argc);
+	r.set.address_on_line = operands_several(argv, argc);
 	for (i = 0; i < argc; i++)
 		if (strcmp(argv[i], "-") != 0 &&
 		    parse_ip(argv[i], &ip, &errstr) == -1)
