@@ -1,7 +1,11 @@
 # shellcheck shell=bash
-# bench/batch.sh: many names from stdin through a slow DNS server.
+# bench/batch.sh: many names from stdin through a slow DNS server, and
+# through one that loses queries.
 
 DNS_ADDR=127.0.0.3
+# tests/hermetic/lossydns.py in front of DNS_ADDR, losing LOSSY_PERCENT
+LOSSY_ADDR=127.0.0.5
+LOSSY_PERCENT=10
 DNS_DELAY_MS=50
 BATCH_ANSWER=192.0.2.1
 
@@ -130,7 +134,7 @@ figure_batch() {
 	local -A why=([ours]=${FAILED[ours]-} [adnshost]=${FAILED[adnshost]-})
 	reset_samples
 	figure batchmem "Batch memory" KiB lower \
-		"Peak resident set size (GNU time %M) of the batch runs above, and of \`resolve -\` with ten times the names (the same server): the window of 512 lookups in flight holds the memory flat however many names pass. Target: the same for $(thousands "$big") names as for $(thousands "$count") (within 256 KiB)."
+		"Peak resident set size (GNU time %M) of the batch runs above, and of \`resolve -\` with ten times the names (the same server): the window of 512 lookups in flight holds the memory flat however many names pass. Targets: at most 6 MiB, and the same for $(thousands "$big") names as for $(thousands "$count") (within 256 KiB)."
 	for key in ours adnshost; do
 		[ -z "${why[$key]}" ] || FAILED["$key"]=${why[$key]}
 		# shellcheck disable=SC2086 # one sample a word
@@ -147,7 +151,7 @@ figure_batch() {
 		fi
 	done
 	[ -z "$DNS_PID" ] || batch_dns_off
-	emit batchmem "$mem_case" ours "resolve -" ours ""
+	emit batchmem "$mem_case" ours "resolve -" ours "value<=6144"
 	emit batchmem "$mem_case" adnshost "adnshost -a -f" anchor ""
 	emit batchmem "$mem_big_case" ours.big "resolve -" ours "same:$mem_case"
 }
@@ -181,4 +185,91 @@ figure_first() {
 	[ -z "$DNS_PID" ] || batch_dns_off
 	emit first "$case" ours "resolve -" ours "value<=60"
 	emit first "$case" adnshost "adnshost -f" anchor ""
+}
+
+# Points the resolver at lossydns.py in front of the slow server (which
+# batch_dns_on starts); batch_dns_off puts both back.
+lossy_dns_on() {
+	local ready="$BENCH_TMP/lossydns.ready" tries=500
+	batch_dns_on || return 1
+	rm -f "$ready"
+	bg_start 3600 "$PYTHON" "$ROOT/tests/hermetic/lossydns.py" "$LOSSY_ADDR" \
+		"$DNS_ADDR" "$LOSSY_PERCENT" "$ready" </dev/null >/dev/null \
+		2>"$BENCH_TMP/lossydns.log"
+	LOSSY_PID=$BG_PID
+	until [ -s "$ready" ]; do
+		tries=$((tries - 1))
+		if [ "$tries" -le 0 ] || ! kill -0 "$LOSSY_PID" 2>/dev/null; then
+			WHY="lossydns.py did not start: $(tail -n 1 "$BENCH_TMP/lossydns.log")"
+			return 1
+		fi
+		sleep 0.01
+	done
+	printf 'nameserver %s\noptions timeout:5 attempts:2\n' "$LOSSY_ADDR" \
+		>/etc/resolv.conf
+}
+
+LOSSY_PID=
+
+# lossy_run KEY NAMES OUT: one timed run (US), and how many names were
+# left unanswered (LEFT); returns 1 with WHY if the tool failed otherwise.
+lossy_run() {
+	local answered
+	batch_run "$@" && { LEFT=0; return 0; }
+	case $WHY in
+	*" names answered")
+		answered=${WHY%% *}
+		LEFT=$(($(wc -l <"$2") - answered))
+		;;
+	*) return 1 ;;
+	esac
+}
+
+figure_lossy() {
+	local count i key names="$BENCH_TMP/names.lossy" out="$BENCH_TMP/lossy.out"
+	local case v
+	local -A left=()
+	count=$(runs 10000 2000)
+	case="$(thousands "$count") names, $LOSSY_PERCENT % of queries lost, each answered after $DNS_DELAY_MS ms"
+	figure lossy "Batch resolution, queries lost" s lower \
+		"\`resolve - < names\`: $(thousands "$count") distinct names on stdin through \`tests/hermetic/lossydns.py\` on $LOSSY_ADDR, which loses $LOSSY_PERCENT % of the queries at random and passes the others on to the server of the batch figure (answers after $DNS_DELAY_MS ms); \`options timeout:5 attempts:2\`. Wall time of the whole batch, against adnshost (adns-tools), which resends a query itself after 2 s. A run counts whatever it answered; the names each tool left unanswered are the figure below."
+	reset_samples
+	have_ours resolve || skip ours "tool not built"
+	command -v adnshost >/dev/null || skip adnshost "adnshost not installed (./dev bench installs adns-tools)"
+	if [ "${SOCKUTILS_HERMETIC-}" != 1 ]; then
+		skip ours "needs the private namespaces of tests/hermetic"
+		skip adnshost "needs the private namespaces of tests/hermetic"
+	elif ! lossy_dns_on; then
+		fail ours "$WHY"
+		fail adnshost "$WHY"
+	fi
+	seq -f "lossy%06g.bench.test" "$count" >"$names"
+	for ((i = 1; i <= $(runs 3 1); i++)); do
+		for key in ours adnshost; do
+			measuring "$key" || continue
+			say "  $key, run $i"
+			if lossy_run "$key" "$names" "$out"; then
+				sample "$key" "$(seconds "$US")"
+				left[$key]="${left[$key]-}${left[$key]:+ }$LEFT"
+			else
+				fail "$key" "$WHY"
+			fi
+		done
+	done
+	[ -z "$LOSSY_PID" ] || { bg_stop "$LOSSY_PID"; LOSSY_PID=; }
+	[ -z "$DNS_PID" ] || batch_dns_off
+	emit lossy "$case" ours "resolve -" ours ""
+	emit lossy "$case" adnshost "adnshost -a -f" anchor "ratio<=0.5"
+
+	local -A why=([ours]=${FAILED[ours]-} [adnshost]=${FAILED[adnshost]-})
+	reset_samples
+	figure lossyleft "Batch resolution, names left unanswered" names lower \
+		"The names of each run above that the tool did not answer with their address (out of $(thousands "$count")). Target: none."
+	for key in ours adnshost; do
+		[ -z "${why[$key]}" ] || FAILED["$key"]=${why[$key]}
+		# shellcheck disable=SC2086 # one count a word
+		for v in ${left[$key]-}; do sample "$key" "$v"; done
+	done
+	emit lossyleft "$case" ours "resolve -" ours "value<=0"
+	emit lossyleft "$case" adnshost "adnshost -a -f" anchor ""
 }

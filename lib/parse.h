@@ -38,6 +38,7 @@ int	parse_port(const char *s, const char *proto, bool allow_zero,
 int	parse_duration(const char *s, long long min_ms, long long *ms,
 	    const char **errstr);
 
+
 /* File permissions in octal, 0 to 0777 ("0660", "660"): --mode. */
 int	parse_mode(const char *s, unsigned int *mode, const char **errstr);
 

@@ -3,11 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dial.h"
 #include "pool.h"
 
 /*
- * getaddrinfo and its NSS modules need far less; the default (8 MiB)
- * would reserve 4 GiB of address space for a full window.
+ * getaddrinfo and its NSS modules touch some 16 KiB of it; the default
+ * (8 MiB) would reserve 4 GiB of address space for a full window.
  */
 #define WORKER_STACK_BYTES	((size_t)1024 * 1024)
 
@@ -15,6 +16,7 @@ enum slot_state {
 	SLOT_FREE,
 	SLOT_PENDING,		/* waiting for a worker */
 	SLOT_RUNNING,
+	SLOT_WAITING,		/* failed for now: run again at retry */
 	SLOT_ANSWERED,
 	SLOT_TIMED_OUT,
 };
@@ -22,9 +24,16 @@ enum slot_state {
 struct slot {
 	void			*job;
 	struct deadline		 dl;
+	struct deadline		 retry;		/* SLOT_WAITING: until then */
+	struct deadline		 try_end;	/* SLOT_RUNNING: given up then */
+	long long		 try_ms;	/* what the next try is given */
+	long long		 started_ms;	/* when its try started */
+	long long		 backoff;	/* the pause before the next try */
 	unsigned long long	 seq;		/* input order */
 	unsigned long long	 done_seq;	/* completion order */
+	unsigned long long	 start_no;	/* when its try started */
 	unsigned		 gen;		/* bumped as the slot is freed */
+	unsigned		 failed;	/* tries that ended failing */
 	enum slot_state		 state;
 	bool			 running;	/* a worker is inside run(job) */
 };
@@ -43,12 +52,20 @@ struct pool {
 	pthread_t		 reporter;
 	const struct pool_ops	*ops;
 	void			*ctx;
-	struct slot		 slot[POOL_WINDOW];
+	struct slot		 slot[POOL_SLOTS];
 	struct worker		 worker[POOL_WINDOW];
 	unsigned long long	 added, answered;
+	unsigned long long	 started;	/* tries started */
+	unsigned long long	 halved_at;	/* started, at the last halving */
 	size_t			 used;		/* slots not free */
 	size_t			 pending;	/* slots waiting for a worker */
+	size_t			 waiting;	/* slots waiting to be retried */
 	size_t			 threads, idle;	/* workers started, and waiting */
+	size_t			 busy;		/* workers inside run */
+	size_t			 left;		/* of them, on a job its slot left
+						   (timed out, or tried again) */
+	size_t			 window;	/* at most this many busy, not left */
+	long long		 srtt, rttvar;	/* of the answers, in ms */
 	int			 refs;		/* the owner and each worker */
 	bool			 in_order;
 	bool			 closing;
@@ -88,7 +105,7 @@ oldest_pending(const struct pool *p)
 {
 	int i, best = -1;
 
-	for (i = 0; i < POOL_WINDOW; i++)
+	for (i = 0; i < POOL_SLOTS; i++)
 		if (p->slot[i].state == SLOT_PENDING &&
 		    (best == -1 || p->slot[i].seq < p->slot[best].seq))
 			best = i;
@@ -100,8 +117,119 @@ finish_slot(struct pool *p, struct slot *s, enum slot_state state)
 {
 	if (s->state == SLOT_PENDING)
 		p->pending--;
+	else if (s->state == SLOT_WAITING)
+		p->waiting--;
 	s->state = state;
 	s->done_seq = p->answered++;
+}
+
+/*
+ * An answer came after ms: the window grows by one, and the time a try
+ * is given follows the answers' (RFC 6298's estimator).  Called locked.
+ */
+static void
+answered_after(struct pool *p, long long ms)
+{
+	long long delta;
+
+	if (p->srtt == 0) {
+		p->srtt = ms > 0 ? ms : 1;
+		p->rttvar = ms / 2;
+	} else {
+		delta = ms > p->srtt ? ms - p->srtt : p->srtt - ms;
+		p->rttvar = (3 * p->rttvar + delta) / 4;
+		/* never 0, which stands for no answer yet */
+		p->srtt = (7 * p->srtt + ms + 7) / 8;
+	}
+	if (p->window < POOL_WINDOW) {
+		p->window++;
+		pthread_cond_signal(&p->work);
+	}
+}
+
+/* How long a first try is given before another one starts. */
+static long long
+try_time(const struct pool *p)
+{
+	long long ms = p->srtt + 4 * p->rttvar;
+
+	if (p->srtt == 0)
+		return POOL_TRY_FIRST_MS;
+	return ms < POOL_TRY_MIN_MS ? POOL_TRY_MIN_MS :
+	    ms > POOL_TRY_FIRST_MS ? POOL_TRY_FIRST_MS : ms;
+}
+
+/*
+ * A try that started as start_no failed as if the server could not keep
+ * up: halve the window, once for all the tries started before the last
+ * halving (they went out at the old window's pace).  Called locked.
+ */
+static void
+window_halve(struct pool *p, unsigned long long start_no)
+{
+	if (start_no < p->halved_at)
+		return;
+	p->window = p->window > 1 ? p->window / 2 : 1;
+	p->halved_at = p->started;
+}
+
+/*
+ * The try of s failed for now: it waits for its next, unless that would
+ * not end before its deadline (it starts after the pause, and takes what
+ * the answers take), when its last answer stands.  Called locked.
+ */
+static void
+retry_later(struct pool *p, struct slot *s)
+{
+	if (s->dl.set &&
+	    deadline_left_ms(&s->dl) <= s->backoff + p->srtt) {
+		finish_slot(p, s, SLOT_ANSWERED);
+		return;
+	}
+	s->state = SLOT_WAITING;
+	deadline_start(&s->retry, s->backoff);
+	s->backoff = dial_next_backoff(s->backoff, 0);
+	p->waiting++;
+}
+
+/* What the try of s came to, its worker back from run.  Called locked. */
+static void
+try_ended(struct pool *p, struct slot *s, enum pool_try result)
+{
+	switch (result) {
+	case POOL_ANSWERED:
+		answered_after(p, now_ms() - s->started_ms);
+		finish_slot(p, s, SLOT_ANSWERED);
+		break;
+	case POOL_BUSY:
+		window_halve(p, s->start_no);
+		s->failed++;
+		retry_later(p, s);
+		break;
+	case POOL_NOT_YET:
+		s->failed++;
+		retry_later(p, s);
+		break;
+	}
+	pthread_cond_signal(&p->changed);
+}
+
+/*
+ * Whether the window has room for another try: a try given up on is
+ * not counted, as its query was lost or is the server's no more.
+ * Called locked.
+ */
+static bool
+window_room(const struct pool *p)
+{
+	return p->busy - p->left < p->window;
+}
+
+/* Whether a worker may start a try now.  Called locked. */
+static bool
+can_start(const struct pool *p)
+{
+	return p->pending > 0 && window_room(p);
 }
 
 static void *
@@ -109,52 +237,64 @@ work(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->pool;
+	enum pool_try result;
 	struct slot *s;
 	void *job;
-	unsigned gen;
-	int i;
+	unsigned gen, failed;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		if ((i = oldest_pending(p)) == -1) {
-			if (p->closing)
+		if (!can_start(p)) {
+			if (p->closing && p->pending == 0 && p->waiting == 0)
 				break;
 			p->idle++;
 			pthread_cond_wait(&p->work, &p->lock);
 			p->idle--;
 			continue;
 		}
-		s = &p->slot[i];
+		s = &p->slot[oldest_pending(p)];
 		p->pending--;
+		p->busy++;
 		s->state = SLOT_RUNNING;
 		s->running = true;
+		s->start_no = p->started++;
+		s->started_ms = now_ms();
+		if (s->try_ms == 0)
+			s->try_ms = try_time(p);
+		deadline_start(&s->try_end, s->try_ms);
 		w->in_run = true;
 		job = s->job;
 		gen = s->gen;
+		failed = s->failed;
 		pthread_mutex_unlock(&p->lock);
 
-		p->ops->run(job, p->ctx);
+		result = p->ops->run(job, failed, p->ctx);
 
 		pthread_mutex_lock(&p->lock);
 		w->in_run = false;
+		p->busy--;
+		/* the next try may start: this one is over */
+		pthread_cond_signal(&p->work);
 		if (s->gen != gen) {
-			/* reported as timed out and freed: the job is ours */
+			/* timed out or tried again: the job is ours */
+			p->left--;
 			pthread_mutex_unlock(&p->lock);
 			p->ops->free(job);
 			pthread_mutex_lock(&p->lock);
 			continue;
 		}
 		s->running = false;
-		if (s->state == SLOT_RUNNING) {
-			finish_slot(p, s, SLOT_ANSWERED);
-			pthread_cond_signal(&p->changed);
-		}
+		if (s->state == SLOT_RUNNING)
+			try_ended(p, s, result);
 	}
 	pool_unref(p);
 	return NULL;
 }
 
-/* Starts a worker if the pending jobs outnumber the idle ones; -1 if none could be. */
+/*
+ * Starts a worker if the pending jobs outnumber the idle ones and the
+ * window has room for one more; -1 if none could be.
+ */
 static int
 spawn_worker(struct pool *p)
 {
@@ -162,7 +302,8 @@ spawn_worker(struct pool *p)
 	struct worker *w;
 	int rc;
 
-	if (p->pending <= p->idle || p->threads == POOL_WINDOW)
+	if (p->pending <= p->idle || p->threads == POOL_WINDOW ||
+	    !window_room(p))
 		return 0;
 	w = &p->worker[p->threads];
 	w->pool = p;
@@ -182,9 +323,53 @@ spawn_worker(struct pool *p)
 	return -1;
 }
 
+/* Marks s pending and finds it a worker.  Called locked. */
+static int
+make_pending(struct pool *p, struct slot *s)
+{
+	s->state = SLOT_PENDING;
+	p->pending++;
+	if (spawn_worker(p) == -1)
+		return -1;
+	pthread_cond_signal(&p->work);
+	return 0;
+}
+
 /*
- * Times out the jobs whose deadline passed; *next is the nearest
- * deadline still to come (next->set false if none).  Called locked.
+ * The try of s has taken longer than it was given, as one whose query
+ * was lost does: another starts on a copy of its job, given twice as
+ * long, and this one's worker frees the job when it returns.  Without
+ * memory for the copy, the try is waited for.  Called locked.
+ */
+static void
+try_again_now(struct pool *p, struct slot *s)
+{
+	void *copy;
+
+	s->try_end.set = false;
+	if ((copy = p->ops->copy(s->job)) == NULL)
+		return;
+	window_halve(p, s->start_no);
+	s->gen++;
+	p->left++;
+	s->job = copy;
+	s->running = false;
+	s->try_ms *= 2;
+	/* with no worker at all it waits for one to end */
+	(void)make_pending(p, s);
+}
+
+static void
+nearer(struct deadline *next, const struct deadline *dl)
+{
+	if (!next->set || before(&dl->at, &next->at))
+		*next = *dl;
+}
+
+/*
+ * Times out the jobs whose deadline passed, and makes those whose pause
+ * is over pending again; *next is the nearest deadline or end of a
+ * pause still to come (next->set false if none).  Called locked.
  */
 static void
 expire(struct pool *p, struct deadline *next)
@@ -195,15 +380,32 @@ expire(struct pool *p, struct deadline *next)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	next->set = false;
-	for (i = 0; i < POOL_WINDOW; i++) {
+	for (i = 0; i < POOL_SLOTS; i++) {
 		s = &p->slot[i];
-		if ((s->state != SLOT_PENDING && s->state != SLOT_RUNNING) ||
-		    !s->dl.set)
+		if (s->state != SLOT_PENDING && s->state != SLOT_RUNNING &&
+		    s->state != SLOT_WAITING)
 			continue;
-		if (!before(&now, &s->dl.at))
+		if (s->dl.set && !before(&now, &s->dl.at)) {
 			finish_slot(p, s, SLOT_TIMED_OUT);
-		else if (!next->set || before(&s->dl.at, &next->at))
-			*next = s->dl;
+			continue;
+		}
+		if (s->dl.set)
+			nearer(next, &s->dl);
+		if (s->state == SLOT_RUNNING && s->try_end.set) {
+			if (before(&now, &s->try_end.at))
+				nearer(next, &s->try_end);
+			else
+				try_again_now(p, s);
+		}
+		if (s->state != SLOT_WAITING)
+			continue;
+		if (before(&now, &s->retry.at)) {
+			nearer(next, &s->retry);
+			continue;
+		}
+		p->waiting--;
+		/* with no worker at all it waits for one to end */
+		(void)make_pending(p, s);
 	}
 }
 
@@ -220,7 +422,7 @@ reportable(const struct pool *p)
 	const struct slot *s, *best = NULL;
 	int i;
 
-	for (i = 0; i < POOL_WINDOW; i++) {
+	for (i = 0; i < POOL_SLOTS; i++) {
 		s = &p->slot[i];
 		if (p->in_order) {
 			if (s->state != SLOT_FREE &&
@@ -247,7 +449,9 @@ report_slot(struct pool *p, int i)
 	p->ops->report(job, timed_out, p->ctx);
 	pthread_mutex_lock(&p->lock);
 	/* a worker still inside run(job) frees it on its return */
-	if (!s->running) {
+	if (s->running)
+		p->left++;
+	else {
 		pthread_mutex_unlock(&p->lock);
 		p->ops->free(job);
 		pthread_mutex_lock(&p->lock);
@@ -305,6 +509,7 @@ pool_new(const struct pool_ops *ops, void *ctx, bool in_order)
 	p->ops = ops;
 	p->ctx = ctx;
 	p->in_order = in_order;
+	p->window = POOL_WINDOW;
 	p->refs = 1;
 	if ((rc = pthread_create(&p->reporter, NULL, reporter, p)) != 0) {
 		pool_destroy(p);
@@ -321,29 +526,28 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 	int i;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->used == POOL_WINDOW)
+	while (p->used == POOL_SLOTS)
 		pthread_cond_wait(&p->room, &p->lock);
 	for (i = 0; p->slot[i].state != SLOT_FREE; i++)
 		;
 	s = &p->slot[i];
 	s->job = job;
 	s->dl = *dl;
+	s->backoff = CONNECT_RETRY_FIRST_MS;
+	s->try_ms = 0;
+	s->failed = 0;
+	s->try_end.set = false;
 	s->seq = p->added++;
 	if (answered) {
 		s->state = SLOT_ANSWERED;
 		s->done_seq = p->answered++;
-	} else {
-		s->state = SLOT_PENDING;
-		p->pending++;
-		if (spawn_worker(p) == -1) {
-			s->state = SLOT_FREE;
-			s->job = NULL;
-			p->pending--;
-			p->added--;
-			pthread_mutex_unlock(&p->lock);
-			return -1;
-		}
-		pthread_cond_signal(&p->work);
+	} else if (make_pending(p, s) == -1) {
+		s->state = SLOT_FREE;
+		s->job = NULL;
+		p->pending--;
+		p->added--;
+		pthread_mutex_unlock(&p->lock);
+		return -1;
 	}
 	p->used++;
 	pthread_cond_signal(&p->changed);

@@ -5,6 +5,7 @@
 
 #include "exitcode.h"
 #include "idna.h"
+#include "parse.h"
 #include "pool.h"
 #include "resolve.h"
 
@@ -63,26 +64,58 @@ resolve_host(const char *name, const char *service, int family,
 }
 
 struct resolve_stream {
-	struct pool	*pool;
-	int		 family;
-	lookup_done_fn	*done;
-	void		*ctx;
+	struct pool		*pool;
+	struct lookup_options	 o;
+	lookup_done_fn		*done;
+	void			*ctx;
 };
 
 struct lookup_job {
-	struct lookup	 l;
-	char		 name[];
+	struct lookup		 l;
+	struct ip_address	 ip;		/* by address: name's */
+	struct deadline		 dl;
+	bool			 wait;		/* the stream's --wait */
+	char			 name[];
 };
 
+/* One try of the lookup of j, as rs looks names up. */
 static void
-job_run(void *job, void *ctx)
+look_up_once(struct lookup_job *j, const struct resolve_stream *rs)
+{
+	lookup_free_answer(&j->l);
+	if (rs->o.by_address) {
+		j->l.herr = hostinfo_byaddr(&j->l.hi, &j->ip);
+		j->l.sys_errno = errno;
+		return;
+	}
+	j->l.gai_error = resolve_host(j->name, NULL, rs->o.family, SOCK_STREAM,
+	    0, &j->l.res);
+	j->l.sys_errno = errno;
+}
+
+/* Whether j may have a try after failed ones that ended failing. */
+static bool
+more_tries(const struct lookup_job *j, unsigned failed)
+{
+	/* without a deadline, a few: the resolver's own bound */
+	return j->dl.set || j->wait || failed < LOOKUP_TRIES;
+}
+
+static enum pool_try
+job_run(void *job, unsigned failed, void *ctx)
 {
 	struct lookup_job *j = job;
 	const struct resolve_stream *rs = ctx;
 
-	j->l.gai_error = resolve_host(j->name, NULL, rs->family, SOCK_STREAM,
-	    0, &j->l.res);
-	j->l.sys_errno = errno;
+	look_up_once(j, rs);
+	switch (lookup_exit_status(&j->l)) {
+	case EX_TEMPFAIL:
+		return more_tries(j, failed + 1) ? POOL_BUSY : POOL_ANSWERED;
+	case EX_NOHOST:
+		return rs->o.wait ? POOL_NOT_YET : POOL_ANSWERED;
+	default:
+		return POOL_ANSWERED;
+	}
 }
 
 static void
@@ -94,14 +127,18 @@ job_report(void *job, bool timed_out, void *ctx)
 
 	if (!timed_out) {
 		rs->done(&j->l, rs->ctx);
-		j->l.res = NULL;	/* done's now */
+		/* done's now */
+		j->l.res = NULL;
+		j->l.hi.buf = NULL;
 		return;
 	}
 	/* its worker may still be writing the answer fields */
 	memset(&late, 0, sizeof(late));
 	late.name = j->l.name;
 	late.invalid = j->l.invalid;
+	late.by_address = j->l.by_address;
 	late.gai_error = EAI_AGAIN;
+	late.herr = TRY_AGAIN;
 	late.timed_out = true;
 	rs->done(&late, rs->ctx);
 }
@@ -111,25 +148,56 @@ job_free(void *job)
 {
 	struct lookup_job *j = job;
 
-	if (j->l.res != NULL)
-		freeaddrinfo(j->l.res);
+	lookup_free_answer(&j->l);
 	free(j);
 }
 
-static const struct pool_ops lookup_ops = { job_run, job_report, job_free };
+/* Another try of job, unless it has had all it may. */
+/* A new job, for name, with what its lookups need (not its answer). */
+static struct lookup_job *
+job_new(const char *name, const struct lookup *l,
+    const struct ip_address *ip, const struct deadline *dl, bool wait)
+{
+	struct lookup_job *j;
+	size_t len = strlen(name);
+
+	if ((j = calloc(1, sizeof(*j) + len + 1)) == NULL)
+		return NULL;
+	memcpy(j->name, name, len + 1);
+	j->l.name = j->name;
+	j->l.invalid = l->invalid;
+	j->l.by_address = l->by_address;
+	if (ip != NULL)
+		j->ip = *ip;
+	j->dl = *dl;
+	j->wait = wait;
+	return j;
+}
+
+/* Another try of job, its running one given up as lost. */
+static void *
+job_copy(const void *job)
+{
+	const struct lookup_job *j = job;
+
+	return job_new(j->name, &j->l, &j->ip, &j->dl, j->wait);
+}
+
+static const struct pool_ops lookup_ops = { job_run, job_report, job_free,
+    job_copy };
 
 struct resolve_stream *
-resolve_stream_new(int family, bool in_order, lookup_done_fn *done,
+resolve_stream_new(const struct lookup_options *o, lookup_done_fn *done,
     void *ctx)
 {
 	struct resolve_stream *rs;
 
 	if ((rs = calloc(1, sizeof(*rs))) == NULL)
 		return NULL;
-	rs->family = family;
+	rs->o = *o;
 	rs->done = done;
 	rs->ctx = ctx;
-	if ((rs->pool = pool_new(&lookup_ops, rs, in_order)) == NULL) {
+	if ((rs->pool = pool_new(&lookup_ops, rs, o->in_order)) == NULL) {
 		free(rs);
 		return NULL;
 	}
@@ -140,18 +208,19 @@ int
 resolve_stream_add(struct resolve_stream *rs, const char *name,
     const char *invalid, const struct deadline *dl)
 {
+	struct lookup l = { .invalid = invalid,
+	    .by_address = rs->o.by_address };
 	struct lookup_job *j;
-	size_t len = strlen(name);
 
-	if ((j = calloc(1, sizeof(*j) + len + 1)) == NULL)
+	if ((j = job_new(name, &l, NULL, dl, rs->o.wait)) == NULL)
 		return -1;
-	memcpy(j->name, name, len + 1);
-	j->l.name = j->name;
-	j->l.invalid = invalid;
-	if (invalid == NULL && pool_add(rs->pool, j, false, dl) == 0)
+	if (invalid == NULL && rs->o.by_address)
+		(void)parse_ip(name, &j->ip, &j->l.invalid);
+	if (j->l.invalid == NULL && pool_add(rs->pool, j, false, dl) == 0)
 		return 0;
-	if (invalid == NULL) {
+	if (j->l.invalid == NULL) {
 		j->l.gai_error = EAI_SYSTEM;
+		j->l.herr = NETDB_INTERNAL;
 		j->l.sys_errno = errno;
 	}
 	(void)pool_add(rs->pool, j, true, dl);
@@ -191,10 +260,11 @@ resolve_names(struct lookup *v, size_t n, int family,
     const struct deadline *dl, lookup_done_fn *done, void *ctx)
 {
 	struct batch b = { v, 0, done, ctx };
+	struct lookup_options o = { .family = family, .in_order = true };
 	struct resolve_stream *rs;
 	size_t i = 0;
 
-	if ((rs = resolve_stream_new(family, true, batch_done, &b)) != NULL) {
+	if ((rs = resolve_stream_new(&o, batch_done, &b)) != NULL) {
 		for (; i < n; i++)
 			if (resolve_stream_add(rs, v[i].name, v[i].invalid,
 			    dl) == -1)
@@ -215,7 +285,9 @@ lookup_strerror(const struct lookup *l)
 		return l->invalid;
 	if (l->timed_out)
 		return "timed out";
-	return gai_error_string(l->gai_error, l->sys_errno);
+	if (!l->by_address)
+		return gai_error_string(l->gai_error, l->sys_errno);
+	return herror_string(l->herr, l->sys_errno);
 }
 
 int
@@ -225,10 +297,28 @@ lookup_exit_status(const struct lookup *l)
 		return EX_USAGE;
 	if (l->timed_out)
 		return EX_TEMPFAIL;
+	if (l->by_address)
+		return ex_herrno(l->herr, l->sys_errno);
 	return ex_gai(l->gai_error, l->sys_errno);
 }
 
 void
 lookup_keep(struct lookup *l, void *ctx)
 {
+}
+
+bool
+lookup_failed(const struct lookup *l)
+{
+	return l->invalid != NULL || l->timed_out ||
+	    (l->by_address ? l->herr != 0 : l->gai_error != 0);
+}
+
+void
+lookup_free_answer(struct lookup *l)
+{
+	if (l->res != NULL)
+		freeaddrinfo(l->res);
+	l->res = NULL;
+	hostinfo_free(&l->hi);
 }

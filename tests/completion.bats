@@ -92,6 +92,8 @@ help_options() {
 	assert_output -- --read
 	completing "tcp-send --w"
 	assert_output -- --wait
+	completing "resolve-ex --w"
+	assert_output -- --wait
 	completing "hostname --all"
 	assert_output -- $'--all-fqdns\n--all-ip-addresses'
 }
@@ -166,7 +168,8 @@ help_options() {
 }
 
 @test "option values get no operand completion" {
-	for words in "resolve -t" "resolve --timeout" "tcp-send -4b" "tcp-send --wait" \
+	for words in "resolve -t" "resolve --timeout" "resolve --wait" "rlookup --wait" \
+		"resolve-ex --wait" "tcp-send -4b" "tcp-send --wait" \
 		"tcp-listen -c" "tcp-listen --reply" "tcp-listen --max-bytes" "udp-listen -t"; do
 		completing "$words "
 		assert_output ""

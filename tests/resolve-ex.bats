@@ -6,7 +6,13 @@
 
 setup() {
 	load test_helper/common-setup
+	load test_helper/background
 	_common_setup
+}
+
+teardown() {
+	kill_spawned
+	hosts_restore
 }
 
 NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
@@ -168,7 +174,7 @@ declare -gA MUSL_ANSWER=(
 
 @test "resolve-ex without a name is a usage error" {
 	run -64 --separate-stderr resolve-ex -4
-	assert_stderr $'resolve-ex: no NAME given\nusage: resolve-ex [-46j] NAME ...'
+	assert_stderr $'resolve-ex: no NAME given\nusage: resolve-ex [-46j] [--wait SEC] NAME ...'
 }
 
 @test "resolve-ex ends quietly by SIGPIPE when its reader has gone" {
@@ -180,4 +186,31 @@ declare -gA MUSL_ANSWER=(
 	run -74 --separate-stderr sh -c 'resolve-ex localhost >/dev/full'
 	assert_stderr "resolve-ex: write error: stdout: No space left on device"
 	run -74 --separate-stderr sh -c 'resolve-ex localhost >&-'
+}
+
+@test "resolve-ex --wait answers a name added to the hosts file after it started" {
+	require_hermetic
+	spawn bash -c 'resolve-ex --wait 5 -j late.test >"$1"' - "$BATS_TEST_TMPDIR/out"
+	pid=$SPAWN_PID
+	# the name appears 300 ms after the start
+	sleep 0.3
+	printf '198.51.100.96 late.test\n' | hosts_add
+	wait_status "$pid"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" \
+		'{"name":"late.test","aliases":[],"addresses":["198.51.100.96"]}'
+}
+
+@test "resolve-ex --wait gives up when the time is over, with the last answer" {
+	require_hermetic
+	: >"$SOCKUTILS_DNS_LOG"
+	run -68 --separate-stderr resolve-ex --wait 1 nx.test
+	assert_stderr "$(libc_words "resolve-ex: nx.test: Name or service not known")"
+	run -0 grep -c 'query\[A\] nx.test ' "$SOCKUTILS_DNS_LOG"
+	[ "$output" -ge 2 ] || fail "asked $output times in 1 s"
+	run -75 --separate-stderr resolve-ex --wait 0.3 x.fail.test
+	run -0 --separate-stderr resolve-ex --wait inf v4only.test
+	assert_output $'name v4only.test\naddress 192.0.2.10'
+	run -64 --separate-stderr resolve-ex --wait x v4only.test
+	assert_equal "${stderr_lines[0]}" "resolve-ex: wait x: invalid"
 }

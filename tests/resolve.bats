@@ -13,7 +13,7 @@ setup() {
 
 teardown() {
 	stream_stop
-	slow_dns_off
+	dns_restore
 	kill_spawned
 	hosts_restore
 }
@@ -249,7 +249,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 		run -64 --separate-stderr resolve -t "$bad" localhost
 		assert_equal "${stderr_lines[0]}" "resolve: timeout $bad: $(
 			case $bad in 0) echo too small ;; 100001) echo "too large (at most 100000 s, or inf)" ;; *) echo invalid ;; esac)"
-		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aju] [-t SEC] NAME ..."
+		assert_equal "${stderr_lines[1]}" "usage: resolve [-46aju] [-t SEC] [--wait SEC] NAME ..."
 	done
 	run -64 --separate-stderr resolve -t
 	assert_equal "${stderr_lines[0]}" "resolve: option -t needs a value"
@@ -371,26 +371,170 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	assert_equal "$STREAM_STATUS" 75
 }
 
+# dns_use ADDRESS [OPTIONS]: the resolver asks ADDRESS, with these
+# resolv.conf options (a try of 30 s); teardown puts it back (dns_restore).
+dns_use() {
+	[ -f "$BATS_TEST_TMPDIR/resolv.conf.saved" ] ||
+		cat /etc/resolv.conf >"$BATS_TEST_TMPDIR/resolv.conf.saved"
+	printf 'nameserver %s\noptions %s\n' "$1" "${2:-timeout:30 attempts:1}" \
+		>/etc/resolv.conf
+}
+
+dns_restore() {
+	if [ -f "$BATS_TEST_TMPDIR/resolv.conf.saved" ]; then
+		cat "$BATS_TEST_TMPDIR/resolv.conf.saved" >/etc/resolv.conf
+	fi
+}
+
 # slow_dns_on MS [OPTIONS]: the resolver asks bench/slowdns.py on
 # 127.0.0.3, which answers every A query with 192.0.2.1 after MS ms, with
-# these resolv.conf options (a try of 30 s); teardown puts the resolver
-# back and ends it.
+# these resolv.conf options; teardown puts the resolver back and ends it.
 slow_dns_on() {
 	local ready="$BATS_TEST_TMPDIR/slowdns.ready"
 	spawn python3 "$BATS_TEST_DIRNAME/../bench/slowdns.py" 127.0.0.3 "$1" \
 		"$ready" </dev/null >"$BATS_TEST_TMPDIR/slowdns.log" 2>&1
 	wait_file "$ready" "$SPAWN_PID" "$BATS_TEST_TMPDIR/slowdns.log"
-	SLOWDNS_ON=1
-	cat /etc/resolv.conf >"$BATS_TEST_TMPDIR/resolv.conf.saved"
-	printf 'nameserver 127.0.0.3\noptions %s\n' "${2:-timeout:30 attempts:1}" \
-		>/etc/resolv.conf
+	dns_use 127.0.0.3 "${2-}"
 }
 
-slow_dns_off() {
-	if [ -n "${SLOWDNS_ON-}" ]; then
-		cat "$BATS_TEST_TMPDIR/resolv.conf.saved" >/etc/resolv.conf
-		SLOWDNS_ON=
+# lossy_dns_on PERCENT: the resolver asks tests/hermetic/lossydns.py on
+# 127.0.0.4, which passes queries on to the tests' dnsmasq but drops
+# PERCENT of them at random, with the tests' options (one try of 1 s).
+lossy_dns_on() {
+	local ready="$BATS_TEST_TMPDIR/lossydns.ready"
+	rm -f "$ready"
+	spawn python3 "$BATS_TEST_DIRNAME/hermetic/lossydns.py" 127.0.0.4 127.0.0.1 \
+		"$1" "$ready" </dev/null >"$BATS_TEST_TMPDIR/lossydns.log" 2>&1
+	wait_file "$ready" "$SPAWN_PID" "$BATS_TEST_TMPDIR/lossydns.log"
+	dns_use 127.0.0.4 "timeout:1 attempts:1"
+}
+
+# dns_names N: N lines of names the tests' dnsmasq answers, in turn, and
+# in $BATS_TEST_TMPDIR/want what resolve - prints for them.
+DNS_NAMES=(v4only.test dual.test multi.test alias1.test xn--bcher-kva.test)
+DNS_ADDRESSES=(192.0.2.10 192.0.2.20 192.0.2.31 192.0.2.40 192.0.2.60)
+dns_names() {
+	local i k
+	for ((i = 0; i < $1; i++)); do
+		k=$((i % ${#DNS_NAMES[@]}))
+		printf '%s\n' "${DNS_NAMES[k]}"
+		printf '%s %s\n' "${DNS_NAMES[k]}" "${DNS_ADDRESSES[k]}" >&3
+	done 3>"$BATS_TEST_TMPDIR/want"
+}
+
+# A burst of 2,000 names: dnsmasq's socket cannot take the window's 512
+# queries at once and drops some; each must be asked again, within -t.
+# Five runs (a second each, and the slow name's two): before the retries
+# two runs in three lost names here.
+@test "resolve - answers every name of a burst the DNS server partly drops, run after run" {
+	require_hermetic
+	{
+		echo x.slow.test
+		dns_names 1999
+	} >"$BATS_TEST_TMPDIR/names"
+	for run in 1 2 3 4 5; do
+		run -75 --separate-stderr resolve -t 2 - <"$BATS_TEST_TMPDIR/names"
+		assert_equal "$stderr" "resolve: x.slow.test: timed out"
+		assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/want")" ||
+			fail "run $run: $(diff <(echo "$output") "$BATS_TEST_TMPDIR/want" | head -n 5)"
+	done
+}
+
+# 2,000 names (the issue's 10,000 take a minute on three builds): at
+# 30 % each name is lost again with a chance of 0.3 a try, and tried
+# again after 0.2 s at the latest, so that -t 10 leaves dozens of tries.
+@test "resolve - answers every name right through a DNS server that drops 10 % and 30 % of queries" {
+	require_hermetic
+	dns_names 2000 >"$BATS_TEST_TMPDIR/names"
+	for percent in 10 30; do
+		lossy_dns_on "$percent"
+		run --separate-stderr resolve -t 10 - <"$BATS_TEST_TMPDIR/names"
+		assert_equal "$stderr" ""
+		assert_equal "$status" 0
+		assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/want")"
+		kill_spawned
+		# some 200 and 600 of the first tries were lost
+		dropped=$(grep -c dropped "$BATS_TEST_TMPDIR/lossydns.log")
+		[ "$dropped" -ge $((percent * 10)) ] || fail "only $dropped queries dropped"
+	done
+}
+
+@test "resolve retries a temporary failure only: a name that does not exist is asked once" {
+	require_hermetic
+	: >"$SOCKUTILS_DNS_LOG"
+	run -68 --separate-stderr resolve -t 5 nx.test
+	assert_stderr "resolve: nx.test: Name or service not known"
+	run -0 grep -c 'query\[A\] nx.test ' "$SOCKUTILS_DNS_LOG"
+	assert_output 1
+	# SERVFAIL: again and again until -t, then the server's word
+	: >"$SOCKUTILS_DNS_LOG"
+	run -75 --separate-stderr resolve -t 0.8 x.fail.test
+	run -0 grep -c 'query\[A\] x.fail.test ' "$SOCKUTILS_DNS_LOG"
+	[ "$output" -ge 2 ] || fail "asked $output times in 0.8 s"
+	if is_static_build; then
+		# musl asks again itself until resolv.conf's 1 s (CAVEATS)
+		assert_stderr "resolve: x.fail.test: timed out"
+		return
 	fi
+	assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
+	# without -t, until LOOKUP_TRIES (3) have failed
+	: >"$SOCKUTILS_DNS_LOG"
+	run -75 --separate-stderr resolve x.fail.test
+	run -0 grep -c 'query\[A\] x.fail.test ' "$SOCKUTILS_DNS_LOG"
+	assert_output 3
+}
+
+@test "resolve --wait answers a name added to the hosts file after it started" {
+	require_hermetic
+	start=$EPOCHREALTIME
+	spawn resolve --wait 5 late.test
+	pid=$SPAWN_PID
+	# the name appears 300 ms after the start
+	sleep 0.3
+	printf '198.51.100.99 late.test\n' | hosts_add
+	changed=$EPOCHREALTIME
+	wait_status "$pid"
+	assert_equal "$STATUS" 0
+	# a retry comes 250 ms after the last at the latest
+	ms=$(( (${EPOCHREALTIME/./} - ${changed/./}) / 1000 ))
+	[ "$ms" -lt 2000 ] || fail "answered $ms ms after the change"
+	[ "$(( (${changed/./} - ${start/./}) / 1000 ))" -ge 300 ]
+}
+
+@test "resolve --wait prints what it waited for, and the last answer when the time is over" {
+	require_hermetic
+	spawn bash -c 'resolve --wait 5 -j late2.test >"$1"' - "$BATS_TEST_TMPDIR/out"
+	pid=$SPAWN_PID
+	sleep 0.3
+	printf '198.51.100.98 late2.test\n' | hosts_add
+	wait_status "$pid"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" '{"name":"late2.test","addresses":["198.51.100.98"]}'
+	: >"$SOCKUTILS_DNS_LOG"
+	run -68 --separate-stderr resolve --wait 1 nx.test v4only.test
+	assert_output "v4only.test 192.0.2.10"
+	assert_stderr "resolve: nx.test: Name or service not known"
+	run -0 grep -c 'query\[A\] nx.test ' "$SOCKUTILS_DNS_LOG"
+	[ "$output" -ge 2 ] || fail "asked $output times in 1 s"
+	run -75 --separate-stderr resolve --wait 0.3 x.fail.test
+	# musl asks a failing server again itself for resolv.conf's 1 s
+	if is_static_build; then
+		assert_stderr "resolve: x.fail.test: timed out"
+	else
+		assert_stderr "resolve: x.fail.test: Temporary failure in name resolution"
+	fi
+	# --wait 0: one try; each line its own time
+	run -68 --separate-stderr resolve --wait 0 nx.test
+	run -0 --separate-stderr resolve --wait inf - <<<$'v4only.test\ndual.test'
+	assert_output $'v4only.test 192.0.2.10\ndual.test 192.0.2.20'
+}
+
+@test "resolve --wait refuses a malformed duration with 64" {
+	for bad in -1 nan infinity 1x "" 100001; do
+		run -64 --separate-stderr resolve --wait "$bad" localhost
+		assert_equal "${stderr_lines[0]}" "resolve: wait $bad: $(
+			case $bad in 100001) echo too large ;; *) echo invalid ;; esac)"
+	done
 }
 
 @test "resolve reports stuck lookups at their deadline and never runs more threads than its window" {
@@ -412,23 +556,23 @@ slow_dns_off() {
 	assert_equal "$STREAM_STATUS" 75
 }
 
-@test "resolve - holds no more memory for 100,000 names than for 10,000" {
+@test "resolve - holds no more memory for 100,000 names than for 2,000" {
 	require_hermetic
 	# answered after 1 ms: the window fills, and every run starts all
 	# its 512 threads, whose memory would otherwise vary from run to run
 	slow_dns_on 1 "timeout:2 attempts:3"
 	# an ASan build: its quarantine keeps what is freed, up to 256 MiB
 	export ASAN_OPTIONS=${ASAN_OPTIONS-}${ASAN_OPTIONS:+:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0
-	for n in 10000 100000; do
+	for n in 2000 100000; do
 		seq -f 'h%g.bench.test' "$n" >"$BATS_TEST_TMPDIR/names"
 		/usr/bin/time -o "$BATS_TEST_TMPDIR/kb.$n" -f %M \
 			resolve - <"$BATS_TEST_TMPDIR/names" >"$BATS_TEST_TMPDIR/out"
 		run -0 grep -c '^h[0-9]*\.bench\.test 192\.0\.2\.1$' "$BATS_TEST_TMPDIR/out"
 		assert_output "$n"
 	done
-	small=$(cat "$BATS_TEST_TMPDIR/kb.10000") big=$(cat "$BATS_TEST_TMPDIR/kb.100000")
-	# each name held would take some 100 bytes, 9 MB for the 90,000 more
-	[ "$big" -le $((small + 4096)) ] || fail "peak RSS $small kB for 10,000 names, $big kB for 100,000"
+	small=$(cat "$BATS_TEST_TMPDIR/kb.2000") big=$(cat "$BATS_TEST_TMPDIR/kb.100000")
+	# each name held would take some 100 bytes, 10 MB for the 98,000 more
+	[ "$big" -le $((small + 4096)) ] || fail "peak RSS $small kB for 2,000 names, $big kB for 100,000"
 }
 
 @test "resolve processes every name even after a malformed one" {
@@ -440,7 +584,7 @@ slow_dns_off() {
 
 @test "resolve without a name is a usage error" {
 	run -64 --separate-stderr resolve
-	assert_stderr $'resolve: no NAME given\nusage: resolve [-46aju] [-t SEC] NAME ...'
+	assert_stderr $'resolve: no NAME given\nusage: resolve [-46aju] [-t SEC] [--wait SEC] NAME ...'
 	run -64 --separate-stderr resolve -a
 }
 

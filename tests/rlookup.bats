@@ -7,11 +7,14 @@ BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 setup() {
 	load test_helper/common-setup
 	load test_helper/stream
+	load test_helper/background
 	_common_setup
 }
 
 teardown() {
 	stream_stop
+	kill_spawned
+	hosts_restore
 }
 
 ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
@@ -108,6 +111,36 @@ declare -gA MUSL_JSON=(
 	assert_stderr "rlookup: 203.0.113.2: Host name lookup failure"
 }
 
+@test "rlookup --wait answers an address given a name after it started" {
+	require_hermetic
+	spawn bash -c 'rlookup --wait 5 198.51.100.97 >"$1"' - "$BATS_TEST_TMPDIR/out"
+	pid=$SPAWN_PID
+	# the name appears 300 ms after the start
+	sleep 0.3
+	printf '198.51.100.97 late.test\n' | hosts_add
+	wait_status "$pid"
+	assert_equal "$STATUS" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" late.test
+	# the time over, the last answer
+	run -68 --separate-stderr rlookup --wait 0.3 2001:db8::99 192.0.2.10
+	assert_output "192.0.2.10 v4only.test"
+	assert_stderr "rlookup: 2001:db8::99: Unknown host"
+	run -0 --separate-stderr rlookup --wait inf - <<<192.0.2.10
+	assert_output "192.0.2.10 v4only.test"
+	run -64 --separate-stderr rlookup --wait 1x 192.0.2.10
+	assert_equal "${stderr_lines[0]}" "rlookup: wait 1x: invalid"
+}
+
+@test "rlookup retries a failing DNS server within -t" {
+	require_hermetic
+	is_static_build && skip "musl answers a failing server as no name (CAVEATS)"
+	: >"$SOCKUTILS_DNS_LOG"
+	run -75 --separate-stderr rlookup -t 1 203.0.113.1
+	assert_stderr "rlookup: 203.0.113.1: Host name lookup failure"
+	run -0 grep -c 'query\[PTR\] 1.113.0.203.in-addr.arpa ' "$SOCKUTILS_DNS_LOG"
+	[ "$output" -ge 2 ] || fail "asked $output times in 1 s"
+}
+
 @test "rlookup refuses a malformed address with 64 before any lookup" {
 	require_hermetic
 	for bad in 1.2.3.4.5 256.0.0.1 ::g '[::1]' 1.2.3 "" localhost 192.0.2.10/24; do
@@ -115,7 +148,7 @@ declare -gA MUSL_JSON=(
 		run -64 --separate-stderr rlookup 192.0.2.10 "$bad"
 		assert_output ""
 		assert_equal "${stderr_lines[0]}" "rlookup: address $bad: not an IPv4 or IPv6 address"
-		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] [-t SEC] ADDRESS ..."
+		assert_equal "${stderr_lines[1]}" "usage: rlookup [-ju] [-t SEC] [--wait SEC] ADDRESS ..."
 		run grep -c 'query\[PTR\]' "$SOCKUTILS_DNS_LOG"
 		assert_output 0
 	done
@@ -225,7 +258,7 @@ silent_failure() {
 
 @test "rlookup without an address is a usage error" {
 	run -64 --separate-stderr rlookup
-	assert_stderr $'rlookup: no ADDRESS given\nusage: rlookup [-ju] [-t SEC] ADDRESS ...'
+	assert_stderr $'rlookup: no ADDRESS given\nusage: rlookup [-ju] [-t SEC] [--wait SEC] ADDRESS ...'
 }
 
 @test "rlookup fails with 74 when stdout is full or closed" {

@@ -18,7 +18,7 @@
 #include "timing.h"
 
 static const struct cli_text text = {
-	"resolve [-46aju] [-t SEC] NAME ...",
+	"resolve [-46aju] [-t SEC] [--wait SEC] NAME ...",
 	"Print the addresses of each host NAME (gethostbyname); - reads names from stdin,\n"
 	"each looked up as soon as its line is read.",
 	"  -4, --ipv4        IPv4 addresses (the default)\n"
@@ -27,8 +27,13 @@ static const struct cli_text text = {
 	"  -j, --json        one JSON object per name: {\"name\", \"addresses\"}\n"
 	"  -t, --timeout SEC give up on a name not resolved SEC seconds after its\n"
 	"                    line was read (operands: after the start)\n"
-	"  -u, --unordered   write each answer as soon as it is in, not in input order\n",
+	"  -u, --unordered   write each answer as soon as it is in, not in input order\n"
+	"      --wait SEC    look a name that does not exist or fails for now up\n"
+	"                    again until it resolves or SEC seconds (inf: no limit)\n"
+	"                    have passed since its line was read\n",
 };
+
+enum { OPT_WAIT = 256 };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -37,19 +42,19 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "unordered", no_argument, NULL, 'u' },
+	{ "wait", required_argument, NULL, OPT_WAIT },
 	CLI_COMMON_OPTIONS
 };
 
 struct settings {
-	int	family;
 	bool	all;
 	bool	json;
 	bool	name_on_line;	/* several names: each line says which */
 };
 
 struct report {
-	const struct settings	*set;
-	int			 status;
+	struct settings	 set;
+	int		 status;
 };
 
 static void
@@ -97,15 +102,15 @@ report(struct lookup *l, void *ctx)
 	struct report *r = ctx;
 	const char *error = NULL;
 
-	if (l->invalid != NULL || l->gai_error != 0) {
+	if (lookup_failed(l)) {
 		error = lookup_strerror(l);
 		warnx("%s: %s", l->name, error);
 		r->status = ex_first(r->status, lookup_exit_status(l));
 	}
-	if (r->set->json)
-		print_json(l, r->set, error);
+	if (r->set.json)
+		print_json(l, &r->set, error);
 	else
-		print_text(l, r->set);
+		print_text(l, &r->set);
 	if (l->res != NULL)
 		freeaddrinfo(l->res);
 	/* a slow reader still sees the first answers at once */
@@ -129,12 +134,12 @@ add_name(const char *name, const char *invalid, const struct deadline *dl,
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { 0 };
-	struct report r = { .set = &set };
+	struct report r = { 0 };
+	struct lookup_options o = { .in_order = true };
 	struct resolve_stream *rs;
 	const char *errstr;
-	long long timeout_ms = NO_LIMIT;
-	bool want4 = false, want6 = false, in_order = true;
+	long long timeout_ms = NO_LIMIT, wait_ms = 0;
+	bool want4 = false, want6 = false;
 	int ch, read_errno;
 
 	cli_init(&text);
@@ -148,10 +153,10 @@ main(int argc, char *argv[])
 			want6 = true;
 			break;
 		case 'a':
-			set.all = true;
+			r.set.all = true;
 			break;
 		case 'j':
-			set.json = true;
+			r.set.json = true;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
@@ -159,7 +164,13 @@ main(int argc, char *argv[])
 				cli_bad_value("timeout", optarg, errstr);
 			break;
 		case 'u':
-			in_order = false;
+			o.in_order = false;
+			break;
+		case OPT_WAIT:
+			if (parse_duration(optarg, 0, &wait_ms, &errstr) == -1)
+				cli_bad_value("wait", optarg, errstr);
+			/* --wait 0: one try */
+			o.wait = wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -169,12 +180,13 @@ main(int argc, char *argv[])
 	argv += optind;
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
-	set.family = family_wanted(want4, want6, AF_INET);
-	set.name_on_line = operands_several(argv, argc);
-	if ((rs = resolve_stream_new(set.family, in_order, report, &r)) == NULL)
+	o.family = family_wanted(want4, want6, AF_INET);
+	r.set.name_on_line = operands_several(argv, argc);
+	if ((rs = resolve_stream_new(&o, report, &r)) == NULL)
 		err(EX_OSERR, "lookups");
-	read_errno = operands_each(argv, argc, timeout_ms, add_name, rs) == -1 ?
-	    errno : 0;
+	/* --wait is each name's time, whatever -t says */
+	read_errno = operands_each(argv, argc, o.wait ? wait_ms : timeout_ms,
+	    add_name, rs) == -1 ? errno : 0;
 	/* the answers to the lines read come first */
 	resolve_stream_end(rs);
 	if (read_errno != 0) {

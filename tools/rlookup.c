@@ -11,24 +11,30 @@
 #include "hostinfo.h"
 #include "operands.h"
 #include "parse.h"
-#include "pool.h"
+#include "resolve.h"
 #include "timing.h"
 
 static const struct cli_text text = {
-	"rlookup [-ju] [-t SEC] ADDRESS ...",
+	"rlookup [-ju] [-t SEC] [--wait SEC] ADDRESS ...",
 	"Print the host name of each IPv4 or IPv6 ADDRESS (gethostbyaddr); - reads\n"
 	"addresses from stdin, each looked up as soon as its line is read.",
 	"  -j, --json        one JSON object per address:\n"
 	"                    {\"name\", \"aliases\", \"addresses\"}\n"
 	"  -t, --timeout SEC give up on an address not looked up SEC seconds after\n"
 	"                    its line was read (operands: after the start)\n"
-	"  -u, --unordered   write each answer as soon as it is in, not in input order\n",
+	"  -u, --unordered   write each answer as soon as it is in, not in input order\n"
+	"      --wait SEC    look an address without a name or that fails for now up\n"
+	"                    again until it has one or SEC seconds (inf: no limit)\n"
+	"                    have passed since its line was read\n",
 };
+
+enum { OPT_WAIT = 256 };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "unordered", no_argument, NULL, 'u' },
+	{ "wait", required_argument, NULL, OPT_WAIT },
 	CLI_COMMON_OPTIONS
 };
 
@@ -38,107 +44,55 @@ struct settings {
 };
 
 struct report {
-	const struct settings	*set;
-	int			 status;
+	struct settings	 set;
+	int		 status;
 };
-
-struct address_job {
-	struct ip_address	 ip;
-	const char		*invalid;	/* why it is not looked up */
-	struct hostinfo		 hi;		/* the answer */
-	int			 herr;
-	int			 sys_errno;	/* for NETDB_INTERNAL */
-	char			 arg[];		/* as written */
-};
-
-static void
-job_run(void *job, void *ctx)
-{
-	struct address_job *j = job;
-
-	(void)ctx;
-	j->herr = hostinfo_byaddr(&j->hi, &j->ip);
-	j->sys_errno = errno;
-}
 
 /* Prints one answered address, as soon as it (and all before it) is in. */
 static void
-job_report(void *job, bool timed_out, void *ctx)
+report(struct lookup *l, void *ctx)
 {
-	const struct address_job *j = job;
 	struct report *r = ctx;
 
-	if (j->invalid != NULL) {
-		warnx("%s: %s", j->arg, j->invalid);
-		r->status = ex_first(r->status, EX_USAGE);
-	} else if (timed_out) {
-		warnx("%s: timed out", j->arg);
-		r->status = ex_first(r->status, EX_TEMPFAIL);
-	} else if (j->herr != 0) {
-		r->status = ex_first(r->status, ex_herrno(j->herr,
-		    j->sys_errno));
-		warnx("%s: %s", j->arg, herror_string(j->herr, j->sys_errno));
-	} else if (r->set->json)
-		hostinfo_print_json(stdout, &j->hi, NULL);
-	else if (r->set->address_on_line)
-		printf("%s %s\n", j->arg, j->hi.he.h_name);
+	if (lookup_failed(l)) {
+		r->status = ex_first(r->status, lookup_exit_status(l));
+		warnx("%s: %s", l->name, lookup_strerror(l));
+	} else if (r->set.json)
+		hostinfo_print_json(stdout, &l->hi, NULL);
+	else if (r->set.address_on_line)
+		printf("%s %s\n", l->name, l->hi.he.h_name);
 	else
-		printf("%s\n", j->hi.he.h_name);
+		printf("%s\n", l->hi.he.h_name);
+	hostinfo_free(&l->hi);
 	/* each answer at once, not after a later slow one */
 	cli_flush();
 }
-
-static void
-job_free(void *job)
-{
-	struct address_job *j = job;
-
-	hostinfo_free(&j->hi);
-	free(j);
-}
-
-static const struct pool_ops address_ops = { job_run, job_report, job_free };
 
 /* Looks one operand or line of stdin up, unless it is no address. */
 static void
 add_address(const char *arg, const char *invalid, const struct deadline *dl,
     void *ctx)
 {
-	struct pool *pool = ctx;
-	struct address_job *j;
-	size_t len = strlen(arg);
-
-	if ((j = calloc(1, sizeof(*j) + len + 1)) == NULL)
+	if (resolve_stream_add(ctx, arg, invalid, dl) == -1)
 		err(EX_OSERR, "addresses");
-	memcpy(j->arg, arg, len + 1);
-	j->invalid = invalid;
-	if (invalid == NULL && parse_ip(arg, &j->ip, &j->invalid) == 0 &&
-	    pool_add(pool, j, false, dl) == 0)
-		return;
-	if (j->invalid == NULL) {
-		j->herr = NETDB_INTERNAL;
-		j->sys_errno = errno;
-	}
-	(void)pool_add(pool, j, true, dl);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct settings set = { 0 };
-	struct report r = { .set = &set };
+	struct report r = { 0 };
+	struct lookup_options o = { .by_address = true, .in_order = true };
 	struct ip_address ip;
-	struct pool *pool;
+	struct resolve_stream *rs;
 	const char *errstr;
-	long long timeout_ms = NO_LIMIT;
-	bool in_order = true;
+	long long timeout_ms = NO_LIMIT, wait_ms = 0;
 	int ch, i, read_errno;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":jt:uhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
-			set.json = true;
+			r.set.json = true;
 			break;
 		case 't':
 			if (parse_duration(optarg, 1, &timeout_ms,
@@ -146,7 +100,13 @@ main(int argc, char *argv[])
 				cli_bad_value("timeout", optarg, errstr);
 			break;
 		case 'u':
-			in_order = false;
+			o.in_order = false;
+			break;
+		case OPT_WAIT:
+			if (parse_duration(optarg, 0, &wait_ms, &errstr) == -1)
+				cli_bad_value("wait", optarg, errstr);
+			/* --wait 0: one try */
+			o.wait = wait_ms > 0;
 			break;
 		default:
 			cli_common_option(ch, argv);
@@ -157,17 +117,18 @@ main(int argc, char *argv[])
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "ADDRESS");
 
 	/* every operand is checked before any lookup */
-	set.address_on_line = operands_several(argv, argc);
+	r.set.address_on_line = operands_several(argv, argc);
 	for (i = 0; i < argc; i++)
 		if (strcmp(argv[i], "-") != 0 &&
 		    parse_ip(argv[i], &ip, &errstr) == -1)
 			cli_bad_value("address", argv[i], errstr);
-	if ((pool = pool_new(&address_ops, &r, in_order)) == NULL)
+	if ((rs = resolve_stream_new(&o, report, &r)) == NULL)
 		err(EX_OSERR, "lookups");
-	read_errno = operands_each(argv, argc, timeout_ms, add_address, pool) == -1 ?
-	    errno : 0;
+	/* --wait is each address's time, whatever -t says */
+	read_errno = operands_each(argv, argc, o.wait ? wait_ms : timeout_ms,
+	    add_address, rs) == -1 ? errno : 0;
 	/* the answers to the lines read come first */
-	pool_end(pool);
+	resolve_stream_end(rs);
 	if (read_errno != 0) {
 		errno = read_errno;
 		err(EX_IOERR, "read error: stdin");

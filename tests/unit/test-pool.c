@@ -1,4 +1,7 @@
-/* lib/pool: input and completion order, deadlines, the window's bound. */
+/*
+ * lib/pool: input and completion order, deadlines, the window's bound,
+ * retries of what failed for now, and the window halving for them.
+ */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,16 +16,25 @@
 struct job {
 	int	id;
 	int	delay_ms;	/* how long run blocks */
+	int	busy_tries;	/* the first tries fail for now */
+	int	tries;
 };
 
 struct log {
 	pthread_mutex_t	lock;
 	int		order[JOBS_MAX];
 	bool		timed_out[JOBS_MAX];
+	int		tries[JOBS_MAX];
 	int		reported, freed, running, most_running;
+	int		running_again, most_running_again;	/* retries */
+	int		again_done;	/* retries over: the window grew */
+	int		gate;		/* first tries wait for this many */
+	int		first_tries;
+	pthread_cond_t	all_in;
 };
 
-static struct log lg = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct log lg = { .lock = PTHREAD_MUTEX_INITIALIZER,
+    .all_in = PTHREAD_COND_INITIALIZER };
 
 static void
 pause_ms(int ms)
@@ -33,20 +45,48 @@ pause_ms(int ms)
 		;
 }
 
+/* Waits (5 s at most) until lg.gate first tries are running together. */
 static void
-run(void *job, void *ctx)
+pass_gate(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	pthread_mutex_lock(&lg.lock);
+	lg.first_tries++;
+	pthread_cond_broadcast(&lg.all_in);
+	while (lg.first_tries < lg.gate &&
+	    pthread_cond_timedwait(&lg.all_in, &lg.lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&lg.lock);
+}
+
+static enum pool_try
+run(void *job, unsigned failed, void *ctx)
 {
 	struct job *j = job;
+	bool again = failed > 0;
+
+	j->tries = (int)failed + 1;
 
 	(void)ctx;
 	pthread_mutex_lock(&lg.lock);
 	if (++lg.running > lg.most_running)
 		lg.most_running = lg.running;
+	if (again && ++lg.running_again > lg.most_running_again &&
+	    lg.again_done == 0)
+		lg.most_running_again = lg.running_again;
 	pthread_mutex_unlock(&lg.lock);
+	if (!again)
+		pass_gate();
 	pause_ms(j->delay_ms);
 	pthread_mutex_lock(&lg.lock);
 	lg.running--;
+	lg.running_again -= again;
+	lg.again_done += again;
 	pthread_mutex_unlock(&lg.lock);
+	return j->tries <= j->busy_tries ? POOL_BUSY : POOL_ANSWERED;
 }
 
 static void
@@ -56,6 +96,7 @@ report(void *job, bool timed_out, void *ctx)
 
 	(void)ctx;
 	lg.timed_out[lg.reported] = timed_out;
+	lg.tries[lg.reported] = j->tries;
 	lg.order[lg.reported++] = j->id;
 }
 
@@ -68,10 +109,18 @@ job_free(void *job)
 	free(job);
 }
 
-static const struct pool_ops ops = { run, report, job_free };
+/* No test job wants a try beside a slow one. */
+static void *
+job_copy(const void *job)
+{
+	(void)job;
+	return NULL;
+}
+
+static const struct pool_ops ops = { run, report, job_free, job_copy };
 
 static struct job *
-new_job(int id, int delay_ms)
+new_job(int id, int delay_ms, int busy_tries)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -79,6 +128,7 @@ new_job(int id, int delay_ms)
 		abort();
 	j->id = id;
 	j->delay_ms = delay_ms;
+	j->busy_tries = busy_tries;
 	return j;
 }
 
@@ -86,6 +136,8 @@ static void
 reset(void)
 {
 	lg.reported = lg.freed = lg.running = lg.most_running = 0;
+	lg.running_again = lg.most_running_again = 0;
+	lg.first_tries = lg.again_done = 0;
 }
 
 /* The frees of jobs still running when reported come later: 10 s at most. */
@@ -105,9 +157,13 @@ all_freed(int n)
 	return false;
 }
 
-/* Adds jobs with these delays, all with deadline dl, and ends the pool. */
+/*
+ * Adds jobs with these delays, failing for now busy_tries times, all
+ * with a deadline timeout_ms away, and ends the pool.
+ */
 static void
-run_pool(bool in_order, const int *delays, int n, long long timeout_ms)
+run_pool(bool in_order, const int *delays, int n, long long timeout_ms,
+    int busy_tries)
 {
 	struct deadline dl;
 	struct pool *p;
@@ -118,7 +174,8 @@ run_pool(bool in_order, const int *delays, int n, long long timeout_ms)
 		abort();
 	deadline_start(&dl, timeout_ms);
 	for (i = 0; i < n; i++)
-		if (pool_add(p, new_job(i, delays[i]), false, &dl) == -1)
+		if (pool_add(p, new_job(i, delays[i], busy_tries), false,
+		    &dl) == -1)
 			abort();
 	pool_end(p);
 }
@@ -134,17 +191,17 @@ main(void)
 	long long start;
 	int i;
 
-	run_pool(true, slow_first, 3, NO_LIMIT);
+	run_pool(true, slow_first, 3, NO_LIMIT, 0);
 	ok(lg.reported == 3 && lg.order[0] == 0 && lg.order[1] == 1 &&
 	    lg.order[2] == 2, "in input order, behind a slow job");
 	ok(all_freed(3), "every job freed");
 
-	run_pool(false, slow_first, 3, NO_LIMIT);
+	run_pool(false, slow_first, 3, NO_LIMIT, 0);
 	ok(lg.reported == 3 && lg.order[2] == 0,
 	    "in completion order, the slow job last");
 
 	start = now_ms();
-	run_pool(true, stuck, 2, 100);
+	run_pool(true, stuck, 2, 100, 0);
 	ok(lg.reported == 2 && lg.timed_out[0] && !lg.timed_out[1],
 	    "a job past its deadline is reported timed out");
 	/* the 4 s its thread is blocked for are not waited for */
@@ -154,7 +211,7 @@ main(void)
 
 	for (i = 0; i < JOBS_MAX; i++)
 		many[i] = 20;
-	run_pool(false, many, JOBS_MAX, NO_LIMIT);
+	run_pool(false, many, JOBS_MAX, NO_LIMIT, 0);
 	ok(lg.reported == JOBS_MAX, "twice the window, all reported");
 	ok(lg.most_running <= POOL_WINDOW && lg.most_running > 1,
 	    "never more than the window at once (%d)", lg.most_running);
@@ -163,12 +220,36 @@ main(void)
 	if ((p = pool_new(&ops, NULL, true)) == NULL)
 		abort();
 	deadline_start(&none, NO_LIMIT);
-	if (pool_add(p, new_job(7, 0), true, &none) == -1 ||
-	    pool_add(p, new_job(8, 0), false, &none) == -1)
+	if (pool_add(p, new_job(7, 0, 0), true, &none) == -1 ||
+	    pool_add(p, new_job(8, 0, 0), false, &none) == -1)
 		abort();
 	pool_end(p);
 	ok(lg.reported == 2 && lg.order[0] == 7 && lg.order[1] == 8 &&
 	    lg.most_running == 1, "a job added answered is reported, not run");
 	ok(all_freed(2), "and freed");
+
+	run_pool(true, slow_first, 3, NO_LIMIT, 2);
+	ok(lg.reported == 3 && lg.tries[0] == 3 && lg.tries[2] == 3 &&
+	    !lg.timed_out[0], "a job failing for now is run again until it answers");
+
+	start = now_ms();
+	run_pool(true, slow_first + 1, 1, 300, 1000);
+	ok(lg.reported == 1 && !lg.timed_out[0] && lg.tries[0] > 3,
+	    "and one that keeps failing, until its deadline (%d tries)",
+	    lg.tries[0]);
+	ok(now_ms() - start < 1000,
+	    "where it is reported with its last answer, not timed out");
+
+	/* the first tries all run at once, and all fail */
+	lg.gate = POOL_WINDOW;
+	run_pool(false, many, POOL_WINDOW, NO_LIMIT, 1);
+	lg.gate = 0;
+	ok(lg.reported == POOL_WINDOW && lg.most_running == POOL_WINDOW,
+	    "a full window at first (%d at once)", lg.most_running);
+	ok(lg.most_running_again <= POOL_WINDOW / 2 + 1 &&
+	    lg.most_running_again > POOL_WINDOW / 4,
+	    "halved once by a window of failures, not once each (%d at once "
+	    "before the first answer)",
+	    lg.most_running_again);
 	return tap_done();
 }
