@@ -215,6 +215,8 @@ tls_standin() {
 		-cert "$1" -key "$2"' sh "$PKI/api.pem" "$PKI/api.key" </dev/null >/dev/null 2>&1
 	run_recipe wait-https
 	assert_success
+}
+
 @test "README recipe http-health: asks until the health path answers 200" {
 	require_hermetic
 	recipe_needs http-health

@@ -533,7 +533,7 @@ dns_names() {
 	for bad in -1 nan infinity 1x "" 100001; do
 		run -64 --separate-stderr resolve --wait "$bad" localhost
 		assert_equal "${stderr_lines[0]}" "resolve: wait $bad: $(
-			case $bad in 100001) echo too large ;; *) echo invalid ;; esac)"
+			case $bad in 100001) echo "too large (at most 100000 s, or inf)" ;; *) echo invalid ;; esac)"
 	done
 }
 
