@@ -136,7 +136,7 @@ figure_size() {
 	local -a dynamic=()
 	local src kib
 	figure size "Size" KiB lower \
-		"What a container image gets: the static build's one file, sockutils (\`./dev static\`, stripped, all nine tools, needing nothing else), against the dynamic build's nine tools, stripped (they also need glibc and its loader, about 2 MiB, and cannot run on Alpine's musl), and the published sizes of the single static files people copy into images for the same checks: wait4x 2.14 (27 MiB installed) and dockerize (about 9 MiB); those two are as published, not measured here. Target: at most 256 KiB."
+		"What a container image gets: the static build's one file, sockutils (\`./dev static\`, stripped, all nine tools, needing nothing else), against the dynamic build's nine tools, stripped (they also need glibc and its loader, about 2 MiB, and cannot run on Alpine's musl), and the published sizes of the single static files people copy into images for the same checks: wait4x 2.14 (27 MiB installed) and dockerize (about 9 MiB); those two are as published, not measured here. Target: at most 352 KiB (issues 16 and 21: room for TLS)."
 	reset_samples
 	if [ -f "$BENCH_STATIC/sockutils" ]; then
 		sample static "$(stripped_kib "$BENCH_STATIC/sockutils")"
@@ -153,7 +153,7 @@ figure_size() {
 	fi
 	sample wait4x $((27 * 1024))
 	sample dockerize $((9 * 1024))
-	emit size "all nine tools" static "sockutils (static, musl)" ours "value<=256"
+	emit size "all nine tools" static "sockutils (static, musl)" ours "value<=352"
 	emit size "all nine tools" dynamic "the dynamic build's nine tools" anchor ""
 	emit size "all nine tools" wait4x "wait4x 2.14 (published)" anchor ""
 	emit size "all nine tools" dockerize "dockerize (published, about)" anchor ""
