@@ -49,32 +49,17 @@ figure_health() {
 }
 
 figure_healthreact() {
-	local n i key v case="/health turns from 503 to 200 100–300 ms after the waiter starts"
-	# shellcheck disable=SC2016 # expanded by that sh
-	local loop='until curl -sf -o /dev/null "http://127.0.0.1:$1/health"; do sleep 1; done'
-	local -a cmd
+	local n case="/health turns from 503 to 200 100–300 ms after the waiter starts"
 	n=$(runs 11 3)
 	figure healthreact "Health reaction" ms lower \
-		"From the health path answering 200 to the waiter's exit (seen through a pidfd), by \`bench/healthlat.py\` (a python3 HTTP server); $n runs each, interleaved."
+		"From the health path answering 200 to the waiter's exit (seen through a pidfd), by \`bench/reactlat.py health\` (a python3 HTTP server); $n runs each, interleaved."
 	reset_samples
 	have_ours tcp-send || skip ours "tool not built"
-	for ((i = 1; i <= n; i++)); do
-		for key in ours loop; do
-			measuring "$key" || continue
-			if [ "$key" = ours ]; then
-				cmd=("$BENCH_TOOLS/tcp-send" -C --wait 30
-					--expect '^HTTP/1\.[01] 200' '127.0.0.1:{port}'
-					$'GET /health HTTP/1.0\n')
-			else
-				cmd=(sh -c "$loop" sh '{port}')
-			fi
-			if v=$(bounded 60 "$PYTHON" "$BENCH_DIR/healthlat.py" 30 "${cmd[@]}" 2>&1); then
-				sample "$key" "$v"
-			else
-				fail "$key" "$v"
-			fi
-		done
-	done
+	# shellcheck disable=SC2016 # expanded by that sh
+	reaction_runs health "$n" \
+		'until curl -sf -o /dev/null "http://127.0.0.1:$1/health"; do sleep 1; done' \
+		"$BENCH_TOOLS/tcp-send" -C --wait 30 --expect '^HTTP/1\.[01] 200' \
+		'127.0.0.1:{port}' $'GET /health HTTP/1.0\n'
 	emit healthreact "$case" ours "tcp-send -C --wait --expect" ours "value<=10"
 	emit healthreact "$case" loop "until curl -sf; do sleep 1; done" anchor ""
 }
