@@ -7,8 +7,7 @@
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/background
+	_common_setup background
 	suite_tools
 	BAD=()
 	# 254 bytes: one more than a DNS name holds; a label one over 63
@@ -17,9 +16,7 @@ setup() {
 	HUGE=$(printf 'x%.0s' {1..100000})
 }
 
-teardown() {
-	kill_spawned
-}
+teardown() { _common_teardown; }
 
 # expect STATUS TOOL [ARGS...]: TOOL exits with STATUS, prints nothing
 # to stdout and says why on stderr, the first line starting "TOOL: ";

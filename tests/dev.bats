@@ -9,7 +9,6 @@ setup() {
 	load test_helper/common-setup
 	_common_setup
 	SRC=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	T=$BATS_TEST_TMPDIR
 }
 
 # dev ARGS...: ./dev as a newcomer runs it, without the variables of the

@@ -8,8 +8,7 @@
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
+	_common_setup tcp
 	is_static_build || skip "needs the static build (./dev static)"
 	require_hermetic
 	ROOT=$BATS_TEST_TMPDIR/root
@@ -24,9 +23,7 @@ setup() {
 	printf '127.0.0.1\tdb\n' >>"$ROOT/etc/hosts"
 }
 
-teardown() {
-	kill_spawned
-}
+teardown() { _common_teardown; }
 
 # in_root TOOL [ARGS...]: TOOL run from the empty root's /bin.
 in_root() {

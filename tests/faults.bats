@@ -5,16 +5,8 @@
 
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
 
-setup() {
-	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	kill_spawned
-}
+setup() { load test_helper/common-setup && _common_setup tcp; }
+teardown() { _common_teardown; }
 
 # tool_pid PID: the tool that spawn's timeout(1) PID runs.
 tool_pid() {

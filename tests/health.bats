@@ -9,17 +9,12 @@ BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
-	T=$BATS_TEST_TMPDIR
+	_common_setup tcp
 	HTTP_OK='^HTTP/1\.[01] 200'
 	GET=$'GET /health HTTP/1.0\n'
 }
 
-teardown() {
-	kill_spawned
-	hosts_restore
-}
+teardown() { _common_teardown; }
 
 # start_http: python3 -m http.server on 127.0.0.1, serving $T/www (with
 # a /health file); HTTP_PORT is its port, learnt from its own report.

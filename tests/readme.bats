@@ -8,17 +8,13 @@
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/background
+	_common_setup background
 	README="$BATS_TEST_DIRNAME/../README.md"
 	suite_tools
 	cd "$BATS_TEST_TMPDIR" || return
 }
 
-teardown() {
-	kill_spawned
-	hosts_restore
-}
+teardown() { _common_teardown; }
 
 # recipe NAME: the code of README's ```sh recipe NAME block.
 recipe() {

@@ -4,16 +4,8 @@
 # every test also runs under valgrind (./dev valgrind)
 # bats file_tags=valgrind
 
-setup() {
-	load test_helper/common-setup
-	load test_helper/background
-	_common_setup
-}
-
-teardown() {
-	kill_spawned
-	hosts_restore
-}
+setup() { load test_helper/common-setup && _common_setup background; }
+teardown() { _common_teardown; }
 
 NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	alias2.test www.test cname-nx.test xn--bcher-kva.test hostsname.test

@@ -4,18 +4,11 @@
 # the streaming tests read answers while stdin is open: none may hang
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
-setup() {
-	load test_helper/common-setup
-	load test_helper/stream
-	load test_helper/background
-	_common_setup
-}
+setup() { load test_helper/common-setup && _common_setup stream background; }
 
 teardown() {
-	stream_stop
 	dns_restore
-	kill_spawned
-	hosts_restore
+	_common_teardown
 }
 
 # Names from tests/hermetic: DNS (CNAME chains, several records, one

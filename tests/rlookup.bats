@@ -4,18 +4,8 @@
 # the streaming tests read answers while stdin is open: none may hang
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
-setup() {
-	load test_helper/common-setup
-	load test_helper/stream
-	load test_helper/background
-	_common_setup
-}
-
-teardown() {
-	stream_stop
-	kill_spawned
-	hosts_restore
-}
+setup() { load test_helper/common-setup && _common_setup stream background; }
+teardown() { _common_teardown; }
 
 ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 	2001:db8::32 192.0.2.40 192.0.2.50 198.51.100.7 198.51.100.8

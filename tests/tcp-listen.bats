@@ -4,22 +4,9 @@
 
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
 
-setup_file() {
-	# random bytes for the big transfers, made once for the file
-	head -c 64M /dev/urandom >"$BATS_FILE_TMPDIR/random"
-}
-
-setup() {
-	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
-	T=$BATS_TEST_TMPDIR
-	RANDOM_FILE="$BATS_FILE_TMPDIR/random"
-}
-
-teardown() {
-	kill_spawned
-}
+setup_file() { load test_helper/common-setup && random_file 64M; }
+setup() { load test_helper/common-setup && _common_setup tcp; }
+teardown() { _common_teardown; }
 
 # --- receiving ------------------------------------------------------------
 

@@ -36,10 +36,7 @@ teardown_file() {
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
-	load test_helper/tls
-	T=$BATS_TEST_TMPDIR
+	_common_setup tcp tls
 	PKI=$BATS_FILE_TMPDIR/pki
 	TLSPEER_PY="$BATS_TEST_DIRNAME/test_helper/tlspeer.py"
 	if [[ $BATS_TEST_DESCRIPTION != *"without TLS"* ]] && ! tls_built; then
@@ -49,9 +46,7 @@ setup() {
 	unset SSL_CERT_FILE SSL_CERT_DIR
 }
 
-teardown() {
-	kill_spawned
-}
+teardown() { _common_teardown; }
 
 # server_port NAME: PORT, of the shared s_server with NAME's certificate.
 server_port() {

@@ -4,16 +4,8 @@
 
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
 
-setup() {
-	load test_helper/common-setup
-	_common_setup
-	load test_helper/udp
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	kill_spawned
-}
+setup() { load test_helper/common-setup && _common_setup udp; }
+teardown() { _common_teardown; }
 
 # --- receiving ---------------------------------------------------------------
 

@@ -8,25 +8,18 @@
 
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
 
-setup_file() {
-	head -c 64M /dev/urandom >"$BATS_FILE_TMPDIR/random"
-}
+setup_file() { load test_helper/common-setup && random_file 64M; }
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
-	load test_helper/tcp
-	T=$BATS_TEST_TMPDIR
-	RANDOM_FILE="$BATS_FILE_TMPDIR/random"
+	_common_setup tcp
 	S="$T/s.sock"
 	# an abstract name no other test shares
 	ABSTRACT="@sockutils-test-$$-$BATS_TEST_NUMBER"
 	cd "$T" || return
 }
 
-teardown() {
-	kill_spawned
-}
+teardown() { _common_teardown; }
 
 # wait_socket PATH [PID [ERRFILE]]: until PATH is a socket; fails at
 # once if PID has exited, quoting what it wrote to ERRFILE.

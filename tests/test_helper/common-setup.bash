@@ -5,6 +5,9 @@
 
 bats_require_minimum_version 1.5.0
 
+# _common_setup [HELPER...]: the assertions, the built tools first on
+# PATH, T the test's own directory, and test_helper/HELPER.bash for each
+# HELPER (tcp, udp, tls, stream, background).
 _common_setup() {
 	bats_load_library bats-support
 	bats_load_library bats-assert
@@ -12,6 +15,26 @@ _common_setup() {
 	SOCKUTILS_BUILD=${SOCKUTILS_BUILD:-$BATS_TEST_DIRNAME/../build}
 	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:$PATH"
 	export SOCKUTILS_BUILD PATH
+	T=$BATS_TEST_TMPDIR
+	local helper
+	for helper; do
+		load "test_helper/$helper"
+	done
+}
+
+# _common_teardown: what a test may leave behind ended or undone: the
+# processes it spawned, its stream (test_helper/stream.bash) and its
+# lines in the hosts file.
+_common_teardown() {
+	if declare -F stream_stop >/dev/null; then stream_stop; fi
+	if declare -F kill_spawned >/dev/null; then kill_spawned; fi
+	hosts_restore
+}
+
+# random_file SIZE: BATS_FILE_TMPDIR/random, SIZE random bytes (head -c
+# sizes), for a file's big transfers: its setup_file makes it once.
+random_file() {
+	head -c "$1" /dev/urandom >"$BATS_FILE_TMPDIR/random"
 }
 
 # suite_tools [SRC]: TOOLS, every tool of the suite, from the one list

@@ -6,6 +6,8 @@
 # shellcheck source=tests/test_helper/background.bash
 source "${BASH_SOURCE[0]%/*}/background.bash"
 
+# a file's random bytes for its big transfers (random_file in its setup_file)
+RANDOM_FILE="$BATS_FILE_TMPDIR/random"
 PEER_PY="$BATS_TEST_DIRNAME/test_helper/peer.py"
 BLACKHOLE_PY="$BATS_TEST_DIRNAME/test_helper/blackhole.py"
 
