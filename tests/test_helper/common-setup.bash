@@ -15,6 +15,7 @@ _common_setup() {
 	SOCKUTILS_BUILD=${SOCKUTILS_BUILD:-$BATS_TEST_DIRNAME/../build}
 	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:$PATH"
 	export SOCKUTILS_BUILD PATH
+	# shellcheck disable=SC2034 # for the tests
 	T=$BATS_TEST_TMPDIR
 	local helper
 	for helper; do
