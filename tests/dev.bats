@@ -11,11 +11,12 @@ setup() {
 	SRC=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 }
 
-# dev ARGS...: ./dev as a newcomer runs it, without the variables of the
-# bats running this file, nor its libexec on PATH (a bats inside would
-# take them for its own).
+# dev ARGS...: ./dev as a newcomer runs it (SOCKUTILS_JOBS as the test
+# sets it), without the other variables of the bats running this file,
+# nor its libexec on PATH (a bats inside would take them for its own).
 dev() {
-	env -i PATH="$(clean_path)" HOME="${HOME:-/root}" "$SRC/dev" "$@"
+	env -i PATH="$(clean_path)" HOME="${HOME:-/root}" \
+		${SOCKUTILS_JOBS:+SOCKUTILS_JOBS="$SOCKUTILS_JOBS"} "$SRC/dev" "$@"
 }
 
 clean_path() {
@@ -46,8 +47,28 @@ copy_src() {
 	assert_line "2 passed, 0 failed, 0 skipped"
 	printf '%s\n' '@test "fails" { false; }' >"$T/b.bats"
 	run -1 --separate-stderr dev bats "$T/a.bats" "$T/b.bats"
-	assert_line "not ok 3 fails"
+	assert_line "not ok 1 fails"
 	assert_line "2 passed, 1 failed, 0 skipped"
+}
+
+@test "./dev bats runs each file a step, JOBS at once, each shown whole with its time" {
+	# each file waits until the other has started: they run at once
+	local me other
+	for me in one two; do
+		other=$([ $me = one ] && echo two || echo one)
+		printf '@test "%s" {\n%s\n}\n' "$me" \
+			"touch $T/$me; for _ in \$(seq 500); do [ -e $T/$other ] && return; sleep 0.01; done; false" \
+			>"$T/$me.bats"
+	done
+	SOCKUTILS_JOBS=2 run -0 --separate-stderr dev bats "$T/one.bats" "$T/two.bats"
+	assert_line "ok 1 one"
+	assert_line "ok 1 two"
+	assert_line --regexp "^# run_bats build $T/one\.bats: [0-9]+ s$"
+	assert_line "2 passed, 0 failed, 0 skipped"
+	# one at a time, the first waits for the second in vain
+	rm "$T/one" "$T/two"
+	SOCKUTILS_JOBS=1 run -1 --separate-stderr dev bats "$T/one.bats" "$T/two.bats"
+	assert_line "1 passed, 1 failed, 0 skipped"
 }
 
 # bats_against FLAG DIR: ./dev bats FLAG runs a file against DIR, and
