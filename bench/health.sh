@@ -49,17 +49,12 @@ figure_health() {
 }
 
 figure_healthreact() {
-	local n case="/health turns from 503 to 200 100–300 ms after the waiter starts"
-	n=$(runs 11 3)
-	figure healthreact "Health reaction" ms lower \
-		"From the health path answering 200 to the waiter's exit (seen through a pidfd), by \`bench/reactlat.py health\` (a python3 HTTP server); $n runs each, interleaved."
-	reset_samples
-	have_ours tcp-send || skip ours "tool not built"
 	# shellcheck disable=SC2016 # expanded by that sh
-	reaction_runs health "$n" \
+	reaction_figure healthreact "Health reaction" health \
+		"/health turns from 503 to 200 100–300 ms after the waiter starts" \
+		"From the health path answering 200 (a python3 HTTP server)" \
 		'until curl -sf -o /dev/null "http://127.0.0.1:$1/health"; do sleep 1; done' \
+		"until curl -sf; do sleep 1; done" "tcp-send -C --wait --expect" \
 		"$BENCH_TOOLS/tcp-send" -C --wait 30 --expect '^HTTP/1\.[01] 200' \
 		'127.0.0.1:{port}' $'GET /health HTTP/1.0\n'
-	emit healthreact "$case" ours "tcp-send -C --wait --expect" ours "value<=10"
-	emit healthreact "$case" loop "until curl -sf; do sleep 1; done" anchor ""
 }

@@ -1,14 +1,21 @@
 # shellcheck shell=bash
 # bench/wait.sh: how soon a port waiter notices that a port has opened.
 
-# reaction_runs EVENT N LOOP OURS...: N interleaved runs of how soon a
-# waiter sees EVENT happen (bench/reactlat.py: port, health): ours, the
-# command OURS..., and loop, the shell loop LOOP polling once a second;
-# "{port}" in either stands for the port.  A sample or a failure each.
-reaction_runs() {
-	local event=$1 n=$2 loop=$3 i key v
-	shift 3
+# reaction_figure ID TITLE EVENT CASE FROM LOOP LOOP_NAME OURS_NAME OURS...:
+# the figure ID of how soon a waiter sees EVENT happen (bench/reactlat.py
+# EVENT: port, health), timed FROM the event: ours, the command OURS...,
+# against LOOP, a shell loop polling once a second ("{port}" in either
+# stands for the port), interleaved; ours must see it within 10 ms.
+reaction_figure() {
+	local id=$1 title=$2 event=$3 case=$4 from=$5 loop=$6 loop_name=$7
+	local ours_name=$8 n i key v
 	local -a cmd
+	shift 8
+	n=$(runs 11 3)
+	figure "$id" "$title" ms lower \
+		"$from to the waiter's exit (seen through a pidfd), by \`bench/reactlat.py $event\`; $n runs each, interleaved."
+	reset_samples
+	have_ours tcp-send || skip ours "tool not built"
 	for ((i = 1; i <= n; i++)); do
 		for key in ours loop; do
 			measuring "$key" || continue
@@ -25,18 +32,16 @@ reaction_runs() {
 			fi
 		done
 	done
+	emit "$id" "$case" ours "$ours_name" ours "value<=10"
+	emit "$id" "$case" loop "$loop_name" anchor ""
 }
 
 figure_wait() {
-	local n case="port opens 100–300 ms after the waiter starts"
-	n=$(runs 11 3)
-	figure wait "Wait latency" ms lower \
-		"From the port's listen() returning to the waiter's exit (seen through a pidfd), by \`bench/reactlat.py port\`; $n runs each, interleaved."
-	reset_samples
-	have_ours tcp-send || skip ours "tool not built"
 	# shellcheck disable=SC2016 # expanded by that sh
-	reaction_runs port "$n" 'until nc -z 127.0.0.1 "$1"; do sleep 1; done' \
+	reaction_figure wait "Wait latency" port \
+		"port opens 100–300 ms after the waiter starts" \
+		"From the port's listen() returning" \
+		'until nc -z 127.0.0.1 "$1"; do sleep 1; done' \
+		"until nc -z; do sleep 1; done" "tcp-send -z --wait 30" \
 		"$BENCH_TOOLS/tcp-send" -z --wait 30 127.0.0.1 '{port}'
-	emit wait "$case" ours "tcp-send -z --wait 30" ours "value<=10"
-	emit wait "$case" loop "until nc -z; do sleep 1; done" anchor ""
 }
