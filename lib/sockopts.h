@@ -28,6 +28,33 @@ enum {
 	SOCKOPT_OWN
 };
 
+/*
+ * The shared options' rows of a tool's getopt_long table, by who has
+ * them: every socket tool, the listeners, the senders.  A tool lists the
+ * groups it has, and its getopt string the same letters.
+ */
+#define SOCKOPT_ROWS \
+	{ "ipv4", no_argument, NULL, '4' }, \
+	{ "ipv6", no_argument, NULL, '6' }, \
+	{ "bind", required_argument, NULL, 'b' }, \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "unix", no_argument, NULL, 'U' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "escape", no_argument, NULL, 'x' }, \
+	{ "raw", no_argument, NULL, SOCKOPT_RAW }
+#define SOCKOPT_LISTENER_ROWS \
+	{ "count", required_argument, NULL, 'c' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "keep-open", no_argument, NULL, 'k' }, \
+	{ "mode", required_argument, NULL, SOCKOPT_MODE }, \
+	{ "reply", required_argument, NULL, SOCKOPT_REPLY }, \
+	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE }
+/* -C, -n and -r: each sender takes them itself */
+#define SOCKOPT_SENDER_ROWS \
+	{ "crlf", no_argument, NULL, 'C' }, \
+	{ "no-newline", no_argument, NULL, 'n' }, \
+	{ "read", no_argument, NULL, 'r' }
+
 struct sockopts {
 	bool		 want4;		/* -4 */
 	bool		 want6;		/* -6 */

@@ -62,24 +62,12 @@ enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
     OPT_REPLY_FILE };
 
 static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "keep-open", no_argument, NULL, 'k' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unix", no_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "escape", no_argument, NULL, 'x' },
+	SOCKOPT_ROWS,
+	SOCKOPT_LISTENER_ROWS,
 	{ "forward", required_argument, NULL, OPT_FORWARD },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-	{ "mode", required_argument, NULL, SOCKOPT_MODE },
-	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
 	{ "reply-file", required_argument, NULL, OPT_REPLY_FILE },
-	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
-	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	CLI_COMMON_OPTIONS
 };
 

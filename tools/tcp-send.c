@@ -81,19 +81,10 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "crlf", no_argument, NULL, 'C' },
+	SOCKOPT_ROWS,
+	SOCKOPT_SENDER_ROWS,
 	{ "json", no_argument, NULL, 'j' },
-	{ "no-newline", no_argument, NULL, 'n' },
-	{ "read", no_argument, NULL, 'r' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unix", no_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "escape", no_argument, NULL, 'x' },
 	{ "check", no_argument, NULL, 'z' },
-	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "any", no_argument, NULL, OPT_ANY },
 	{ "closed", no_argument, NULL, OPT_CLOSED },

@@ -47,21 +47,9 @@ static const struct cli_text text = {
 enum { OPT_ECHO = SOCKOPT_OWN };
 
 static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "keep-open", no_argument, NULL, 'k' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unix", no_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "escape", no_argument, NULL, 'x' },
-	{ "mode", required_argument, NULL, SOCKOPT_MODE },
-	{ "raw", no_argument, NULL, SOCKOPT_RAW },
-	{ "reply", required_argument, NULL, SOCKOPT_REPLY },
+	SOCKOPT_ROWS,
+	SOCKOPT_LISTENER_ROWS,
 	{ "echo", no_argument, NULL, OPT_ECHO },
-	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	CLI_COMMON_OPTIONS
 };
 

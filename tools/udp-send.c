@@ -52,18 +52,9 @@ static const struct cli_text text = {
 enum { OPT_BROADCAST = SOCKOPT_OWN, OPT_EXPECT };
 
 static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "crlf", no_argument, NULL, 'C' },
+	SOCKOPT_ROWS,
+	SOCKOPT_SENDER_ROWS,
 	{ "lines", no_argument, NULL, 'l' },
-	{ "no-newline", no_argument, NULL, 'n' },
-	{ "read", no_argument, NULL, 'r' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unix", no_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "escape", no_argument, NULL, 'x' },
-	{ "raw", no_argument, NULL, SOCKOPT_RAW },
 	{ "broadcast", no_argument, NULL, OPT_BROADCAST },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	CLI_COMMON_OPTIONS
