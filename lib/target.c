@@ -239,8 +239,6 @@ static void
 outcome(struct target *t, const struct lookup *l, const struct dial *d,
     const struct dial_options *o)
 {
-	char host[ADDRSTR_MAX];
-
 	if (t->ep.path == NULL && (l == NULL || !looked_up(l))) {
 		t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
 		t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
@@ -259,9 +257,8 @@ outcome(struct target *t, const struct lookup *l, const struct dial *d,
 	if (d->fd != -1)
 		socket_endpoint(d->fd, 0, t->local);
 	else if (d->local.ss_family != AF_UNSPEC)
-		snprintf(t->local, sizeof(t->local), "%s %u",
-		    sockaddr_host((const struct sockaddr *)&d->local, host),
-		    sockaddr_port((const struct sockaddr *)&d->local));
+		sockaddr_endpoint((const struct sockaddr *)&d->local,
+		    sizeof(d->local), t->local);
 }
 
 /* A dial is over: its target as the user reads it, to w->checked. */
