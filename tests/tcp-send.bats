@@ -150,15 +150,14 @@ teardown() { _common_teardown; }
 @test "tcp-send moves on at once when an address refuses" {
 	require_hermetic
 	start_listen	# 127.0.0.1 only: ::1 refuses
-	start=$(date +%s%3N)
-	run -0 --separate-stderr tcp-send he.test "$PORT" x
-	took=$(ms_since "$start")
-	assert_output ""
+	run -0 --separate-stderr tcp-send -zj he.test "$PORT"
 	assert_equal "$stderr" ""
-	[ "$took" -lt 240 ] || fail "took $took ms: waited after a refusal"
-	wait_status "$LPID"
-	assert_equal "$STATUS" 0
-	assert_equal "$(cat "$LOUT")" x
+	assert_regex "$output" '"open":true,"address":"127\.0\.0\.1"'
+	# timed by the tool itself, which a busy machine's slow start of
+	# processes does not count in: well under the 250 ms of a silence
+	[[ $output =~ \"ms\":([0-9]+) ]] || fail "no ms in $output"
+	[ "${BASH_REMATCH[1]}" -lt 200 ] ||
+		fail "took ${BASH_REMATCH[1]} ms: waited after a refusal"
 }
 
 @test "tcp-send reports the last error when no address connects" {
@@ -454,10 +453,12 @@ time.sleep(60)' "$PORT"
 	first=$BPORT
 	start_blackhole ::1
 	start=$(date +%s%3N)
-	run -75 --separate-stderr tcp-send -z -t 0.5 127.0.0.1 "$first" ::1 "$BPORT" 127.0.0.1 "$first"
+	run -75 --separate-stderr tcp-send -z -t 0.5 127.0.0.1 "$first" ::1 "$BPORT" \
+		127.0.0.1 "$first" ::1 "$BPORT" 127.0.0.1 "$first"
 	took=$(ms_since "$start")
-	assert_equal "${#stderr_lines[@]}" 3
-	[ "$took" -lt 1400 ] || fail "took $took ms"
+	assert_equal "${#stderr_lines[@]}" 5
+	# one after the other: 2.5 s
+	[ "$took" -lt 1800 ] || fail "took $took ms"
 }
 
 @test "tcp-send -z -v reports each connection" {
@@ -600,13 +601,15 @@ EOF
 	start_blackhole 127.0.0.1
 	open_with_closed_neighbours
 	start=$(date +%s%3N)
-	run -75 --separate-stderr tcp-send -zj -t 0.5 127.0.0.1 "$BPORT,$RANGE,$BPORT"
+	run -75 --separate-stderr tcp-send -zj -t 0.5 127.0.0.1 "$BPORT,$BPORT,$RANGE,$BPORT,$BPORT"
 	took=$(ms_since "$start")
-	assert_equal "${#lines[@]}" 5
+	assert_equal "${#lines[@]}" 7
 	timed_out=$(libc_words 'Connection timed out')
-	assert_regex "${lines[0]}" "\"port\":$BPORT,\"open\":false,\"error\":\"$timed_out\""
-	assert_regex "${lines[4]}" "\"port\":$BPORT,\"open\":false,\"error\":\"$timed_out\""
-	[ "$took" -lt 1400 ] || fail "took $took ms: the silent ports were waited for one after the other"
+	for i in 0 1 5 6; do
+		assert_regex "${lines[i]}" "\"port\":$BPORT,\"open\":false,\"error\":\"$timed_out\""
+	done
+	# one after the other: 2 s
+	[ "$took" -lt 1500 ] || fail "took $took ms: the silent ports were waited for one after the other"
 }
 
 @test "tcp-send -z --any --wait exits 0 once one target opens, and stops waiting for the others" {
@@ -719,7 +722,8 @@ open_while_waiting() {
 	wait_status "$SEND_PID"
 	took=$(ms_since "$opened")
 	assert_equal "$STATUS" 0
-	[ "$took" -lt 750 ] || fail "noticed $took ms after the port opened"
+	# (how soon exactly is bench/'s wait figure)
+	[ "$took" -lt 2000 ] || fail "noticed $took ms after the port opened"
 }
 
 @test "tcp-send --wait gives up with 75 at the deadline and names what never opened" {
