@@ -156,7 +156,7 @@ teardown() { _common_teardown; }
 	# timed by the tool itself, which a busy machine's slow start of
 	# processes does not count in: well under the 250 ms of a silence
 	[[ $output =~ \"ms\":([0-9]+) ]] || fail "no ms in $output"
-	[ "${BASH_REMATCH[1]}" -lt 200 ] ||
+	[ "${BASH_REMATCH[1]}" -lt 240 ] ||
 		fail "took ${BASH_REMATCH[1]} ms: waited after a refusal"
 }
 
@@ -306,7 +306,7 @@ time.sleep(60)' "$PORT"
 	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$PORT" "$(printf 'x%.0s' {1..20000})"
 	took=$(ms_since "$start")
 	assert_stderr "tcp-send: send 127.0.0.1 $PORT: not acknowledged: Connection timed out"
-	[ "$took" -ge 450 ] && [ "$took" -lt 1500 ] || fail "took $took ms"
+	[ "$took" -ge 450 ] && [ "$took" -lt 3000 ] || fail "took $took ms"
 	start_peer full
 	run -75 --separate-stderr tcp-send -t 0.5 127.0.0.1 "$PORT" <"$RANDOM_FILE"
 }
