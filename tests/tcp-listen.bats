@@ -151,9 +151,9 @@ teardown() { _common_teardown; }
 
 @test "tcp-listen -t gives up on a connection idle that long with 75" {
 	start_listen -t 0.3
-	mkfifo "$T/fifo"
-	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
-	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	# bash's own connection, at once: -t bounds the wait for one too,
+	# which a client process slow to start on a busy machine would miss
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 	printf 'partial' >&5
 	wait_status "$LPID"
 	exec 5>&-
@@ -165,12 +165,12 @@ teardown() { _common_teardown; }
 
 @test "tcp-listen -k -t: an idle connection is closed and the next one served" {
 	start_listen -k -t 0.5
-	mkfifo "$T/fifo"
-	exec 5<>"$T/fifo"	# held open: tcp-send's stdin does not end
-	spawn tcp-send 127.0.0.1 "$PORT" <"$T/fifo" 5>&-
+	# bash's own connections, at once (as above)
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 	wait_match "$LERR" 'idle for' "$LPID"
-	exec 5>&-
-	run -0 tcp-send 127.0.0.1 "$PORT" next
+	exec 5>&- 6<>"/dev/tcp/127.0.0.1/$PORT"
+	echo next >&6
+	exec 6>&-
 	wait_status "$LPID"	# then no connection for 0.5 s
 	assert_equal "$STATUS" 75
 	assert_equal "$(cat "$LOUT")" next
