@@ -15,6 +15,8 @@ _common_setup() {
 	SOCKUTILS_BUILD=${SOCKUTILS_BUILD:-$BATS_TEST_DIRNAME/../build}
 	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:$PATH"
 	export SOCKUTILS_BUILD PATH
+	# asked once here: a $(libc_words ...) would ask again each time
+	is_static_build || :
 	# shellcheck disable=SC2034 # for the tests
 	T=$BATS_TEST_TMPDIR
 	local helper
