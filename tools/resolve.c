@@ -1,6 +1,5 @@
 /* resolve: host names to addresses, as gethostbyname does. */
 #include <err.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +11,8 @@
 #include "family.h"
 #include "idna.h"
 #include "json.h"
+#include "lookupopts.h"
 #include "operands.h"
-#include "parse.h"
 #include "resolve.h"
 #include "timing.h"
 
@@ -33,16 +32,12 @@ static const struct cli_text text = {
 	"                    have passed since its line was read\n",
 };
 
-enum { OPT_WAIT = 256 };
-
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, 'j' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unordered", no_argument, NULL, 'u' },
-	{ "wait", required_argument, NULL, OPT_WAIT },
+	LOOKUPOPT_ROWS,
 	CLI_COMMON_OPTIONS
 };
 
@@ -135,12 +130,9 @@ int
 main(int argc, char *argv[])
 {
 	struct report r = { 0 };
-	struct lookup_options o = { .in_order = true };
-	struct resolve_stream *rs;
-	const char *errstr;
-	long long timeout_ms = NO_LIMIT, wait_ms = 0;
+	struct lookupopts lo = LOOKUPOPTS_INIT;
 	bool want4 = false, want6 = false;
-	int ch, read_errno;
+	int ch;
 
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":46ajt:uhV", longopts,
@@ -158,40 +150,17 @@ main(int argc, char *argv[])
 		case 'j':
 			r.set.json = true;
 			break;
-		case 't':
-			if (parse_duration(optarg, 1, &timeout_ms,
-			    &errstr) == -1)
-				cli_bad_value("timeout", optarg, errstr);
-			break;
-		case 'u':
-			o.in_order = false;
-			break;
-		case OPT_WAIT:
-			if (parse_duration(optarg, 0, &wait_ms, &errstr) == -1)
-				cli_bad_value("wait", optarg, errstr);
-			/* --wait 0: one try */
-			o.wait = wait_ms > 0;
-			break;
 		default:
-			cli_common_option(ch, argv);
+			if (!lookupopts_take(&lo, ch, optarg))
+				cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	cli_operands(argc, 1, CLI_ANY_NUMBER, "NAME");
 
-	o.family = family_wanted(want4, want6, AF_INET);
+	lo.o.family = family_wanted(want4, want6, AF_INET);
 	r.set.name_on_line = operands_several(argv, argc);
-	if ((rs = resolve_stream_new(&o, report, &r)) == NULL)
-		err(EX_OSERR, "lookups");
-	/* --wait is each name's time, whatever -t says */
-	read_errno = operands_each(argv, argc, o.wait ? wait_ms : timeout_ms,
-	    add_name, rs) == -1 ? errno : 0;
-	/* the answers to the lines read come first */
-	resolve_stream_end(rs);
-	if (read_errno != 0) {
-		errno = read_errno;
-		err(EX_IOERR, "read error: stdin");
-	}
+	lookupopts_run(&lo, argv, argc, add_name, report, &r);
 	return cli_finish(r.status);
 }

@@ -1,6 +1,5 @@
 /* rlookup: the names of addresses (gethostbyaddr). */
 #include <err.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "hostinfo.h"
+#include "lookupopts.h"
 #include "operands.h"
 #include "parse.h"
 #include "resolve.h"
@@ -28,13 +28,9 @@ static const struct cli_text text = {
 	"                    have passed since its line was read\n",
 };
 
-enum { OPT_WAIT = 256 };
-
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "unordered", no_argument, NULL, 'u' },
-	{ "wait", required_argument, NULL, OPT_WAIT },
+	LOOKUPOPT_ROWS,
 	CLI_COMMON_OPTIONS
 };
 
@@ -81,35 +77,21 @@ int
 main(int argc, char *argv[])
 {
 	struct report r = { 0 };
-	struct lookup_options o = { .by_address = true, .in_order = true };
+	struct lookupopts lo = LOOKUPOPTS_INIT;
 	struct ip_address ip;
-	struct resolve_stream *rs;
 	const char *errstr;
-	long long timeout_ms = NO_LIMIT, wait_ms = 0;
-	int ch, i, read_errno;
+	int ch, i;
 
+	lo.o.by_address = true;
 	cli_init(&text);
 	while ((ch = getopt_long(argc, argv, ":jt:uhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			r.set.json = true;
 			break;
-		case 't':
-			if (parse_duration(optarg, 1, &timeout_ms,
-			    &errstr) == -1)
-				cli_bad_value("timeout", optarg, errstr);
-			break;
-		case 'u':
-			o.in_order = false;
-			break;
-		case OPT_WAIT:
-			if (parse_duration(optarg, 0, &wait_ms, &errstr) == -1)
-				cli_bad_value("wait", optarg, errstr);
-			/* --wait 0: one try */
-			o.wait = wait_ms > 0;
-			break;
 		default:
-			cli_common_option(ch, argv);
+			if (!lookupopts_take(&lo, ch, optarg))
+				cli_common_option(ch, argv);
 		}
 	}
 	argc -= optind;
@@ -122,16 +104,6 @@ main(int argc, char *argv[])
 		if (strcmp(argv[i], "-") != 0 &&
 		    parse_ip(argv[i], &ip, &errstr) == -1)
 			cli_bad_value("address", argv[i], errstr);
-	if ((rs = resolve_stream_new(&o, report, &r)) == NULL)
-		err(EX_OSERR, "lookups");
-	/* --wait is each address's time, whatever -t says */
-	read_errno = operands_each(argv, argc, o.wait ? wait_ms : timeout_ms,
-	    add_address, rs) == -1 ? errno : 0;
-	/* the answers to the lines read come first */
-	resolve_stream_end(rs);
-	if (read_errno != 0) {
-		errno = read_errno;
-		err(EX_IOERR, "read error: stdin");
-	}
+	lookupopts_run(&lo, argv, argc, add_address, report, &r);
 	return cli_finish(r.status);
 }
