@@ -39,7 +39,7 @@ declare -gA MUSL_ANSWER=(
 			assert_equal "$status $output" "${MUSL_ANSWER[$name]}"
 			continue
 		fi
-		assert_like_python gethostbyname_ex "$name" -- resolve-ex "$name"
+		assert_like_python gethostbyname_ex "$name" -- resolve-ex
 	done
 }
 

@@ -21,9 +21,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve prints the first IPv4 address as python's gethostbyname does" {
 	require_hermetic
-	for name in "${NAMES[@]}"; do
-		assert_like_python gethostbyname "$name" -- resolve "$name"
-	done
+	assert_like_python gethostbyname "${NAMES[@]}" -- resolve
 }
 
 @test "resolve -4 asks for IPv4 explicitly, as without a family option" {
@@ -37,35 +35,29 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 
 @test "resolve -6 prints the first IPv6 address as python's getaddrinfo does" {
 	require_hermetic
-	for name in "${NAMES[@]}"; do
-		assert_like_python first6 "$name" -- resolve -6 "$name"
-	done
+	assert_like_python first6 "${NAMES[@]}" -- resolve -6
 }
 
 @test "resolve -a prints every IPv4 address in resolver order" {
 	require_hermetic
-	for name in "${NAMES[@]}"; do
-		assert_like_python all4 "$name" -- resolve -a "$name"
-	done
+	assert_like_python all4 "${NAMES[@]}" -- resolve -a
 	run -0 resolve -a multi.test
 	assert_output $'192.0.2.31\n192.0.2.32\n192.0.2.33'
 }
 
 @test "resolve -6a prints every IPv6 address" {
 	require_hermetic
-	for name in "${NAMES[@]}"; do
-		assert_like_python all6 "$name" -- resolve -6a "$name"
-	done
+	assert_like_python all6 "${NAMES[@]}" -- resolve -6a
 }
 
 @test "resolve -46a prints both families in the system's order" {
 	require_hermetic
-	for name in "${NAMES[@]}"; do
-		assert_like_python all "$name" -- resolve -46a "$name"
-		assert_like_python all "$name" -- resolve --ipv4 --ipv6 --all "$name"
-	done
+	assert_like_python all "${NAMES[@]}" -- resolve -46a
+	# the long options the same, on a name of each kind
+	assert_like_python all dual.test v6only.test hostsname.test nx.test -- \
+		resolve --ipv4 --ipv6 --all
 	run -0 resolve -46 dual.test
-	assert_output "$(python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" all dual.test | head -n 1)"
+	assert_output "$(py 'print(socket.getaddrinfo("dual.test", None, 0, socket.SOCK_STREAM)[0][4][0])')"
 }
 
 # bats test_tags=valgrind
@@ -161,7 +153,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 	grep -q 'xn--bcher-kva.test' "$SOCKUTILS_DNS_LOG"
 	LC_ALL=C run -0 --separate-stderr resolve bücher.test
 	assert_output 192.0.2.60
-	assert_like_python gethostbyname bücher.test -- resolve bücher.test
+	assert_like_python gethostbyname bücher.test -- resolve
 }
 
 @test "resolve encodes internationalized names as python does (IDNA 2003 rules)" {
@@ -171,8 +163,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 		hosts_add
 	run -0 --separate-stderr resolve straße.test
 	assert_output 198.51.100.60
-	assert_like_python gethostbyname straße.test -- resolve straße.test
-	assert_like_python gethostbyname BÜCHER.test -- resolve BÜCHER.test
+	assert_like_python gethostbyname straße.test BÜCHER.test -- resolve
 }
 
 @test "resolve takes a label's 63-byte limit on its IDNA form, not its UTF-8" {
@@ -184,7 +175,7 @@ NAMES=(v4only.test v6only.test dual.test multi.test alias1.test
 		hosts_add
 	run -0 --separate-stderr resolve "$label.test"
 	assert_output 198.51.100.70
-	assert_like_python gethostbyname "$label.test" -- resolve "$label.test"
+	assert_like_python gethostbyname "$label.test" -- resolve
 	label=$(printf 'ü%.0s' {1..60})	# 64 as IDNA: too long either way
 	run -64 --separate-stderr resolve "$label.test"
 	assert_stderr "resolve: $label.test: label longer than 63 bytes"
@@ -427,18 +418,21 @@ dns_names() {
 	} >"$BATS_TEST_TMPDIR/names"
 	for run in 1 2 3 4 5; do
 		run -75 --separate-stderr resolve -t 2 - <"$BATS_TEST_TMPDIR/names"
-		assert_equal "$stderr" "resolve: x.slow.test: timed out"
+		# its last try still waiting, or on a loaded machine (the
+		# given-up try not yet noticed) ended by the resolver's 1 s
+		assert_stderr_regex "^resolve: x\.slow\.test: ($(libc_words \
+			"Temporary failure in name resolution")|timed out)\$"
 		assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/want")" ||
 			fail "run $run: $(diff <(echo "$output") "$BATS_TEST_TMPDIR/want" | head -n 5)"
 	done
 }
 
-# 2,000 names (the issue's 10,000 take a minute on three builds): at
+# 1,000 names (the issue's 10,000 take a minute on three builds): at
 # 30 % each name is lost again with a chance of 0.3 a try, and tried
 # again after 0.2 s at the latest, so that -t 10 leaves dozens of tries.
 @test "resolve - answers every name right through a DNS server that drops 10 % and 30 % of queries" {
 	require_hermetic
-	dns_names 2000 >"$BATS_TEST_TMPDIR/names"
+	dns_names 1000 >"$BATS_TEST_TMPDIR/names"
 	for percent in 10 30; do
 		lossy_dns_on "$percent"
 		run --separate-stderr resolve -t 10 - <"$BATS_TEST_TMPDIR/names"
@@ -446,9 +440,9 @@ dns_names() {
 		assert_equal "$status" 0
 		assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/want")"
 		kill_spawned
-		# some 200 and 600 of the first tries were lost
+		# some 100 and 300 of the first tries were lost
 		dropped=$(grep -c dropped "$BATS_TEST_TMPDIR/lossydns.log")
-		[ "$dropped" -ge $((percent * 10)) ] || fail "only $dropped queries dropped"
+		[ "$dropped" -ge $((percent * 5)) ] || fail "only $dropped queries dropped"
 	done
 }
 
@@ -535,9 +529,13 @@ dns_names() {
 	slow_dns_on 20000
 	stream_start resolve -t 0.1 -
 	seq -f 'stuck%g.test' 1000 >&"$STREAM_IN"
-	for i in $(seq 1000); do
-		stream_expect "resolve: stuck$i.test: timed out"
+	# read as they come, compared at once (an assertion a line is slow)
+	got=
+	for ((i = 0; i < 1000; i++)); do
+		stream_read
+		got+=$LINE$'\n'
 	done
+	assert_equal "$got" "$(seq -f 'resolve: stuck%g.test: timed out' 1000)"$'\n'
 	# 512 lookups in flight (lib/pool.h), each blocked for 20 s in the
 	# resolver, and the main and the reporting thread
 	threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$STREAM_PID/status")

@@ -93,17 +93,29 @@ py() {
 	python3 -c "import socket, json, sys; $1"
 }
 
-# assert_like_python FUNCTION ARG -- TOOL [ARGS...]: the tool's status and
-# stdout equal what python3's socket module answers (test_helper/oracle.py).
+# assert_like_python FUNCTION ARG... -- TOOL [OPTIONS...]: for each ARG,
+# the status and stdout of TOOL OPTIONS... ARG equal what python3's socket
+# module answers (test_helper/oracle.py, one process for all the ARGs).
 assert_like_python() {
-	local function=$1 arg=$2
-	shift 3
-	run python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" "$function" "$arg"
-	local want_status=$status want_output=$output
-	run --separate-stderr "$@"
-	if [ "$status" -ne "$want_status" ] || [ "$output" != "$want_output" ]; then
-		fail "$* gave status $status, output '$output'; python3 $function($arg) gives status $want_status, output '$want_output'"
-	fi
+	# (not "i": bats's run has a loop of its own on it)
+	local function=$1 _arg
+	local -a args=() records
+	shift
+	while [ "$1" != -- ]; do
+		args+=("$1")
+		shift
+	done
+	shift
+	mapfile -d '' records < <(python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" \
+		"$function" "${args[@]}")
+	[ "${#records[@]}" -eq "${#args[@]}" ] ||
+		fail "python3 $function answered ${#records[@]} of ${#args[@]} arguments"
+	for _arg in "${!args[@]}"; do
+		run --separate-stderr "$@" "${args[_arg]}"
+		if [ "$status $output" != "${records[_arg]}" ]; then
+			fail "$* ${args[_arg]} gave status $status, output '$output'; python3 $function(${args[_arg]}) gives status ${records[_arg]%% *}, output '${records[_arg]#* }'"
+		fi
+	done
 }
 
 # libc_words TEXT: TEXT, which the tests write with glibc's messages

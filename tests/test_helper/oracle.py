@@ -1,9 +1,10 @@
 """What Python's socket module answers, printed the way sockutils prints it.
 
-usage: oracle.py FUNCTION ARG
-Prints the answer on stdout and exits 0, or exits with the status the
-suite maps the failure to (68 not found, 75 temporary), so a test can
-compare both with the tool's.
+usage: oracle.py FUNCTION ARG...
+For each ARG prints one record ended by a NUL byte: the status the suite
+maps the answer to (0, or 68 not found, 75 temporary), a space and the
+answer (empty for a failure), so that a test can compare both with the
+tool's for many ARGs from one python process.
 """
 import json
 import socket
@@ -51,16 +52,23 @@ FUNCTIONS = {
 }
 
 
-def main():
-    function, arg = sys.argv[1], sys.argv[2]
+def answer(function, arg):
+    """The status and the answer of FUNCTIONS[function](arg)."""
     try:
-        print(FUNCTIONS[function](arg))
+        return 0, str(FUNCTIONS[function](arg))
     except socket.gaierror as e:
-        sys.exit(GAI_STATUS.get(e.errno, 71))
+        return GAI_STATUS.get(e.errno, 71), ""
     except socket.herror as e:
-        sys.exit(H_STATUS.get(e.errno, 71))
+        return H_STATUS.get(e.errno, 71), ""
     except OSError:
-        sys.exit(68)    # getserv*: not found
+        return 68, ""   # getserv*: not found
+
+
+def main():
+    function = sys.argv[1]
+    for arg in sys.argv[2:]:
+        status, text = answer(function, arg)
+        sys.stdout.write("%d %s\0" % (status, text))
 
 
 main()
