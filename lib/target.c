@@ -99,6 +99,33 @@ hosts_free(struct hosts *h)
 }
 
 /*
+ * Whether l names an address as typed, answered then without the
+ * lookup threads (a relay dials one for each connection).
+ */
+static bool
+numeric(struct lookup *l, int family)
+{
+	return l->invalid == NULL && resolve_host(l->name, NULL, family,
+	    SOCK_STREAM, AI_NUMERICHOST, &l->res) == 0;
+}
+
+/* Whether each of the n lookups of v is an address, answered so. */
+static bool
+all_numeric(struct lookup *v, size_t n, int family)
+{
+	size_t i, answered = 0;
+
+	for (i = 0; i < n; i++)
+		answered += numeric(&v[i], family);
+	if (answered == n)
+		return true;
+	/* the names go through the pool, and the addresses with them */
+	for (i = 0; i < n; i++)
+		lookup_free_answer(&v[i]);
+	return false;
+}
+
+/*
  * Looks up the hosts of the n specs, all within one bound.  Returns 0,
  * or -1 if memory ran out.
  */
@@ -113,6 +140,8 @@ look_up(const struct target_spec *v, size_t n, int family,
 		hosts_free(h);
 		return -1;
 	}
+	if (all_numeric(h->lk, h->n, family))
+		return 0;
 	/* the lookups share the bound of one connection attempt */
 	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
 	deadline_start(&dl, ms);
