@@ -78,6 +78,7 @@ relay_up() {
 # socket (KIND unix) behind the relay. Sets US (from starting the sender
 # until the sender, which reads until the relay closes, and the target
 # have exited); returns 1 with WHY set.
+# shellcheck disable=SC2153 # RPID: start_receiver's (throughput.sh)
 relayed() {
 	local tool=$1 kind=$2 file=$3 out=$4 target t0 t1 rc
 	if [ "$kind" = unix ]; then
