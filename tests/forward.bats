@@ -23,10 +23,13 @@ teardown() {
 	hosts_restore
 }
 
-# echo_unix PATH: socat echoing every connection on the Unix socket PATH.
+# echo_unix PATH: socat echoing every connection on the Unix socket PATH,
+# through cat: socat's PIPE echo deadlocks itself under a big transfer
+# (its blocking write of 8 KiB into its own pipe, polled writable with a
+# page free, waits for a read only it would make).
 echo_unix() {
 	# -t: a slow machine closes the echo only once all is back
-	spawn socat -t 30 "UNIX-LISTEN:$1,fork" PIPE
+	spawn socat -t 30 "UNIX-LISTEN:$1,fork" EXEC:cat
 	wait_until "$SPAWN_PID" test -S "$1" || fail "$WAIT_WHY: no socket at $1"
 }
 
@@ -79,11 +82,14 @@ dialing() {
 	assert_equal "$STATUS" 0
 }
 
-@test "tcp-listen -U --forward PATH relays 256 MiB each way Unix to Unix, sha256 equal" {
+@test "tcp-listen -U --forward PATH relays 32 MiB each way Unix to Unix, sha256 equal" {
+	# a hundred times what the buffers on the way hold: the size of the
+	# issue is the TCP test's
+	head -c 32M "$RANDOM_FILE" >"$T/part"
 	echo_unix "$T/echo.sock"
 	forward_unix "$T/front.sock" "$T/echo.sock"
-	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$RANDOM_FILE' | sha256sum | cut -d' ' -f1"
-	assert_output "$(sha "$RANDOM_FILE")"
+	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$T/part' | sha256sum | cut -d' ' -f1"
+	assert_output "$(sha "$T/part")"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
 	[ ! -e "$T/front.sock" ]
