@@ -181,10 +181,13 @@ print(s.recv(4).decode(), s.recv(4) == b'')"
 }
 
 @test "tcp-listen -k --forward: a dial that waits holds no other connection up, and ends after -t" {
-	# the first connection's dial goes to a port that answers nothing
+	# the name leads first to a port that answers nothing, then to one
+	# that answers, both ready before the first connection comes
 	start_blackhole 127.0.0.2 127.0.0.1
+	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
+	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
 	hosts_add <<<"127.0.0.2 relay-target.test"
-	start_listen -k -j -t 3 --forward "relay-target.test:$BPORT"
+	start_listen -k -j -t 4 --forward "relay-target.test:$BPORT"
 	python3 - "$PORT" >"$T/first" <<'PY' 3>&- &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
@@ -194,11 +197,8 @@ PY
 	local first=$!
 	# the dial is in flight once the kernel has its SYN out
 	wait_until "$first" dialing || fail "$WAIT_WHY: no dial in flight"
-	# the name now leads to a port that answers, for the next connection
 	hosts_restore
 	hosts_add <<<"127.0.0.1 relay-target.test"
-	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
-	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
 	run -0 timeout 10 bash -c "printf x | nc -N 127.0.0.1 $PORT"
 	assert_output good
 	# served while the first still waits for its dial
@@ -206,7 +206,7 @@ PY
 	wait "$first"
 	run -0 cat "$T/first"
 	assert_output --regexp "^True [0-9]+$"
-	[ "${output#True }" -ge 2500 ]
+	[ "${output#True }" -ge 3000 ]
 	wait_match "$LOUT" '"end":"dial timed out"'
 	run -0 jq -c 'select(.event == "close") | [.target, .end]' "$LOUT"
 	assert_line --index 0 "[\"127.0.0.1 $BPORT\",\"closed\"]"
