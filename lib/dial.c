@@ -618,8 +618,6 @@ dialer_init(struct dialer *dr, const struct dial_feed *f,
 	dr->begun = now_ms();
 	dr->budget = descriptor_budget(DIAL_FD_RESERVE);
 	dr->window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
-	if (dr->window == 0)
-		dr->window = 1;
 	if ((dr->ring = calloc(dr->window, sizeof(*dr->ring))) == NULL) {
 		dr->ring = &dr->one;	/* one dial at a time, then */
 		dr->window = 1;

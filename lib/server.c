@@ -401,44 +401,39 @@ setup_failed(struct state *st, struct conn *c)
 	return end_conn(st, c);
 }
 
-static int setup_next(struct state *st, struct conn *c);
-
 /*
- * Calls c's step, polled what poll saw on its wait (NULL: to start it,
- * or its deadline passed), and goes on as it says.  Returns 0, or -1
- * when writing out failed.
+ * Moves c's setup on: its step with polled (NULL: to start it, or its
+ * deadline passed), then, while steps are done, the next one started;
+ * once none is left c is served.  Returns 0, or -1 when writing out
+ * failed.
  */
 static int
-run_step(struct state *st, struct conn *c, const struct pollfd *polled)
-{
-	switch (c->step(c->step_arg, polled, &c->wait)) {
-	case SETUP_WAIT:
-		return 0;
-	case SETUP_DONE:
-		c->step = NULL;
-		return setup_next(st, c);
-	case SETUP_FAILED:
-		break;
-	}
-	return setup_failed(st, c);
-}
-
-/* Starts c's next setup step, or serves c once none is left. */
-static int
-setup_next(struct state *st, struct conn *c)
+setup_advance(struct state *st, struct conn *c, const struct pollfd *polled)
 {
 	const struct setup_row *row;
+	enum setup_state state;
 
-	while (c->setups < SETUP_ROWS && !setup_steps[c->setups].wanted(st->sv))
-		c->setups++;
-	if (c->setups == SETUP_ROWS)
-		return serve_start(st, c);
-	row = &setup_steps[c->setups++];
-	if (row->start(st, c) == -1) {
-		c->step = NULL;
-		return setup_failed(st, c);
+	for (;;) {
+		if (c->step != NULL) {
+			state = c->step(c->step_arg, polled, &c->wait);
+			polled = NULL;
+			if (state == SETUP_WAIT)
+				return 0;
+			if (state == SETUP_FAILED)
+				return setup_failed(st, c);
+			c->step = NULL;
+		}
+		while (c->setups < SETUP_ROWS &&
+		    !setup_steps[c->setups].wanted(st->sv))
+			c->setups++;
+		if (c->setups == SETUP_ROWS)
+			return serve_start(st, c);
+		row = &setup_steps[c->setups++];
+		if (row->start(st, c) == -1) {
+			c->step = NULL;
+			return setup_failed(st, c);
+		}
 	}
-	return run_step(st, c, NULL);
 }
 
 /* Takes a connection accepted on fd from addr into a free slot. */
@@ -463,7 +458,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
-	return setup_next(st, c);
+	return setup_advance(st, c, NULL);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -808,10 +803,10 @@ step_setups(struct state *st)
 			continue;
 		if (c->woke) {
 			c->woke = false;
-			if (run_step(st, c, &st->pfd[c->wait_at]) == -1)
+			if (setup_advance(st, c, &st->pfd[c->wait_at]) == -1)
 				return -1;
 		} else if (now_ms() >= c->wait.deadline &&
-		    run_step(st, c, NULL) == -1)
+		    setup_advance(st, c, NULL) == -1)
 			return -1;
 	}
 	return 0;
