@@ -19,6 +19,7 @@
 #include "relay.h"
 #include "report.h"
 #include "server.h"
+#include "setup.h"
 #include "signals.h"
 #include "stream.h"
 #include "timing.h"
@@ -43,6 +44,13 @@
 struct conn {
 	int		 fd;		/* -1 once closed */
 	struct stream	 s;		/* over fd */
+	/* setup (setup.h): the step it is in, or NULL once served */
+	setup_step_fn	*step;
+	void		*step_arg;
+	struct setup_wait wait;		/* what the step waits for */
+	size_t		 setups;	/* rows of setup_steps passed */
+	nfds_t		 wait_at;	/* its wait's first place in pfd */
+	bool		 woke;		/* poll saw events on its wait */
 	bool		 forwarding;	/* fw holds fd and its target's */
 	struct forward	 fw;
 	bool		 used;		/* the slot holds a connection */
@@ -64,6 +72,7 @@ struct state {
 	size_t		 sockets;	/* connections whose socket is open */
 	struct pollfd	*pfd;		/* the wake pipe, the listeners, the sockets */
 	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
+	size_t		 pfd_room;	/* in pfd and pfd_conn */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
 	const struct line_src *holder;	/* out.owner when last looked at */
@@ -109,6 +118,88 @@ free_slot(struct state *st, struct conn *c)
 }
 
 /*
+ * A connection's setup steps (setup.h), in the order they come: each
+ * row is taken when the server wants it, started on the connection, its
+ * step driven by the poll loop until it is done (then the next row, and
+ * once none is left the connection is served) or failed (then failed
+ * tells why on stderr, sets c->end and returns the exit status, and the
+ * connection ends).  abandon frees what a step not over holds, but the
+ * connection's own socket.  A TLS handshake is another row.
+ */
+struct setup_row {
+	bool	(*wanted)(const struct server *sv);
+	/* Sets c->step and c->step_arg: 0, or -1 with errno. */
+	int	(*start)(struct state *st, struct conn *c);
+	int	(*failed)(struct state *st, struct conn *c);
+	void	(*abandon)(struct conn *c);
+};
+
+static bool
+dial_wanted(const struct server *sv)
+{
+	return sv->forward != NULL;
+}
+
+/* The dial of --forward's target, as c's setup step. */
+static int
+dial_start(struct state *st, struct conn *c)
+{
+	if (forward_dial(&c->fw, c->fd, st->sv->forward, &st->sv->dial) == -1)
+		return -1;
+	c->step = forward_dial_step;
+	c->step_arg = &c->fw;
+	return 0;
+}
+
+/*
+ * The dial of c failed: why, as tcp-send says it, and how it ended
+ * (-v and -j name the target it was for).  Returns the exit status.
+ */
+static int
+dial_failed(struct state *st, struct conn *c)
+{
+	const struct target *t = &c->fw.dialed;
+
+	c->end = "dial failed";
+	if (t->name == NULL || t->status == 0) {
+		errno = c->fw.error;
+		warn("forward %s", c->peer.name);
+		return ex_errno(errno, EX_OSERR);
+	}
+	(void)strlcpy(c->peer.target, t->name, sizeof(c->peer.target));
+	target_warn(t, &st->sv->dial);
+	if (t->status == EX_TEMPFAIL)
+		c->end = "dial timed out";
+	return t->status;
+}
+
+static void
+dial_abandon(struct conn *c)
+{
+	forward_close(&c->fw, false);
+}
+
+static const struct setup_row setup_steps[] = {
+	{ dial_wanted, dial_start, dial_failed, dial_abandon },
+};
+
+#define SETUP_ROWS	(sizeof(setup_steps) / sizeof(setup_steps[0]))
+
+/* Closes c's sockets: a forwarded one's target too, reset if it failed. */
+static void
+close_conn(struct conn *c)
+{
+	if (c->step != NULL) {
+		setup_steps[c->setups - 1].abandon(c);
+		c->step = NULL;
+		close(c->fd);
+	} else if (c->forwarding)
+		forward_close(&c->fw, c->fw.step != NULL);
+	else
+		close(c->fd);
+}
+
+/*
  * Closes c's socket and reports its close; its held bytes may wait for
  * another's line.  Returns 0, or -1 when writing out failed.
  */
@@ -117,10 +208,7 @@ end_conn(struct state *st, struct conn *c)
 {
 	int rc = 1;
 
-	if (c->forwarding)
-		forward_close(&c->fw, c->fw.step != NULL);
-	else
-		close(c->fd);
+	close_conn(c);
 	c->fd = -1;
 	st->sockets--;
 	if (st->sockets == 0)
@@ -282,33 +370,70 @@ serve_conn(struct state *st, struct conn *c, int fd, short revents,
 	return maybe_done(st, c);
 }
 
+/* c's setup is over: it is served (or relayed) from now on. */
+static int
+serve_start(struct state *st, struct conn *c)
+{
+	c->step = NULL;
+	if (st->sv->forward != NULL) {
+		c->forwarding = true;
+		(void)strlcpy(c->peer.target, c->fw.target_name,
+		    sizeof(c->peer.target));
+	} else {
+		c->receiving = st->sv->max_recv != 0;
+		c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
+	}
+	/* its idle bound starts now: a step bounds itself */
+	touch(st, c);
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	/* the reply at once; and what the peer sent before we took it */
+	return serve_conn(st, c, c->fd, 0, true);
+}
+
+/* c's setup step failed, or could not start: told, and c ended. */
+static int
+setup_failed(struct state *st, struct conn *c)
+{
+	int status = setup_steps[c->setups - 1].failed(st, c);
+
+	st->status = ex_first(st->status, status);
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	return end_conn(st, c);
+}
+
 /*
- * Dials the target for c: 0, or -1 once c is ended (its client sees an
- * end of file at once), the dial's failure told and in the status.
- * Returns -1 only when writing out failed.
+ * Moves c's setup on: its step with polled (NULL: to start it, or its
+ * deadline passed), then, while steps are done, the next one started;
+ * once none is left c is served.  Returns 0, or -1 when writing out
+ * failed.
  */
 static int
-dial_target(struct state *st, struct conn *c)
+setup_advance(struct state *st, struct conn *c, const struct pollfd *polled)
 {
-	struct forward *fw = &c->fw;
+	const struct setup_row *row;
+	enum setup_state state;
 
-	if (forward_open(fw, c->fd, st->sv->forward, &st->sv->dial) == 0) {
-		c->forwarding = true;
-		(void)strlcpy(c->peer.target, fw->target_name,
-		    sizeof(c->peer.target));
-		return 0;
+	for (;;) {
+		if (c->step != NULL) {
+			state = c->step(c->step_arg, polled, &c->wait);
+			polled = NULL;
+			if (state == SETUP_WAIT)
+				return 0;
+			if (state == SETUP_FAILED)
+				return setup_failed(st, c);
+			c->step = NULL;
+		}
+		while (c->setups < SETUP_ROWS &&
+		    !setup_steps[c->setups].wanted(st->sv))
+			c->setups++;
+		if (c->setups == SETUP_ROWS)
+			return serve_start(st, c);
+		row = &setup_steps[c->setups++];
+		if (row->start(st, c) == -1) {
+			c->step = NULL;
+			return setup_failed(st, c);
+		}
 	}
-	connlog_open(st->json, st->sv->verbose, &c->peer);
-	if (fw->dialed.name == NULL || fw->dialed.status == 0) {
-		warn("forward %s", c->peer.name);
-		st->status = ex_first(st->status, ex_errno(errno, EX_OSERR));
-	} else {
-		target_warn(&fw->dialed, &st->sv->dial);
-		st->status = ex_first(st->status, fw->dialed.status);
-	}
-	forward_close(fw, false);
-	c->end = "dial failed";
-	return end_conn(st, c) == -1 ? -1 : 1;
 }
 
 /* Takes a connection accepted on fd from addr into a free slot. */
@@ -317,27 +442,23 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
     socklen_t len)
 {
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
-	int rc;
 
 	c->fd = fd;
 	stream_socket(&c->s, fd);
 	c->used = true;
+	c->step = NULL;
+	c->setups = 0;
+	c->woke = false;
 	c->forwarding = false;
 	c->end = "closed";
-	c->receiving = st->sv->max_recv != 0 && st->sv->forward == NULL;
-	c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
+	c->receiving = c->sending = false;
 	c->reply_off = 0;
 	c->received = c->sent = 0;
 	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
-	touch(st, c);
-	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
-		return rc == -1 ? -1 : 0;
-	connlog_open(st->json, st->sv->verbose, &c->peer);
-	/* the reply at once; and what the peer sent before we took it */
-	return serve_conn(st, c, fd, 0, true);
+	return setup_advance(st, c, NULL);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -437,16 +558,21 @@ settle(struct state *st)
 static int
 next_timeout(const struct state *st)
 {
+	const struct conn *c;
 	long long at = NO_LIMIT;
 	size_t i;
 
-	if (st->sv->idle_ms != NO_LIMIT) {
-		for (i = 0; i < (size_t)st->sv->max_conns; i++)
-			if (st->conns[i].used && st->conns[i].fd != -1)
-				at = earlier(at, st->conns[i].idle_at);
-		if (st->sockets == 0 && st->ls.n > 0)
-			at = time_after(st->quiet_since, st->sv->idle_ms);
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->fd == -1)
+			continue;
+		if (c->step != NULL)
+			at = earlier(at, c->wait.deadline);
+		else if (st->sv->idle_ms != NO_LIMIT)
+			at = earlier(at, c->idle_at);
 	}
+	if (st->sv->idle_ms != NO_LIMIT && st->sockets == 0 && st->ls.n > 0)
+		at = time_after(st->quiet_since, st->sv->idle_ms);
 	if (st->paused && st->sockets == 0)
 		at = earlier(at, st->retry_at);
 	if (st->holder != NULL && st->out.open > 1)
@@ -473,9 +599,53 @@ poll_forward(struct state *st, const struct conn *c, size_t slot, nfds_t n)
 	return n;
 }
 
-/* The poll set: the listeners while they may accept, then each socket. */
+/*
+ * Room in the poll set for more after its first n: 0, or -1 (memory).
+ * A connection in setup waits on as many descriptors as its step asks.
+ */
+static int
+poll_room(struct state *st, nfds_t n, size_t more)
+{
+	size_t room = st->pfd_room;
+	struct pollfd *pfd;
+	size_t *pfd_conn;
+
+	while (room < n + more)
+		room *= 2;
+	if (room == st->pfd_room)
+		return 0;
+	if ((pfd = reallocarray(st->pfd, room, sizeof(*pfd))) == NULL)
+		return -1;
+	st->pfd = pfd;
+	if ((pfd_conn = reallocarray(st->pfd_conn, room,
+	    sizeof(*pfd_conn))) == NULL)
+		return -1;
+	st->pfd_conn = pfd_conn;
+	st->pfd_room = room;
+	return 0;
+}
+
+/* A connection in setup: its wait's descriptors in a row from n. */
 static nfds_t
-poll_set(struct state *st)
+poll_setup(struct state *st, struct conn *c, size_t slot, nfds_t n)
+{
+	size_t i;
+
+	c->wait_at = n;
+	for (i = 0; i < c->wait.n; i++) {
+		st->pfd[n] = c->wait.pfd[i];
+		st->pfd[n].revents = 0;
+		st->pfd_conn[n++] = slot;
+	}
+	return n;
+}
+
+/*
+ * The poll set, n long: the listeners while they may accept, then each
+ * socket.  Returns 0, or -1 (memory).
+ */
+static int
+poll_set(struct state *st, nfds_t *np)
 {
 	struct conn *c;
 	nfds_t n = 0;
@@ -496,6 +666,13 @@ poll_set(struct state *st)
 		c = &st->conns[i];
 		if (!c->used || c->fd == -1)
 			continue;
+		/* a socket, a forwarded one's two, or a step's wait */
+		if (poll_room(st, n, c->step != NULL ? c->wait.n : 2) == -1)
+			return -1;
+		if (c->step != NULL) {
+			n = poll_setup(st, c, i, n);
+			continue;
+		}
 		if (c->forwarding) {
 			n = poll_forward(st, c, i, n);
 			continue;
@@ -509,7 +686,8 @@ poll_set(struct state *st)
 		st->pfd[n].events = ev;
 		st->pfd_conn[n++] = i;
 	}
-	return n;
+	*np = n;
+	return 0;
 }
 
 /* Ends the connections idle past their bound: 0, or -1 (out failed). */
@@ -525,7 +703,8 @@ expire(struct state *st)
 		return 0;
 	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
 		c = &st->conns[i];
-		if (!c->used || c->fd == -1 || c->idle_at > now)
+		if (!c->used || c->fd == -1 || c->step != NULL ||
+		    c->idle_at > now)
 			continue;
 		warnx("%s: idle for %s", c->peer.name,
 		    format_duration(st->sv->idle_ms, buf));
@@ -608,6 +787,31 @@ stop_by_signal(struct state *st)
 	signals_release();
 }
 
+/*
+ * Steps the connections in setup that poll woke, and those whose wait's
+ * deadline passed.  Returns 0, or -1 when writing out failed.
+ */
+static int
+step_setups(struct state *st)
+{
+	struct conn *c;
+	size_t i;
+
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->step == NULL)
+			continue;
+		if (c->woke) {
+			c->woke = false;
+			if (setup_advance(st, c, &st->pfd[c->wait_at]) == -1)
+				return -1;
+		} else if (now_ms() >= c->wait.deadline &&
+		    setup_advance(st, c, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* One round: wait, then serve what is ready.  -1 ends the loop. */
 static int
 round_once(struct state *st)
@@ -616,7 +820,11 @@ round_once(struct state *st)
 	nfds_t n, i;
 	int ready;
 
-	n = poll_set(st);
+	if (poll_set(st, &n) == -1) {
+		warn("poll");
+		st->status = ex_first(st->status, EX_OSERR);
+		return -1;
+	}
 	/* one that came since the wake pipe was last looked at, too */
 	if (signals_waiting())
 		stop_by_signal(st);
@@ -641,13 +849,18 @@ round_once(struct state *st)
 			continue;
 		}
 		c = &st->conns[st->pfd_conn[i]];
+		/* its wait is stepped on as a whole, below */
+		if (c->used && c->step != NULL) {
+			c->woke = true;
+			continue;
+		}
 		if (c->used && c->fd != -1 && (c->fd == st->pfd[i].fd ||
 		    (c->forwarding && c->fw.target.fd == st->pfd[i].fd)) &&
 		    serve_conn(st, c, st->pfd[i].fd, st->pfd[i].revents,
 		    false) == -1)
 			goto out_failed;
 	}
-	if (expire(st) == -1)
+	if (step_setups(st) == -1 || expire(st) == -1)
 		goto out_failed;
 	bound_hold(st);
 	if (settle(st) == -1)
@@ -682,7 +895,7 @@ finished(struct state *st)
 static int
 state_init(struct state *st, const struct server *sv)
 {
-	size_t i, polled, slots = (size_t)sv->max_conns;
+	size_t i, slots = (size_t)sv->max_conns;
 	int flags;
 
 	memset(st, 0, sizeof(*st));
@@ -693,10 +906,10 @@ state_init(struct state *st, const struct server *sv)
 	st->conns = calloc(slots, sizeof(*st->conns));
 	st->free_slots = calloc(slots, sizeof(*st->free_slots));
 	/* a forwarded connection polls its target's socket too */
-	polled = sv->forward != NULL ? 2 * slots : slots;
-	st->pfd = calloc(polled + 1 + LISTEN_SET_MAX, sizeof(*st->pfd));
-	st->pfd_conn = calloc(polled + 1 + LISTEN_SET_MAX,
-	    sizeof(*st->pfd_conn));
+	st->pfd_room = (sv->forward != NULL ? 2 * slots : slots) + 1 +
+	    LISTEN_SET_MAX;
+	st->pfd = calloc(st->pfd_room, sizeof(*st->pfd));
+	st->pfd_conn = calloc(st->pfd_room, sizeof(*st->pfd_conn));
 	st->scratch = malloc(RECV_CHUNK);
 	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
 	    st->pfd_conn == NULL || st->scratch == NULL)
@@ -723,10 +936,8 @@ state_free(struct state *st)
 
 	for (i = 0; st->conns != NULL && i < (size_t)st->sv->max_conns; i++)
 		if (st->conns[i].used) {
-			if (st->conns[i].forwarding && st->conns[i].fd != -1)
-				forward_close(&st->conns[i].fw, false);
-			else if (st->conns[i].fd != -1)
-				close(st->conns[i].fd);
+			if (st->conns[i].fd != -1)
+				close_conn(&st->conns[i]);
 			free(st->conns[i].line.buf);
 		}
 	listen_set_close(&st->ls);

@@ -7,11 +7,13 @@
  * rest wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held
  * the whole time: one ends the loop once what every peer had sent
- * (read already, or still queued in its socket) is written.  With a
- * target to forward to, each connection is dialed there as it is
- * accepted and relayed both ways (relay.h's flows) instead; one whose
- * dial fails is closed at once.  A peer's failure and the -v lines go
- * to stderr, as the listener's own.
+ * (read already, or still queued in its socket) is written.  Before it
+ * is served, a connection goes through its setup steps (setup.h) in the
+ * same loop, each bounding itself, so that one that waits holds up no
+ * other.  With a target to forward to, the first is the dial there
+ * (forward.h), and the connection is relayed both ways (relay.h's
+ * flows) instead; one whose dial fails is closed at once.  A peer's
+ * failure and the -v lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
 #define SOCKUTILS_SERVER_H

@@ -9,10 +9,13 @@ setup_file() { load test_helper/common-setup && random_file 256M; }
 setup() { load test_helper/common-setup && _common_setup tcp; }
 teardown() { _common_teardown; }
 
-# echo_unix PATH: socat echoing every connection on the Unix socket PATH.
+# echo_unix PATH: socat echoing every connection on the Unix socket PATH,
+# through cat: socat's PIPE echo deadlocks itself under a big transfer
+# (its blocking write of 8 KiB into its own pipe, polled writable with a
+# page free, waits for a read only it would make).
 echo_unix() {
 	# -t: a slow machine closes the echo only once all is back
-	spawn socat -t 30 "UNIX-LISTEN:$1,fork" PIPE
+	spawn socat -t 30 "UNIX-LISTEN:$1,fork" EXEC:cat
 	wait_until "$SPAWN_PID" test -S "$1" || fail "$WAIT_WHY: no socket at $1"
 }
 
@@ -30,6 +33,11 @@ forward_unix() {
 	spawn tcp-listen -U "$path" --forward "$target" "$@" 2>"$LERR"
 	LPID=$SPAWN_PID
 	wait_until "$LPID" test -S "$path" || fail "$WAIT_WHY: no socket at $path: $(cat "$LERR")"
+}
+
+# dialing: tcp-listen has a connect in flight (a SYN sent, not answered).
+dialing() {
+	ss -Htnp state syn-sent | grep -q '"tcp-listen"'
 }
 
 # --- the four directions, with real peers --------------------------------
@@ -60,11 +68,14 @@ forward_unix() {
 	assert_equal "$STATUS" 0
 }
 
-@test "tcp-listen -U --forward PATH relays 256 MiB each way Unix to Unix, sha256 equal" {
+@test "tcp-listen -U --forward PATH relays 32 MiB each way Unix to Unix, sha256 equal" {
+	# a hundred times what the buffers on the way hold: the size of the
+	# issue is the TCP test's
+	head -c 32M "$RANDOM_FILE" >"$T/part"
 	echo_unix "$T/echo.sock"
 	forward_unix "$T/front.sock" "$T/echo.sock"
-	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$RANDOM_FILE' | sha256sum | cut -d' ' -f1"
-	assert_output "$(sha "$RANDOM_FILE")"
+	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$T/part' | sha256sum | cut -d' ' -f1"
+	assert_output "$(sha "$T/part")"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
 	[ ! -e "$T/front.sock" ]
@@ -153,6 +164,40 @@ print(s.recv(4).decode(), s.recv(4) == b'')"
 	assert_equal "$STATUS" 75
 	[ "$(ms_since "$start")" -lt 5000 ]
 	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect 127.0.0.1 $BPORT: Connection timed out")"
+}
+
+@test "tcp-listen -k --forward: a dial that waits holds no other connection up, and ends after -t" {
+	# the name leads first to a port that answers nothing, then to one
+	# that answers, both ready before the first connection comes
+	start_blackhole 127.0.0.2 127.0.0.1
+	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
+	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
+	hosts_add <<<"127.0.0.2 relay-target.test"
+	start_listen -k -j -t 4 --forward "relay-target.test:$BPORT"
+	python3 - "$PORT" >"$T/first" <<'PY' 3>&- &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+start = time.monotonic()
+print(s.recv(1) == b"", int((time.monotonic() - start) * 1000))
+PY
+	local first=$!
+	# the dial is in flight once the kernel has its SYN out
+	wait_until "$first" dialing || fail "$WAIT_WHY: no dial in flight"
+	hosts_restore
+	hosts_add <<<"127.0.0.1 relay-target.test"
+	run -0 timeout 10 bash -c "printf x | nc -N 127.0.0.1 $PORT"
+	assert_output good
+	# served while the first still waits for its dial
+	assert_equal "$(cat "$T/first")" ""
+	wait "$first"
+	run -0 cat "$T/first"
+	assert_output --regexp "^True [0-9]+$"
+	[ "${output#True }" -ge 3000 ]
+	wait_match "$LOUT" '"end":"dial timed out"'
+	run -0 jq -c 'select(.event == "close") | [.target, .end]' "$LOUT"
+	assert_line --index 0 "[\"127.0.0.1 $BPORT\",\"closed\"]"
+	assert_line --index 1 "[\"relay-target.test $BPORT\",\"dial timed out\"]"
+	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect relay-target.test $BPORT: Connection timed out")"
 }
 
 @test "tcp-listen --forward: a client that resets mid-stream resets the target's connection" {
