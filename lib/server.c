@@ -495,44 +495,42 @@ setup_failed(struct state *st, struct conn *c)
 	return end_conn(st, c);
 }
 
-static int setup_next(struct state *st, struct conn *c);
-
 /*
- * Calls c's step, polled what poll saw on its wait (NULL: to start it,
- * or its deadline passed), and goes on as it says.  Returns 0, or -1
- * when writing out failed.
+ * Goes on with c's setup: its step, polled what poll saw on its wait
+ * (NULL: its deadline passed), or with none the next row's, started;
+ * then each next row as long as the last is done at once (a loop, not
+ * a recursion); c is served once none is left.  Returns 0, or -1 when
+ * writing out failed.
  */
 static int
-run_step(struct state *st, struct conn *c, const struct pollfd *polled)
-{
-	switch (c->step(c->step_arg, polled, &c->wait)) {
-	case SETUP_WAIT:
-		return 0;
-	case SETUP_DONE:
-		c->step = NULL;
-		return setup_next(st, c);
-	case SETUP_FAILED:
-		break;
-	}
-	return setup_failed(st, c);
-}
-
-/* Starts c's next setup step, or serves c once none is left. */
-static int
-setup_next(struct state *st, struct conn *c)
+run_setup(struct state *st, struct conn *c, const struct pollfd *polled)
 {
 	const struct setup_row *row;
 
-	while (c->setups < SETUP_ROWS && !setup_steps[c->setups].wanted(st->sv))
-		c->setups++;
-	if (c->setups == SETUP_ROWS)
-		return serve_start(st, c);
-	row = &setup_steps[c->setups++];
-	if (row->start(st, c) == -1) {
-		c->step = NULL;
-		return setup_failed(st, c);
+	for (;;) {
+		if (c->step == NULL) {
+			while (c->setups < SETUP_ROWS &&
+			    !setup_steps[c->setups].wanted(st->sv))
+				c->setups++;
+			if (c->setups == SETUP_ROWS)
+				return serve_start(st, c);
+			row = &setup_steps[c->setups++];
+			if (row->start(st, c) == -1) {
+				c->step = NULL;
+				return setup_failed(st, c);
+			}
+			polled = NULL;
+		}
+		switch (c->step(c->step_arg, polled, &c->wait)) {
+		case SETUP_WAIT:
+			return 0;
+		case SETUP_DONE:
+			c->step = NULL;
+			break;
+		case SETUP_FAILED:
+			return setup_failed(st, c);
+		}
 	}
-	return run_step(st, c, NULL);
 }
 
 /* Takes a connection accepted on fd from addr into a free slot. */
@@ -560,7 +558,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
-	return setup_next(st, c);
+	return run_setup(st, c, NULL);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -907,10 +905,10 @@ step_setups(struct state *st)
 			continue;
 		if (c->woke) {
 			c->woke = false;
-			if (run_step(st, c, &st->pfd[c->wait_at]) == -1)
+			if (run_setup(st, c, &st->pfd[c->wait_at]) == -1)
 				return -1;
 		} else if (now_ms() >= c->wait.deadline &&
-		    run_step(st, c, NULL) == -1)
+		    run_setup(st, c, NULL) == -1)
 			return -1;
 	}
 	return 0;

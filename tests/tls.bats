@@ -349,7 +349,7 @@ rejected() {
 
 @test "tcp-send --tls relays 64 MiB each way through python3's ssl module, bytes intact" {
 	head -c 64M /dev/urandom >"$T/in"
-	TLSPEER_MODE=echo start_tlspeer good
+	TLSPEER_MODE="echo" start_tlspeer good
 	tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" <"$T/in" >"$T/out"
 	assert_equal "$(sha "$T/out")" "$(sha "$T/in")"
 }
