@@ -42,13 +42,13 @@ name_target(struct forward *fw)
 }
 
 int
-forward_dial(struct forward *fw, int client_fd,
+forward_dial(struct forward *fw, const struct stream *client,
     const struct target_spec *spec, const struct dial_options *o)
 {
 	memset(fw, 0, sizeof(*fw));
 	fw->client.fd = fw->target.fd = fw->up.pipe[0] = fw->down.pipe[0] = -1;
 	fw->dialed.fd = -1;
-	fw->client_fd = client_fd;
+	fw->accepted = *client;
 	fw->dial = target_dial_new(spec, 1, AF_UNSPEC, o, dialed, &fw->dialed);
 	if (fw->dial != NULL)
 		return 0;
@@ -75,14 +75,14 @@ relay_start(struct forward *fw)
 	if (fw->dialed.fd == -1)
 		return -1;
 	name_target(fw);
-	stream_socket(&fw->client, fw->client_fd);
+	fw->client = fw->accepted;
 	stream_socket(&fw->target, fw->dialed.fd);
 	/*
 	 * Spliced between a Unix client and a Unix target, a relay stalled
 	 * in the tests (a client writing 128 KiB at a time, the pipe's
 	 * pages still charged to it); through the flow's buffer it does not.
 	 */
-	if (!is_tcp(fw->client_fd) || !is_tcp(fw->dialed.fd))
+	if (!is_tcp(fw->client.fd) || !is_tcp(fw->dialed.fd))
 		fw->client.spliceable = fw->target.spliceable = false;
 	if ((flags = fcntl(fw->target.fd, F_GETFL)) == -1 ||
 	    fcntl(fw->target.fd, F_SETFL, flags | O_NONBLOCK) == -1 ||

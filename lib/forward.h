@@ -29,23 +29,24 @@ struct forward {
 	const char	*step;
 	const char	*who;
 	int		 error;
-	int		 client_fd;	/* the caller's until the relay starts */
+	struct stream	 accepted;	/* the client's: the caller's until
+					   the relay starts */
 	struct target_dial *dial;	/* while dialing, or NULL */
 };
 
 /*
- * Starts the dial of spec for the client connection client_fd
- * (non-blocking) with o: the target's name is looked up now (within
+ * Starts the dial of spec for the client connection (a non-blocking
+ * socket, or a TLS session over one: tls.h) with o: the target's name is looked up now (within
  * o->timeout_ms, on lib/pool.h's threads: a numeric address or a path
  * at once), then forward_dial_step moves the dial on.  Returns 0, or
  * -1 with errno (memory); forward_close frees fw either way.
  */
-int	forward_dial(struct forward *fw, int client_fd,
+int	forward_dial(struct forward *fw, const struct stream *client,
 	    const struct target_spec *spec, const struct dial_options *o);
 
 /*
  * The dial as a setup step (setup.h), arg the forward: SETUP_DONE once
- * the target answered and the relay is ready (client_fd is fw's then),
+ * the target answered and the relay is ready (the client is fw's then),
  * SETUP_FAILED with fw->dialed saying why (errno in fw->error for a
  * failure of our own, dialed.status 0 then).  The dial bounds itself by
  * o->timeout_ms.

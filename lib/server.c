@@ -23,6 +23,7 @@
 #include "signals.h"
 #include "stream.h"
 #include "timing.h"
+#include "tlsreport.h"
 
 /*
  * Out of descriptors with no connection of ours to close and free
@@ -43,7 +44,11 @@
 
 struct conn {
 	int		 fd;		/* -1 once closed */
-	struct stream	 s;		/* over fd */
+	struct stream	 s;		/* over fd: the socket, or TLS */
+	struct tls_conn	*handshake;	/* a TLS handshake not yet done */
+	struct pollfd	 hs_wait;	/* what it waits for */
+	long long	 hs_deadline;	/* and until when */
+	struct tls_info	 tls;		/* what it learned */
 	/* setup (setup.h): the step it is in, or NULL once served */
 	setup_step_fn	*step;
 	void		*step_arg;
@@ -56,6 +61,7 @@ struct conn {
 	bool		 used;		/* the slot holds a connection */
 	bool		 receiving;	/* no end of file nor limit yet */
 	bool		 sending;	/* the reply is not all sent */
+	bool		 shut;		/* and our end of it sent */
 	size_t		 reply_off;
 	unsigned long long received, sent;
 	long long	 idle_at;	/* ms when its idle bound passes */
@@ -135,6 +141,74 @@ struct setup_row {
 };
 
 static bool
+handshake_wanted(const struct server *sv)
+{
+	return sv->tls != NULL;
+}
+
+/*
+ * c's TLS handshake as its setup step, arg c: a step of the server's
+ * side each time its socket is ready, until its deadline.
+ */
+static enum setup_state
+handshake_step(void *arg, const struct pollfd *polled, struct setup_wait *w)
+{
+	struct conn *c = arg;
+	int rc;
+
+	if (polled == NULL && now_ms() >= c->hs_deadline) {
+		(void)tls_fail(&c->tls.err, TLS_TIMEOUT,
+		    "timed out in the handshake");
+		return SETUP_FAILED;
+	}
+	rc = tls_handshake_step(c->handshake, &c->hs_wait.events, &c->tls);
+	if (rc == -1)
+		return SETUP_FAILED;
+	if (rc == 0) {
+		c->hs_wait.fd = c->fd;
+		w->pfd = &c->hs_wait;
+		w->n = 1;
+		w->deadline = c->hs_deadline;
+		return SETUP_WAIT;
+	}
+	/* served from now on through the session */
+	tls_stream(&c->s, c->handshake, c->fd);
+	c->handshake = NULL;
+	return SETUP_DONE;
+}
+
+/* The handshake, bounded as a dial is (-t, or its default). */
+static int
+handshake_start(struct state *st, struct conn *c)
+{
+	if ((c->handshake = tls_accept(st->sv->tls, c->fd,
+	    &c->tls.err)) == NULL)
+		return -1;
+	c->hs_deadline = time_after(now_ms(), st->sv->dial.timeout_ms);
+	c->step = handshake_step;
+	c->step_arg = c;
+	return 0;
+}
+
+/* c's handshake failed: why, on stderr and in -j.  Returns the status. */
+static int
+handshake_failed(struct state *st, struct conn *c)
+{
+	(void)st;
+	c->peer.tls = &c->tls;
+	c->end = c->tls.err.class == TLS_TIMEOUT ? "handshake timed out" :
+	    "handshake failed";
+	return tls_warn(c->peer.name, &c->tls.err);
+}
+
+static void
+handshake_abandon(struct conn *c)
+{
+	tls_free(c->handshake);
+	c->handshake = NULL;
+}
+
+static bool
 dial_wanted(const struct server *sv)
 {
 	return sv->forward != NULL;
@@ -144,7 +218,7 @@ dial_wanted(const struct server *sv)
 static int
 dial_start(struct state *st, struct conn *c)
 {
-	if (forward_dial(&c->fw, c->fd, st->sv->forward, &st->sv->dial) == -1)
+	if (forward_dial(&c->fw, &c->s, st->sv->forward, &st->sv->dial) == -1)
 		return -1;
 	c->step = forward_dial_step;
 	c->step_arg = &c->fw;
@@ -179,7 +253,10 @@ dial_abandon(struct conn *c)
 	forward_close(&c->fw, false);
 }
 
+/* TLS first: a proxy that terminates it dials once it is up. */
 static const struct setup_row setup_steps[] = {
+	{ handshake_wanted, handshake_start, handshake_failed,
+	    handshake_abandon },
 	{ dial_wanted, dial_start, dial_failed, dial_abandon },
 };
 
@@ -192,11 +269,12 @@ close_conn(struct conn *c)
 	if (c->step != NULL) {
 		setup_steps[c->setups - 1].abandon(c);
 		c->step = NULL;
-		close(c->fd);
+		/* the socket, or the TLS session a later step had */
+		c->s.ops->close(&c->s, false);
 	} else if (c->forwarding)
 		forward_close(&c->fw, c->fw.step != NULL);
 	else
-		close(c->fd);
+		c->s.ops->close(&c->s, false);
 }
 
 /*
@@ -223,6 +301,7 @@ end_conn(struct state *st, struct conn *c)
 	}
 	connlog_close(st->json, st->sv->verbose, &c->peer, c->received,
 	    c->sent, c->end);
+	tls_info_free(&c->tls);
 	if (rc == 1)
 		free_slot(st, c);
 	return 0;
@@ -266,9 +345,12 @@ send_reply(struct state *st, struct conn *c)
 	}
 	if ((size_t)n < left)
 		return 0;
-	c->sending = false;
+	/* a TLS close_notify may wait for room, as the reply did */
 	if (c->s.ops->shutdown(&c->s) == -1)
-		return conn_failed(st, c, "send");
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+		    conn_failed(st, c, "send");
+	c->sending = false;
+	c->shut = true;
 	return 0;
 }
 
@@ -292,32 +374,35 @@ recv_want(const struct state *st, const struct conn *c)
 static int
 receive(struct state *st, struct conn *c)
 {
-	size_t want = recv_want(st, c);
+	size_t want;
 	ssize_t n;
-	int rc;
 
-	/* a stop signal waits: read no more, the round ends and so do we */
-	if (want == 0 || signals_waiting())
-		return 0;
-	n = stream_read(&c->s, st->scratch, want);
-	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
-		    conn_failed(st, c, "recv");
-	if (n == 0) {
-		c->receiving = false;
-		return 0;
-	}
-	c->received += (unsigned long long)n;
-	touch(st, c);
-	if (st->sv->json) {
-		connlog_data(st->json, &c->peer, (unsigned char *)st->scratch,
-		    (size_t)n);
-		rc = 0;
-	} else
-		rc = line_put(&st->out, &c->line, st->scratch, (size_t)n);
-	if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
-		c->receiving = false;
-	return rc;
+	/* a TLS session may hold bytes poll does not see: until EAGAIN */
+	do {
+		want = recv_want(st, c);
+		/* a stop signal waits: read no more, the round ends, and us */
+		if (want == 0 || signals_waiting())
+			return 0;
+		n = stream_read(&c->s, st->scratch, want);
+		if (n == -1)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+			    conn_failed(st, c, "recv");
+		if (n == 0) {
+			c->receiving = false;
+			return 0;
+		}
+		c->received += (unsigned long long)n;
+		touch(st, c);
+		if (st->sv->json)
+			connlog_data(st->json, &c->peer,
+			    (unsigned char *)st->scratch, (size_t)n);
+		else if (line_put(&st->out, &c->line, st->scratch,
+		    (size_t)n) == -1)
+			return -1;
+		if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
+			c->receiving = false;
+	} while (c->receiving && !c->s.spliceable);
+	return 0;
 }
 
 /* Ends c once neither direction is left: 0, or -1 (out failed). */
@@ -326,6 +411,9 @@ maybe_done(struct state *st, struct conn *c)
 {
 	if (c->fd == -1 || c->receiving || c->sending)
 		return 0;
+	/* a TLS peer that sent no reply still gets a close_notify */
+	if (!c->shut && !c->s.spliceable)
+		(void)c->s.ops->shutdown(&c->s);
 	return end_conn(st, c);
 }
 
@@ -359,13 +447,15 @@ static int
 serve_conn(struct state *st, struct conn *c, int fd, short revents,
     bool fresh)
 {
+	short always = POLLERR | POLLHUP;
+
 	if (c->forwarding)
 		return serve_forward(st, c, fresh ? -1 : fd, revents);
-	if (c->sending && (fresh || (revents & (POLLOUT | POLLERR |
-	    POLLHUP))) && send_reply(st, c) == -1)
+	if (c->sending && (fresh || (revents & (c->s.wr_events | always))) &&
+	    send_reply(st, c) == -1)
 		return -1;
 	if (c->fd != -1 && c->receiving && (fresh ||
-	    (revents & (POLLIN | POLLERR | POLLHUP))) && receive(st, c) == -1)
+	    (revents & (c->s.rd_events | always))) && receive(st, c) == -1)
 		return -1;
 	return maybe_done(st, c);
 }
@@ -385,7 +475,11 @@ serve_start(struct state *st, struct conn *c)
 	}
 	/* its idle bound starts now: a step bounds itself */
 	touch(st, c);
+	if (st->sv->tls != NULL)
+		c->peer.tls = &c->tls;
 	connlog_open(st->json, st->sv->verbose, &c->peer);
+	if (st->sv->verbose && c->peer.tls != NULL)
+		tls_report(c->peer.name, c->peer.tls);
 	/* the reply at once; and what the peer sent before we took it */
 	return serve_conn(st, c, c->fd, 0, true);
 }
@@ -402,35 +496,38 @@ setup_failed(struct state *st, struct conn *c)
 }
 
 /*
- * Moves c's setup on: its step with polled (NULL: to start it, or its
- * deadline passed), then, while steps are done, the next one started;
- * once none is left c is served.  Returns 0, or -1 when writing out
- * failed.
+ * Goes on with c's setup: its step, polled what poll saw on its wait
+ * (NULL: its deadline passed), or with none the next row's, started;
+ * then each next row as long as the last is done at once (a loop, not
+ * a recursion); c is served once none is left.  Returns 0, or -1 when
+ * writing out failed.
  */
 static int
-setup_advance(struct state *st, struct conn *c, const struct pollfd *polled)
+run_setup(struct state *st, struct conn *c, const struct pollfd *polled)
 {
 	const struct setup_row *row;
-	enum setup_state state;
 
 	for (;;) {
-		if (c->step != NULL) {
-			state = c->step(c->step_arg, polled, &c->wait);
-			polled = NULL;
-			if (state == SETUP_WAIT)
-				return 0;
-			if (state == SETUP_FAILED)
+		if (c->step == NULL) {
+			while (c->setups < SETUP_ROWS &&
+			    !setup_steps[c->setups].wanted(st->sv))
+				c->setups++;
+			if (c->setups == SETUP_ROWS)
+				return serve_start(st, c);
+			row = &setup_steps[c->setups++];
+			if (row->start(st, c) == -1) {
+				c->step = NULL;
 				return setup_failed(st, c);
-			c->step = NULL;
+			}
+			polled = NULL;
 		}
-		while (c->setups < SETUP_ROWS &&
-		    !setup_steps[c->setups].wanted(st->sv))
-			c->setups++;
-		if (c->setups == SETUP_ROWS)
-			return serve_start(st, c);
-		row = &setup_steps[c->setups++];
-		if (row->start(st, c) == -1) {
+		switch (c->step(c->step_arg, polled, &c->wait)) {
+		case SETUP_WAIT:
+			return 0;
+		case SETUP_DONE:
 			c->step = NULL;
+			break;
+		case SETUP_FAILED:
 			return setup_failed(st, c);
 		}
 	}
@@ -445,6 +542,9 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 
 	c->fd = fd;
 	stream_socket(&c->s, fd);
+	c->handshake = NULL;
+	memset(&c->tls, 0, sizeof(c->tls));
+	c->shut = false;
 	c->used = true;
 	c->step = NULL;
 	c->setups = 0;
@@ -458,7 +558,7 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
-	return setup_advance(st, c, NULL);
+	return run_setup(st, c, NULL);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -677,8 +777,9 @@ poll_set(struct state *st, nfds_t *np)
 			n = poll_forward(st, c, i, n);
 			continue;
 		}
-		ev = (short)((c->sending ? POLLOUT : 0) | (c->receiving &&
-		    recv_want(st, c) > 0 ? POLLIN : 0));
+		ev = (short)((c->sending ? c->s.wr_events : 0) |
+		    (c->receiving && recv_want(st, c) > 0 ?
+		    c->s.rd_events : 0));
 		/* a socket waiting for another's line: not even its errors */
 		if (ev == 0)
 			continue;
@@ -746,12 +847,13 @@ flush_queued(struct state *st, struct conn *c)
 	if (c->fd == -1 || !c->receiving ||
 	    ioctl(c->fd, SIOCINQ, &queued) == -1)
 		return;
+	/* TLS: fewer bytes come out than were queued, never more */
 	while (queued > 0) {
 		want = recv_limit(st, c);
 		if ((size_t)queued < want)
 			want = (size_t)queued;
-		if (want == 0 || (n = recv(c->fd, st->scratch, want,
-		    MSG_DONTWAIT)) <= 0)
+		if (want == 0 || (n = stream_read(&c->s, st->scratch,
+		    want)) <= 0)
 			return;
 		queued -= (int)n;
 		c->received += (unsigned long long)n;
@@ -803,10 +905,10 @@ step_setups(struct state *st)
 			continue;
 		if (c->woke) {
 			c->woke = false;
-			if (setup_advance(st, c, &st->pfd[c->wait_at]) == -1)
+			if (run_setup(st, c, &st->pfd[c->wait_at]) == -1)
 				return -1;
 		} else if (now_ms() >= c->wait.deadline &&
-		    setup_advance(st, c, NULL) == -1)
+		    run_setup(st, c, NULL) == -1)
 			return -1;
 	}
 	return 0;

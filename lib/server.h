@@ -10,9 +10,12 @@
  * (read already, or still queued in its socket) is written.  Before it
  * is served, a connection goes through its setup steps (setup.h) in the
  * same loop, each bounding itself, so that one that waits holds up no
- * other.  With a target to forward to, the first is the dial there
- * (forward.h), and the connection is relayed both ways (relay.h's
- * flows) instead; one whose dial fails is closed at once.  A peer's
+ * other.  With a TLS server (tls.h), the first is the handshake (within
+ * the dial's timeout), and the connection is served through the session
+ * once it is done; one whose handshake fails is told and closed.  With
+ * a target to forward to, the next is the dial there (forward.h), and
+ * the connection is relayed both ways (relay.h's flows) instead; one
+ * whose dial fails is closed at once.  A peer's
  * failure and the -v lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
@@ -25,6 +28,7 @@
 #include "io.h"
 #include "listen.h"
 #include "target.h"
+#include "tls.h"
 
 /* As many as ncat -k serves at once; --max-conns says otherwise. */
 #define SERVER_MAX_CONNS_DEFAULT	100
@@ -51,7 +55,8 @@ struct server {
 	 * then, no reply sent), or NULL.
 	 */
 	const struct target_spec *forward;
-	struct dial_options dial;
+	struct dial_options dial;	/* its timeout_ms bounds a handshake */
+	struct tls_server *tls;		/* serve TLS, or NULL */
 };
 
 /*

@@ -308,6 +308,77 @@ rejected() {
 	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
 }
 
+# --- data over TLS, on the one copy engine ------------------------------------
+
+@test "tcp-send --tls sends DATA and -r prints the reply: openssl s_server TLS 1.2 and 1.3" {
+	local v
+	for v in 1.2 1.3; do
+		start_s_server good "-tls${v/./_}"
+		run -0 --separate-stderr tcp-send -v -r -C --tls --ca "$PKI/ca.pem" localhost "$PORT" $'GET / HTTP/1.0\n'
+		[[ $output == "HTTP/1.0 200 ok"$'\r\n'* ]] || fail "reply: ${output:0:200}"
+		# s_server's page names the protocol it spoke
+		assert_output --partial "TLSv$v"
+		assert_stderr_regex "tcp-send: tls localhost $PORT: TLSv$v .*, verified, "
+	done
+}
+
+@test "tcp-send --tls --expect checks an HTTPS answer; -z --tls --expect a banner over TLS" {
+	server_port good
+	run -0 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" -C --expect '^HTTP/1\.[01] 200' localhost "$PORT" $'GET / HTTP/1.0\n'
+	assert_equal "$stderr" ""
+	run -76 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" -C --expect '^HTTP/1\.[01] 404' --max-bytes 100 localhost "$PORT" $'GET / HTTP/1.0\n'
+	assert_stderr_regex "^tcp-send: reply of localhost $PORT: .*first line \"HTTP/1.0 200 ok\""
+	# an SMTPS-style greeting, checked with nothing sent
+	spawn socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,fork,verify=0,cert=$PKI/good.chain.pem,key=$PKI/good.key" \
+		SYSTEM:'echo 220 mail.test ESMTP; sleep 5' 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	run -0 --separate-stderr tcp-send -zj --tls --ca "$PKI/ca.pem" --expect '^220 ' 127.0.0.1 "$MATCH"
+	assert_equal "$(jq -r '"\(.matched) \(.tls.verified)"' <<<"$output")" "220 mail.test ESMTP true"
+	# the certificate is checked before any reply is read
+	run -77 --separate-stderr tcp-send -zj --tls --ca "$PKI/other-ca.pem" --expect '^220 ' 127.0.0.1 "$MATCH"
+	assert_equal "$(jq -r '"\(.matched) \(.tls.error)"' <<<"$output")" "null untrusted"
+	assert_stderr_regex "^tcp-send: tls 127.0.0.1 $MATCH: certificate not trusted"
+	# --closed: a port that accepts is open, whatever its TLS
+	run -75 tcp-send -z --closed --tls --insecure 127.0.0.1 "$MATCH"
+}
+
+@test "tcp-send --tls relays 64 MiB each way through python3's ssl module, bytes intact" {
+	head -c 64M /dev/urandom >"$T/in"
+	TLSPEER_MODE="echo" start_tlspeer good
+	tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" <"$T/in" >"$T/out"
+	assert_equal "$(sha "$T/out")" "$(sha "$T/in")"
+}
+
+@test "tcp-send --tls half-closes: stdin's end is a close_notify, and the reply still comes back" {
+	TLSPEER_MODE=count start_tlspeer good
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" <<<"hello"
+	assert_equal "$output" "got 6 bytes"
+	assert_equal "$stderr" ""
+	# socat passes the close_notify on as the end of its program's input
+	spawn socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,fork,verify=0,cert=$PKI/good.chain.pem,key=$PKI/good.key" \
+		SYSTEM:'wc -c' 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" 127.0.0.1 "$MATCH" hello there
+	assert_equal "${output// /}" "12"
+	# --wait: a server whose TLS is not up yet, then the whole exchange
+	TLSPEER_MODE=count start_tlspeer good 0.5
+	run -0 --separate-stderr tcp-send --wait 20 -r --tls --ca "$PKI/ca.pem" localhost "$PORT" hello
+	assert_equal "$output" "got 6 bytes"
+}
+
+@test "tcp-send --tls with DATA: a silent server gives 75 within -t, a bad certificate 77 before any byte" {
+	start_listen -k
+	local start
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.3 --tls --insecure 127.0.0.1 "$PORT" hello
+	assert_equal "$stderr" "tcp-send: tls 127.0.0.1 $PORT: timed out in the handshake"
+	[ "$(ms_since "$start")" -lt 5000 ] || fail "took $(ms_since "$start") ms"
+	server_port expired
+	run -77 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" $'GET / HTTP/1.0\r\n'
+	assert_equal "$output" ""
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: certificate expired on "
+}
+
 @test "tcp-send -z --tls checks several targets, each with its own verdict" {
 	server_port good
 	local good=$PORT
@@ -320,11 +391,125 @@ rejected() {
 # --- TLS over a Unix socket ---------------------------------------------------
 
 @test "tcp-send -U --tls --servername verifies that name over a Unix socket" {
-	spawn python3 "$TLSPEER_PY" "@$T/tls.sock" "$PKI/good.chain.pem" "$PKI/good.key"
+	TLSPEER_MODE=count spawn python3 "$TLSPEER_PY" "@$T/tls.sock" "$PKI/good.chain.pem" "$PKI/good.key"
 	wait_until "$SPAWN_PID" test -S "$T/tls.sock" || fail "$WAIT_WHY"
 	run -0 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock"
+	run -0 --separate-stderr tcp-send -U -r --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock" hello
+	assert_equal "$output" "got 6 bytes"
+	assert_equal "$stderr" ""
 	run -77 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername db.example "$T/tls.sock"
 	run -0 tcp-send -z -U --tls --insecure "$T/tls.sock"
+}
+
+# --- tcp-listen --tls: the server's side --------------------------------------
+
+# start_tls_listen [ARGS...]: start_listen --tls with good's chain and key.
+start_tls_listen() {
+	start_listen --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" "$@"
+}
+
+@test "tcp-listen --tls --reply is a mock HTTPS endpoint: curl and openssl s_client see a clean end" {
+	start_tls_listen -k -v --reply $'HTTP/1.0 200 OK\r\n\r\nok'
+	run -0 curl -sS --max-time 10 --cacert "$PKI/ca.pem" "https://localhost:$PORT/"
+	assert_output "ok"
+	# s_client fails a connection cut without close_notify
+	run -0 --separate-stderr openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" \
+		-verify_return_error -ign_eof -quiet </dev/null
+	assert_output --partial $'HTTP/1.0 200 OK\r\n\r\nok'
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: TLSv1\.3 " "$LPID"
+	# the chain file is sent whole: the root alone verifies it
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" </dev/null
+	assert_output $'HTTP/1.0 200 OK\r\n\r\nok'
+}
+
+@test "tcp-listen --tls -j: each handshake in its open object; one that fails is told, and -k goes on" {
+	start_tls_listen -j -c 3
+	python3 -c '
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+with ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[2]))), server_hostname="localhost") as s:
+    s.sendall(b"hello\n")
+    s.unwrap()
+' "$PKI/ca.pem" "$PORT"
+	# a client that speaks no TLS (reset: it is not read)
+	run tcp-send 127.0.0.1 "$PORT" "GET / HTTP/1.0"
+	run -0 tcp-send --tls --ca "$PKI/ca.pem" localhost "$PORT" again
+	wait_status "$LPID"
+	assert_equal "$STATUS" 76
+	run jq -rs '[.[] | select(.event == "open") | .tls.error // .tls.version] | join(" ")' "$LOUT"
+	[[ $output =~ ^TLSv1\.3\ protocol\ TLSv1\.3$ ]] || fail "opens: $output"
+	run jq -rs '[.[] | select(.data) | .data] | join("")' "$LOUT"
+	assert_output $'hello\nagain'
+	assert_equal "$(grep -c '^tcp-listen: tls 127.0.0.1 [0-9]*: ' "$LERR")" 1
+}
+
+@test "tcp-listen -k --tls: a client stalled mid-handshake holds nobody off, and -t ends its handshake" {
+	start_tls_listen -k -v -t 4 --reply $'HTTP/1.0 200 OK\r\n\r\nok'
+	# the first 5 bytes of a ClientHello, then nothing
+	spawn sh -c "{ printf '\\026\\003\\001\\002\\000'; sleep 30; } | tcp-send -v 127.0.0.1 $PORT" 2>"$T/stalled"
+	wait_match "$T/stalled" "connected to" "$SPAWN_PID"
+	run -0 curl -sS --max-time 10 --cacert "$PKI/ca.pem" "https://localhost:$PORT/"
+	assert_output "ok"
+	run -0 python3 -c '
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+with ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[2]))), server_hostname="localhost") as s:
+    print(s.recv(100).decode().split()[1])
+' "$PKI/ca.pem" "$PORT"
+	assert_output "200"
+	# both were served while the stalled handshake still held its slot
+	run ! grep -q "timed out in the handshake" "$LERR"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: timed out in the handshake" "$LPID"
+}
+
+@test "tcp-listen --tls --ca requires a client certificate and verifies it (mutual TLS)" {
+	start_tls_listen -k -j -v --ca "$PKI/ca.pem"
+	run -0 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" --cert "$PKI/client.chain.pem" --key "$PKI/client.key" localhost "$PORT" hello
+	wait_match "$LOUT" '"data":"hello' "$LPID"
+	run jq -r 'select(.event == "open") | "\(.tls.subject) \(.tls.verified)"' "$LOUT"
+	assert_output "CN=test client true"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: TLSv1\.3 .*CN=test client \(issued by .*CN=Test Intermediate\), verified" "$LPID"
+	# no certificate: the client is told after its TLS 1.3 handshake
+	run -77 --separate-stderr tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_stderr_regex "rejected our certificate"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: no client certificate" "$LPID"
+	# one from a CA the listener does not trust
+	run -77 tcp-send -z --tls --ca "$PKI/ca.pem" --cert "$PKI/other.pem" --key "$PKI/other.key" localhost "$PORT"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: certificate not trusted" "$LPID"
+	run jq -rs '[.[] | select(.event == "open") | .tls.error // "ok"] | join(" ")' "$LOUT"
+	assert_output "ok untrusted untrusted"
+}
+
+@test "tcp-listen --tls --forward terminates TLS in front of a plain listener; -U serves TLS too" {
+	start_listen --reply pong
+	local backend=$PORT blout=$LOUT
+	LOUT=$T/front.out LERR=$T/front.err
+	rm -f "$T/front.port"
+	spawn tcp-listen --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" --forward "127.0.0.1:$backend" \
+		--port-file "$T/front.port" 0 >"$LOUT" 2>"$LERR"
+	wait_file "$T/front.port" "$SPAWN_PID" "$LERR"
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$(<"$T/front.port")" hello
+	assert_output "pong"
+	assert_equal "$(<"$blout")" "hello"
+	# a TLS listener on a Unix socket, a client that names what it verifies
+	spawn tcp-listen -U --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" "$T/tls.sock" >"$T/unix.out"
+	local upid=$SPAWN_PID
+	wait_until "$upid" test -S "$T/tls.sock" || fail "$WAIT_WHY"
+	run -0 tcp-send -U --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock" over unix
+	wait_status "$upid"
+	assert_equal "$STATUS" 0
+	assert_equal "$(<"$T/unix.out")" "over unix"
+}
+
+@test "tcp-listen --tls: usage errors (64), unreadable files (66), a key that does not match (78)" {
+	run -64 --separate-stderr tcp-listen --cert "$PKI/good.pem" 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --cert needs --tls"
+	run -64 --separate-stderr tcp-listen --tls 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --tls needs --cert"
+	run -66 --separate-stderr tcp-listen --tls --cert "$T/none.pem" 0
+	assert_equal "$stderr" "tcp-listen: --cert $T/none.pem: No such file or directory"
+	run -78 --separate-stderr tcp-listen --tls --cert "$PKI/good.pem" --key "$PKI/other.key" 0
+	assert_stderr_regex "^tcp-listen: --key $PKI/other.key: (key values mismatch|does not match)"
 }
 
 # --- files and usage --------------------------------------------------------
@@ -363,6 +548,7 @@ rejected() {
 	run -64 --separate-stderr tcp-send -z --tls --min-days -1 localhost 1
 	assert_equal "${stderr%%$'\n'*}" "tcp-send: min-days -1: invalid"
 	run -64 tcp-send -z --tls --insecure --ca "$PKI/ca.pem" localhost 1
-	run -64 --separate-stderr tcp-send --tls localhost 1 data
-	assert_equal "${stderr%%$'\n'*}" "tcp-send: --tls needs -z"
+	# sending over a Unix socket needs the name as much as -z does
+	run -64 --separate-stderr tcp-send -U --tls "$T/tls.sock" data
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: -U with --tls needs --servername (or --insecure)"
 }
