@@ -44,6 +44,8 @@ print_json(const struct target *t, const struct probe *p,
 	if (!t->open) {
 		json_key(stdout, "error", 0);
 		json_string(stdout, t->reason);
+	} else if (info != NULL && info->err.class != TLS_OK) {
+		/* the handshake failed: "tls" says why */
 	} else if (p != NULL && p->status == EX_OK) {
 		json_key(stdout, "matched", 0);
 		json_bytes(stdout, (const unsigned char *)p->x.buf + p->x.line,
@@ -208,7 +210,7 @@ probe_port(struct check *c, const struct target_spec *spec,
 	struct target_spec at = *spec;
 	struct probe p = { .spec = &at, .family = o->family,
 	    .dial = &o->dial, .began = c->began, .re = o->re,
-	    .max_bytes = o->max_bytes, .reply_ms = o->reply_ms };
+	    .max_bytes = o->max_bytes, .reply_ms = o->reply_ms, .tls = o->tls };
 	long long start = now_ms();
 
 	at.ports.ranges = &one;
@@ -216,7 +218,7 @@ probe_port(struct check *c, const struct target_spec *spec,
 	if (probe_run(&p) == EX_OK) {
 		c->open = true;
 		if (o->verbose)
-			target_report_connected(&p.t);
+			probe_report_connected(&p);
 	} else if (!p.t.open) {
 		checked(&p.t, c);
 		probe_free(&p);
@@ -224,10 +226,12 @@ probe_port(struct check *c, const struct target_spec *spec,
 	} else {
 		if (!o->any || o->verbose)
 			(void)probe_warn(&p);
-		failed(c, &p.t, NULL, p.status);
+		failed(c, &p.t, p.tls_info.err.class != TLS_OK ?
+		    &p.tls_info.err : NULL, p.status);
 	}
 	if (o->json)
-		print_json(&p.t, &p, NULL, now_ms() - start);
+		print_json(&p.t, &p, o->tls != NULL ? &p.tls_info : NULL,
+		    now_ms() - start);
 	probe_free(&p);
 }
 

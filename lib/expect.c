@@ -97,59 +97,67 @@ ended(struct expect *x, enum expect_end why, int errnum)
 	return why == EXPECT_MATCHED ? 0 : -1;
 }
 
-/* Sends what the socket takes now of x's data; 0, or -1 on failure. */
+/* Sends what the stream takes now of x's data; 0, or -1 on failure. */
 static int
 send_some(struct expect *x, size_t *sent)
 {
 	ssize_t n;
 
-	while (*sent < x->datalen) {
-		n = send(x->sock, x->data + *sent, x->datalen - *sent,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	if (*sent < x->datalen) {
+		if ((n = stream_write_some(x->sock, x->data + *sent,
+		    x->datalen - *sent)) == -1)
+			return -1;
 		*sent += (size_t)n;
+		if (*sent < x->datalen)
+			return 0;
 	}
 	/* all sent: the peer reads its end, as without --expect */
-	return shutdown(x->sock, SHUT_WR);
+	if (x->sock->ops->shutdown(x->sock) == 0)
+		x->shut = true;
+	else if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
+	return 0;
 }
 
 /*
- * Receives what is there now.  Returns 1 at the peer's end of file,
- * 0 to go on, -1 on failure.
+ * Receives what is there now (a TLS session may hold more than poll
+ * sees: until EAGAIN).  Returns 1 at the peer's end of file, 0 to go
+ * on, -1 on failure.
  */
 static int
 recv_some(struct expect *x)
 {
 	ssize_t n;
 
-	do
-		n = recv(x->sock, x->buf + x->received,
-		    x->max_bytes - x->received, MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	x->received += (size_t)n;
-	return n == 0;
+	while (x->received < x->max_bytes) {
+		n = stream_read(x->sock, x->buf + x->received,
+		    x->max_bytes - x->received);
+		if (n == -1)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		if (n == 0)
+			return 1;
+		x->received += (size_t)n;
+	}
+	return 0;
 }
 
 int
 expect_run(struct expect *x)
 {
-	struct pollfd pfd = { .fd = x->sock };
+	struct pollfd pfd = { .fd = x->sock->fd };
 	size_t sent = 0, from = 0;
 	bool sending = x->data != NULL;
 	int n, rc;
 
 	x->received = x->line = x->linelen = x->through = 0;
+	x->shut = false;
 	for (;;) {
 		if (sending && send_some(x, &sent) == -1)
 			return ended(x, EXPECT_SEND, errno == ENOTCONN ?
 			    ECONNRESET : errno);
-		sending = sending && sent < x->datalen;
-		pfd.events = (short)(POLLIN | (sending ? POLLOUT : 0));
+		sending = sending && !x->shut;
+		pfd.events = (short)(x->sock->rd_events |
+		    (sending ? x->sock->wr_events : 0));
 		n = poll(&pfd, 1, poll_timeout(time_left(x->end, now_ms())));
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -157,7 +165,7 @@ expect_run(struct expect *x)
 			return ended(x, EXPECT_RECV, errno);
 		if (n == 0)
 			return ended(x, EXPECT_TIMEOUT, ETIMEDOUT);
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+		if (!(pfd.revents & (x->sock->rd_events | POLLHUP | POLLERR)))
 			continue;
 		if ((rc = recv_some(x)) == -1)
 			return ended(x, EXPECT_RECV, errno);

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "stream.h"
+
 /* --max-bytes: how much of a reply is read for a match, and at most. */
 #define EXPECT_MAX_BYTES_DEFAULT	((size_t)64 * 1024)
 #define EXPECT_MAX_BYTES_MAX		((size_t)16 * 1024 * 1024)
@@ -35,7 +37,7 @@ enum expect_end {
 
 struct expect {
 	/* in */
-	int		 sock;		/* a connected stream socket */
+	struct stream	*sock;		/* a connected stream: socket, TLS */
 	const char	*data;		/* sent, then the write side shut
 					   down; NULL: nothing, left open */
 	size_t		 datalen;
@@ -50,6 +52,7 @@ struct expect {
 	size_t		 linelen;	/* and length, without CR LF */
 	size_t		 through;	/* the reply through that line's LF */
 	int		 error;		/* errno for EXPECT_SEND, EXPECT_RECV */
+	bool		 shut;		/* all sent, and the write side shut */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "dial.h"
 #include "expect.h"
 #include "target.h"
+#include "tlscheck.h"
 
 struct probe {
 	/* in */
@@ -27,6 +28,7 @@ struct probe {
 	const regex_t		*re;
 	size_t			 max_bytes;
 	long long		 reply_ms;	/* each reply's bound */
+	const struct tls_check_options *tls;	/* --tls, or NULL */
 	/* out */
 	struct target		 t;		/* the last try's connection;
 						   t.name to free */
@@ -35,13 +37,18 @@ struct probe {
 						   answer, kept for when the
 						   wait cuts the one after */
 	bool			 have_answer;	/* answered holds one */
+	struct tls_conn		*conn;		/* --tls: t.fd's session */
+	struct tls_info		 tls_info;	/* and its handshake's outcome */
 	bool			 waited_out;	/* --wait passed, no match */
 	int			 status;	/* 0: matched */
 };
 
 /*
  * Connects to p->spec as connect_targets does, p->t then its outcome
- * (t.fd the connection, or -1).  Returns 0, or -1 when memory ran out.
+ * (t.fd the connection, or -1); with p->tls, then the handshake
+ * (p->conn), tried again as the connect is while it may pass: t.fd -1
+ * with t.open and tls_info.err when it failed.  Returns 0, or -1 when
+ * memory ran out.
  */
 int	probe_connect(struct probe *p);
 
@@ -51,6 +58,9 @@ int	probe_connect(struct probe *p);
  * Returns p->status: 0, the connection's status, or expect_status.
  */
 int	probe_run(struct probe *p);
+
+/* The status of p's connection: the connect's, or the handshake's. */
+int	probe_connect_status(const struct probe *p);
 
 void	probe_free(struct probe *p);
 

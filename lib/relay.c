@@ -129,17 +129,19 @@ recv_some(struct relay *r, char *buf)
 {
 	ssize_t n;
 
-	if ((n = recv_out(r, buf, recv_allowance(r, RELAY_BUFSIZE))) == -1) {
-		if (r->failed != RELAY_OK)
-			return -1;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		return relay_fail(r, RELAY_RECV, errno);
-	}
-	if (n == 0)
-		return 1;
-	if (recv_allowance(r, 1) == 0)
-		return 1;
+	/* a TLS session may hold bytes poll cannot see: until EAGAIN */
+	do {
+		n = recv_out(r, buf, recv_allowance(r, RELAY_BUFSIZE));
+		if (n == -1) {
+			if (r->failed != RELAY_OK)
+				return -1;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return relay_fail(r, RELAY_RECV, errno);
+		}
+		if (n == 0 || recv_allowance(r, 1) == 0)
+			return 1;
+	} while (!r->sock->spliceable);
 	return 0;
 }
 
@@ -217,7 +219,7 @@ relay_run(struct relay *r)
 	static char sendbuf[RELAY_BUFSIZE], recvbuf[RELAY_BUFSIZE];
 	struct sender s = { 0 };
 	struct pollfd pfd[2];
-	bool receiving, fast;
+	bool receiving, fast, writing;
 	nfds_t nfds, sock_i, in_i;
 	int rc, timeout, n, flags;
 
@@ -248,9 +250,11 @@ relay_run(struct relay *r)
 		if (s.active && s.len > 0 && send_some(r, &s) == -1)
 			return -1;
 		if (s.active && s.len == 0 && s.eof) {
-			if (r->sock->ops->shutdown(r->sock) == -1)
+			/* a TLS close_notify may wait for room, as data */
+			if (r->sock->ops->shutdown(r->sock) == 0)
+				s.active = false;
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return relay_fail(r, RELAY_SEND, errno);
-			s.active = false;
 		}
 		/* without out, receiving only serves the sending */
 		if (!s.active && r->out < 0)
@@ -260,7 +264,7 @@ relay_run(struct relay *r)
 		/* the fast paths: one direction left, or none to watch */
 		if (!s.active)
 			return recv_rest(r, recvbuf);
-		if (fast && s.len == 0) {
+		if (fast && s.len == 0 && !s.eof) {
 			if (read_in(r, &s) == -1)
 				return -1;
 			continue;
@@ -268,14 +272,16 @@ relay_run(struct relay *r)
 
 		nfds = 0;
 		sock_i = in_i = 2;
-		if (receiving || (s.active && s.len > 0)) {
+		/* something to send, or the shutdown that waits */
+		writing = s.active && (s.len > 0 || s.eof);
+		if (receiving || writing) {
 			pfd[nfds].fd = r->sock->fd;
 			pfd[nfds].events = (short)((receiving ?
-			    r->sock->rd_events : 0) | (s.active && s.len > 0 ?
+			    r->sock->rd_events : 0) | (writing ?
 			    r->sock->wr_events : 0));
 			sock_i = nfds++;
 		}
-		if (s.active && s.len == 0) {
+		if (s.active && s.len == 0 && !s.eof) {
 			pfd[nfds].fd = r->in;
 			pfd[nfds].events = POLLIN;
 			in_i = nfds++;

@@ -9,6 +9,7 @@
 #include "peercred.h"
 #include "report.h"
 #include "timing.h"
+#include "tlsreport.h"
 #include "unix.h"
 
 int
@@ -63,6 +64,8 @@ probe_warn(const struct probe *p)
 		target_warn(&p->t, p->dial);
 		return p->status;
 	}
+	if (p->tls_info.err.class != TLS_OK)
+		return tls_warn(p->t.name, &p->tls_info.err);
 	if (p->waited_out)
 		warnx("reply of %s: %s (gave up waiting after %s)", p->t.name,
 		    expect_reason(&p->x, why),
@@ -70,6 +73,14 @@ probe_warn(const struct probe *p)
 	else
 		warnx("reply of %s: %s", p->t.name, expect_reason(&p->x, why));
 	return p->status;
+}
+
+void
+probe_report_connected(const struct probe *p)
+{
+	target_report_connected(&p->t);
+	if (p->tls != NULL)
+		tls_report(p->t.name, &p->tls_info);
 }
 
 /* "WHAT PEER (pid N, uid N, gid N)" for the connected fd. */

@@ -34,9 +34,13 @@ int	unix_warn(enum step step, const char *path,
  */
 void	target_report_connected(const struct target *t);
 
+/* -v: the probe p's connection, and with --tls its handshake (tls_report). */
+void	probe_report_connected(const struct probe *p);
+
 /*
- * The reply of the probe p did not match: "reply of NAME: why" (with
- * "gave up waiting after SEC" once --wait passed).  Returns p->status.
+ * The probe p failed: its connect, its handshake (tls_warn), or its
+ * reply did not match: "reply of NAME: why" (with "gave up waiting
+ * after SEC" once --wait passed).  Returns p->status.
  */
 int	probe_warn(const struct probe *p);
 

@@ -44,12 +44,13 @@
 	X(SSL_CTX_load_verify_locations) \
 	X(SSL_CTX_new) \
 	X(SSL_CTX_set_alpn_protos) \
+	X(SSL_CTX_set_session_id_context) \
 	X(SSL_CTX_set_verify) \
 	X(SSL_CTX_use_PrivateKey_file) \
 	X(SSL_CTX_use_certificate_chain_file) \
 	X(SSL_alert_desc_string_long) \
-	X(SSL_connect) \
 	X(SSL_ctrl) \
+	X(SSL_do_handshake) \
 	X(SSL_free) \
 	X(SSL_get0_alpn_selected) \
 	X(SSL_get0_param) \
@@ -62,12 +63,17 @@
 	X(SSL_get_version) \
 	X(SSL_new) \
 	X(SSL_read) \
+	X(SSL_read_ex) \
 	X(SSL_set1_host) \
+	X(SSL_set_accept_state) \
+	X(SSL_set_connect_state) \
 	X(SSL_set_ex_data) \
 	X(SSL_set_fd) \
 	X(SSL_set_info_callback) \
 	X(SSL_shutdown) \
+	X(SSL_write_ex) \
 	X(TLS_client_method) \
+	X(TLS_server_method) \
 	X(X509_NAME_ENTRY_get_data) \
 	X(X509_NAME_ENTRY_get_object) \
 	X(X509_NAME_entry_count) \
@@ -118,12 +124,13 @@ static const struct {
 #define SSL_CTX_load_verify_locations	(*SSL_CTX_load_verify_locations_p)
 #define SSL_CTX_new	(*SSL_CTX_new_p)
 #define SSL_CTX_set_alpn_protos	(*SSL_CTX_set_alpn_protos_p)
+#define SSL_CTX_set_session_id_context	(*SSL_CTX_set_session_id_context_p)
 #define SSL_CTX_set_verify	(*SSL_CTX_set_verify_p)
 #define SSL_CTX_use_PrivateKey_file	(*SSL_CTX_use_PrivateKey_file_p)
 #define SSL_CTX_use_certificate_chain_file	(*SSL_CTX_use_certificate_chain_file_p)
 #define SSL_alert_desc_string_long	(*SSL_alert_desc_string_long_p)
-#define SSL_connect	(*SSL_connect_p)
 #define SSL_ctrl	(*SSL_ctrl_p)
+#define SSL_do_handshake	(*SSL_do_handshake_p)
 #define SSL_free	(*SSL_free_p)
 #define SSL_get0_alpn_selected	(*SSL_get0_alpn_selected_p)
 #define SSL_get0_param	(*SSL_get0_param_p)
@@ -136,12 +143,17 @@ static const struct {
 #define SSL_get_version	(*SSL_get_version_p)
 #define SSL_new	(*SSL_new_p)
 #define SSL_read	(*SSL_read_p)
+#define SSL_read_ex	(*SSL_read_ex_p)
 #define SSL_set1_host	(*SSL_set1_host_p)
+#define SSL_set_accept_state	(*SSL_set_accept_state_p)
+#define SSL_set_connect_state	(*SSL_set_connect_state_p)
 #define SSL_set_ex_data	(*SSL_set_ex_data_p)
 #define SSL_set_fd	(*SSL_set_fd_p)
 #define SSL_set_info_callback	(*SSL_set_info_callback_p)
 #define SSL_shutdown	(*SSL_shutdown_p)
+#define SSL_write_ex	(*SSL_write_ex_p)
 #define TLS_client_method	(*TLS_client_method_p)
+#define TLS_server_method	(*TLS_server_method_p)
 #define X509_NAME_ENTRY_get_data	(*X509_NAME_ENTRY_get_data_p)
 #define X509_NAME_ENTRY_get_object	(*X509_NAME_ENTRY_get_object_p)
 #define X509_NAME_entry_count	(*X509_NAME_entry_count_p)
@@ -168,9 +180,17 @@ static const struct {
 /* Attributes of a name beyond these are left out of its text. */
 #define DN_ATTRS_MAX	32
 
+/* The session id context of a server's sessions (a resumption's check). */
+#define SESSION_CONTEXT	"sockutils"
+
 struct tls_client {
 	SSL_CTX		*ctx;
 	bool		 insecure;
+};
+
+struct tls_server {
+	SSL_CTX		*ctx;
+	bool		 verify;	/* client certificates required */
 };
 
 struct tls_conn {
@@ -178,6 +198,9 @@ struct tls_conn {
 	int		 fd;
 	int		 alert;		/* the last alert received, or -1 */
 	bool		 cert_requested;
+	bool		 verify;	/* the peer's certificate is checked */
+	bool		 server;
+	const char	*name;		/* what it is checked for, or NULL */
 	long		 verify_error;	/* the first, or X509_V_OK */
 	X509		*leaf;		/* the peer's, as verification saw it */
 };
@@ -565,21 +588,15 @@ call_failed(const struct tls_conn *conn, int ret, struct tls_error *e)
 }
 
 /*
- * Waits until conn can go on after ret (a want to read or write), at
- * most until deadline.  Returns 0, or -1 with e set.
+ * Waits until fd shows events, at most until deadline.  Returns 0, or
+ * -1 with e set.
  */
 static int
-wait_io(const struct tls_conn *conn, int ret, long long deadline,
-    struct tls_error *e)
+wait_events(int fd, short events, long long deadline, struct tls_error *e)
 {
-	struct pollfd pfd = { .fd = conn->fd };
-	int why = SSL_get_error(conn->ssl, ret), n;
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n;
 
-	if (why != SSL_ERROR_WANT_READ && why != SSL_ERROR_WANT_WRITE) {
-		call_failed(conn, ret, e);
-		return -1;
-	}
-	pfd.events = why == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
 	do
 		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
 	while (n == -1 && errno == EINTR);
@@ -588,6 +605,42 @@ wait_io(const struct tls_conn *conn, int ret, long long deadline,
 	if (n == 0)
 		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
 	return 0;
+}
+
+/*
+ * What conn waits for after a call that returned ret: 0 with *events
+ * (POLLIN, POLLOUT), or -1 when it was no wait.
+ */
+static int
+wants(const struct tls_conn *conn, int ret, short *events)
+{
+	switch (SSL_get_error(conn->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		*events = POLLIN;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		*events = POLLOUT;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Waits until conn can go on after ret (a want to read or write), at
+ * most until deadline.  Returns 0, or -1 with e set.
+ */
+static int
+wait_io(const struct tls_conn *conn, int ret, long long deadline,
+    struct tls_error *e)
+{
+	short events;
+
+	if (wants(conn, ret, &events) == -1) {
+		call_failed(conn, ret, e);
+		return -1;
+	}
+	return wait_events(conn->fd, events, deadline, e);
 }
 
 /* Asks ssl to check name: an IP address, or a DNS name with SNI. */
@@ -602,28 +655,30 @@ set_name(SSL *ssl, const char *name, bool verify)
 	return !verify || SSL_set1_host(ssl, name) == 1 ? 0 : -1;
 }
 
-static void
-conn_free(struct tls_conn *conn)
+void
+tls_free(struct tls_conn *conn)
 {
+	if (conn == NULL)
+		return;
 	SSL_free(conn->ssl);
 	X509_free(conn->leaf);
 	free(conn);
 }
 
-struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
+/*
+ * A connection of ctx over fd, made non-blocking.  Returns it, or NULL
+ * with e set.
+ */
+static struct tls_conn *
+conn_new(SSL_CTX *ctx, int fd, struct tls_error *e)
 {
 	struct tls_conn *conn;
-	long result;
-	int flags, ret;
+	int flags;
 
-	memset(info, 0, sizeof(*info));
 	if ((conn = calloc(1, sizeof(*conn))) == NULL ||
-	    (conn->ssl = SSL_new(c->ctx)) == NULL) {
+	    (conn->ssl = SSL_new(ctx)) == NULL) {
 		free(conn);
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
-		    strerror(ENOMEM));
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
 		return NULL;
 	}
 	conn->fd = fd;
@@ -633,29 +688,93 @@ tls_connect(struct tls_client *c, int fd, const char *servername,
 		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	(void)SSL_set_ex_data(conn->ssl, conn_index, conn);
 	SSL_set_info_callback(conn->ssl, watch);
+	/* a write that waits is taken again from wherever its bytes are */
+	(void)SSL_set_mode(conn->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
-	    SSL_set_fd(conn->ssl, fd) != 1 || (servername != NULL &&
-	    set_name(conn->ssl, servername, !c->insecure) == -1)) {
+	    SSL_set_fd(conn->ssl, fd) != 1) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s",
+		    strerror(errno != 0 ? errno : ENOMEM));
+		tls_free(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/*
+ * What the handshake of conn learned into info, done or not, the
+ * failure already in info->err kept, and the certificate's failure
+ * named if verification failed.
+ */
+static void
+learned(const struct tls_conn *conn, struct tls_info *info)
+{
+	struct tls_error e = info->err;
+
+	memset(info, 0, sizeof(*info));
+	info->err = e;
+	fill_info(conn->ssl, conn->leaf, info);
+	if (conn->verify && conn->verify_error != X509_V_OK &&
+	    info->have_cert) {
+		ERR_clear_error();
+		verify_failed(conn->verify_error, conn->name, info, &info->err);
+	} else if (conn->server && conn->verify && !info->have_cert &&
+	    info->err.class != TLS_OK && info->err.class != TLS_TIMEOUT &&
+	    info->err.class != TLS_CLOSED)
+		(void)tls_fail(&info->err, TLS_UNTRUSTED,
+		    "no client certificate: %s", info->err.message);
+	info->verified = conn->verify && info->err.class == TLS_OK;
+}
+
+int
+tls_handshake_step(struct tls_conn *conn, short *events,
+    struct tls_info *info)
+{
+	int ret;
+
+	info->err.class = TLS_OK;
+	ERR_clear_error();
+	if ((ret = SSL_do_handshake(conn->ssl)) != 1) {
+		if (wants(conn, ret, events) == 0)
+			return 0;
+		call_failed(conn, ret, &info->err);
+	}
+	learned(conn, info);
+	return info->err.class == TLS_OK ? 1 : -1;
+}
+
+struct tls_conn *
+tls_connect(struct tls_client *c, int fd, const char *servername,
+    long long deadline, struct tls_info *info)
+{
+	struct tls_conn *conn;
+	short events;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if ((conn = conn_new(c->ctx, fd, &info->err)) == NULL)
+		return NULL;
+	conn->verify = !c->insecure;
+	conn->name = servername;
+	SSL_set_connect_state(conn->ssl);
+	if (servername != NULL && set_name(conn->ssl, servername,
+	    conn->verify) == -1) {
 		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
 		    strerror(errno != 0 ? errno : ENOMEM));
 		goto failed;
 	}
-	while ((ret = SSL_connect(conn->ssl)) != 1)
-		if (wait_io(conn, ret, deadline, &info->err) == -1)
+	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
+		if (wait_events(fd, events, deadline, &info->err) == -1) {
+			/* what it got before the time ran out */
+			learned(conn, info);
 			break;
-	fill_info(conn->ssl, conn->leaf, info);
-	result = conn->verify_error;
-	if (!c->insecure && result != X509_V_OK && info->have_cert) {
-		ERR_clear_error();
-		verify_failed(result, servername, info, &info->err);
-	}
-	if (ret != 1 || info->err.class != TLS_OK)
-		goto failed;
-	info->verified = !c->insecure;
-	return conn;
+		}
+	conn->name = NULL;
+	if (rc == 1)
+		return conn;
 failed:
-	conn_free(conn);
+	tls_free(conn);
 	return NULL;
 }
 
@@ -682,6 +801,131 @@ tls_close_check(struct tls_conn *conn, long long deadline,
 			info->err.class = TLS_OK;
 		break;
 	}
-	conn_free(conn);
+	tls_free(conn);
 	return rc;
+}
+
+/*
+ * A read, write or shutdown of conn that returned ret: -1 with errno
+ * EAGAIN and *events for a wait; 0 at the peer's end (reading); -1
+ * with ECONNRESET or EPROTO else.
+ */
+static ssize_t
+io_failed(struct tls_conn *conn, int ret, short *events, bool reading)
+{
+	int saved = errno;
+	int why = SSL_get_error(conn->ssl, ret);
+	unsigned long code = ERR_peek_error();
+
+	ERR_clear_error();
+	if (wants(conn, ret, events) == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	/* an end of file without close_notify is an end all the same */
+	if (reading && (why == SSL_ERROR_ZERO_RETURN ||
+	    (why == SSL_ERROR_SSL &&
+	    ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
+	    (why == SSL_ERROR_SYSCALL && saved == 0)))
+		return 0;
+	if (why == SSL_ERROR_SYSCALL && saved != 0 && saved != EPIPE)
+		errno = saved;
+	else if (why == SSL_ERROR_SYSCALL || why == SSL_ERROR_ZERO_RETURN)
+		errno = ECONNRESET;
+	else
+		errno = EPROTO;
+	return -1;
+}
+
+ssize_t
+tls_read(struct tls_conn *conn, void *buf, size_t len, short *events)
+{
+	size_t n;
+	int ret;
+
+	ERR_clear_error();
+	if ((ret = SSL_read_ex(conn->ssl, buf, len, &n)) == 1)
+		return (ssize_t)n;
+	return io_failed(conn, ret, events, true);
+}
+
+ssize_t
+tls_write(struct tls_conn *conn, const void *buf, size_t len, short *events)
+{
+	size_t n;
+	int ret;
+
+	ERR_clear_error();
+	if ((ret = SSL_write_ex(conn->ssl, buf, len, &n)) == 1)
+		return (ssize_t)n;
+	return io_failed(conn, ret, events, false);
+}
+
+int
+tls_shutdown(struct tls_conn *conn, short *events)
+{
+	int ret;
+
+	ERR_clear_error();
+	/* 0: ours sent, the peer's not yet come; 1: both */
+	if ((ret = SSL_shutdown(conn->ssl)) >= 0)
+		return 0;
+	return (int)io_failed(conn, ret, events, false);
+}
+
+struct tls_server *
+tls_server_new(const struct tls_server_options *o, struct tls_error *e)
+{
+	struct tls_server *s;
+
+	e->class = TLS_OK;
+	if (load_openssl(e) == -1)
+		return NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		free(s);
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	(void)SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION);
+	if (SSL_CTX_set_session_id_context(s->ctx,
+	    (const unsigned char *)SESSION_CONTEXT,
+	    sizeof(SESSION_CONTEXT) - 1) != 1 ||
+	    load_identity(s->ctx, o->cert, o->key, e) == -1)
+		goto failed;
+	if (o->ca != NULL) {
+		s->verify = true;
+		SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER |
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verified);
+		if (load_trust(s->ctx, o->ca, e) == -1)
+			goto failed;
+	}
+	return s;
+failed:
+	if (e->class == TLS_OK)
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", ssl_reason());
+	tls_server_free(s);
+	return NULL;
+}
+
+void
+tls_server_free(struct tls_server *s)
+{
+	if (s == NULL)
+		return;
+	SSL_CTX_free(s->ctx);
+	free(s);
+}
+
+struct tls_conn *
+tls_accept(struct tls_server *s, int fd, struct tls_error *e)
+{
+	struct tls_conn *conn;
+
+	if ((conn = conn_new(s->ctx, fd, e)) == NULL)
+		return NULL;
+	conn->server = true;
+	conn->verify = s->verify;
+	SSL_set_accept_state(conn->ssl);
+	return conn;
 }

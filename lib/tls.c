@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "sockclose.h"
 #include "tls.h"
 
 /* Where the distributions keep their bundles and hashed directories. */
@@ -241,4 +243,52 @@ tls_info_free(struct tls_info *info)
 	free(info->names);
 	info->names = NULL;
 	info->nnames = 0;
+}
+
+static ssize_t
+tls_stream_read(struct stream *s, void *buf, size_t len)
+{
+	return tls_read(s->impl, buf, len, &s->rd_events);
+}
+
+static ssize_t
+tls_stream_write(struct stream *s, const void *buf, size_t len)
+{
+	return tls_write(s->impl, buf, len, &s->wr_events);
+}
+
+static int
+tls_stream_shutdown(struct stream *s)
+{
+	return tls_shutdown(s->impl, &s->wr_events);
+}
+
+static void
+tls_stream_close(struct stream *s, bool reset)
+{
+	tls_free(s->impl);
+	s->impl = NULL;
+	if (reset)
+		close_reset(s->fd);
+	else
+		close(s->fd);
+	s->fd = -1;
+}
+
+static const struct stream_ops tls_stream_ops = {
+	.read = tls_stream_read,
+	.write = tls_stream_write,
+	.shutdown = tls_stream_shutdown,
+	.close = tls_stream_close,
+};
+
+void
+tls_stream(struct stream *s, struct tls_conn *conn, int fd)
+{
+	s->ops = &tls_stream_ops;
+	s->fd = fd;
+	s->impl = conn;
+	s->rd_events = POLLIN;
+	s->wr_events = POLLOUT;
+	s->spliceable = false;
 }

@@ -11,7 +11,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
+
+#include "stream.h"
 
 /* Why a TLS step failed; tls_class_name and tls_exit_status say more. */
 enum tls_class {
@@ -62,7 +65,16 @@ struct tls_info {
 	struct tls_error err;		/* TLS_OK, or why it failed */
 };
 
+/* What a server is given: its certificate, and whom it trusts. */
+struct tls_server_options {
+	const char	*cert;		/* the chain, leaf first (PEM) */
+	const char	*key;		/* its key; NULL: in cert's file */
+	const char	*ca;		/* require and verify client
+					   certificates against it, or NULL */
+};
+
 struct tls_client;	/* the settings of many connections */
+struct tls_server;	/* a listener's */
 struct tls_conn;	/* one connection */
 
 /* Whether the build has a TLS library (-Dtls=disabled has none). */
@@ -99,6 +111,63 @@ int	tls_close_check(struct tls_conn *conn, long long deadline,
 	    struct tls_info *info);
 
 void	tls_info_free(struct tls_info *info);
+
+/*
+ * A server with options o: the certificate chain and key read now,
+ * with o->ca the client certificates' trust.  Returns NULL with *e
+ * saying why (TLS_UNREADABLE, TLS_CONFIG, TLS_SYSTEM).
+ */
+struct tls_server *tls_server_new(const struct tls_server_options *o,
+	    struct tls_error *e);
+void	tls_server_free(struct tls_server *s);
+
+/*
+ * The server side of a connection accepted on fd, made non-blocking;
+ * the handshake is then made by tls_handshake_step, in the caller's
+ * poll loop.  Returns NULL with *e set (TLS_SYSTEM); fd stays the
+ * caller's.
+ */
+struct tls_conn *tls_accept(struct tls_server *s, int fd,
+	    struct tls_error *e);
+
+/*
+ * Goes on with conn's handshake as far as it can without waiting.
+ * Returns 1 once it is done (info filled, the client's certificate
+ * verified if the server asked for one), 0 when it waits for *events
+ * on the fd (POLLIN or POLLOUT), or -1 with info->err set.  Fills *info
+ * once, done or failed (free it with tls_info_free).
+ */
+int	tls_handshake_step(struct tls_conn *conn, short *events,
+	    struct tls_info *info);
+
+/*
+ * Reading and writing over conn once its handshake is done, never
+ * waiting: as read(2) and write(2), with -1 and EAGAIN when conn waits
+ * for *events on its fd (a read may need POLLOUT, a write POLLIN).
+ * tls_read returns 0 at the peer's close_notify or end of file; other
+ * failures are ECONNRESET (the connection), EPROTO (the peer's TLS).
+ */
+ssize_t	tls_read(struct tls_conn *conn, void *buf, size_t len,
+	    short *events);
+ssize_t	tls_write(struct tls_conn *conn, const void *buf, size_t len,
+	    short *events);
+
+/*
+ * Sends close_notify, the end of what we send (the peer may still
+ * send).  Returns 0, or -1 with errno (EAGAIN with *events: call again
+ * once the fd shows them).
+ */
+int	tls_shutdown(struct tls_conn *conn, short *events);
+
+/* Frees conn (NULL: nothing); its fd stays the caller's. */
+void	tls_free(struct tls_conn *conn);
+
+/*
+ * s as conn over the connected socket fd (stream.h): reads, writes and
+ * shutdown of the TLS session; closing frees conn, then closes fd (with
+ * reset, without close_notify).  s owns conn and fd then.
+ */
+void	tls_stream(struct stream *s, struct tls_conn *conn, int fd);
 
 /*
  * Shared by the backends (tls.c).

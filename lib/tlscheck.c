@@ -20,11 +20,40 @@ struct check {
 	char				*again_name;
 };
 
-/* The name the certificate is checked for, and sent as SNI. */
-static const char *
-name_of(const struct check *c, const struct target *t)
+/* The end of t's handshake: what -t left after connecting, or wait_end. */
+static long long
+deadline_of(const struct dial_options *d, const struct target *t,
+    long long wait_end)
 {
-	return c->o->servername != NULL ? c->o->servername : t->ep.host;
+	/* -t counts from the start of the dial */
+	long long left = d->timeout_ms == NO_LIMIT ? NO_LIMIT :
+	    d->timeout_ms > t->ms ? d->timeout_ms - t->ms : 0;
+
+	return earlier(time_after(now_ms(), left), wait_end);
+}
+
+struct tls_conn *
+tls_check_connect(const struct tls_check_options *o,
+    const struct dial_options *d, const struct target *t, long long wait_end,
+    struct tls_info *info)
+{
+	return tls_connect(o->client, t->fd, o->servername != NULL ?
+	    o->servername : t->ep.host, deadline_of(d, t, wait_end), info);
+}
+
+void
+tls_check_days(const struct tls_check_options *o, struct tls_info *info)
+{
+	char when[ISO8601_MAX];
+	long long days;
+
+	if (info->err.class != TLS_OK || o->min_days < 0 || !info->have_cert)
+		return;
+	days = cert_days_left(info->not_after, time(NULL));
+	if (days < o->min_days)
+		(void)tls_fail(&info->err, TLS_EXPIRES_SOON,
+		    "certificate expires on %s, in %lld days (--min-days %lld)",
+		    iso8601_utc(info->not_after, when), days, o->min_days);
 }
 
 /* The handshake and close of t's connection into info; fd closed. */
@@ -32,28 +61,14 @@ static void
 handshake(const struct check *c, const struct target *t,
     struct tls_info *info)
 {
+	long long deadline = deadline_of(c->d, t, c->wait_end);
 	struct tls_conn *conn;
-	long long now = now_ms(), left, deadline;
-	char when[ISO8601_MAX];
-	long long days;
 
-	/* -t counts from the start of the dial: what connecting left */
-	left = c->d->timeout_ms == NO_LIMIT ? NO_LIMIT :
-	    c->d->timeout_ms > t->ms ? c->d->timeout_ms - t->ms : 0;
-	deadline = earlier(time_after(now, left), c->wait_end);
-	conn = tls_connect(c->o->client, t->fd, name_of(c, t), deadline,
-	    info);
+	conn = tls_check_connect(c->o, c->d, t, c->wait_end, info);
 	if (conn != NULL)
 		(void)tls_close_check(conn, deadline, info);
 	close(t->fd);
-	if (info->err.class != TLS_OK || c->o->min_days < 0 ||
-	    !info->have_cert)
-		return;
-	days = cert_days_left(info->not_after, time(NULL));
-	if (days < c->o->min_days)
-		(void)tls_fail(&info->err, TLS_EXPIRES_SOON,
-		    "certificate expires on %s, in %lld days (--min-days %lld)",
-		    iso8601_utc(info->not_after, when), days, c->o->min_days);
+	tls_check_days(c->o, info);
 }
 
 /* Keeps the one target of a retry's dial. */

@@ -27,6 +27,20 @@ typedef void tls_checked_fn(const struct target *t,
 	    const struct tls_info *info, void *ctx);
 
 /*
+ * The handshake of t's connection (t->fd, kept) with o: the name
+ * o->servername or t's HOST, within what is left of d's timeout after
+ * connecting and before wait_end (NO_LIMIT: none).  Returns the
+ * connection, or NULL with info->err set (tls_connect).
+ */
+struct tls_conn *tls_check_connect(const struct tls_check_options *o,
+	    const struct dial_options *d, const struct target *t,
+	    long long wait_end, struct tls_info *info);
+
+/* --min-days: a verified certificate that expires sooner fails (info->err). */
+void	tls_check_days(const struct tls_check_options *o,
+	    struct tls_info *info);
+
+/*
  * connect_targets, each connection then checked with o: the handshake
  * within what is left of o's timeout (d->timeout_ms, counted from the
  * start of the target's dial), close_notify and the short read of

@@ -316,6 +316,77 @@ rejected() {
 	run -0 tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
 }
 
+# --- data over TLS, on the one copy engine ------------------------------------
+
+@test "tcp-send --tls sends DATA and -r prints the reply: openssl s_server TLS 1.2 and 1.3" {
+	local v
+	for v in 1.2 1.3; do
+		start_s_server good "-tls${v/./_}"
+		run -0 --separate-stderr tcp-send -v -r -C --tls --ca "$PKI/ca.pem" localhost "$PORT" $'GET / HTTP/1.0\n'
+		[[ $output == "HTTP/1.0 200 ok"$'\r\n'* ]] || fail "reply: ${output:0:200}"
+		# s_server's page names the protocol it spoke
+		assert_output --partial "TLSv$v"
+		assert_stderr_regex "tcp-send: tls localhost $PORT: TLSv$v .*, verified, "
+	done
+}
+
+@test "tcp-send --tls --expect checks an HTTPS answer; -z --tls --expect a banner over TLS" {
+	server_port good
+	run -0 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" -C --expect '^HTTP/1\.[01] 200' localhost "$PORT" $'GET / HTTP/1.0\n'
+	assert_equal "$stderr" ""
+	run -76 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" -C --expect '^HTTP/1\.[01] 404' --max-bytes 100 localhost "$PORT" $'GET / HTTP/1.0\n'
+	assert_stderr_regex "^tcp-send: reply of localhost $PORT: .*first line \"HTTP/1.0 200 ok\""
+	# an SMTPS-style greeting, checked with nothing sent
+	spawn socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,fork,verify=0,cert=$PKI/good.chain.pem,key=$PKI/good.key" \
+		SYSTEM:'echo 220 mail.test ESMTP; sleep 5' 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	run -0 --separate-stderr tcp-send -zj --tls --ca "$PKI/ca.pem" --expect '^220 ' 127.0.0.1 "$MATCH"
+	assert_equal "$(jq -r '"\(.matched) \(.tls.verified)"' <<<"$output")" "220 mail.test ESMTP true"
+	# the certificate is checked before any reply is read
+	run -77 --separate-stderr tcp-send -zj --tls --ca "$PKI/other-ca.pem" --expect '^220 ' 127.0.0.1 "$MATCH"
+	assert_equal "$(jq -r '"\(.matched) \(.tls.error)"' <<<"$output")" "null untrusted"
+	assert_stderr_regex "^tcp-send: tls 127.0.0.1 $MATCH: certificate not trusted"
+	# --closed: a port that accepts is open, whatever its TLS
+	run -75 tcp-send -z --closed --tls --insecure 127.0.0.1 "$MATCH"
+}
+
+@test "tcp-send --tls relays 64 MiB each way through python3's ssl module, bytes intact" {
+	head -c 64M /dev/urandom >"$T/in"
+	TLSPEER_MODE=echo start_tlspeer good
+	tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" <"$T/in" >"$T/out"
+	assert_equal "$(sha "$T/out")" "$(sha "$T/in")"
+}
+
+@test "tcp-send --tls half-closes: stdin's end is a close_notify, and the reply still comes back" {
+	TLSPEER_MODE=count start_tlspeer good
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" <<<"hello"
+	assert_equal "$output" "got 6 bytes"
+	assert_equal "$stderr" ""
+	# socat passes the close_notify on as the end of its program's input
+	spawn socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,fork,verify=0,cert=$PKI/good.chain.pem,key=$PKI/good.key" \
+		SYSTEM:'wc -c' 2>"$T/socat.err"
+	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" 127.0.0.1 "$MATCH" hello there
+	assert_equal "${output// /}" "12"
+	# --wait: a server whose TLS is not up yet, then the whole exchange
+	TLSPEER_MODE=count start_tlspeer good 0.5
+	run -0 --separate-stderr tcp-send --wait 20 -r --tls --ca "$PKI/ca.pem" localhost "$PORT" hello
+	assert_equal "$output" "got 6 bytes"
+}
+
+@test "tcp-send --tls with DATA: a silent server gives 75 within -t, a bad certificate 77 before any byte" {
+	start_listen -k
+	local start
+	start=$(date +%s%3N)
+	run -75 --separate-stderr tcp-send -t 0.3 --tls --insecure 127.0.0.1 "$PORT" hello
+	assert_equal "$stderr" "tcp-send: tls 127.0.0.1 $PORT: timed out in the handshake"
+	[ "$(ms_since "$start")" -lt 5000 ] || fail "took $(ms_since "$start") ms"
+	server_port expired
+	run -77 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" $'GET / HTTP/1.0\r\n'
+	assert_equal "$output" ""
+	assert_stderr_regex "^tcp-send: tls localhost $PORT: certificate expired on "
+}
+
 @test "tcp-send -z --tls checks several targets, each with its own verdict" {
 	server_port good
 	local good=$PORT
@@ -328,9 +399,12 @@ rejected() {
 # --- TLS over a Unix socket ---------------------------------------------------
 
 @test "tcp-send -U --tls --servername verifies that name over a Unix socket" {
-	spawn python3 "$TLSPEER_PY" "@$T/tls.sock" "$PKI/good.chain.pem" "$PKI/good.key"
+	TLSPEER_MODE=count spawn python3 "$TLSPEER_PY" "@$T/tls.sock" "$PKI/good.chain.pem" "$PKI/good.key"
 	wait_until "$SPAWN_PID" test -S "$T/tls.sock" || fail "$WAIT_WHY"
 	run -0 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock"
+	run -0 --separate-stderr tcp-send -U -r --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock" hello
+	assert_equal "$output" "got 6 bytes"
+	assert_equal "$stderr" ""
 	run -77 tcp-send -z -U --tls --ca "$PKI/ca.pem" --servername db.example "$T/tls.sock"
 	run -0 tcp-send -z -U --tls --insecure "$T/tls.sock"
 }
@@ -371,6 +445,7 @@ rejected() {
 	run -64 --separate-stderr tcp-send -z --tls --min-days -1 localhost 1
 	assert_equal "${stderr%%$'\n'*}" "tcp-send: min-days -1: invalid"
 	run -64 tcp-send -z --tls --insecure --ca "$PKI/ca.pem" localhost 1
-	run -64 --separate-stderr tcp-send --tls localhost 1 data
-	assert_equal "${stderr%%$'\n'*}" "tcp-send: --tls needs -z"
+	# sending over a Unix socket needs the name as much as -z does
+	run -64 --separate-stderr tcp-send -U --tls "$T/tls.sock" data
+	assert_equal "${stderr%%$'\n'*}" "tcp-send: -U with --tls needs --servername (or --insecure)"
 }

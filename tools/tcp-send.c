@@ -25,6 +25,7 @@
 #include "targetspec.h"
 #include "tls.h"
 #include "tlscheck.h"
+#include "tlsreport.h"
 #include "unix.h"
 
 /* --min-days: a hundred years */
@@ -64,7 +65,7 @@ static const struct cli_text text = {
 	"      --raw         with -r, do not escape unprintable bytes on a terminal\n"
 	"      --wait SEC    retry refused, unreachable or timed-out connections, and\n"
 	"                    replies that do not match; inf: for ever\n"
-	"      --tls         with -z, also a TLS handshake, the certificate verified\n"
+	"      --tls         speak TLS, the certificate verified (with -z: check it)\n"
 	"      --insecure    with --tls, verify nothing\n"
 	"      --ca FILE|DIR trust these CAs (default: SSL_CERT_FILE, SSL_CERT_DIR, the system's)\n"
 	"      --servername NAME  the name sent (SNI) and verified (default: HOST)\n"
@@ -146,16 +147,39 @@ ask(const struct target_spec *spec, const char *data, size_t len,
 	struct probe p = { .spec = spec, .family = o->family,
 	    .dial = &o->dial, .began = now_ms(), .data = data,
 	    .datalen = len, .re = o->re, .max_bytes = o->max_bytes,
-	    .reply_ms = o->reply_ms };
+	    .reply_ms = o->reply_ms, .tls = o->tls };
 	int status;
 
 	if ((status = probe_run(&p)) != EX_OK)
 		(void)probe_warn(&p);
 	else if (o->verbose)
-		target_report_connected(&p.t);
+		probe_report_connected(&p);
 	if (set->read_reply && p.t.open)
 		status = ex_first(status, print_reply(&p, set));
 	probe_free(&p);
+	return status;
+}
+
+/* The end of a send: the peer has it all (or it is cut short: reset). */
+static int
+close_stream(struct stream *sock, const struct relay *r, int status,
+    const struct settings *set, const char *name)
+{
+	int fd = sock->fd;
+
+	if (r->failed == RELAY_READ_IN)
+		sock->ops->close(sock, true);	/* not an end: stdin failed */
+	else if (status != EX_OK || set->read_reply)
+		sock->ops->close(sock, false);
+	else {
+		/* a session's close_notify went with the data: the socket left */
+		tls_free(sock->impl);
+		if (close_sent(fd, set->idle_ms) == -1) {
+			/* sent, but the peer may never have had it */
+			warn("send %s: not acknowledged", name);
+			return ex_errno(errno, EX_IOERR);
+		}
+	}
 	return status;
 }
 
@@ -165,7 +189,8 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
     const struct settings *set)
 {
 	struct probe p = { .spec = spec, .family = set->check.family,
-	    .dial = &set->check.dial, .began = now_ms() };
+	    .dial = &set->check.dial, .began = now_ms(),
+	    .tls = set->tls ? &set->tls_check : NULL };
 	struct relay r = { 0 };
 	struct stream sock;
 	struct target *t = &p.t;
@@ -174,13 +199,20 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 	if (probe_connect(&p) == -1)
 		err(EX_OSERR, "target");
 	if (t->fd == -1) {
-		target_warn(t, &set->check.dial);
-		status = t->status;
+		status = probe_connect_status(&p);
+		if (t->open)
+			(void)tls_warn(t->name, &p.tls_info.err);
+		else
+			target_warn(t, &set->check.dial);
 		goto out;
 	}
 	if (set->check.verbose)
-		target_report_connected(t);
-	stream_socket(&sock, t->fd);
+		probe_report_connected(&p);
+	if (p.conn != NULL) {
+		tls_stream(&sock, p.conn, t->fd);
+		p.conn = NULL;		/* sock's now */
+	} else
+		stream_socket(&sock, t->fd);
 	r.sock = &sock;
 	r.in = data == NULL ? STDIN_FILENO : -1;
 	r.data = data;
@@ -192,15 +224,7 @@ send_to(const struct target_spec *spec, const char *data, size_t len,
 	r.max_recv = RELAY_UNLIMITED;
 	if (relay_run(&r) == -1)
 		status = relay_warn(&r, t->name);
-	if (r.failed == RELAY_READ_IN)
-		close_reset(t->fd);	/* not an end of file: stdin failed */
-	else if (status != EX_OK || set->read_reply)
-		close(t->fd);
-	else if (close_sent(t->fd, set->idle_ms) == -1) {
-		/* sent, but the peer may never have had it */
-		warn("send %s: not acknowledged", t->name);
-		status = ex_errno(errno, EX_IOERR);
-	}
+	status = close_stream(&sock, &r, status, set, t->name);
 out:
 	probe_free(&p);
 	return status;
@@ -321,13 +345,6 @@ check_tls_options(const struct settings *set)
 	}
 	if (!tls_available())
 		cli_usage("--tls: this build has no TLS library");
-	/* sending over TLS rides on the copy engine, which has no TLS yet */
-	if (!set->checking)
-		cli_needs("--tls", "-z");
-	/* a banner or --closed check over TLS: not yet */
-	if (set->expect != NULL || set->check.closed)
-		cli_exclusive("--tls", set->expect != NULL ? "--expect" :
-		    "--closed");
 	if (o->key != NULL && o->cert == NULL)
 		cli_needs("--key", "--cert");
 	if (o->insecure && o->ca != NULL)

@@ -17,6 +17,7 @@ run(const char *reply, bool close_peer, const char *pattern, size_t max,
     char *line, size_t size)
 {
 	struct expect x = { 0 };
+	struct stream sock;
 	regex_t re;
 	char why[128];
 	int sv[2];
@@ -28,7 +29,8 @@ run(const char *reply, bool close_peer, const char *pattern, size_t max,
 		return EXPECT_SEND;
 	if (close_peer)
 		close(sv[1]);
-	x.sock = sv[0];
+	stream_socket(&sock, sv[0]);
+	x.sock = &sock;
 	x.re = &re;
 	x.max_bytes = max;
 	x.buf = malloc(max + 1);
