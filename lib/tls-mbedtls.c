@@ -47,25 +47,38 @@
 #define SAN_DNS		2
 #define SAN_IP		7
 
-struct tls_client {
+/* A client's or a server's settings, and what they read. */
+struct side {
 	mbedtls_ssl_config	 conf;
 	mbedtls_x509_crt	 ca;
 	mbedtls_x509_crt	 cert;
 	mbedtls_pk_context	 key;
+};
+
+struct tls_client {
+	struct side		 side;
 	char			*alpn_names;	/* the --alpn list, cut up */
 	const char		*alpn[ALPN_MAX + 1];
 	bool			 insecure;
+};
+
+struct tls_server {
+	struct side		 side;
+	bool			 verify;	/* client certificates required */
 };
 
 struct tls_conn {
 	mbedtls_ssl_context	 ssl;
 	int			 fd;
 	int			 sys_errno;	/* a send or recv that failed */
+	bool			 server;
+	bool			 verify;	/* the peer's certificate is checked */
+	const char		*name;		/* what it is checked for, or NULL */
 	bool			 check_ip;	/* the IP SANs, against ip */
 	unsigned char		 ip[sizeof(struct in6_addr)];
 	size_t			 ip_len;
 	uint32_t		 flags;		/* what verification found */
-	struct tls_info		*info;		/* of the handshake under way */
+	mbedtls_x509_crt	 leaf;		/* the peer's, as verification saw it */
 };
 
 bool
@@ -112,7 +125,7 @@ start_psa(struct tls_error *e)
 
 /* The trust anchors: --ca, or the system's store (file and/or dir). */
 static int
-load_trust(struct tls_client *c, const char *ca, struct tls_error *e)
+load_trust(struct side *side, const char *ca, struct tls_error *e)
 {
 	const char *file, *dir, *what = ca != NULL ? "--ca" : "trust store";
 	bool is_dir;
@@ -126,27 +139,27 @@ load_trust(struct tls_client *c, const char *ca, struct tls_error *e)
 	} else if (tls_trust_store(&file, &dir, e) == -1)
 		return -1;
 	/* a bundle's certificate mbedTLS cannot read is left out */
-	if (file != NULL && (ret = mbedtls_x509_crt_parse_file(&c->ca,
+	if (file != NULL && (ret = mbedtls_x509_crt_parse_file(&side->ca,
 	    file)) < 0)
 		return tls_fail(e, TLS_CONFIG,
 		    "%s %s: no PEM certificate could be read (-0x%04x)", what,
 		    file, (unsigned int)-ret);
 	/* a hashed directory is read whole: each file in it */
-	if (dir != NULL && (ret = mbedtls_x509_crt_parse_path(&c->ca,
+	if (dir != NULL && (ret = mbedtls_x509_crt_parse_path(&side->ca,
 	    dir)) < 0)
 		return tls_fail(e, TLS_CONFIG,
 		    "%s %s: no PEM certificate could be read (-0x%04x)", what,
 		    dir, (unsigned int)-ret);
-	if (c->ca.raw.len == 0)
+	if (side->ca.raw.len == 0)
 		return tls_fail(e, TLS_CONFIG, "%s %s: no certificate in it",
 		    what, file != NULL ? file : dir);
-	mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+	mbedtls_ssl_conf_ca_chain(&side->conf, &side->ca, NULL);
 	return 0;
 }
 
-/* The client certificate (its chain after it) and its key. */
+/* Our certificate (its chain after it) and its key. */
 static int
-load_identity(struct tls_client *c, const char *cert, const char *key,
+load_identity(struct side *side, const char *cert, const char *key,
     struct tls_error *e)
 {
 	bool is_dir;
@@ -157,20 +170,21 @@ load_identity(struct tls_client *c, const char *cert, const char *key,
 	if (tls_readable("--cert", cert, &is_dir, e) == -1 ||
 	    tls_readable("--key", key, &is_dir, e) == -1)
 		return -1;
-	if ((ret = mbedtls_x509_crt_parse_file(&c->cert, cert)) != 0)
+	if ((ret = mbedtls_x509_crt_parse_file(&side->cert, cert)) != 0)
 		return tls_fail(e, TLS_CONFIG,
 		    "--cert %s: not PEM certificates (-0x%04x)", cert,
 		    (unsigned int)(ret < 0 ? -ret : ret));
-	if ((ret = mbedtls_pk_parse_keyfile(&c->key, key, NULL,
+	if ((ret = mbedtls_pk_parse_keyfile(&side->key, key, NULL,
 	    mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE)) != 0)
 		return tls_fail(e, TLS_CONFIG, "--key %s: %s", key,
 		    ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED ?
 		    "the key is encrypted" : "no PEM private key in it");
-	if (mbedtls_pk_check_pair(&c->cert.pk, &c->key,
+	if (mbedtls_pk_check_pair(&side->cert.pk, &side->key,
 	    mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE) != 0)
 		return tls_fail(e, TLS_CONFIG,
 		    "--key %s: does not match the certificate %s", key, cert);
-	if (mbedtls_ssl_conf_own_cert(&c->conf, &c->cert, &c->key) != 0)
+	if (mbedtls_ssl_conf_own_cert(&side->conf, &side->cert,
+	    &side->key) != 0)
 		return tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
 	return 0;
 }
@@ -194,10 +208,43 @@ set_alpn(struct tls_client *c, const char *list, struct tls_error *e)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "more than 32 protocols");
 	c->alpn[n] = NULL;
-	if (mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn) != 0)
+	if (mbedtls_ssl_conf_alpn_protocols(&c->side.conf, c->alpn) != 0)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "not taken");
 	return 0;
+}
+
+/*
+ * side's settings for a client or a server (endpoint): TLS 1.2 and
+ * 1.3, the randomness, and verification of the peer as authmode says.
+ */
+static int
+side_init(struct side *side, int endpoint, int authmode, struct tls_error *e)
+{
+	mbedtls_ssl_config_init(&side->conf);
+	mbedtls_x509_crt_init(&side->ca);
+	mbedtls_x509_crt_init(&side->cert);
+	mbedtls_pk_init(&side->key);
+	if (start_psa(e) == -1)
+		return -1;
+	if (mbedtls_ssl_config_defaults(&side->conf, endpoint,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+		return tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+	mbedtls_ssl_conf_min_tls_version(&side->conf,
+	    MBEDTLS_SSL_VERSION_TLS1_2);
+	mbedtls_ssl_conf_rng(&side->conf, mbedtls_psa_get_random,
+	    MBEDTLS_PSA_RANDOM_STATE);
+	mbedtls_ssl_conf_authmode(&side->conf, authmode);
+	return 0;
+}
+
+static void
+side_free(struct side *side)
+{
+	mbedtls_ssl_config_free(&side->conf);
+	mbedtls_x509_crt_free(&side->ca);
+	mbedtls_x509_crt_free(&side->cert);
+	mbedtls_pk_free(&side->key);
 }
 
 struct tls_client *
@@ -205,37 +252,21 @@ tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 {
 	struct tls_client *c;
 
-	if (start_psa(e) == -1)
-		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
 		return NULL;
 	}
-	mbedtls_ssl_config_init(&c->conf);
-	mbedtls_x509_crt_init(&c->ca);
-	mbedtls_x509_crt_init(&c->cert);
-	mbedtls_pk_init(&c->key);
 	c->insecure = o->insecure;
-	if (mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
-	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
-		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
-		goto failed;
+	if (side_init(&c->side, MBEDTLS_SSL_IS_CLIENT, o->insecure ?
+	    MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED, e) == -1 ||
+	    (!o->insecure && load_trust(&c->side, o->ca, e) == -1) ||
+	    (o->cert != NULL && load_identity(&c->side, o->cert, o->key,
+	    e) == -1) ||
+	    (o->alpn != NULL && set_alpn(c, o->alpn, e) == -1)) {
+		tls_client_free(c);
+		return NULL;
 	}
-	mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
-	mbedtls_ssl_conf_rng(&c->conf, mbedtls_psa_get_random,
-	    MBEDTLS_PSA_RANDOM_STATE);
-	mbedtls_ssl_conf_authmode(&c->conf, o->insecure ?
-	    MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED);
-	if (!o->insecure && load_trust(c, o->ca, e) == -1)
-		goto failed;
-	if (o->cert != NULL && load_identity(c, o->cert, o->key, e) == -1)
-		goto failed;
-	if (o->alpn != NULL && set_alpn(c, o->alpn, e) == -1)
-		goto failed;
 	return c;
-failed:
-	tls_client_free(c);
-	return NULL;
 }
 
 void
@@ -243,17 +274,43 @@ tls_client_free(struct tls_client *c)
 {
 	if (c == NULL)
 		return;
-	mbedtls_ssl_config_free(&c->conf);
-	mbedtls_x509_crt_free(&c->ca);
-	mbedtls_x509_crt_free(&c->cert);
-	mbedtls_pk_free(&c->key);
+	side_free(&c->side);
 	free(c->alpn_names);
 	free(c);
 }
 
+struct tls_server *
+tls_server_new(const struct tls_server_options *o, struct tls_error *e)
+{
+	struct tls_server *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	s->verify = o->ca != NULL;
+	if (side_init(&s->side, MBEDTLS_SSL_IS_SERVER, s->verify ?
+	    MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE, e) == -1 ||
+	    load_identity(&s->side, o->cert, o->key, e) == -1 ||
+	    (s->verify && load_trust(&s->side, o->ca, e) == -1)) {
+		tls_server_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+tls_server_free(struct tls_server *s)
+{
+	if (s == NULL)
+		return;
+	side_free(&s->side);
+	free(s);
+}
+
 /* A send or recv that could not go on: a wait, or a failure kept. */
 static int
-io_failed(struct tls_conn *conn, int want)
+bio_failed(struct tls_conn *conn, int want)
 {
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return want;
@@ -270,7 +327,7 @@ bio_send(void *ctx, const unsigned char *buf, size_t len)
 	do
 		n = send(conn->fd, buf, len, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
-	return n >= 0 ? (int)n : io_failed(conn, MBEDTLS_ERR_SSL_WANT_WRITE);
+	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_WRITE);
 }
 
 static int
@@ -282,7 +339,7 @@ bio_recv(void *ctx, unsigned char *buf, size_t len)
 	do
 		n = recv(conn->fd, buf, len, 0);
 	while (n == -1 && errno == EINTR);
-	return n >= 0 ? (int)n : io_failed(conn, MBEDTLS_ERR_SSL_WANT_READ);
+	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_READ);
 }
 
 /* name as RFC 4514 text into buf (certinfo.h). */
@@ -381,7 +438,7 @@ has_ip(const mbedtls_x509_crt *cert, const unsigned char *ip, size_t len)
 
 /*
  * mbedTLS's verification of each certificate of the chain, watched: the
- * leaf's fields (a client whose verification fails is not given the
+ * leaf, kept (a handshake whose verification fails does not give the
  * certificate afterwards), its IP SANs checked against an address (no
  * SNI then, so no name of mbedTLS's own check), and every problem found.
  */
@@ -391,8 +448,9 @@ verified(void *ctx, mbedtls_x509_crt *cert, int depth, uint32_t *flags)
 	struct tls_conn *conn = ctx;
 
 	if (depth == 0) {
-		if (!conn->info->have_cert)
-			cert_fields(cert, conn->info);
+		if (conn->leaf.raw.p == NULL)
+			(void)mbedtls_x509_crt_parse_der(&conn->leaf,
+			    cert->raw.p, cert->raw.len);
 		if (conn->check_ip && !has_ip(cert, conn->ip, conn->ip_len))
 			*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
 	}
@@ -416,9 +474,10 @@ iana_cipher(const char *name, char *buf, size_t size)
 			*p = '_';
 }
 
-/* What the handshake agreed on; the certificate if not seen yet. */
+/* What the handshake agreed on, and the peer's certificate (or leaf). */
 static void
-fill_info(const mbedtls_ssl_context *ssl, struct tls_info *info)
+fill_info(const mbedtls_ssl_context *ssl, const mbedtls_x509_crt *leaf,
+    struct tls_info *info)
 {
 	const mbedtls_x509_crt *cert;
 	const char *alpn, *cipher;
@@ -431,9 +490,10 @@ fill_info(const mbedtls_ssl_context *ssl, struct tls_info *info)
 	alpn = mbedtls_ssl_get_alpn_protocol(ssl);
 	(void)snprintf(info->alpn, sizeof(info->alpn), "%s",
 	    alpn != NULL ? alpn : "");
-	if (!info->have_cert && (cert = mbedtls_ssl_get_peer_cert(ssl)) !=
-	    NULL)
-		cert_fields(cert, info);
+	if ((cert = mbedtls_ssl_get_peer_cert(ssl)) == NULL &&
+	    (cert = leaf) == NULL)
+		return;
+	cert_fields(cert, info);
 }
 
 /* Why the chain of info's certificate is not trusted, in OpenSSL's words. */
@@ -584,6 +644,8 @@ protocol_words(int ret)
 		return "an extension not asked for";
 	case MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL:
 		return "no ALPN protocol in common";
+	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+		return "peer did not return a certificate";
 	default:
 		return NULL;
 	}
@@ -619,30 +681,29 @@ call_failed(const struct tls_conn *conn, int ret, struct tls_error *e)
 		    (unsigned int)-ret);
 }
 
-/* Whether ret of an mbedTLS call says: call again, once fd is ready. */
+/*
+ * Whether ret of an mbedTLS call says: call again once the fd shows
+ * *events (then set).
+ */
 static bool
-wants_io(int ret)
+wants(int ret, short *events)
 {
-	return ret == MBEDTLS_ERR_SSL_WANT_READ ||
-	    ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		*events = POLLIN;
+	else if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		*events = POLLOUT;
+	else
+		return false;
+	return true;
 }
 
-/*
- * Waits until conn can go on after ret (a want to read or write), at
- * most until deadline.  Returns 0, or -1 with e set.
- */
+/* Waits for events on fd, at most until deadline.  0, or -1 with e set. */
 static int
-wait_io(const struct tls_conn *conn, int ret, long long deadline,
-    struct tls_error *e)
+wait_events(int fd, short events, long long deadline, struct tls_error *e)
 {
-	struct pollfd pfd = { .fd = conn->fd };
+	struct pollfd pfd = { .fd = fd, .events = events };
 	int n;
 
-	if (!wants_io(ret)) {
-		call_failed(conn, ret, e);
-		return -1;
-	}
-	pfd.events = ret == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT;
 	do
 		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
 	while (n == -1 && errno == EINTR);
@@ -658,7 +719,7 @@ wait_io(const struct tls_conn *conn, int ret, long long deadline,
  * IP address by verified(), no SNI then.  Returns 0, or -1 (ENOMEM).
  */
 static int
-set_name(struct tls_conn *conn, const char *name, bool verify)
+set_name(struct tls_conn *conn, const char *name)
 {
 	if (name != NULL && inet_pton(AF_INET, name, conn->ip) == 1)
 		conn->ip_len = 4;
@@ -666,16 +727,89 @@ set_name(struct tls_conn *conn, const char *name, bool verify)
 		conn->ip_len = 16;
 	else
 		return mbedtls_ssl_set_hostname(&conn->ssl, name) == 0 ? 0 : -1;
-	conn->check_ip = verify;
+	conn->check_ip = conn->verify;
 	/* NULL: no name of mbedTLS's to check, as asked */
 	return mbedtls_ssl_set_hostname(&conn->ssl, NULL) == 0 ? 0 : -1;
 }
 
-static void
-conn_free(struct tls_conn *conn)
+/* A connection over fd, made non-blocking, with side's settings. */
+static struct tls_conn *
+conn_new(struct side *side, int fd, struct tls_error *e)
 {
+	struct tls_conn *conn;
+	int flags;
+
+	if ((conn = calloc(1, sizeof(*conn))) == NULL) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	mbedtls_ssl_init(&conn->ssl);
+	mbedtls_x509_crt_init(&conn->leaf);
+	conn->fd = fd;
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(errno));
+		tls_free(conn);
+		return NULL;
+	}
+	if (mbedtls_ssl_setup(&conn->ssl, &side->conf) != 0) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
+		tls_free(conn);
+		return NULL;
+	}
+	mbedtls_ssl_set_bio(&conn->ssl, conn, bio_send, bio_recv, NULL);
+	mbedtls_ssl_set_verify(&conn->ssl, verified, conn);
+	return conn;
+}
+
+void
+tls_free(struct tls_conn *conn)
+{
+	if (conn == NULL)
+		return;
 	mbedtls_ssl_free(&conn->ssl);
+	mbedtls_x509_crt_free(&conn->leaf);
 	free(conn);
+}
+
+/*
+ * *info, of the handshake as far as it went, its error kept: a
+ * verification that failed says why, and a server that required a
+ * client certificate and got none says so.
+ */
+static void
+learned(const struct tls_conn *conn, struct tls_info *info)
+{
+	struct tls_error e = info->err;
+
+	memset(info, 0, sizeof(*info));
+	info->err = e;
+	fill_info(&conn->ssl, conn->leaf.raw.p != NULL ? &conn->leaf : NULL,
+	    info);
+	if (conn->verify && conn->flags != 0 && info->have_cert)
+		verify_failed(conn->flags, conn->name, info, &info->err);
+	else if (conn->server && conn->verify && !info->have_cert &&
+	    e.class != TLS_OK && e.class != TLS_TIMEOUT &&
+	    e.class != TLS_CLOSED)
+		(void)tls_fail(&info->err, TLS_UNTRUSTED,
+		    "no client certificate: %s", e.message);
+	info->verified = conn->verify && info->err.class == TLS_OK;
+}
+
+int
+tls_handshake_step(struct tls_conn *conn, short *events,
+    struct tls_info *info)
+{
+	int ret;
+
+	info->err.class = TLS_OK;
+	if ((ret = mbedtls_ssl_handshake(&conn->ssl)) != 0) {
+		if (wants(ret, events))
+			return 0;
+		call_failed(conn, ret, &info->err);
+	}
+	learned(conn, info);
+	return info->err.class == TLS_OK ? 1 : -1;
 }
 
 struct tls_conn *
@@ -683,45 +817,99 @@ tls_connect(struct tls_client *c, int fd, const char *servername,
     long long deadline, struct tls_info *info)
 {
 	struct tls_conn *conn;
-	int flags, ret;
+	short events;
+	int rc;
 
 	memset(info, 0, sizeof(*info));
-	if ((conn = calloc(1, sizeof(*conn))) == NULL) {
+	if ((conn = conn_new(&c->side, fd, &info->err)) == NULL)
+		return NULL;
+	conn->verify = !c->insecure;
+	conn->name = servername;
+	if (set_name(conn, servername) == -1) {
 		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
 		    strerror(ENOMEM));
+		tls_free(conn);
 		return NULL;
 	}
-	mbedtls_ssl_init(&conn->ssl);
-	conn->fd = fd;
-	conn->info = info;
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
-		    strerror(errno));
-		goto failed;
-	}
-	if (mbedtls_ssl_setup(&conn->ssl, &c->conf) != 0 ||
-	    set_name(conn, servername, !c->insecure) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
-		    strerror(ENOMEM));
-		goto failed;
-	}
-	mbedtls_ssl_set_bio(&conn->ssl, conn, bio_send, bio_recv, NULL);
-	mbedtls_ssl_set_verify(&conn->ssl, verified, conn);
-	while ((ret = mbedtls_ssl_handshake(&conn->ssl)) != 0)
-		if (wait_io(conn, ret, deadline, &info->err) == -1)
+	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
+		if (wait_events(fd, events, deadline, &info->err) == -1) {
+			/* what it got before the time ran out */
+			learned(conn, info);
 			break;
-	fill_info(&conn->ssl, info);
-	if (!c->insecure && conn->flags != 0 && info->have_cert)
-		verify_failed(conn->flags, servername, info, &info->err);
-	if (ret != 0 || info->err.class != TLS_OK)
-		goto failed;
-	info->verified = !c->insecure;
-	conn->info = NULL;
-	return conn;
-failed:
-	conn_free(conn);
+		}
+	conn->name = NULL;
+	if (rc == 1)
+		return conn;
+	tls_free(conn);
 	return NULL;
+}
+
+struct tls_conn *
+tls_accept(struct tls_server *s, int fd, struct tls_error *e)
+{
+	struct tls_conn *conn;
+
+	if ((conn = conn_new(&s->side, fd, e)) == NULL)
+		return NULL;
+	conn->server = true;
+	conn->verify = s->verify;
+	return conn;
+}
+
+/*
+ * A read, write or close_notify that returned ret < 0: -1 with errno
+ * EAGAIN (and *events), ECONNRESET or the system's for the connection,
+ * EPROTO for the peer's TLS.
+ */
+static ssize_t
+io_failed(const struct tls_conn *conn, int ret, short *events)
+{
+	if (wants(ret, events))
+		errno = EAGAIN;
+	else if (conn->sys_errno != 0 && conn->sys_errno != EPIPE)
+		errno = conn->sys_errno;
+	else if (conn->sys_errno == EPIPE || ret == MBEDTLS_ERR_SSL_CONN_EOF)
+		errno = ECONNRESET;
+	else if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+		errno = ENOMEM;
+	else
+		errno = EPROTO;
+	return -1;
+}
+
+ssize_t
+tls_read(struct tls_conn *conn, void *buf, size_t len, short *events)
+{
+	int ret;
+
+	if ((ret = mbedtls_ssl_read(&conn->ssl, buf, len)) >= 0)
+		return ret;
+	/* an end of file without close_notify is an end all the same */
+	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+	    ret == MBEDTLS_ERR_SSL_CONN_EOF)
+		return 0;
+	return io_failed(conn, ret, events);
+}
+
+ssize_t
+tls_write(struct tls_conn *conn, const void *buf, size_t len, short *events)
+{
+	int ret;
+
+	/* a write that waits is called again with the same bytes first */
+	if ((ret = mbedtls_ssl_write(&conn->ssl, buf, len)) >= 0)
+		return ret;
+	return io_failed(conn, ret, events);
+}
+
+int
+tls_shutdown(struct tls_conn *conn, short *events)
+{
+	int ret;
+
+	if ((ret = mbedtls_ssl_close_notify(&conn->ssl)) == 0)
+		return 0;
+	return (int)io_failed(conn, ret, events);
 }
 
 int
@@ -731,17 +919,19 @@ tls_close_check(struct tls_conn *conn, long long deadline,
 	unsigned char buf[4096];
 	long long end = earlier(deadline, time_after(now_ms(),
 	    CLOSE_CHECK_MS));
+	short events;
 	int ret, rc = 0;
 
-	while (wants_io(ret = mbedtls_ssl_close_notify(&conn->ssl)) &&
-	    wait_io(conn, ret, end, &info->err) == 0)
+	while (wants(ret = mbedtls_ssl_close_notify(&conn->ssl), &events) &&
+	    wait_events(conn->fd, events, end, &info->err) == 0)
 		;
 	for (;;) {
 		if ((ret = mbedtls_ssl_read(&conn->ssl, buf, sizeof(buf))) > 0)
 			continue;
-		if (wants_io(ret) && wait_io(conn, ret, end, &info->err) == 0)
-			continue;
-		if (!wants_io(ret))
+		if (wants(ret, &events)) {
+			if (wait_events(conn->fd, events, end, &info->err) == 0)
+				continue;
+		} else
 			call_failed(conn, ret, &info->err);
 		/* silence, an end or a reset after ours: nothing refused */
 		if (info->err.class == TLS_REJECTED ||
@@ -751,6 +941,6 @@ tls_close_check(struct tls_conn *conn, long long deadline,
 			info->err.class = TLS_OK;
 		break;
 	}
-	conn_free(conn);
+	tls_free(conn);
 	return rc;
 }
