@@ -7,6 +7,7 @@
 #include "encode.h"
 #include "json.h"
 #include "timing.h"
+#include "tlsreport.h"
 
 void
 peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
@@ -21,6 +22,7 @@ peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
 	p->number = addr->ss_family == AF_UNIX ? number : PEER_UNNUMBERED;
 	p->target[0] = '\0';
 	p->opened_ms = now_ms();
+	p->tls = NULL;
 	n = strlen(p->name);
 	if (p->number != PEER_UNNUMBERED)
 		(void)snprintf(p->name + n, sizeof(p->name) - n, " #%llu",
@@ -63,6 +65,8 @@ connlog_open(FILE *json, bool verbose, const struct peer *p)
 		json_key(json, "target", 0);
 		json_string(json, p->target);
 	}
+	if (p->tls != NULL)
+		json_tls(json, p->tls);
 	fputs("}\n", json);
 }
 

@@ -21,6 +21,7 @@
 
 #include "address.h"
 #include "peercred.h"
+#include "tls.h"
 
 /* What " #N" adds to a numbered peer's name */
 #define PEER_NUMBER_MAX	(sizeof(" #18446744073709551615") - 1)
@@ -34,6 +35,7 @@ struct peer {
 	unsigned long long	 number;	/* a Unix peer's, or PEER_UNNUMBERED */
 	char			 target[ENDPOINT_MAX];	/* forwarded to, or "" */
 	long long		 opened_ms;	/* now_ms() when accepted */
+	const struct tls_info	*tls;		/* its handshake's, or NULL */
 };
 
 /* number: a peer served alone, told apart by nothing more */
@@ -52,7 +54,8 @@ void	peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
  * forwarded one (target set) also tells where to ("connection from
  * PEER to TARGET", "target":"TARGET"), and at its close how long it
  * lasted and how it ended (end: "closed", "reset by client", ...;
- * "ms" and "end" in JSON).
+ * "ms" and "end" in JSON).  A TLS peer's JSON open also tells its
+ * handshake (tlsreport.h: the "tls" object).
  */
 void	connlog_open(FILE *json, bool verbose, const struct peer *p);
 void	connlog_close(FILE *json, bool verbose, const struct peer *p,

@@ -42,7 +42,7 @@ name_target(struct forward *fw)
 }
 
 int
-forward_open(struct forward *fw, int client_fd,
+forward_open(struct forward *fw, const struct stream *client,
     const struct target_spec *spec, const struct dial_options *o)
 {
 	int flags;
@@ -54,14 +54,14 @@ forward_open(struct forward *fw, int client_fd,
 	if (fw->dialed.name == NULL || fw->dialed.fd == -1)
 		return -1;
 	name_target(fw);
-	stream_socket(&fw->client, client_fd);
+	fw->client = *client;
 	stream_socket(&fw->target, fw->dialed.fd);
 	/*
 	 * Spliced between a Unix client and a Unix target, a relay stalled
 	 * in the tests (a client writing 128 KiB at a time, the pipe's
 	 * pages still charged to it); through the flow's buffer it does not.
 	 */
-	if (!is_tcp(client_fd) || !is_tcp(fw->dialed.fd))
+	if (!is_tcp(client->fd) || !is_tcp(fw->dialed.fd))
 		fw->client.spliceable = fw->target.spliceable = false;
 	if ((flags = fcntl(fw->target.fd, F_GETFL)) == -1 ||
 	    fcntl(fw->target.fd, F_SETFL, flags | O_NONBLOCK) == -1 ||

@@ -31,11 +31,12 @@ struct forward {
 };
 
 /*
- * Dials spec for the client connection client_fd (non-blocking) with o.
- * Returns 0, or -1 with fw->dialed saying why (errno set for a failure
- * of our own, dialed.status 0 then); client_fd is the caller's still.
+ * Dials spec for the client connection (a non-blocking socket, or a
+ * TLS session over one: tls.h) with o; fw then owns client.  Returns
+ * 0, or -1 with fw->dialed saying why (errno set for a failure of our
+ * own, dialed.status 0 then); client is the caller's still.
  */
-int	forward_open(struct forward *fw, int client_fd,
+int	forward_open(struct forward *fw, const struct stream *client,
 	    const struct target_spec *spec, const struct dial_options *o);
 
 /* What fw waits for on fd, the client's or the target's: poll events. */

@@ -22,6 +22,7 @@
 #include "signals.h"
 #include "stream.h"
 #include "timing.h"
+#include "tlsreport.h"
 
 /*
  * Out of descriptors with no connection of ours to close and free
@@ -42,12 +43,16 @@
 
 struct conn {
 	int		 fd;		/* -1 once closed */
-	struct stream	 s;		/* over fd */
+	struct stream	 s;		/* over fd: the socket, or TLS */
+	struct tls_conn	*handshake;	/* a TLS handshake not yet done */
+	short		 hs_events;	/* what it waits for on fd */
+	struct tls_info	 tls;		/* what it learned */
 	bool		 forwarding;	/* fw holds fd and its target's */
 	struct forward	 fw;
 	bool		 used;		/* the slot holds a connection */
 	bool		 receiving;	/* no end of file nor limit yet */
 	bool		 sending;	/* the reply is not all sent */
+	bool		 shut;		/* and our end of it sent */
 	size_t		 reply_off;
 	unsigned long long received, sent;
 	long long	 idle_at;	/* ms when its idle bound passes */
@@ -119,8 +124,11 @@ end_conn(struct state *st, struct conn *c)
 
 	if (c->forwarding)
 		forward_close(&c->fw, c->fw.step != NULL);
-	else
-		close(c->fd);
+	else {
+		tls_free(c->handshake);
+		c->handshake = NULL;
+		c->s.ops->close(&c->s, false);
+	}
 	c->fd = -1;
 	st->sockets--;
 	if (st->sockets == 0)
@@ -135,6 +143,7 @@ end_conn(struct state *st, struct conn *c)
 	}
 	connlog_close(st->json, st->sv->verbose, &c->peer, c->received,
 	    c->sent, c->end);
+	tls_info_free(&c->tls);
 	if (rc == 1)
 		free_slot(st, c);
 	return 0;
@@ -178,9 +187,12 @@ send_reply(struct state *st, struct conn *c)
 	}
 	if ((size_t)n < left)
 		return 0;
-	c->sending = false;
+	/* a TLS close_notify may wait for room, as the reply did */
 	if (c->s.ops->shutdown(&c->s) == -1)
-		return conn_failed(st, c, "send");
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+		    conn_failed(st, c, "send");
+	c->sending = false;
+	c->shut = true;
 	return 0;
 }
 
@@ -204,32 +216,35 @@ recv_want(const struct state *st, const struct conn *c)
 static int
 receive(struct state *st, struct conn *c)
 {
-	size_t want = recv_want(st, c);
+	size_t want;
 	ssize_t n;
-	int rc;
 
-	/* a stop signal waits: read no more, the round ends and so do we */
-	if (want == 0 || signals_waiting())
-		return 0;
-	n = stream_read(&c->s, st->scratch, want);
-	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
-		    conn_failed(st, c, "recv");
-	if (n == 0) {
-		c->receiving = false;
-		return 0;
-	}
-	c->received += (unsigned long long)n;
-	touch(st, c);
-	if (st->sv->json) {
-		connlog_data(st->json, &c->peer, (unsigned char *)st->scratch,
-		    (size_t)n);
-		rc = 0;
-	} else
-		rc = line_put(&st->out, &c->line, st->scratch, (size_t)n);
-	if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
-		c->receiving = false;
-	return rc;
+	/* a TLS session may hold bytes poll does not see: until EAGAIN */
+	do {
+		want = recv_want(st, c);
+		/* a stop signal waits: read no more, the round ends, and us */
+		if (want == 0 || signals_waiting())
+			return 0;
+		n = stream_read(&c->s, st->scratch, want);
+		if (n == -1)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+			    conn_failed(st, c, "recv");
+		if (n == 0) {
+			c->receiving = false;
+			return 0;
+		}
+		c->received += (unsigned long long)n;
+		touch(st, c);
+		if (st->sv->json)
+			connlog_data(st->json, &c->peer,
+			    (unsigned char *)st->scratch, (size_t)n);
+		else if (line_put(&st->out, &c->line, st->scratch,
+		    (size_t)n) == -1)
+			return -1;
+		if (relay_allowance(st->sv->max_recv, c->received, 1) == 0)
+			c->receiving = false;
+	} while (c->receiving && !c->s.spliceable);
+	return 0;
 }
 
 /* Ends c once neither direction is left: 0, or -1 (out failed). */
@@ -238,6 +253,9 @@ maybe_done(struct state *st, struct conn *c)
 {
 	if (c->fd == -1 || c->receiving || c->sending)
 		return 0;
+	/* a TLS peer that sent no reply still gets a close_notify */
+	if (!c->shut && !c->s.spliceable)
+		(void)c->s.ops->shutdown(&c->s);
 	return end_conn(st, c);
 }
 
@@ -266,22 +284,6 @@ serve_forward(struct state *st, struct conn *c, int fd, short revents)
 	return end_conn(st, c);
 }
 
-/* Serves c's events (revents of poll on fd, or 0 right after accept). */
-static int
-serve_conn(struct state *st, struct conn *c, int fd, short revents,
-    bool fresh)
-{
-	if (c->forwarding)
-		return serve_forward(st, c, fresh ? -1 : fd, revents);
-	if (c->sending && (fresh || (revents & (POLLOUT | POLLERR |
-	    POLLHUP))) && send_reply(st, c) == -1)
-		return -1;
-	if (c->fd != -1 && c->receiving && (fresh ||
-	    (revents & (POLLIN | POLLERR | POLLHUP))) && receive(st, c) == -1)
-		return -1;
-	return maybe_done(st, c);
-}
-
 /*
  * Dials the target for c: 0, or -1 once c is ended (its client sees an
  * end of file at once), the dial's failure told and in the status.
@@ -292,13 +294,15 @@ dial_target(struct state *st, struct conn *c)
 {
 	struct forward *fw = &c->fw;
 
-	if (forward_open(fw, c->fd, st->sv->forward, &st->sv->dial) == 0) {
+	if (forward_open(fw, &c->s, st->sv->forward, &st->sv->dial) == 0) {
 		c->forwarding = true;
 		(void)strlcpy(c->peer.target, fw->target_name,
 		    sizeof(c->peer.target));
 		return 0;
 	}
-	connlog_open(st->json, st->sv->verbose, &c->peer);
+	/* a TLS connection's -v line came at accept */
+	connlog_open(st->json, st->sv->verbose && st->sv->tls == NULL,
+	    &c->peer);
 	if (fw->dialed.name == NULL || fw->dialed.status == 0) {
 		warn("forward %s", c->peer.name);
 		st->status = ex_first(st->status, ex_errno(errno, EX_OSERR));
@@ -311,6 +315,71 @@ dial_target(struct state *st, struct conn *c)
 	return end_conn(st, c) == -1 ? -1 : 1;
 }
 
+static int serve_conn(struct state *, struct conn *, int, short, bool);
+
+/*
+ * c's handshake failed (or ran out of time): told, kept in the status,
+ * ended.  Returns 0, or -1 (out failed).
+ */
+static int
+handshake_failed(struct state *st, struct conn *c, const char *end)
+{
+	/* -v told the connection at accept; -j tells it with its "tls" */
+	c->peer.tls = &c->tls;
+	connlog_open(st->json, false, &c->peer);
+	st->status = ex_first(st->status, tls_warn(c->peer.name,
+	    &c->tls.err));
+	c->end = end;
+	return end_conn(st, c);
+}
+
+/*
+ * Goes on with c's TLS handshake; once it is done, c is served as any
+ * other (its stream a TLS one from then on).  Returns 0, or -1 (out
+ * failed).
+ */
+static int
+handshake(struct state *st, struct conn *c)
+{
+	int rc;
+
+	if ((rc = tls_handshake_step(c->handshake, &c->hs_events,
+	    &c->tls)) == 0)
+		return 0;
+	if (rc == -1)
+		return handshake_failed(st, c, "handshake failed");
+	tls_stream(&c->s, c->handshake, c->fd);
+	c->handshake = NULL;
+	c->peer.tls = &c->tls;
+	touch(st, c);
+	if (st->sv->verbose)
+		tls_report(c->peer.name, &c->tls);
+	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
+		return rc == -1 ? -1 : 0;
+	connlog_open(st->json, false, &c->peer);
+	return serve_conn(st, c, c->fd, 0, true);
+}
+
+/* Serves c's events (revents of poll on fd, or 0 right after accept). */
+static int
+serve_conn(struct state *st, struct conn *c, int fd, short revents,
+    bool fresh)
+{
+	short always = POLLERR | POLLHUP;
+
+	if (c->handshake != NULL)
+		return handshake(st, c);
+	if (c->forwarding)
+		return serve_forward(st, c, fresh ? -1 : fd, revents);
+	if (c->sending && (fresh || (revents & (c->s.wr_events | always))) &&
+	    send_reply(st, c) == -1)
+		return -1;
+	if (c->fd != -1 && c->receiving && (fresh ||
+	    (revents & (c->s.rd_events | always))) && receive(st, c) == -1)
+		return -1;
+	return maybe_done(st, c);
+}
+
 /* Takes a connection accepted on fd from addr into a free slot. */
 static int
 take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
@@ -319,20 +388,36 @@ take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
 	int rc;
 
+	struct tls_error e;
+
 	c->fd = fd;
 	stream_socket(&c->s, fd);
+	c->handshake = NULL;
+	memset(&c->tls, 0, sizeof(c->tls));
 	c->used = true;
 	c->forwarding = false;
 	c->end = "closed";
 	c->receiving = st->sv->max_recv != 0 && st->sv->forward == NULL;
 	c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
 	c->reply_off = 0;
+	c->shut = false;
 	c->received = c->sent = 0;
 	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
 	touch(st, c);
+	if (st->sv->tls != NULL) {
+		/* -v: the connection now, its handshake once it is done */
+		connlog_open(NULL, st->sv->verbose, &c->peer);
+		if ((c->handshake = tls_accept(st->sv->tls, fd, &e)) == NULL) {
+			c->tls.err = e;
+			return handshake_failed(st, c, "handshake failed");
+		}
+		/* the dial's bound, -t or its default, bounds it too */
+		c->idle_at = time_after(now_ms(), st->sv->dial.timeout_ms);
+		return handshake(st, c);
+	}
 	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
 		return rc == -1 ? -1 : 0;
 	connlog_open(st->json, st->sv->verbose, &c->peer);
@@ -433,6 +518,21 @@ settle(struct state *st)
 	return 0;
 }
 
+/* Whether a connection may have a time bound: -t, or a handshake's. */
+static bool
+has_bounds(const struct state *st)
+{
+	return st->sv->idle_ms != NO_LIMIT || st->sv->tls != NULL;
+}
+
+/* Whether c's idle_at bounds it: -t, or its handshake not yet done. */
+static bool
+bounded(const struct state *st, const struct conn *c)
+{
+	return c->used && c->fd != -1 && (st->sv->idle_ms != NO_LIMIT ||
+	    c->handshake != NULL);
+}
+
 /* The poll timeout: the nearest idle bound, accept deadline or retry. */
 static int
 next_timeout(const struct state *st)
@@ -440,13 +540,11 @@ next_timeout(const struct state *st)
 	long long at = NO_LIMIT;
 	size_t i;
 
-	if (st->sv->idle_ms != NO_LIMIT) {
-		for (i = 0; i < (size_t)st->sv->max_conns; i++)
-			if (st->conns[i].used && st->conns[i].fd != -1)
-				at = earlier(at, st->conns[i].idle_at);
-		if (st->sockets == 0 && st->ls.n > 0)
-			at = time_after(st->quiet_since, st->sv->idle_ms);
-	}
+	for (i = 0; has_bounds(st) && i < (size_t)st->sv->max_conns; i++)
+		if (bounded(st, &st->conns[i]))
+			at = earlier(at, st->conns[i].idle_at);
+	if (st->sv->idle_ms != NO_LIMIT && st->sockets == 0 && st->ls.n > 0)
+		at = time_after(st->quiet_since, st->sv->idle_ms);
 	if (st->paused && st->sockets == 0)
 		at = earlier(at, st->retry_at);
 	if (st->holder != NULL && st->out.open > 1)
@@ -500,8 +598,12 @@ poll_set(struct state *st)
 			n = poll_forward(st, c, i, n);
 			continue;
 		}
-		ev = (short)((c->sending ? POLLOUT : 0) | (c->receiving &&
-		    recv_want(st, c) > 0 ? POLLIN : 0));
+		if (c->handshake != NULL)
+			ev = c->hs_events;
+		else
+			ev = (short)((c->sending ? c->s.wr_events : 0) |
+			    (c->receiving && recv_want(st, c) > 0 ?
+			    c->s.rd_events : 0));
 		/* a socket waiting for another's line: not even its errors */
 		if (ev == 0)
 			continue;
@@ -521,12 +623,17 @@ expire(struct state *st)
 	long long now = now_ms();
 	size_t i;
 
-	if (st->sv->idle_ms == NO_LIMIT)
-		return 0;
-	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+	for (i = 0; has_bounds(st) && i < (size_t)st->sv->max_conns; i++) {
 		c = &st->conns[i];
-		if (!c->used || c->fd == -1 || c->idle_at > now)
+		if (!bounded(st, c) || c->idle_at > now)
 			continue;
+		if (c->handshake != NULL) {
+			(void)tls_fail(&c->tls.err, TLS_TIMEOUT,
+			    "timed out in the handshake");
+			if (handshake_failed(st, c, "handshake timed out") == -1)
+				return -1;
+			continue;
+		}
 		warnx("%s: idle for %s", c->peer.name,
 		    format_duration(st->sv->idle_ms, buf));
 		st->status = ex_first(st->status, EX_TEMPFAIL);
@@ -564,15 +671,17 @@ flush_queued(struct state *st, struct conn *c)
 	ssize_t n;
 	int queued;
 
-	if (c->fd == -1 || !c->receiving ||
+	/* a handshake's bytes are no data */
+	if (c->fd == -1 || !c->receiving || c->handshake != NULL ||
 	    ioctl(c->fd, SIOCINQ, &queued) == -1)
 		return;
+	/* TLS: fewer bytes come out than were queued, never more */
 	while (queued > 0) {
 		want = recv_limit(st, c);
 		if ((size_t)queued < want)
 			want = (size_t)queued;
-		if (want == 0 || (n = recv(c->fd, st->scratch, want,
-		    MSG_DONTWAIT)) <= 0)
+		if (want == 0 || (n = stream_read(&c->s, st->scratch,
+		    want)) <= 0)
 			return;
 		queued -= (int)n;
 		c->received += (unsigned long long)n;
@@ -725,8 +834,12 @@ state_free(struct state *st)
 		if (st->conns[i].used) {
 			if (st->conns[i].forwarding && st->conns[i].fd != -1)
 				forward_close(&st->conns[i].fw, false);
-			else if (st->conns[i].fd != -1)
-				close(st->conns[i].fd);
+			else if (st->conns[i].fd != -1) {
+				tls_free(st->conns[i].handshake);
+				st->conns[i].s.ops->close(&st->conns[i].s,
+				    false);
+			}
+			tls_info_free(&st->conns[i].tls);
 			free(st->conns[i].line.buf);
 		}
 	listen_set_close(&st->ls);

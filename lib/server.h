@@ -10,8 +10,11 @@
  * (read already, or still queued in its socket) is written.  With a
  * target to forward to, each connection is dialed there as it is
  * accepted and relayed both ways (relay.h's flows) instead; one whose
- * dial fails is closed at once.  A peer's failure and the -v lines go
- * to stderr, as the listener's own.
+ * dial fails is closed at once.  With a TLS server (tls.h), each
+ * connection's handshake is made first, step by step in the same poll
+ * loop (a client that stalls in it holds nobody off), within the dial's
+ * timeout; one that fails is told and closed.  A peer's failure and the
+ * -v lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
 #define SOCKUTILS_SERVER_H
@@ -23,6 +26,7 @@
 #include "io.h"
 #include "listen.h"
 #include "target.h"
+#include "tls.h"
 
 /* As many as ncat -k serves at once; --max-conns says otherwise. */
 #define SERVER_MAX_CONNS_DEFAULT	100
@@ -49,7 +53,8 @@ struct server {
 	 * then, no reply sent), or NULL.
 	 */
 	const struct target_spec *forward;
-	struct dial_options dial;
+	struct dial_options dial;	/* its timeout_ms bounds a handshake */
+	struct tls_server *tls;		/* serve TLS, or NULL */
 };
 
 /*

@@ -285,6 +285,38 @@ time.sleep(30)'
 	wait_for requests -F 'GET /health HTTP/1.1'
 }
 
+# tls_files NAME: a root (ca.pem) and NAME.pem, NAME.key for the DNS name
+# NAME in the test's directory, and NAME in the hosts file.
+tls_files() {
+	load test_helper/tls
+	mint_for "$1"
+	cp "$PKI/ca.pem" "$PKI/$1.pem" "$PKI/$1.key" .
+	host "$1"
+}
+
+@test "README recipe mock-https: curl --cacert gets the reply over TLS, the request is logged" {
+	require_hermetic
+	recipe_needs mock-https
+	tls_files api
+	run_recipe mock-https
+	assert_success
+	assert_output ok
+	wait_for requests -F 'GET /health HTTP/1.1'
+}
+
+@test "README recipe mutual-tls: a client certificate is accepted and its subject told, none is rejected" {
+	require_hermetic
+	recipe_needs mutual-tls
+	tls_files api
+	_issue ca client "/CN=a client" "extendedKeyUsage=clientAuth" "" -days 30
+	cp "$PKI/client.pem" "$PKI/client.key" .
+	run_recipe mutual-tls
+	assert_success
+	assert_output "rejected: 77"
+	wait_for received -Fx hello
+	wait_for clients -F 'CN=a client (issued by CN=Recipe Root), verified'
+}
+
 @test "README recipe docker-ping: waits for the daemon's socket and gets OK from /_ping" {
 	require_hermetic
 	recipe_needs docker-ping tcp-listen

@@ -409,6 +409,117 @@ rejected() {
 	run -0 tcp-send -z -U --tls --insecure "$T/tls.sock"
 }
 
+# --- tcp-listen --tls: the server's side --------------------------------------
+
+# start_tls_listen [ARGS...]: start_listen --tls with good's chain and key.
+start_tls_listen() {
+	start_listen --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" "$@"
+}
+
+@test "tcp-listen --tls --reply is a mock HTTPS endpoint: curl and openssl s_client see a clean end" {
+	start_tls_listen -k -v --reply $'HTTP/1.0 200 OK\r\n\r\nok'
+	run -0 curl -sS --max-time 10 --cacert "$PKI/ca.pem" "https://localhost:$PORT/"
+	assert_output "ok"
+	# s_client fails a connection cut without close_notify
+	run -0 --separate-stderr openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" \
+		-verify_return_error -ign_eof -quiet </dev/null
+	assert_output --partial $'HTTP/1.0 200 OK\r\n\r\nok'
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: TLSv1\.3 " "$LPID"
+	# the chain file is sent whole: the root alone verifies it
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$PORT" </dev/null
+	assert_output $'HTTP/1.0 200 OK\r\n\r\nok'
+}
+
+@test "tcp-listen --tls -j: each handshake in its open object; one that fails is told, and -k goes on" {
+	start_tls_listen -j -c 3
+	python3 -c '
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+with ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[2]))), server_hostname="localhost") as s:
+    s.sendall(b"hello\n")
+    s.unwrap()
+' "$PKI/ca.pem" "$PORT"
+	# a client that speaks no TLS (reset: it is not read)
+	run tcp-send 127.0.0.1 "$PORT" "GET / HTTP/1.0"
+	run -0 tcp-send --tls --ca "$PKI/ca.pem" localhost "$PORT" again
+	wait_status "$LPID"
+	assert_equal "$STATUS" 76
+	run jq -rs '[.[] | select(.event == "open") | .tls.error // .tls.version] | join(" ")' "$LOUT"
+	[[ $output =~ ^TLSv1\.3\ protocol\ TLSv1\.3$ ]] || fail "opens: $output"
+	run jq -rs '[.[] | select(.data) | .data] | join("")' "$LOUT"
+	assert_output $'hello\nagain'
+	assert_equal "$(grep -c '^tcp-listen: tls 127.0.0.1 [0-9]*: ' "$LERR")" 1
+}
+
+@test "tcp-listen -k --tls: a client stalled mid-handshake holds nobody off, and -t ends its handshake" {
+	start_tls_listen -k -v -t 4 --reply $'HTTP/1.0 200 OK\r\n\r\nok'
+	# the first 5 bytes of a ClientHello, then nothing
+	spawn sh -c "{ printf '\\026\\003\\001\\002\\000'; sleep 30; } | tcp-send 127.0.0.1 $PORT"
+	wait_match "$LERR" "connection from" "$LPID"
+	run -0 curl -sS --max-time 10 --cacert "$PKI/ca.pem" "https://localhost:$PORT/"
+	assert_output "ok"
+	run -0 python3 -c '
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+with ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[2]))), server_hostname="localhost") as s:
+    print(s.recv(100).decode().split()[1])
+' "$PKI/ca.pem" "$PORT"
+	assert_output "200"
+	# both were served while the stalled handshake still held its slot
+	run ! grep -q "timed out in the handshake" "$LERR"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: timed out in the handshake" "$LPID"
+}
+
+@test "tcp-listen --tls --ca requires a client certificate and verifies it (mutual TLS)" {
+	start_tls_listen -k -j -v --ca "$PKI/ca.pem"
+	run -0 --separate-stderr tcp-send --tls --ca "$PKI/ca.pem" --cert "$PKI/client.chain.pem" --key "$PKI/client.key" localhost "$PORT" hello
+	wait_match "$LOUT" '"data":"hello' "$LPID"
+	run jq -r 'select(.event == "open") | "\(.tls.subject) \(.tls.verified)"' "$LOUT"
+	assert_output "CN=test client true"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: TLSv1\.3 .*CN=test client \(issued by .*CN=Test Intermediate\), verified" "$LPID"
+	# no certificate: the client is told after its TLS 1.3 handshake
+	run -77 --separate-stderr tcp-send -z --tls --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_stderr_regex "rejected our certificate"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: no client certificate" "$LPID"
+	# one from a CA the listener does not trust
+	run -77 tcp-send -z --tls --ca "$PKI/ca.pem" --cert "$PKI/other.pem" --key "$PKI/other.key" localhost "$PORT"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: certificate not trusted" "$LPID"
+	run jq -rs '[.[] | select(.event == "open") | .tls.error // "ok"] | join(" ")' "$LOUT"
+	assert_output "ok untrusted untrusted"
+}
+
+@test "tcp-listen --tls --forward terminates TLS in front of a plain listener; -U serves TLS too" {
+	start_listen --reply pong
+	local backend=$PORT blout=$LOUT
+	LOUT=$T/front.out LERR=$T/front.err
+	rm -f "$T/front.port"
+	spawn tcp-listen --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" --forward "127.0.0.1:$backend" \
+		--port-file "$T/front.port" 0 >"$LOUT" 2>"$LERR"
+	wait_file "$T/front.port" "$SPAWN_PID" "$LERR"
+	run -0 --separate-stderr tcp-send -r --tls --ca "$PKI/ca.pem" localhost "$(<"$T/front.port")" hello
+	assert_output "pong"
+	assert_equal "$(<"$blout")" "hello"
+	# a TLS listener on a Unix socket, a client that names what it verifies
+	spawn tcp-listen -U --tls --cert "$PKI/good.chain.pem" --key "$PKI/good.key" "$T/tls.sock" >"$T/unix.out"
+	local upid=$SPAWN_PID
+	wait_until "$upid" test -S "$T/tls.sock" || fail "$WAIT_WHY"
+	run -0 tcp-send -U --tls --ca "$PKI/ca.pem" --servername localhost "$T/tls.sock" over unix
+	wait_status "$upid"
+	assert_equal "$STATUS" 0
+	assert_equal "$(<"$T/unix.out")" "over unix"
+}
+
+@test "tcp-listen --tls: usage errors (64), unreadable files (66), a key that does not match (78)" {
+	run -64 --separate-stderr tcp-listen --cert "$PKI/good.pem" 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --cert needs --tls"
+	run -64 --separate-stderr tcp-listen --tls 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --tls needs --cert"
+	run -66 --separate-stderr tcp-listen --tls --cert "$T/none.pem" 0
+	assert_equal "$stderr" "tcp-listen: --cert $T/none.pem: No such file or directory"
+	run -78 --separate-stderr tcp-listen --tls --cert "$PKI/good.pem" --key "$PKI/other.key" 0
+	assert_stderr_regex "^tcp-listen: --key $PKI/other.key: (key values mismatch|does not match)"
+}
+
 # --- files and usage --------------------------------------------------------
 
 @test "tcp-send --tls exits 66 for a --ca, --cert or --key that cannot be read" {

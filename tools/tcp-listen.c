@@ -24,17 +24,20 @@
 #include "sockopts.h"
 #include "targetspec.h"
 #include "timing.h"
+#include "tls.h"
 #include "unix.h"
 
 static const struct cli_text text = {
 	"tcp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
 	    "[--max-conns N] [--mode MODE] [--reply DATA] [--port-file FILE] "
-	    "[--raw] [--forward TARGET | --reply-file FILE] {PORT | PATH}",
+	    "[--raw] [--forward TARGET | --reply-file FILE] "
+	    "[--tls --cert FILE [--key FILE] [--ca FILE|DIR]] {PORT | PATH}",
 	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
 	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
 	"lines while several are open; with --forward, relay each connection both ways\n"
-	"to TARGET (HOST:PORT, [ADDR]:PORT, or a Unix socket: a PATH with a /, @NAME).",
+	"to TARGET (HOST:PORT, [ADDR]:PORT, or a Unix socket: a PATH with a /, @NAME);\n"
+	"with --tls, speak TLS to each connection (the server's side) first.",
 	"  -4, --ipv4        listen on 127.0.0.1 (the default)\n"
 	"  -6, --ipv6        listen on ::1; with -4, on both (-b: ADDR's family)\n"
 	"  -b, --bind ADDR   listen on the local address ADDR (0.0.0.0, :: for all)\n"
@@ -55,11 +58,15 @@ static const struct cli_text text = {
 	"                    send the contents of FILE to each connection\n"
 	"      --port-file FILE\n"
 	"                    write the port to FILE once listening\n"
-	"      --raw         do not escape unprintable bytes on a terminal\n",
+	"      --raw         do not escape unprintable bytes on a terminal\n"
+	"      --tls         serve TLS: each connection's handshake first, within -t (10 s)\n"
+	"      --cert FILE   with --tls, the certificate chain (PEM, the leaf first)\n"
+	"      --key FILE    its private key (default: in --cert's FILE)\n"
+	"      --ca FILE|DIR require client certificates these CAs issued (mutual TLS)\n",
 };
 
 enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
-    OPT_REPLY_FILE };
+    OPT_REPLY_FILE, OPT_TLS, OPT_CERT, OPT_KEY, OPT_CA };
 
 static const struct option longopts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -80,6 +87,10 @@ static const struct option longopts[] = {
 	{ "reply-file", required_argument, NULL, OPT_REPLY_FILE },
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE },
 	{ "raw", no_argument, NULL, SOCKOPT_RAW },
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "ca", required_argument, NULL, OPT_CA },
 	CLI_COMMON_OPTIONS
 };
 
@@ -98,7 +109,10 @@ struct settings {
 	int		 reply_fd;	/* its descriptor (replylen its size), or -1 */
 	const char	*forward;	/* --forward TARGET as given, or NULL */
 	struct target_spec target;	/* its endpoint */
-	long long	 connect_ms;	/* the bound of each dial */
+	long long	 connect_ms;	/* the bound of each dial, handshake */
+	bool		 tls;
+	struct tls_server_options tls_opts;
+	struct tls_server *tls_server;
 };
 
 /* One connection from addr, as relay.h moves bytes; its status. */
@@ -170,6 +184,7 @@ serve_many(const struct listen_set *ls, const struct settings *set)
 		.verbose = set->verbose,
 		.forward = set->forward != NULL ? &set->target : NULL,
 		.dial = { .timeout_ms = set->connect_ms },
+		.tls = set->tls_server,
 	};
 
 	return server_run(&sv);
@@ -209,6 +224,27 @@ forward_setup(struct settings *set, const struct sockopts *o)
 	if (used == 0)
 		cli_bad_value("forward", t,
 		    "no port (HOST:PORT, or a PATH with a /)");
+}
+
+/* --tls and its options: what each needs; the server made. */
+static void
+tls_setup(struct settings *set)
+{
+	const struct tls_server_options *o = &set->tls_opts;
+	struct tls_error e;
+
+	if (!set->tls) {
+		if (o->cert != NULL || o->key != NULL || o->ca != NULL)
+			cli_needs(o->cert != NULL ? "--cert" : o->key != NULL ?
+			    "--key" : "--ca", "--tls");
+		return;
+	}
+	if (!tls_available())
+		cli_usage("--tls: this build has no TLS library");
+	if (o->cert == NULL)
+		cli_needs("--tls", "--cert");
+	if ((set->tls_server = tls_server_new(o, &e)) == NULL)
+		errx(tls_exit_status(e.class), "%s", e.message);
 }
 
 /*
@@ -267,6 +303,18 @@ main(int argc, char *argv[])
 		case OPT_REPLY_FILE:
 			set.reply_file = optarg;
 			break;
+		case OPT_TLS:
+			set.tls = true;
+			break;
+		case OPT_CERT:
+			set.tls_opts.cert = optarg;
+			break;
+		case OPT_KEY:
+			set.tls_opts.key = optarg;
+			break;
+		case OPT_CA:
+			set.tls_opts.ca = optarg;
+			break;
 		case OPT_MAX_CONNS:
 			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
 			    &set.max_conns, &errstr) == -1)
@@ -295,6 +343,7 @@ main(int argc, char *argv[])
 		forward_setup(&set, &o);
 	if (set.reply_file != NULL)
 		reply_file_open(&set, &o);
+	tls_setup(&set);
 
 	if (o.unix_path)
 		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_STREAM,
@@ -303,9 +352,11 @@ main(int argc, char *argv[])
 		listener_open(&l, SOCK_STREAM, &ls);
 		listener_announce(&ls, &o, where);
 	}
-	/* the server relays a forwarded connection, and sends a file */
+	/* the server relays, sends a file, and makes handshakes */
 	status = set.keep || set.json || set.forward != NULL ||
-	    set.reply_fd != -1 ? serve_many(&ls, &set) : serve_one(&ls, &set);
+	    set.reply_fd != -1 || set.tls ? serve_many(&ls, &set) :
+	    serve_one(&ls, &set);
+	tls_server_free(set.tls_server);
 	free(set.reply);
 	unix_address_close(&set.target.un);
 	target_spec_free(&set.target);
