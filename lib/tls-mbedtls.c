@@ -24,6 +24,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include <mbedtls/net_sockets.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/psa_util.h>
@@ -308,14 +309,25 @@ tls_server_free(struct tls_server *s)
 	free(s);
 }
 
-/* A send or recv that could not go on: a wait, or a failure kept. */
+/*
+ * A send or recv that could not go on: a wait, or a failure (failed,
+ * which mbedTLS hands back as it is) whose errno is kept.
+ */
 static int
-bio_failed(struct tls_conn *conn, int want)
+bio_failed(struct tls_conn *conn, int want, int failed)
 {
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return want;
 	conn->sys_errno = errno;
-	return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+	return failed;
+}
+
+/* Whether ret is a send's or recv's failure, sys_errno its errno. */
+static bool
+bio_error(int ret)
+{
+	return ret == MBEDTLS_ERR_NET_SEND_FAILED ||
+	    ret == MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
 static int
@@ -327,7 +339,8 @@ bio_send(void *ctx, const unsigned char *buf, size_t len)
 	do
 		n = send(conn->fd, buf, len, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
-	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_WRITE);
+	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_WRITE,
+	    MBEDTLS_ERR_NET_SEND_FAILED);
 }
 
 static int
@@ -339,7 +352,8 @@ bio_recv(void *ctx, unsigned char *buf, size_t len)
 	do
 		n = recv(conn->fd, buf, len, 0);
 	while (n == -1 && errno == EINTR);
-	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_READ);
+	return n >= 0 ? (int)n : bio_failed(conn, MBEDTLS_ERR_SSL_WANT_READ,
+	    MBEDTLS_ERR_NET_RECV_FAILED);
 }
 
 /* name as RFC 4514 text into buf (certinfo.h). */
@@ -628,6 +642,8 @@ protocol_words(int ret)
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_INVALID_RECORD:
 		return "the peer does not speak TLS (an invalid record)";
+	case MBEDTLS_ERR_SSL_INVALID_MAC:
+		return "decryption failed or bad record mac";
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
 		return "no TLS version in common";
 	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
@@ -668,7 +684,7 @@ call_failed(const struct tls_conn *conn, int ret, struct tls_error *e)
 	else if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF ||
 	    ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
 		(void)tls_fail(e, TLS_CLOSED, "the peer closed the connection");
-	else if (conn->sys_errno != 0)
+	else if (bio_error(ret))
 		(void)tls_fail(e, conn->sys_errno == ECONNRESET ||
 		    conn->sys_errno == EPIPE ? TLS_CLOSED : TLS_SYSTEM, "%s",
 		    strerror(conn->sys_errno));
@@ -866,9 +882,9 @@ io_failed(const struct tls_conn *conn, int ret, short *events)
 {
 	if (wants(ret, events))
 		errno = EAGAIN;
-	else if (conn->sys_errno != 0 && conn->sys_errno != EPIPE)
+	else if (bio_error(ret) && conn->sys_errno != EPIPE)
 		errno = conn->sys_errno;
-	else if (conn->sys_errno == EPIPE || ret == MBEDTLS_ERR_SSL_CONN_EOF)
+	else if (bio_error(ret) || ret == MBEDTLS_ERR_SSL_CONN_EOF)
 		errno = ECONNRESET;
 	else if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
 		errno = ENOMEM;
