@@ -938,7 +938,7 @@ tls_close_check(struct tls_conn *conn, long long deadline,
 	short events;
 	int ret, rc = 0;
 
-	while (wants(ret = mbedtls_ssl_close_notify(&conn->ssl), &events) &&
+	while (wants(mbedtls_ssl_close_notify(&conn->ssl), &events) &&
 	    wait_events(conn->fd, events, end, &info->err) == 0)
 		;
 	for (;;) {
