@@ -66,6 +66,7 @@ struct dialer {
 	size_t		 room;
 	size_t		 held;		/* connected, not yet handed on */
 	size_t		 budget;	/* descriptors the dials may hold */
+	struct slot	 one;		/* the ring, without memory for more */
 };
 
 enum start { STARTED, ENDED, NO_DESCRIPTOR };
@@ -482,6 +483,7 @@ advance(struct dialer *dr, struct slot *s, long long now)
 		a->end = earlier(time_after(now, dr->o->timeout_ms), s->end);
 		dr->pfd[dr->n].fd = fd;
 		dr->pfd[dr->n].events = POLLOUT;
+		dr->pfd[dr->n].revents = 0;
 		dr->n++;
 	}
 	if (s->done)
@@ -605,52 +607,132 @@ poll_failed(struct dialer *dr, int errnum, long long now)
 	}
 }
 
+/* Starts dr on the feed f's dials, with o. */
+static void
+dialer_init(struct dialer *dr, const struct dial_feed *f,
+    const struct dial_options *o)
+{
+	memset(dr, 0, sizeof(*dr));
+	dr->feed = f;
+	dr->o = o;
+	dr->begun = now_ms();
+	dr->budget = descriptor_budget(DIAL_FD_RESERVE);
+	dr->window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
+	if (dr->window == 0)
+		dr->window = 1;
+	if ((dr->ring = calloc(dr->window, sizeof(*dr->ring))) == NULL) {
+		dr->ring = &dr->one;	/* one dial at a time, then */
+		dr->window = 1;
+	}
+}
+
+/*
+ * Frees what dr holds: the attempts still in flight and the connections
+ * no dial was handed back with are closed.
+ */
+static void
+dialer_release(struct dialer *dr)
+{
+	struct slot *s;
+	size_t k;
+
+	for (k = 0; k < dr->n; k++)
+		close(dr->a[k].fd);
+	for (k = 0; k < dr->count; k++) {
+		s = slot_at(dr, k);
+		if (s->d.fd != -1)
+			close(s->d.fd);
+	}
+	for (k = 0; k < dr->window; k++)
+		free(dr->ring[k].queue);
+	if (dr->ring != &dr->one)
+		free(dr->ring);
+	free(dr->a);
+	free(dr->pfd);
+}
+
+struct dialer *
+dialer_new(const struct dial_feed *f, const struct dial_options *o)
+{
+	struct dialer *dr;
+
+	if ((dr = malloc(sizeof(*dr))) == NULL)
+		return NULL;
+	dialer_init(dr, f, o);
+	return dr;
+}
+
+long long
+dialer_step(struct dialer *dr, const struct pollfd **pfd, size_t *n)
+{
+	struct slot *s;
+	long long now = now_ms(), next = NO_LIMIT;
+	size_t k;
+	bool busy = false;
+
+	sweep(dr, now);
+	report(dr);
+	admit(dr);
+	for (k = 0; k < dr->count; k++) {
+		s = slot_at(dr, k);
+		next = earlier(next, advance(dr, s, now));
+		/* a dial over, with attempts to close: at once */
+		busy |= s->done && (s->inflight > 0 || k == 0);
+	}
+	*pfd = dr->pfd;
+	*n = dr->n;
+	if (dr->count == 0)
+		return NO_LIMIT;
+	return busy ? now : earlier(next, first_expiry(dr));
+}
+
+void
+dialer_answers(struct dialer *dr, const struct pollfd *polled)
+{
+	size_t i;
+
+	for (i = 0; i < dr->n; i++)
+		dr->pfd[i].revents = polled[i].revents;
+	take_answers(dr, now_ms());
+}
+
+bool
+dialer_over(const struct dialer *dr)
+{
+	return dr->fed && dr->count == 0;
+}
+
+void
+dialer_free(struct dialer *dr)
+{
+	if (dr == NULL)
+		return;
+	dialer_release(dr);
+	free(dr);
+}
+
 void
 dial_stream(const struct dial_feed *f, const struct dial_options *o)
 {
-	struct dialer dr = { .feed = f, .o = o };
-	struct slot one = { 0 }, *s;
-	long long now, next;
-	size_t k;
-	bool busy;
+	struct dialer dr;
+	const struct pollfd *pfd;
+	long long next;
+	size_t n;
 
 	if (f->count == 0)
 		return;
-	dr.begun = now_ms();
-	dr.budget = descriptor_budget(DIAL_FD_RESERVE);
-	dr.window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
-	if ((dr.ring = calloc(dr.window, sizeof(*dr.ring))) == NULL) {
-		dr.ring = &one;		/* one dial at a time, then */
-		dr.window = 1;
-	}
+	dialer_init(&dr, f, o);
 	for (;;) {
-		now = now_ms();
-		sweep(&dr, now);
-		report(&dr);
-		admit(&dr);
-		if (dr.count == 0)
+		next = dialer_step(&dr, &pfd, &n);
+		if (dialer_over(&dr))
 			break;
-		next = NO_LIMIT;
-		busy = false;
-		for (k = 0; k < dr.count; k++) {
-			s = slot_at(&dr, k);
-			next = earlier(next, advance(&dr, s, now));
-			/* a dial over, with attempts to close: at once */
-			busy |= s->done && (s->inflight > 0 || k == 0);
-		}
-		next = busy ? now : earlier(next, first_expiry(&dr));
-		if (poll(dr.pfd, dr.n, poll_timeout(time_left(next, now))) ==
-		    -1) {
+		if (poll(dr.pfd, dr.n, poll_timeout(time_left(next,
+		    now_ms()))) == -1) {
 			if (errno != EINTR)
-				poll_failed(&dr, errno, now);
+				poll_failed(&dr, errno, now_ms());
 			continue;
 		}
 		take_answers(&dr, now_ms());
 	}
-	for (k = 0; k < dr.window; k++)
-		free(dr.ring[k].queue);
-	if (dr.ring != &one)
-		free(dr.ring);
-	free(dr.a);
-	free(dr.pfd);
+	dialer_release(&dr);
 }

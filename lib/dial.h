@@ -8,6 +8,7 @@
 #define SOCKUTILS_DIAL_H
 
 #include <netdb.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -93,6 +94,29 @@ struct dial_feed {
  * back the end of those after it, and the tries of those past the window.
  */
 void	dial_stream(const struct dial_feed *f, const struct dial_options *o);
+
+/*
+ * dial_stream in steps, for a caller with a poll loop of its own (the
+ * server dials each connection's target while it relays the others):
+ * dial_stream is these in a loop.  dialer_new starts on the feed's
+ * dials (NULL without memory).  dialer_step moves them on (attempts
+ * timed out, the next addresses started, the dials that ended handed to
+ * the feed) and says what to poll: *n descriptors at *pfd (the dialer's
+ * own, valid until the next call), until the time it returns (NO_LIMIT:
+ * only an answer moves it on; now or before: step again at once).
+ * dialer_answers takes back what poll saw on them, the same n in the
+ * same order; a dialer_step must follow.  dialer_over once every dial
+ * has been handed back.  dialer_free closes what is still in flight.
+ */
+struct dialer;
+
+struct dialer *dialer_new(const struct dial_feed *f,
+	    const struct dial_options *o);
+long long dialer_step(struct dialer *dr, const struct pollfd **pfd,
+	    size_t *n);
+void	dialer_answers(struct dialer *dr, const struct pollfd *polled);
+bool	dialer_over(const struct dialer *dr);
+void	dialer_free(struct dialer *dr);
 
 /*
  * The n addresses of res in the order they are tried: the resolver's,

@@ -42,31 +42,53 @@ name_target(struct forward *fw)
 }
 
 int
-forward_open(struct forward *fw, const struct stream *client,
+forward_dial(struct forward *fw, const struct stream *client,
     const struct target_spec *spec, const struct dial_options *o)
 {
-	int flags;
-
 	memset(fw, 0, sizeof(*fw));
 	fw->client.fd = fw->target.fd = fw->up.pipe[0] = fw->down.pipe[0] = -1;
 	fw->dialed.fd = -1;
-	connect_targets(spec, 1, AF_UNSPEC, o, dialed, &fw->dialed);
-	if (fw->dialed.name == NULL || fw->dialed.fd == -1)
+	fw->accepted = *client;
+	fw->dial = target_dial_new(spec, 1, AF_UNSPEC, o, dialed, &fw->dialed);
+	if (fw->dial != NULL)
+		return 0;
+	fw->error = errno;
+	return -1;
+}
+
+/*
+ * The dial is over: the relay between the client and the target that
+ * answered.  Returns 0, or -1 as forward_dial_step's SETUP_FAILED.
+ */
+static int
+relay_start(struct forward *fw)
+{
+	int flags;
+
+	if (fw->dialed.name == NULL) {
+		/* the dial's outcome without memory for its name */
+		if (fw->dialed.fd != -1)
+			close(fw->dialed.fd);
+		fw->error = ENOMEM;
+		return -1;
+	}
+	if (fw->dialed.fd == -1)
 		return -1;
 	name_target(fw);
-	fw->client = *client;
+	fw->client = fw->accepted;
 	stream_socket(&fw->target, fw->dialed.fd);
 	/*
 	 * Spliced between a Unix client and a Unix target, a relay stalled
 	 * in the tests (a client writing 128 KiB at a time, the pipe's
 	 * pages still charged to it); through the flow's buffer it does not.
 	 */
-	if (!is_tcp(client->fd) || !is_tcp(fw->dialed.fd))
+	if (!is_tcp(fw->client.fd) || !is_tcp(fw->dialed.fd))
 		fw->client.spliceable = fw->target.spliceable = false;
 	if ((flags = fcntl(fw->target.fd, F_GETFL)) == -1 ||
 	    fcntl(fw->target.fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
 	    relay_flow_init(&fw->up, &fw->client, &fw->target) == -1 ||
 	    relay_flow_init(&fw->down, &fw->target, &fw->client) == -1) {
+		fw->error = errno;
 		fw->dialed.status = 0;
 		close(fw->target.fd);
 		/* the client's socket stays the caller's */
@@ -74,6 +96,23 @@ forward_open(struct forward *fw, const struct stream *client,
 		return -1;
 	}
 	return 0;
+}
+
+enum setup_state
+forward_dial_step(void *arg, const struct pollfd *polled,
+    struct setup_wait *w)
+{
+	struct forward *fw = arg;
+	struct dialer *dr = target_dialer(fw->dial);
+
+	if (polled != NULL)
+		dialer_answers(dr, polled);
+	w->deadline = dialer_step(dr, &w->pfd, &w->n);
+	if (!dialer_over(dr))
+		return SETUP_WAIT;
+	target_dial_free(fw->dial);
+	fw->dial = NULL;
+	return relay_start(fw) == 0 ? SETUP_DONE : SETUP_FAILED;
 }
 
 short
@@ -125,6 +164,8 @@ forward_close(struct forward *fw, bool reset)
 		fw->target.ops->close(&fw->target, reset);
 	relay_flow_free(&fw->up);
 	relay_flow_free(&fw->down);
+	target_dial_free(fw->dial);
+	fw->dial = NULL;
 	free((char *)fw->dialed.name);
 	fw->dialed.name = NULL;
 }

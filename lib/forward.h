@@ -14,6 +14,7 @@
 #include "address.h"
 #include "dial.h"
 #include "relay.h"
+#include "setup.h"
 #include "stream.h"
 #include "target.h"
 
@@ -28,16 +29,29 @@ struct forward {
 	const char	*step;
 	const char	*who;
 	int		 error;
+	struct stream	 accepted;	/* the client's: the caller's until
+					   the relay starts */
+	struct target_dial *dial;	/* while dialing, or NULL */
 };
 
 /*
- * Dials spec for the client connection (a non-blocking socket, or a
- * TLS session over one: tls.h) with o; fw then owns client.  Returns
- * 0, or -1 with fw->dialed saying why (errno set for a failure of our
- * own, dialed.status 0 then); client is the caller's still.
+ * Starts the dial of spec for the client connection (a non-blocking
+ * socket, or a TLS session over one: tls.h) with o: the target's name is looked up now (within
+ * o->timeout_ms, on lib/pool.h's threads: a numeric address or a path
+ * at once), then forward_dial_step moves the dial on.  Returns 0, or
+ * -1 with errno (memory); forward_close frees fw either way.
  */
-int	forward_open(struct forward *fw, const struct stream *client,
+int	forward_dial(struct forward *fw, const struct stream *client,
 	    const struct target_spec *spec, const struct dial_options *o);
+
+/*
+ * The dial as a setup step (setup.h), arg the forward: SETUP_DONE once
+ * the target answered and the relay is ready (the client is fw's then),
+ * SETUP_FAILED with fw->dialed saying why (errno in fw->error for a
+ * failure of our own, dialed.status 0 then).  The dial bounds itself by
+ * o->timeout_ms.
+ */
+setup_step_fn forward_dial_step;
 
 /* What fw waits for on fd, the client's or the target's: poll events. */
 short	forward_events(const struct forward *fw, int fd);

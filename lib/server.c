@@ -19,6 +19,7 @@
 #include "relay.h"
 #include "report.h"
 #include "server.h"
+#include "setup.h"
 #include "signals.h"
 #include "stream.h"
 #include "timing.h"
@@ -45,8 +46,16 @@ struct conn {
 	int		 fd;		/* -1 once closed */
 	struct stream	 s;		/* over fd: the socket, or TLS */
 	struct tls_conn	*handshake;	/* a TLS handshake not yet done */
-	short		 hs_events;	/* what it waits for on fd */
+	struct pollfd	 hs_wait;	/* what it waits for */
+	long long	 hs_deadline;	/* and until when */
 	struct tls_info	 tls;		/* what it learned */
+	/* setup (setup.h): the step it is in, or NULL once served */
+	setup_step_fn	*step;
+	void		*step_arg;
+	struct setup_wait wait;		/* what the step waits for */
+	size_t		 setups;	/* rows of setup_steps passed */
+	nfds_t		 wait_at;	/* its wait's first place in pfd */
+	bool		 woke;		/* poll saw events on its wait */
 	bool		 forwarding;	/* fw holds fd and its target's */
 	struct forward	 fw;
 	bool		 used;		/* the slot holds a connection */
@@ -69,6 +78,7 @@ struct state {
 	size_t		 sockets;	/* connections whose socket is open */
 	struct pollfd	*pfd;		/* the wake pipe, the listeners, the sockets */
 	size_t		*pfd_conn;	/* pfd[i]'s slot, PFD_WAKE or PFD_LISTENER */
+	size_t		 pfd_room;	/* in pfd and pfd_conn */
 	int		 wake_fd;	/* readable once a stop signal waits */
 	struct line_out	 out;
 	const struct line_src *holder;	/* out.owner when last looked at */
@@ -114,6 +124,160 @@ free_slot(struct state *st, struct conn *c)
 }
 
 /*
+ * A connection's setup steps (setup.h), in the order they come: each
+ * row is taken when the server wants it, started on the connection, its
+ * step driven by the poll loop until it is done (then the next row, and
+ * once none is left the connection is served) or failed (then failed
+ * tells why on stderr, sets c->end and returns the exit status, and the
+ * connection ends).  abandon frees what a step not over holds, but the
+ * connection's own socket.  A TLS handshake is another row.
+ */
+struct setup_row {
+	bool	(*wanted)(const struct server *sv);
+	/* Sets c->step and c->step_arg: 0, or -1 with errno. */
+	int	(*start)(struct state *st, struct conn *c);
+	int	(*failed)(struct state *st, struct conn *c);
+	void	(*abandon)(struct conn *c);
+};
+
+static bool
+handshake_wanted(const struct server *sv)
+{
+	return sv->tls != NULL;
+}
+
+/*
+ * c's TLS handshake as its setup step, arg c: a step of the server's
+ * side each time its socket is ready, until its deadline.
+ */
+static enum setup_state
+handshake_step(void *arg, const struct pollfd *polled, struct setup_wait *w)
+{
+	struct conn *c = arg;
+	int rc;
+
+	if (polled == NULL && now_ms() >= c->hs_deadline) {
+		(void)tls_fail(&c->tls.err, TLS_TIMEOUT,
+		    "timed out in the handshake");
+		return SETUP_FAILED;
+	}
+	rc = tls_handshake_step(c->handshake, &c->hs_wait.events, &c->tls);
+	if (rc == -1)
+		return SETUP_FAILED;
+	if (rc == 0) {
+		c->hs_wait.fd = c->fd;
+		w->pfd = &c->hs_wait;
+		w->n = 1;
+		w->deadline = c->hs_deadline;
+		return SETUP_WAIT;
+	}
+	/* served from now on through the session */
+	tls_stream(&c->s, c->handshake, c->fd);
+	c->handshake = NULL;
+	return SETUP_DONE;
+}
+
+/* The handshake, bounded as a dial is (-t, or its default). */
+static int
+handshake_start(struct state *st, struct conn *c)
+{
+	if ((c->handshake = tls_accept(st->sv->tls, c->fd,
+	    &c->tls.err)) == NULL)
+		return -1;
+	c->hs_deadline = time_after(now_ms(), st->sv->dial.timeout_ms);
+	c->step = handshake_step;
+	c->step_arg = c;
+	return 0;
+}
+
+/* c's handshake failed: why, on stderr and in -j.  Returns the status. */
+static int
+handshake_failed(struct state *st, struct conn *c)
+{
+	(void)st;
+	c->peer.tls = &c->tls;
+	c->end = c->tls.err.class == TLS_TIMEOUT ? "handshake timed out" :
+	    "handshake failed";
+	return tls_warn(c->peer.name, &c->tls.err);
+}
+
+static void
+handshake_abandon(struct conn *c)
+{
+	tls_free(c->handshake);
+	c->handshake = NULL;
+}
+
+static bool
+dial_wanted(const struct server *sv)
+{
+	return sv->forward != NULL;
+}
+
+/* The dial of --forward's target, as c's setup step. */
+static int
+dial_start(struct state *st, struct conn *c)
+{
+	if (forward_dial(&c->fw, &c->s, st->sv->forward, &st->sv->dial) == -1)
+		return -1;
+	c->step = forward_dial_step;
+	c->step_arg = &c->fw;
+	return 0;
+}
+
+/*
+ * The dial of c failed: why, as tcp-send says it, and how it ended
+ * (-v and -j name the target it was for).  Returns the exit status.
+ */
+static int
+dial_failed(struct state *st, struct conn *c)
+{
+	const struct target *t = &c->fw.dialed;
+
+	c->end = "dial failed";
+	if (t->name == NULL || t->status == 0) {
+		errno = c->fw.error;
+		warn("forward %s", c->peer.name);
+		return ex_errno(errno, EX_OSERR);
+	}
+	(void)strlcpy(c->peer.target, t->name, sizeof(c->peer.target));
+	target_warn(t, &st->sv->dial);
+	if (t->status == EX_TEMPFAIL)
+		c->end = "dial timed out";
+	return t->status;
+}
+
+static void
+dial_abandon(struct conn *c)
+{
+	forward_close(&c->fw, false);
+}
+
+/* TLS first: a proxy that terminates it dials once it is up. */
+static const struct setup_row setup_steps[] = {
+	{ handshake_wanted, handshake_start, handshake_failed,
+	    handshake_abandon },
+	{ dial_wanted, dial_start, dial_failed, dial_abandon },
+};
+
+#define SETUP_ROWS	(sizeof(setup_steps) / sizeof(setup_steps[0]))
+
+/* Closes c's sockets: a forwarded one's target too, reset if it failed. */
+static void
+close_conn(struct conn *c)
+{
+	if (c->step != NULL) {
+		setup_steps[c->setups - 1].abandon(c);
+		c->step = NULL;
+		/* the socket, or the TLS session a later step had */
+		c->s.ops->close(&c->s, false);
+	} else if (c->forwarding)
+		forward_close(&c->fw, c->fw.step != NULL);
+	else
+		c->s.ops->close(&c->s, false);
+}
+
+/*
  * Closes c's socket and reports its close; its held bytes may wait for
  * another's line.  Returns 0, or -1 when writing out failed.
  */
@@ -122,13 +286,7 @@ end_conn(struct state *st, struct conn *c)
 {
 	int rc = 1;
 
-	if (c->forwarding)
-		forward_close(&c->fw, c->fw.step != NULL);
-	else {
-		tls_free(c->handshake);
-		c->handshake = NULL;
-		c->s.ops->close(&c->s, false);
-	}
+	close_conn(c);
 	c->fd = -1;
 	st->sockets--;
 	if (st->sockets == 0)
@@ -284,82 +442,6 @@ serve_forward(struct state *st, struct conn *c, int fd, short revents)
 	return end_conn(st, c);
 }
 
-/*
- * Dials the target for c: 0, or -1 once c is ended (its client sees an
- * end of file at once), the dial's failure told and in the status.
- * Returns -1 only when writing out failed.
- */
-static int
-dial_target(struct state *st, struct conn *c)
-{
-	struct forward *fw = &c->fw;
-
-	if (forward_open(fw, &c->s, st->sv->forward, &st->sv->dial) == 0) {
-		c->forwarding = true;
-		(void)strlcpy(c->peer.target, fw->target_name,
-		    sizeof(c->peer.target));
-		return 0;
-	}
-	/* a TLS connection's -v line came at accept */
-	connlog_open(st->json, st->sv->verbose && st->sv->tls == NULL,
-	    &c->peer);
-	if (fw->dialed.name == NULL || fw->dialed.status == 0) {
-		warn("forward %s", c->peer.name);
-		st->status = ex_first(st->status, ex_errno(errno, EX_OSERR));
-	} else {
-		target_warn(&fw->dialed, &st->sv->dial);
-		st->status = ex_first(st->status, fw->dialed.status);
-	}
-	forward_close(fw, false);
-	c->end = "dial failed";
-	return end_conn(st, c) == -1 ? -1 : 1;
-}
-
-static int serve_conn(struct state *, struct conn *, int, short, bool);
-
-/*
- * c's handshake failed (or ran out of time): told, kept in the status,
- * ended.  Returns 0, or -1 (out failed).
- */
-static int
-handshake_failed(struct state *st, struct conn *c, const char *end)
-{
-	/* -v told the connection at accept; -j tells it with its "tls" */
-	c->peer.tls = &c->tls;
-	connlog_open(st->json, false, &c->peer);
-	st->status = ex_first(st->status, tls_warn(c->peer.name,
-	    &c->tls.err));
-	c->end = end;
-	return end_conn(st, c);
-}
-
-/*
- * Goes on with c's TLS handshake; once it is done, c is served as any
- * other (its stream a TLS one from then on).  Returns 0, or -1 (out
- * failed).
- */
-static int
-handshake(struct state *st, struct conn *c)
-{
-	int rc;
-
-	if ((rc = tls_handshake_step(c->handshake, &c->hs_events,
-	    &c->tls)) == 0)
-		return 0;
-	if (rc == -1)
-		return handshake_failed(st, c, "handshake failed");
-	tls_stream(&c->s, c->handshake, c->fd);
-	c->handshake = NULL;
-	c->peer.tls = &c->tls;
-	touch(st, c);
-	if (st->sv->verbose)
-		tls_report(c->peer.name, &c->tls);
-	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
-		return rc == -1 ? -1 : 0;
-	connlog_open(st->json, false, &c->peer);
-	return serve_conn(st, c, c->fd, 0, true);
-}
-
 /* Serves c's events (revents of poll on fd, or 0 right after accept). */
 static int
 serve_conn(struct state *st, struct conn *c, int fd, short revents,
@@ -367,8 +449,6 @@ serve_conn(struct state *st, struct conn *c, int fd, short revents,
 {
 	short always = POLLERR | POLLHUP;
 
-	if (c->handshake != NULL)
-		return handshake(st, c);
 	if (c->forwarding)
 		return serve_forward(st, c, fresh ? -1 : fd, revents);
 	if (c->sending && (fresh || (revents & (c->s.wr_events | always))) &&
@@ -380,49 +460,105 @@ serve_conn(struct state *st, struct conn *c, int fd, short revents,
 	return maybe_done(st, c);
 }
 
+/* c's setup is over: it is served (or relayed) from now on. */
+static int
+serve_start(struct state *st, struct conn *c)
+{
+	c->step = NULL;
+	if (st->sv->forward != NULL) {
+		c->forwarding = true;
+		(void)strlcpy(c->peer.target, c->fw.target_name,
+		    sizeof(c->peer.target));
+	} else {
+		c->receiving = st->sv->max_recv != 0;
+		c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
+	}
+	/* its idle bound starts now: a step bounds itself */
+	touch(st, c);
+	if (st->sv->tls != NULL)
+		c->peer.tls = &c->tls;
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	if (st->sv->verbose && c->peer.tls != NULL)
+		tls_report(c->peer.name, c->peer.tls);
+	/* the reply at once; and what the peer sent before we took it */
+	return serve_conn(st, c, c->fd, 0, true);
+}
+
+/* c's setup step failed, or could not start: told, and c ended. */
+static int
+setup_failed(struct state *st, struct conn *c)
+{
+	int status = setup_steps[c->setups - 1].failed(st, c);
+
+	st->status = ex_first(st->status, status);
+	connlog_open(st->json, st->sv->verbose, &c->peer);
+	return end_conn(st, c);
+}
+
+/*
+ * Goes on with c's setup: its step, polled what poll saw on its wait
+ * (NULL: its deadline passed), or with none the next row's, started;
+ * then each next row as long as the last is done at once (a loop, not
+ * a recursion); c is served once none is left.  Returns 0, or -1 when
+ * writing out failed.
+ */
+static int
+run_setup(struct state *st, struct conn *c, const struct pollfd *polled)
+{
+	const struct setup_row *row;
+
+	for (;;) {
+		if (c->step == NULL) {
+			while (c->setups < SETUP_ROWS &&
+			    !setup_steps[c->setups].wanted(st->sv))
+				c->setups++;
+			if (c->setups == SETUP_ROWS)
+				return serve_start(st, c);
+			row = &setup_steps[c->setups++];
+			if (row->start(st, c) == -1) {
+				c->step = NULL;
+				return setup_failed(st, c);
+			}
+			polled = NULL;
+		}
+		switch (c->step(c->step_arg, polled, &c->wait)) {
+		case SETUP_WAIT:
+			return 0;
+		case SETUP_DONE:
+			c->step = NULL;
+			break;
+		case SETUP_FAILED:
+			return setup_failed(st, c);
+		}
+	}
+}
+
 /* Takes a connection accepted on fd from addr into a free slot. */
 static int
 take_conn(struct state *st, int fd, const struct sockaddr_storage *addr,
     socklen_t len)
 {
 	struct conn *c = &st->conns[st->free_slots[--st->nfree]];
-	int rc;
-
-	struct tls_error e;
 
 	c->fd = fd;
 	stream_socket(&c->s, fd);
 	c->handshake = NULL;
 	memset(&c->tls, 0, sizeof(c->tls));
+	c->shut = false;
 	c->used = true;
+	c->step = NULL;
+	c->setups = 0;
+	c->woke = false;
 	c->forwarding = false;
 	c->end = "closed";
-	c->receiving = st->sv->max_recv != 0 && st->sv->forward == NULL;
-	c->sending = st->sv->reply != NULL || st->sv->reply_fd != -1;
+	c->receiving = c->sending = false;
 	c->reply_off = 0;
-	c->shut = false;
 	c->received = c->sent = 0;
 	peer_set(&c->peer, fd, addr, len, (unsigned long long)st->accepted);
 	if (!st->sv->json)
 		line_open(&st->out, &c->line);
 	st->sockets++;
-	touch(st, c);
-	if (st->sv->tls != NULL) {
-		/* -v: the connection now, its handshake once it is done */
-		connlog_open(NULL, st->sv->verbose, &c->peer);
-		if ((c->handshake = tls_accept(st->sv->tls, fd, &e)) == NULL) {
-			c->tls.err = e;
-			return handshake_failed(st, c, "handshake failed");
-		}
-		/* the dial's bound, -t or its default, bounds it too */
-		c->idle_at = time_after(now_ms(), st->sv->dial.timeout_ms);
-		return handshake(st, c);
-	}
-	if (st->sv->forward != NULL && (rc = dial_target(st, c)) != 0)
-		return rc == -1 ? -1 : 0;
-	connlog_open(st->json, st->sv->verbose, &c->peer);
-	/* the reply at once; and what the peer sent before we took it */
-	return serve_conn(st, c, fd, 0, true);
+	return run_setup(st, c, NULL);
 }
 
 /* Stops listening: later connects are refused, not queued. */
@@ -518,31 +654,23 @@ settle(struct state *st)
 	return 0;
 }
 
-/* Whether a connection may have a time bound: -t, or a handshake's. */
-static bool
-has_bounds(const struct state *st)
-{
-	return st->sv->idle_ms != NO_LIMIT || st->sv->tls != NULL;
-}
-
-/* Whether c's idle_at bounds it: -t, or its handshake not yet done. */
-static bool
-bounded(const struct state *st, const struct conn *c)
-{
-	return c->used && c->fd != -1 && (st->sv->idle_ms != NO_LIMIT ||
-	    c->handshake != NULL);
-}
-
 /* The poll timeout: the nearest idle bound, accept deadline or retry. */
 static int
 next_timeout(const struct state *st)
 {
+	const struct conn *c;
 	long long at = NO_LIMIT;
 	size_t i;
 
-	for (i = 0; has_bounds(st) && i < (size_t)st->sv->max_conns; i++)
-		if (bounded(st, &st->conns[i]))
-			at = earlier(at, st->conns[i].idle_at);
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->fd == -1)
+			continue;
+		if (c->step != NULL)
+			at = earlier(at, c->wait.deadline);
+		else if (st->sv->idle_ms != NO_LIMIT)
+			at = earlier(at, c->idle_at);
+	}
 	if (st->sv->idle_ms != NO_LIMIT && st->sockets == 0 && st->ls.n > 0)
 		at = time_after(st->quiet_since, st->sv->idle_ms);
 	if (st->paused && st->sockets == 0)
@@ -571,9 +699,53 @@ poll_forward(struct state *st, const struct conn *c, size_t slot, nfds_t n)
 	return n;
 }
 
-/* The poll set: the listeners while they may accept, then each socket. */
+/*
+ * Room in the poll set for more after its first n: 0, or -1 (memory).
+ * A connection in setup waits on as many descriptors as its step asks.
+ */
+static int
+poll_room(struct state *st, nfds_t n, size_t more)
+{
+	size_t room = st->pfd_room;
+	struct pollfd *pfd;
+	size_t *pfd_conn;
+
+	while (room < n + more)
+		room *= 2;
+	if (room == st->pfd_room)
+		return 0;
+	if ((pfd = reallocarray(st->pfd, room, sizeof(*pfd))) == NULL)
+		return -1;
+	st->pfd = pfd;
+	if ((pfd_conn = reallocarray(st->pfd_conn, room,
+	    sizeof(*pfd_conn))) == NULL)
+		return -1;
+	st->pfd_conn = pfd_conn;
+	st->pfd_room = room;
+	return 0;
+}
+
+/* A connection in setup: its wait's descriptors in a row from n. */
 static nfds_t
-poll_set(struct state *st)
+poll_setup(struct state *st, struct conn *c, size_t slot, nfds_t n)
+{
+	size_t i;
+
+	c->wait_at = n;
+	for (i = 0; i < c->wait.n; i++) {
+		st->pfd[n] = c->wait.pfd[i];
+		st->pfd[n].revents = 0;
+		st->pfd_conn[n++] = slot;
+	}
+	return n;
+}
+
+/*
+ * The poll set, n long: the listeners while they may accept, then each
+ * socket.  Returns 0, or -1 (memory).
+ */
+static int
+poll_set(struct state *st, nfds_t *np)
 {
 	struct conn *c;
 	nfds_t n = 0;
@@ -594,16 +766,20 @@ poll_set(struct state *st)
 		c = &st->conns[i];
 		if (!c->used || c->fd == -1)
 			continue;
+		/* a socket, a forwarded one's two, or a step's wait */
+		if (poll_room(st, n, c->step != NULL ? c->wait.n : 2) == -1)
+			return -1;
+		if (c->step != NULL) {
+			n = poll_setup(st, c, i, n);
+			continue;
+		}
 		if (c->forwarding) {
 			n = poll_forward(st, c, i, n);
 			continue;
 		}
-		if (c->handshake != NULL)
-			ev = c->hs_events;
-		else
-			ev = (short)((c->sending ? c->s.wr_events : 0) |
-			    (c->receiving && recv_want(st, c) > 0 ?
-			    c->s.rd_events : 0));
+		ev = (short)((c->sending ? c->s.wr_events : 0) |
+		    (c->receiving && recv_want(st, c) > 0 ?
+		    c->s.rd_events : 0));
 		/* a socket waiting for another's line: not even its errors */
 		if (ev == 0)
 			continue;
@@ -611,7 +787,8 @@ poll_set(struct state *st)
 		st->pfd[n].events = ev;
 		st->pfd_conn[n++] = i;
 	}
-	return n;
+	*np = n;
+	return 0;
 }
 
 /* Ends the connections idle past their bound: 0, or -1 (out failed). */
@@ -623,17 +800,13 @@ expire(struct state *st)
 	long long now = now_ms();
 	size_t i;
 
-	for (i = 0; has_bounds(st) && i < (size_t)st->sv->max_conns; i++) {
+	if (st->sv->idle_ms == NO_LIMIT)
+		return 0;
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
 		c = &st->conns[i];
-		if (!bounded(st, c) || c->idle_at > now)
+		if (!c->used || c->fd == -1 || c->step != NULL ||
+		    c->idle_at > now)
 			continue;
-		if (c->handshake != NULL) {
-			(void)tls_fail(&c->tls.err, TLS_TIMEOUT,
-			    "timed out in the handshake");
-			if (handshake_failed(st, c, "handshake timed out") == -1)
-				return -1;
-			continue;
-		}
 		warnx("%s: idle for %s", c->peer.name,
 		    format_duration(st->sv->idle_ms, buf));
 		st->status = ex_first(st->status, EX_TEMPFAIL);
@@ -671,8 +844,7 @@ flush_queued(struct state *st, struct conn *c)
 	ssize_t n;
 	int queued;
 
-	/* a handshake's bytes are no data */
-	if (c->fd == -1 || !c->receiving || c->handshake != NULL ||
+	if (c->fd == -1 || !c->receiving ||
 	    ioctl(c->fd, SIOCINQ, &queued) == -1)
 		return;
 	/* TLS: fewer bytes come out than were queued, never more */
@@ -717,6 +889,31 @@ stop_by_signal(struct state *st)
 	signals_release();
 }
 
+/*
+ * Steps the connections in setup that poll woke, and those whose wait's
+ * deadline passed.  Returns 0, or -1 when writing out failed.
+ */
+static int
+step_setups(struct state *st)
+{
+	struct conn *c;
+	size_t i;
+
+	for (i = 0; i < (size_t)st->sv->max_conns; i++) {
+		c = &st->conns[i];
+		if (!c->used || c->step == NULL)
+			continue;
+		if (c->woke) {
+			c->woke = false;
+			if (run_setup(st, c, &st->pfd[c->wait_at]) == -1)
+				return -1;
+		} else if (now_ms() >= c->wait.deadline &&
+		    run_setup(st, c, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* One round: wait, then serve what is ready.  -1 ends the loop. */
 static int
 round_once(struct state *st)
@@ -725,7 +922,11 @@ round_once(struct state *st)
 	nfds_t n, i;
 	int ready;
 
-	n = poll_set(st);
+	if (poll_set(st, &n) == -1) {
+		warn("poll");
+		st->status = ex_first(st->status, EX_OSERR);
+		return -1;
+	}
 	/* one that came since the wake pipe was last looked at, too */
 	if (signals_waiting())
 		stop_by_signal(st);
@@ -750,13 +951,18 @@ round_once(struct state *st)
 			continue;
 		}
 		c = &st->conns[st->pfd_conn[i]];
+		/* its wait is stepped on as a whole, below */
+		if (c->used && c->step != NULL) {
+			c->woke = true;
+			continue;
+		}
 		if (c->used && c->fd != -1 && (c->fd == st->pfd[i].fd ||
 		    (c->forwarding && c->fw.target.fd == st->pfd[i].fd)) &&
 		    serve_conn(st, c, st->pfd[i].fd, st->pfd[i].revents,
 		    false) == -1)
 			goto out_failed;
 	}
-	if (expire(st) == -1)
+	if (step_setups(st) == -1 || expire(st) == -1)
 		goto out_failed;
 	bound_hold(st);
 	if (settle(st) == -1)
@@ -791,7 +997,7 @@ finished(struct state *st)
 static int
 state_init(struct state *st, const struct server *sv)
 {
-	size_t i, polled, slots = (size_t)sv->max_conns;
+	size_t i, slots = (size_t)sv->max_conns;
 	int flags;
 
 	memset(st, 0, sizeof(*st));
@@ -802,10 +1008,10 @@ state_init(struct state *st, const struct server *sv)
 	st->conns = calloc(slots, sizeof(*st->conns));
 	st->free_slots = calloc(slots, sizeof(*st->free_slots));
 	/* a forwarded connection polls its target's socket too */
-	polled = sv->forward != NULL ? 2 * slots : slots;
-	st->pfd = calloc(polled + 1 + LISTEN_SET_MAX, sizeof(*st->pfd));
-	st->pfd_conn = calloc(polled + 1 + LISTEN_SET_MAX,
-	    sizeof(*st->pfd_conn));
+	st->pfd_room = (sv->forward != NULL ? 2 * slots : slots) + 1 +
+	    LISTEN_SET_MAX;
+	st->pfd = calloc(st->pfd_room, sizeof(*st->pfd));
+	st->pfd_conn = calloc(st->pfd_room, sizeof(*st->pfd_conn));
 	st->scratch = malloc(RECV_CHUNK);
 	if (st->conns == NULL || st->free_slots == NULL || st->pfd == NULL ||
 	    st->pfd_conn == NULL || st->scratch == NULL)
@@ -832,14 +1038,8 @@ state_free(struct state *st)
 
 	for (i = 0; st->conns != NULL && i < (size_t)st->sv->max_conns; i++)
 		if (st->conns[i].used) {
-			if (st->conns[i].forwarding && st->conns[i].fd != -1)
-				forward_close(&st->conns[i].fw, false);
-			else if (st->conns[i].fd != -1) {
-				tls_free(st->conns[i].handshake);
-				st->conns[i].s.ops->close(&st->conns[i].s,
-				    false);
-			}
-			tls_info_free(&st->conns[i].tls);
+			if (st->conns[i].fd != -1)
+				close_conn(&st->conns[i]);
 			free(st->conns[i].line.buf);
 		}
 	listen_set_close(&st->ls);

@@ -7,14 +7,16 @@
  * rest wait in the kernel's accept queue.  Out of descriptors, accepting
  * pauses until a connection closes.  Stop signals (signals.h) are held
  * the whole time: one ends the loop once what every peer had sent
- * (read already, or still queued in its socket) is written.  With a
- * target to forward to, each connection is dialed there as it is
- * accepted and relayed both ways (relay.h's flows) instead; one whose
- * dial fails is closed at once.  With a TLS server (tls.h), each
- * connection's handshake is made first, step by step in the same poll
- * loop (a client that stalls in it holds nobody off), within the dial's
- * timeout; one that fails is told and closed.  A peer's failure and the
- * -v lines go to stderr, as the listener's own.
+ * (read already, or still queued in its socket) is written.  Before it
+ * is served, a connection goes through its setup steps (setup.h) in the
+ * same loop, each bounding itself, so that one that waits holds up no
+ * other.  With a TLS server (tls.h), the first is the handshake (within
+ * the dial's timeout), and the connection is served through the session
+ * once it is done; one whose handshake fails is told and closed.  With
+ * a target to forward to, the next is the dial there (forward.h), and
+ * the connection is relayed both ways (relay.h's flows) instead; one
+ * whose dial fails is closed at once.  A peer's
+ * failure and the -v lines go to stderr, as the listener's own.
  */
 #ifndef SOCKUTILS_SERVER_H
 #define SOCKUTILS_SERVER_H

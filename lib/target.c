@@ -99,6 +99,33 @@ hosts_free(struct hosts *h)
 }
 
 /*
+ * Whether l names an address as typed, answered then without the
+ * lookup threads (a relay dials one for each connection).
+ */
+static bool
+numeric(struct lookup *l, int family)
+{
+	return l->invalid == NULL && resolve_host(l->name, NULL, family,
+	    SOCK_STREAM, AI_NUMERICHOST, &l->res) == 0;
+}
+
+/* Whether each of the n lookups of v is an address, answered so. */
+static bool
+all_numeric(struct lookup *v, size_t n, int family)
+{
+	size_t i, answered = 0;
+
+	for (i = 0; i < n; i++)
+		answered += numeric(&v[i], family);
+	if (answered == n)
+		return true;
+	/* the names go through the pool, and the addresses with them */
+	for (i = 0; i < n; i++)
+		lookup_free_answer(&v[i]);
+	return false;
+}
+
+/*
  * Looks up the hosts of the n specs, all within one bound.  Returns 0,
  * or -1 if memory ran out.
  */
@@ -113,6 +140,8 @@ look_up(const struct target_spec *v, size_t n, int family,
 		hosts_free(h);
 		return -1;
 	}
+	if (all_numeric(h->lk, h->n, family))
+		return 0;
 	/* the lookups share the bound of one connection attempt */
 	ms = o->retry ? earlier(o->timeout_ms, o->wait_ms) : o->timeout_ms;
 	deadline_start(&dl, ms);
@@ -287,32 +316,94 @@ target_ended(void *ctx, struct dial *d)
 	free(name);
 }
 
+/* connect_targets up to its dials: the lookups, then the feed of dials. */
+struct target_dial {
+	struct walk		 w;
+	struct dial_options	 rest;	/* what is left of --wait */
+	struct dial_feed	 feed;
+	struct dialer		*dr;	/* target_dial_new's */
+};
+
+/* Looks the hosts of the n specs up and readies the feed of td. */
+static void
+targets_start(struct target_dial *td, const struct target_spec *v, size_t n,
+    int family, const struct dial_options *o, target_fn *checked, void *ctx)
+{
+	long long start;
+	size_t i;
+
+	memset(td, 0, sizeof(*td));
+	td->w.v = v;
+	td->w.n = n;
+	td->w.o = o;
+	td->w.checked = checked;
+	td->w.ctx = ctx;
+	td->rest = *o;
+	td->feed.next = next_target;
+	td->feed.ended = target_ended;
+	td->feed.ctx = &td->w;
+	start = now_ms();
+	for (i = 0; i < n; i++)
+		td->feed.count += is_path(&v[i]) ? 1 : v[i].ports.ports;
+	td->w.un = unix_addresses(v, n);
+	if (td->feed.count > 1)
+		raise_descriptor_limit();
+	/* without memory for them, each target fails saying so */
+	(void)look_up(v, n, family, o, start, &td->w.h);
+	/* the wait includes the lookups */
+	td->w.lookups_ms = now_ms() - start;
+	if (o->retry)
+		td->rest.wait_ms = time_left(time_after(start, o->wait_ms),
+		    now_ms());
+}
+
+static void
+targets_end(struct target_dial *td)
+{
+	free(td->w.un);
+	hosts_free(&td->w.h);
+}
+
 void
 connect_targets(const struct target_spec *v, size_t n, int family,
     const struct dial_options *o, target_fn *checked, void *ctx)
 {
-	struct dial_options rest = *o;
-	struct walk w = { .v = v, .n = n, .o = o, .checked = checked,
-	    .ctx = ctx };
-	struct dial_feed feed = { .next = next_target, .ended = target_ended,
-	    .ctx = &w };
-	long long start;
-	size_t i;
+	struct target_dial td;
 
-	start = now_ms();
-	for (i = 0; i < n; i++)
-		feed.count += is_path(&v[i]) ? 1 : v[i].ports.ports;
-	w.un = unix_addresses(v, n);
-	if (feed.count > 1)
-		raise_descriptor_limit();
-	/* without memory for them, each target fails saying so */
-	(void)look_up(v, n, family, o, start, &w.h);
-	/* the wait includes the lookups */
-	w.lookups_ms = now_ms() - start;
-	if (o->retry)
-		rest.wait_ms = time_left(time_after(start, o->wait_ms),
-		    now_ms());
-	dial_stream(&feed, &rest);
-	free(w.un);
-	hosts_free(&w.h);
+	targets_start(&td, v, n, family, o, checked, ctx);
+	dial_stream(&td.feed, &td.rest);
+	targets_end(&td);
+}
+
+struct target_dial *
+target_dial_new(const struct target_spec *v, size_t n, int family,
+    const struct dial_options *o, target_fn *checked, void *ctx)
+{
+	struct target_dial *td;
+
+	if ((td = malloc(sizeof(*td))) == NULL)
+		return NULL;
+	targets_start(td, v, n, family, o, checked, ctx);
+	if ((td->dr = dialer_new(&td->feed, &td->rest)) == NULL) {
+		targets_end(td);
+		free(td);
+		return NULL;
+	}
+	return td;
+}
+
+struct dialer *
+target_dialer(struct target_dial *td)
+{
+	return td->dr;
+}
+
+void
+target_dial_free(struct target_dial *td)
+{
+	if (td == NULL)
+		return;
+	dialer_free(td->dr);
+	targets_end(td);
+	free(td);
 }

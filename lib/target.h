@@ -59,4 +59,19 @@ typedef void target_fn(const struct target *t, void *ctx);
 void	connect_targets(const struct target_spec *v, size_t n, int family,
 	    const struct dial_options *o, target_fn *checked, void *ctx);
 
+/*
+ * connect_targets for a caller with a poll loop of its own: the lookups
+ * are made here (on lib/pool.h's threads, within o->timeout_ms, or the
+ * wait's), the dials are left to target_dialer's steps (dial.h), each
+ * target handed to checked as the dialer hands its dial back.  NULL
+ * without memory.  target_dial_free ends what is not over.
+ */
+struct target_dial;
+
+struct target_dial *target_dial_new(const struct target_spec *v, size_t n,
+	    int family, const struct dial_options *o, target_fn *checked,
+	    void *ctx);
+struct dialer *target_dialer(struct target_dial *td);
+void	target_dial_free(struct target_dial *td);
+
 #endif

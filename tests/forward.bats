@@ -20,6 +20,7 @@ setup() {
 
 teardown() {
 	kill_spawned
+	hosts_restore
 }
 
 # echo_unix PATH: socat echoing every connection on the Unix socket PATH.
@@ -43,6 +44,11 @@ forward_unix() {
 	spawn tcp-listen -U "$path" --forward "$target" "$@" 2>"$LERR"
 	LPID=$SPAWN_PID
 	wait_until "$LPID" test -S "$path" || fail "$WAIT_WHY: no socket at $path: $(cat "$LERR")"
+}
+
+# dialing: tcp-listen has a connect in flight (a SYN sent, not answered).
+dialing() {
+	ss -Htnp state syn-sent | grep -q '"tcp-listen"'
 }
 
 # --- the four directions, with real peers --------------------------------
@@ -166,6 +172,40 @@ print(s.recv(4).decode(), s.recv(4) == b'')"
 	assert_equal "$STATUS" 75
 	[ "$(ms_since "$start")" -lt 5000 ]
 	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect 127.0.0.1 $BPORT: Connection timed out")"
+}
+
+@test "tcp-listen -k --forward: a dial that waits holds no other connection up, and ends after -t" {
+	# the first connection's dial goes to a port that answers nothing
+	start_blackhole 127.0.0.2 127.0.0.1
+	hosts_add <<<"127.0.0.2 relay-target.test"
+	start_listen -k -j -t 3 --forward "relay-target.test:$BPORT"
+	python3 - "$PORT" >"$T/first" <<'PY' 3>&- &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+start = time.monotonic()
+print(s.recv(1) == b"", int((time.monotonic() - start) * 1000))
+PY
+	local first=$!
+	# the dial is in flight once the kernel has its SYN out
+	wait_until "$first" dialing || fail "$WAIT_WHY: no dial in flight"
+	# the name now leads to a port that answers, for the next connection
+	hosts_restore
+	hosts_add <<<"127.0.0.1 relay-target.test"
+	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
+	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
+	run -0 timeout 10 bash -c "printf x | nc -N 127.0.0.1 $PORT"
+	assert_output good
+	# served while the first still waits for its dial
+	assert_equal "$(cat "$T/first")" ""
+	wait "$first"
+	run -0 cat "$T/first"
+	assert_output --regexp "^True [0-9]+$"
+	[ "${output#True }" -ge 2500 ]
+	wait_match "$LOUT" '"end":"dial timed out"'
+	run -0 jq -c 'select(.event == "close") | [.target, .end]' "$LOUT"
+	assert_line --index 0 "[\"127.0.0.1 $BPORT\",\"closed\"]"
+	assert_line --index 1 "[\"relay-target.test $BPORT\",\"dial timed out\"]"
+	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect relay-target.test $BPORT: Connection timed out")"
 }
 
 @test "tcp-listen --forward: a client that resets mid-stream resets the target's connection" {

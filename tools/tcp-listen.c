@@ -31,7 +31,7 @@ static const struct cli_text text = {
 	"tcp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
 	    "[--max-conns N] [--mode MODE] [--reply DATA] [--port-file FILE] "
 	    "[--raw] [--forward TARGET | --reply-file FILE] "
-	    "[--tls --cert FILE [--key FILE] [--ca FILE|DIR]] {PORT | PATH}",
+	    "[--tls] [--cert FILE] [--key FILE] [--ca FILE|DIR] {PORT | PATH}",
 	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
 	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
