@@ -147,3 +147,18 @@ in_root() {
 		--expect '^HTTP/1\.[01] 503' "db:$port" $'GET /health HTTP/1.0\n'
 	assert_stderr "tcp-send: reply of db $port: no line matched before the peer closed: first line \"HTTP/1.0 200 OK\""
 }
+
+@test "tcp-send -z --tls in the empty root: no trust store is 78 naming --ca, and --ca verifies" {
+	load test_helper/tls
+	# a root and a leaf for db, served by openssl s_server outside the root
+	mint_for db
+	cp "$PKI/db.pem" "$PKI/db.chain.pem"
+	start_s_server db
+	# no /etc/ssl, no /dev: mbedTLS's randomness is getrandom(2)
+	run -78 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -z --tls db "$PORT"
+	assert_stderr "tcp-send: no trust store found (neither SSL_CERT_FILE nor /etc/ssl/certs/ca-certificates.crt): name one with --ca"
+	cp "$PKI/ca.pem" "$ROOT/etc/ca.pem"
+	run -0 --separate-stderr env -i "$(command -v chroot)" "$ROOT" /bin/tcp-send -zj --tls --ca /etc/ca.pem db "$PORT"
+	assert_equal "$(jq -r '.tls.verified, .tls.subject' <<<"$output" | paste -sd' ')" "true CN=db"
+	assert_stderr ''
+}
