@@ -237,15 +237,20 @@ http.server.HTTPServer(("127.0.0.1", 8080), H).serve_forever()'
 @test "README recipe port-free: waits until the old server lets go of the port" {
 	require_hermetic
 	recipe_needs port-free
+	# the old server: it lets go of the port once the recipe has found
+	# it taken (its first connection); 8080 may be in TIME_WAIT from an
+	# earlier recipe, hence SO_REUSEADDR
 	spawn python3 -c '
-import socket, time
+import socket, sys, time
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 8080))
 s.listen(64)
-time.sleep(0.3)
+open(sys.argv[1], "w").write("taken")
+s.accept()[0].close()
 s.close()
-time.sleep(30)'
-	wait_until "$SPAWN_PID" tcp-send -z 127.0.0.1:8080 || fail "no listener"
+time.sleep(30)' "$BATS_TEST_TMPDIR/taken"
+	wait_file "$BATS_TEST_TMPDIR/taken" "$SPAWN_PID"
 	run_recipe port-free
 	assert_success
 	run -69 tcp-send -z 127.0.0.1:8080
