@@ -65,6 +65,18 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 	case SOCKOPT_REPLY:
 		o->reply = arg;
 		break;
+	case SOCKOPT_TLS:
+		o->tls = true;
+		break;
+	case SOCKOPT_CA:
+		o->ca = arg;
+		break;
+	case SOCKOPT_CERT:
+		o->cert = arg;
+		break;
+	case SOCKOPT_KEY:
+		o->key = arg;
+		break;
 	default:
 		return false;
 	}

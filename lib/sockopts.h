@@ -1,6 +1,7 @@
 /*
  * Reporting layer.  The options the socket tools share (-4, -6, -b, -c,
- * -k, -t, -U, -v, -x, --mode, --port-file, --raw, --reply), taken the
+ * -k, -t, -U, -v, -x, --mode, --port-file, --raw, --reply, and TLS's
+ * --tls, --ca, --cert and --key), taken the
  * same way with the same messages in each (the listener they describe is
  * listener.h's).  Each tool's getopt string says which of them it has;
  * whatever goes wrong exits, with 64 for a malformed value.
@@ -25,6 +26,10 @@ enum {
 	SOCKOPT_RAW,
 	SOCKOPT_REPLY,
 	SOCKOPT_MODE,
+	SOCKOPT_TLS,
+	SOCKOPT_CA,
+	SOCKOPT_CERT,
+	SOCKOPT_KEY,
 	SOCKOPT_OWN
 };
 
@@ -49,6 +54,12 @@ enum {
 	{ "mode", required_argument, NULL, SOCKOPT_MODE }, \
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY }, \
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE }
+/* the stream tools': --ca names whom the peer's certificate must be from */
+#define SOCKOPT_TLS_ROWS \
+	{ "tls", no_argument, NULL, SOCKOPT_TLS }, \
+	{ "ca", required_argument, NULL, SOCKOPT_CA }, \
+	{ "cert", required_argument, NULL, SOCKOPT_CERT }, \
+	{ "key", required_argument, NULL, SOCKOPT_KEY }
 /* -C, -n and -r: each sender takes them itself */
 #define SOCKOPT_SENDER_ROWS \
 	{ "crlf", no_argument, NULL, 'C' }, \
@@ -70,6 +81,10 @@ struct sockopts {
 	const char	*port_file;	/* --port-file FILE, or NULL */
 	bool		 unix_path;	/* -U: the operand is a PATH */
 	long		 mode;		/* --mode MODE, or -1 */
+	bool		 tls;		/* --tls */
+	const char	*ca;		/* --ca FILE|DIR, or NULL */
+	const char	*cert;		/* --cert FILE, or NULL */
+	const char	*key;		/* --key FILE, or NULL */
 };
 
 #define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT, .mode = -1 }

@@ -66,7 +66,7 @@ static const struct cli_text text = {
 };
 
 enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
-    OPT_REPLY_FILE, OPT_TLS, OPT_CERT, OPT_KEY, OPT_CA };
+    OPT_REPLY_FILE };
 
 static const struct option longopts[] = {
 	SOCKOPT_ROWS,
@@ -75,10 +75,7 @@ static const struct option longopts[] = {
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "reply-file", required_argument, NULL, OPT_REPLY_FILE },
-	{ "tls", no_argument, NULL, OPT_TLS },
-	{ "cert", required_argument, NULL, OPT_CERT },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "ca", required_argument, NULL, OPT_CA },
+	SOCKOPT_TLS_ROWS,
 	CLI_COMMON_OPTIONS
 };
 
@@ -291,18 +288,6 @@ main(int argc, char *argv[])
 		case OPT_REPLY_FILE:
 			set.reply_file = optarg;
 			break;
-		case OPT_TLS:
-			set.tls = true;
-			break;
-		case OPT_CERT:
-			set.tls_opts.cert = optarg;
-			break;
-		case OPT_KEY:
-			set.tls_opts.key = optarg;
-			break;
-		case OPT_CA:
-			set.tls_opts.ca = optarg;
-			break;
 		case OPT_MAX_CONNS:
 			if (parse_number(optarg, 1, SERVER_MAX_CONNS_MAX,
 			    &set.max_conns, &errstr) == -1)
@@ -324,6 +309,9 @@ main(int argc, char *argv[])
 	set.count = o.count;
 	set.idle_ms = o.timeout_ms;
 	set.verbose = o.verbose;
+	set.tls = o.tls;
+	set.tls_opts = (struct tls_server_options){ .cert = o.cert,
+	    .key = o.key, .ca = o.ca };
 	/* -t bounds each dial too, as it bounds tcp-send's */
 	set.connect_ms = o.timeout != NULL ? o.timeout_ms :
 	    CONNECT_TIMEOUT_DEFAULT_MS;

@@ -77,8 +77,7 @@ static const struct cli_text text = {
 
 enum {
 	OPT_WAIT = SOCKOPT_OWN, OPT_ANY, OPT_CLOSED, OPT_EXPECT, OPT_MAX_BYTES,
-	OPT_TLS, OPT_INSECURE, OPT_CA, OPT_SERVERNAME, OPT_CERT, OPT_KEY,
-	OPT_ALPN, OPT_MIN_DAYS
+	OPT_INSECURE, OPT_SERVERNAME, OPT_ALPN, OPT_MIN_DAYS
 };
 
 static const struct option longopts[] = {
@@ -91,12 +90,9 @@ static const struct option longopts[] = {
 	{ "closed", no_argument, NULL, OPT_CLOSED },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-	{ "tls", no_argument, NULL, OPT_TLS },
+	SOCKOPT_TLS_ROWS,
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "ca", required_argument, NULL, OPT_CA },
 	{ "servername", required_argument, NULL, OPT_SERVERNAME },
-	{ "cert", required_argument, NULL, OPT_CERT },
-	{ "key", required_argument, NULL, OPT_KEY },
 	{ "alpn", required_argument, NULL, OPT_ALPN },
 	{ "min-days", required_argument, NULL, OPT_MIN_DAYS },
 	CLI_COMMON_OPTIONS
@@ -398,6 +394,10 @@ settle(struct settings *set, struct sockopts *o, int argc)
 	/* -z: a connection only says the port is open; --wait --any: one */
 	c->dial.check_only = set->checking && set->expect == NULL;
 	c->dial.until_one = c->any && c->dial.retry && set->expect == NULL;
+	set->tls = o->tls;
+	set->tls_opts.ca = o->ca;
+	set->tls_opts.cert = o->cert;
+	set->tls_opts.key = o->key;
 	check_tls_options(set);
 }
 
@@ -456,23 +456,11 @@ main(int argc, char *argv[])
 				    "too large (at most 16777216)" : errstr);
 			set.check.max_bytes = (size_t)n;
 			break;
-		case OPT_TLS:
-			set.tls = true;
-			break;
 		case OPT_INSECURE:
 			set.tls_opts.insecure = true;
 			break;
-		case OPT_CA:
-			set.tls_opts.ca = optarg;
-			break;
 		case OPT_SERVERNAME:
 			set.tls_check.servername = optarg;
-			break;
-		case OPT_CERT:
-			set.tls_opts.cert = optarg;
-			break;
-		case OPT_KEY:
-			set.tls_opts.key = optarg;
 			break;
 		case OPT_ALPN:
 			if (tls_alpn_wire(optarg, alpn, sizeof(alpn),
