@@ -713,23 +713,6 @@ wants(int ret, short *events)
 	return true;
 }
 
-/* Waits for events on fd, at most until deadline.  0, or -1 with e set. */
-static int
-wait_events(int fd, short events, long long deadline, struct tls_error *e)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int n;
-
-	do
-		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return tls_fail(e, TLS_SYSTEM, "poll: %s", strerror(errno));
-	if (n == 0)
-		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
-	return 0;
-}
-
 /*
  * What conn checks of servername: the DNS name (and SNI) by mbedTLS, an
  * IP address by verified(), no SNI then.  Returns 0, or -1 (ENOMEM).
@@ -848,7 +831,7 @@ tls_connect(struct tls_client *c, int fd, const char *servername,
 		return NULL;
 	}
 	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (wait_events(fd, events, deadline, &info->err) == -1) {
+		if (tls_wait(fd, events, deadline, &info->err) == -1) {
 			/* what it got before the time ran out */
 			learned(conn, info);
 			break;
@@ -939,13 +922,13 @@ tls_close_check(struct tls_conn *conn, long long deadline,
 	int ret, rc = 0;
 
 	while (wants(mbedtls_ssl_close_notify(&conn->ssl), &events) &&
-	    wait_events(conn->fd, events, end, &info->err) == 0)
+	    tls_wait(conn->fd, events, end, &info->err) == 0)
 		;
 	for (;;) {
 		if ((ret = mbedtls_ssl_read(&conn->ssl, buf, sizeof(buf))) > 0)
 			continue;
 		if (wants(ret, &events)) {
-			if (wait_events(conn->fd, events, end, &info->err) == 0)
+			if (tls_wait(conn->fd, events, end, &info->err) == 0)
 				continue;
 		} else
 			call_failed(conn, ret, &info->err);

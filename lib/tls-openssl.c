@@ -588,26 +588,6 @@ call_failed(const struct tls_conn *conn, int ret, struct tls_error *e)
 }
 
 /*
- * Waits until fd shows events, at most until deadline.  Returns 0, or
- * -1 with e set.
- */
-static int
-wait_events(int fd, short events, long long deadline, struct tls_error *e)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int n;
-
-	do
-		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return tls_fail(e, TLS_SYSTEM, "poll: %s", strerror(errno));
-	if (n == 0)
-		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
-	return 0;
-}
-
-/*
  * What conn waits for after a call that returned ret: 0 with *events
  * (POLLIN, POLLOUT), or -1 when it was no wait.
  */
@@ -640,7 +620,7 @@ wait_io(const struct tls_conn *conn, int ret, long long deadline,
 		call_failed(conn, ret, e);
 		return -1;
 	}
-	return wait_events(conn->fd, events, deadline, e);
+	return tls_wait(conn->fd, events, deadline, e);
 }
 
 /* Asks ssl to check name: an IP address, or a DNS name with SNI. */
@@ -765,7 +745,7 @@ tls_connect(struct tls_client *c, int fd, const char *servername,
 		goto failed;
 	}
 	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (wait_events(fd, events, deadline, &info->err) == -1) {
+		if (tls_wait(fd, events, deadline, &info->err) == -1) {
 			/* what it got before the time ran out */
 			learned(conn, info);
 			break;

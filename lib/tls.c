@@ -11,6 +11,7 @@
 
 #include "exitcode.h"
 #include "sockclose.h"
+#include "timing.h"
 #include "tls.h"
 
 /* Where the distributions keep their bundles and hashed directories. */
@@ -291,4 +292,20 @@ tls_stream(struct stream *s, struct tls_conn *conn, int fd)
 	s->rd_events = POLLIN;
 	s->wr_events = POLLOUT;
 	s->spliceable = false;
+}
+
+int
+tls_wait(int fd, short events, long long deadline, struct tls_error *e)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n;
+
+	do
+		n = poll(&pfd, 1, poll_timeout(time_left(deadline, now_ms())));
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return tls_fail(e, TLS_SYSTEM, "poll: %s", strerror(errno));
+	if (n == 0)
+		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
+	return 0;
 }

@@ -182,6 +182,13 @@ int	tls_exit_status(enum tls_class class);
 /* Whether a check that failed with class may pass if tried again. */
 bool	tls_retryable(enum tls_class class);
 
+/*
+ * Waits until fd shows events (a handshake's wants), at most until
+ * deadline (NO_LIMIT: never).  Returns 0, or -1 with e set
+ * (TLS_TIMEOUT, TLS_SYSTEM).
+ */
+int	tls_wait(int fd, short events, long long deadline, struct tls_error *e);
+
 /* Sets e, formatted; returns -1. */
 int	tls_fail(struct tls_error *e, enum tls_class class, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
