@@ -563,7 +563,10 @@ dns_names() {
 	done
 	small=$(cat "$BATS_TEST_TMPDIR/kb.2000") big=$(cat "$BATS_TEST_TMPDIR/kb.100000")
 	# each name held would take some 100 bytes, 10 MB for the 98,000 more
-	[ "$big" -le $((small + 4096)) ] || fail "peak RSS $small kB for 2,000 names, $big kB for 100,000"
+	# (three times that under ASan, with its redzones); 4 MiB and 5 % of
+	# the peak are the allocator's slack (ASan's peak is ten times ours)
+	[ "$big" -le $((small + 4096 + small / 20)) ] ||
+		fail "peak RSS $small kB for 2,000 names, $big kB for 100,000"
 }
 
 @test "resolve processes every name even after a malformed one" {
