@@ -13,7 +13,11 @@ _common_setup() {
 	bats_load_library bats-assert
 	bats_load_library bats-file
 	SOCKUTILS_BUILD=${SOCKUTILS_BUILD:-$BATS_TEST_DIRNAME/../build}
-	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:$PATH"
+	# the tools under test, then the peers ./dev deps installs, Debian's,
+	# before a user's own of the same name: a pyenv's python3 (a shell
+	# script in front of the interpreter) cost a fifth of a second, and
+	# seconds on a busy machine, for every python3 peer a test starts
+	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:/usr/bin:/bin:$PATH"
 	export SOCKUTILS_BUILD PATH
 	# asked once here: a $(libc_words ...) would ask again each time
 	is_static_build || :
