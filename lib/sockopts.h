@@ -67,24 +67,24 @@ enum {
 	{ "read", no_argument, NULL, 'r' }
 
 struct sockopts {
-	bool		 want4;		/* -4 */
-	bool		 want6;		/* -6 */
 	const char	*bind;		/* -b ADDR, or NULL */
 	long long	 count;		/* -c COUNT, or 0 */
-	bool		 keep;		/* -k */
 	long long	 timeout_ms;	/* -t SEC, or NO_LIMIT */
 	const char	*timeout;	/* -t SEC as given, or NULL */
-	bool		 verbose;	/* -v */
-	bool		 escape;	/* -x */
-	bool		 raw;		/* --raw */
 	const char	*reply;		/* --reply DATA as given, or NULL */
 	const char	*port_file;	/* --port-file FILE, or NULL */
-	bool		 unix_path;	/* -U: the operand is a PATH */
 	long		 mode;		/* --mode MODE, or -1 */
-	bool		 tls;		/* --tls */
 	const char	*ca;		/* --ca FILE|DIR, or NULL */
 	const char	*cert;		/* --cert FILE, or NULL */
 	const char	*key;		/* --key FILE, or NULL */
+	bool		 want4;		/* -4 */
+	bool		 want6;		/* -6 */
+	bool		 keep;		/* -k */
+	bool		 verbose;	/* -v */
+	bool		 escape;	/* -x */
+	bool		 raw;		/* --raw */
+	bool		 unix_path;	/* -U: the operand is a PATH */
+	bool		 tls;		/* --tls */
 };
 
 #define SOCKOPTS_INIT	{ .timeout_ms = NO_LIMIT, .mode = -1 }
