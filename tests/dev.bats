@@ -51,22 +51,31 @@ copy_src() {
 	assert_line "2 passed, 1 failed, 0 skipped"
 }
 
-@test "./dev bats runs each file a step, JOBS at once, each shown whole with its time" {
-	# each file waits until the other has started: they run at once
+# waiting_files TRIES: one.bats and two.bats in T, each of which marks
+# that it has started and passes once the other has, looking TRIES
+# times, a tenth of a second apart.
+waiting_files() {
 	local me other
 	for me in one two; do
 		other=$([ $me = one ] && echo two || echo one)
 		printf '@test "%s" {\n%s\n}\n' "$me" \
-			"touch $T/$me; for _ in \$(seq 500); do [ -e $T/$other ] && return; sleep 0.01; done; false" \
+			"touch $T/$me; for _ in \$(seq $1); do [ -e $T/$other ] && return; sleep 0.1; done; false" \
 			>"$T/$me.bats"
 	done
+}
+
+@test "./dev bats runs each file a step, JOBS at once, each shown whole with its time" {
+	# each file waits until the other has started: they run at once
+	waiting_files 300
 	SOCKUTILS_JOBS=2 run -0 --separate-stderr dev bats "$T/one.bats" "$T/two.bats"
 	assert_line "ok 1 one"
 	assert_line "ok 1 two"
 	assert_line --regexp "^# run_bats build $T/one\.bats: [0-9]+ s$"
 	assert_line "2 passed, 0 failed, 0 skipped"
-	# one at a time, the first waits for the second in vain
+	# one at a time, the first waits for the second in vain (as long
+	# as it may: the second cannot start before the first ends)
 	rm "$T/one" "$T/two"
+	waiting_files 5
 	SOCKUTILS_JOBS=1 run -1 --separate-stderr dev bats "$T/one.bats" "$T/two.bats"
 	assert_line "1 passed, 1 failed, 0 skipped"
 }
