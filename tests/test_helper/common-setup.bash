@@ -19,6 +19,13 @@ _common_setup() {
 	# seconds on a busy machine, for every python3 peer a test starts
 	PATH="$SOCKUTILS_BUILD/tools:/usr/sbin:/sbin:/usr/bin:/bin:$PATH"
 	export SOCKUTILS_BUILD PATH
+	# sleep and mktemp as bash's own builtins (Debian's bash-builtins,
+	# which ./dev deps installs) where they are: the polling loops
+	# sleep, and bats's run --separate-stderr makes a file each time,
+	# some 3,000 processes of the suite otherwise (a process costs this
+	# 2-core machine 5 to 10 ms of CPU)
+	enable -f sleep sleep 2>/dev/null || :
+	enable -f mktemp mktemp 2>/dev/null || :
 	# asked once here: a $(libc_words ...) would ask again each time
 	is_static_build || :
 	# shellcheck disable=SC2034 # for the tests
