@@ -177,12 +177,15 @@ def streamto(port):
 
 
 def prefix(path):
-    block = pattern_block()
+    # a megabyte of whole blocks at a time: the file may hold hundreds
+    chunk = pattern_block() * 16
     with open(path, "rb") as f:
-        data = f.read()
-    whole = block * (len(data) // len(block) + 1)
-    if whole[:len(data)] != data:
-        sys.exit("%s: not the start of the pattern" % path)
+        while True:
+            data = f.read(len(chunk))
+            if data != chunk[:len(data)]:
+                sys.exit("%s: not the start of the pattern" % path)
+            if len(data) < len(chunk):
+                return
 
 
 def burst(port, n):
