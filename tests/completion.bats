@@ -25,9 +25,11 @@ completing() {
 		COMP_LINE=$2
 		COMP_POINT=${#COMP_LINE}
 		COMP_WORDS=()
-		for blank_separated in $COMP_LINE; do
-			while read -r w; do COMP_WORDS+=("$w"); done < <(
-				printf "%s\n" "$blank_separated" | grep -oE "[=:]+|[^=:]+")
+		for rest in $COMP_LINE; do
+			while [[ $rest =~ ^([=:]+|[^=:]+)(.*)$ ]]; do
+				COMP_WORDS+=("${BASH_REMATCH[1]}")
+				rest=${BASH_REMATCH[2]}
+			done
 		done
 		[[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
