@@ -59,23 +59,21 @@ dialing() {
 	assert_output "from tcp"
 }
 
-@test "tcp-listen --forward HOST:PORT relays 256 MiB each way TCP to TCP, sha256 equal" {
+@test "tcp-listen --forward HOST:PORT relays 256 MiB each way TCP to TCP, byte for byte" {
 	start_peer echo
 	start_listen --forward "127.0.0.1:$PORT"
-	run -0 bash -c "nc -N 127.0.0.1 $PORT <'$RANDOM_FILE' | sha256sum | cut -d' ' -f1"
-	assert_output "$(sha "$RANDOM_FILE")"
+	run -0 bash -c "nc -N 127.0.0.1 $PORT <'$RANDOM_FILE' | cmp - '$RANDOM_FILE'"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
 }
 
-@test "tcp-listen -U --forward PATH relays 32 MiB each way Unix to Unix, sha256 equal" {
+@test "tcp-listen -U --forward PATH relays 32 MiB each way Unix to Unix, byte for byte" {
 	# a hundred times what the buffers on the way hold: the size of the
 	# issue is the TCP test's
 	head -c 32M "$RANDOM_FILE" >"$T/part"
 	echo_unix "$T/echo.sock"
 	forward_unix "$T/front.sock" "$T/echo.sock"
-	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$T/part' | sha256sum | cut -d' ' -f1"
-	assert_output "$(sha "$T/part")"
+	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$T/part' | cmp - '$T/part'"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
 	[ ! -e "$T/front.sock" ]

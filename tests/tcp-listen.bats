@@ -35,7 +35,7 @@ teardown() { _common_teardown; }
 	wait_file "$T/listen.port" "$LPID"
 	cat "$RANDOM_FILE" | tcp-send 127.0.0.1 "$(<"$T/listen.port")"
 	wait_status "$LPID"
-	assert_equal "$(sha "$T/piped")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/piped" "$RANDOM_FILE"
 
 	echo first >"$T/appended"
 	rm -f "$T/listen.port"
@@ -520,9 +520,8 @@ sockets() {
 
 @test "tcp-listen -k --reply-file sends 64 MiB to 10 clients at once, each whole, memory flat" {
 	start_listen -k --reply-file "$RANDOM_FILE"
-	local listener want
+	local listener
 	listener=$(pgrep -P "$LPID")
-	want=$(sha "$RANDOM_FILE")
 	local clients=()
 	for i in $(seq 10); do
 		nc -N 127.0.0.1 "$PORT" </dev/null >"$T/got$i" 3>&- &
@@ -532,7 +531,7 @@ sockets() {
 		wait "$pid"
 	done
 	for i in $(seq 10); do
-		assert_equal "$(sha "$T/got$i")" "$want"
+		assert_same_bytes "$T/got$i" "$RANDOM_FILE"
 	done
 	# sent by the kernel: none of the 64 MiB in its memory
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$listener/status")
@@ -828,7 +827,7 @@ sockets() {
 	run -0 nc -N 127.0.0.1 "$PORT" <"$RANDOM_FILE"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$LOUT" "$RANDOM_FILE"
 }
 
 @test "tcp-listen receives 64 MiB from socat unchanged" {
@@ -836,7 +835,7 @@ sockets() {
 	run -0 socat -u "OPEN:$RANDOM_FILE" "TCP:127.0.0.1:$PORT"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$LOUT" "$RANDOM_FILE"
 }
 
 @test "tcp-listen receives 64 MiB from python3 sendall unchanged" {
@@ -844,14 +843,14 @@ sockets() {
 	run -0 python3 "$PEER_PY" send "$PORT" "$RANDOM_FILE"
 	wait_status "$LPID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$LOUT" "$RANDOM_FILE"
 }
 
 @test "tcp-listen over IPv6 receives from python3 unchanged" {
 	start_listen -6
 	run -0 python3 "$PEER_PY" send "$PORT" "$RANDOM_FILE" ::1
 	wait_status "$LPID"
-	assert_equal "$(sha "$LOUT")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$LOUT" "$RANDOM_FILE"
 }
 
 @test "tcp-listen takes the long forms of its options" {

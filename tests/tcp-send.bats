@@ -55,7 +55,7 @@ teardown() { _common_teardown; }
 @test "tcp-send -r writes an echoing peer's answer, stdin sent at once with it" {
 	start_peer echo
 	tcp-send -r 127.0.0.1 "$PORT" <"$RANDOM_FILE" >"$T/echo"
-	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/echo" "$RANDOM_FILE"
 	run -0 tcp-send -r 127.0.0.1 "$PORT" hello echo
 	assert_output "hello echo"
 }
@@ -802,7 +802,7 @@ open_while_waiting() {
 	run -0 tcp-send 127.0.0.1 "$MATCH" <"$RANDOM_FILE"
 	wait_status "$NC_PID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$T/nc.out")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/nc.out" "$RANDOM_FILE"
 }
 
 @test "tcp-send sends 64 MiB to socat unchanged" {
@@ -812,7 +812,7 @@ open_while_waiting() {
 	run -0 tcp-send 127.0.0.1 "$MATCH" <"$RANDOM_FILE"
 	wait_status "$SOCAT_PID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$T/socat.out")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/socat.out" "$RANDOM_FILE"
 }
 
 @test "tcp-send sends 64 MiB to python3 unchanged" {
@@ -820,20 +820,20 @@ open_while_waiting() {
 	run -0 tcp-send 127.0.0.1 "$PORT" <"$RANDOM_FILE"
 	wait_status "$PEER_PID"
 	assert_equal "$STATUS" 0
-	assert_equal "$(sha "$T/python.out")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/python.out" "$RANDOM_FILE"
 }
 
 @test "tcp-send -r gets 64 MiB back from a socat echo unchanged" {
 	spawn socat -d -d -t 10 TCP-LISTEN:0,bind=127.0.0.1 EXEC:cat 2>"$T/socat.err"
 	wait_match "$T/socat.err" 'listening on .*:([0-9]+)$' "$SPAWN_PID"
 	tcp-send -r 127.0.0.1 "$MATCH" <"$RANDOM_FILE" >"$T/echo"
-	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/echo" "$RANDOM_FILE"
 }
 
 @test "tcp-send -r over IPv6 gets a python3 echo back unchanged" {
 	start_peer echo ::1
 	tcp-send -r ::1 "$PORT" <"$RANDOM_FILE" >"$T/echo"
-	assert_equal "$(sha "$T/echo")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/echo" "$RANDOM_FILE"
 }
 
 @test "tcp-send takes the long forms of its options" {

@@ -88,14 +88,14 @@ socket.socket(socket.AF_UNIX, t).bind(sys.argv[1])' "$@"
 	wait_socket "$S" "$pid"
 	run -0 --separate-stderr tcp-send -U "$S" <"$RANDOM_FILE"
 	wait_status "$pid"
-	assert_equal "$(sha "$T/got")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/got" "$RANDOM_FILE"
 }
 
 @test "tcp-send -U -r receives 64 MiB whole from socat" {
 	spawn socat -u OPEN:"$RANDOM_FILE" UNIX-LISTEN:"$S"
 	wait_socket "$S" "$SPAWN_PID"
 	tcp-send -U -r "$S" </dev/null >"$T/got"
-	assert_equal "$(sha "$T/got")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/got" "$RANDOM_FILE"
 }
 
 # bats test_tags=valgrind
@@ -272,7 +272,7 @@ s.sendall(b"from python\n"); s.close()' "$S"
 	assert_equal "$(cat "$T/first")" "from nc
 from python"
 	tail -c +21 "$LOUT" >"$T/rest"
-	assert_equal "$(sha "$T/rest")" "$(sha "$RANDOM_FILE")"
+	assert_same_bytes "$T/rest" "$RANDOM_FILE"
 }
 
 @test "tcp-listen -U --reply answers curl --unix-socket" {

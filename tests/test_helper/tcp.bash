@@ -47,9 +47,11 @@ start_blackhole() {
 	BPORT=$(<"$pf")
 }
 
-# sha FILE: its SHA-256 alone.
-sha() {
-	sha256sum <"$1" | cut -d' ' -f1
+# assert_same_bytes FILE WANT: FILE holds WANT's bytes, else a failure
+# that says where they part (cmp(1): no hashing of each 64 MiB twice).
+assert_same_bytes() {
+	local why
+	why=$(cmp -- "$2" "$1" 2>&1) || fail "$1 is not $2: $why"
 }
 
 # ms_since START: milliseconds since START (a `date +%s%3N`).
