@@ -33,9 +33,9 @@ copy_src() {
 
 @test "./dev build shows what the compiler said when the build fails" {
 	copy_src "$T/src"
-	printf '#error sockutils-test: the compiler says this\n' >>"$T/src/lib/family.c"
+	printf '#error sockutils-test: the compiler says this\n' >>"$T/src/lib/cli.c"
 	SRC=$T/src run -1 --separate-stderr dev build
-	assert_regex "$stderr" "family\\.c:[0-9]+:[0-9]+: error: #error sockutils-test: the compiler says this"
+	assert_regex "$stderr" "cli\\.c:[0-9]+:[0-9]+: error: #error sockutils-test: the compiler says this"
 	assert_regex "$stderr" "dev: building build failed"
 }
 
