@@ -7,10 +7,12 @@ address, TTL 0), any other question with NOERROR and no answer. Writes
 READY_FILE once it listens. For bench/batch.sh, inside a private network
 namespace.
 """
-import asyncio
+import collections
+import select
 import socket
 import struct
 import sys
+import time
 
 ANSWER_A = bytes([192, 0, 2, 1])
 # Room for a full window of queries arriving at once (512 from resolve -,
@@ -45,23 +47,9 @@ def reply(query):
     return header + question + answers
 
 
-class SlowDNS(asyncio.DatagramProtocol):
-    def __init__(self, delay):
-        self.delay = delay
-        self.transport = None
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def datagram_received(self, data, addr):
-        resp = reply(data)
-        if resp is not None:
-            asyncio.get_running_loop().call_later(
-                self.delay, self.transport.sendto, resp, addr)
-
-
-async def serve(address, delay, ready):
-    loop = asyncio.get_running_loop()
+def serve(address, delay, ready):
+    """Answers each query delay seconds after it came: one delay for all,
+    so that the answers due are a queue in the order the queries came."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         # past net.core.rmem_max: we are root in our namespace
@@ -70,16 +58,36 @@ async def serve(address, delay, ready):
     except PermissionError:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF_BYTES)
     sock.bind((address, 53))
-    await loop.create_datagram_endpoint(lambda: SlowDNS(delay), sock=sock)
+    sock.setblocking(False)
+    due = collections.deque()   # (when, response, address)
     with open(ready, "w") as f:
         f.write("ready\n")
-    await asyncio.Event().wait()
+    while True:
+        wait = max(0, due[0][0] - time.monotonic()) if due else None
+        if select.select([sock], [], [], wait)[0]:
+            came = time.monotonic()
+            # every query queued now: a select each would cost more
+            while True:
+                try:
+                    query, addr = sock.recvfrom(4096)
+                except BlockingIOError:
+                    break
+                resp = reply(query)
+                if resp is not None:
+                    due.append((came + delay, resp, addr))
+        now = time.monotonic()
+        while due and due[0][0] <= now:
+            _, resp, addr = due.popleft()
+            try:
+                sock.sendto(resp, addr)
+            except OSError:
+                pass    # lost, as a datagram may be: the resolver asks again
 
 
 def main():
     if len(sys.argv) != 4:
         sys.exit("usage: slowdns.py ADDRESS DELAY_MS READY_FILE")
-    asyncio.run(serve(sys.argv[1], float(sys.argv[2]) / 1e3, sys.argv[3]))
+    serve(sys.argv[1], float(sys.argv[2]) / 1e3, sys.argv[3])
 
 
 if __name__ == "__main__":
