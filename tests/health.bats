@@ -355,9 +355,10 @@ time.sleep(30)' "$pf"
 	exec 5>"$T/targets"
 	printf '127.0.0.1 %s\n' "$PORT" >&5
 	wait_lines "$T/out" 1 "$send"
-	for ((i = 0; i < 5000; i++)); do
-		printf '127.0.0.1:%s\n127.0.0.1 %s\n' "$free" "$PORT"
-	done >&5
+	awk -v free="$free" -v port="$PORT" 'BEGIN {
+		for (i = 0; i < 5000; i++)
+			printf "127.0.0.1:%s\n127.0.0.1 %s\n", free, port
+	}' >&5
 	exec 5>&-
 	wait_status "$send"
 	assert_equal "$STATUS" 69
