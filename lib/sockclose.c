@@ -47,12 +47,18 @@ tcp_closed(int fd)
 	    ti.tcpi_state == TCP_CLOSE;
 }
 
-/* Bytes sent on fd and not yet acknowledged; -1 with errno set. */
+/*
+ * Bytes sent on fd and not yet acknowledged; -1 with errno set.  The
+ * state is read before the count: a graceful close that ends between
+ * the two (the last ACK, then TIME_WAIT, leaves the socket CLOSE) would
+ * otherwise pass for a reset with the FIN unacknowledged.
+ */
 static int
 unacknowledged(int fd)
 {
 	socklen_t len = sizeof(int);
 	int n, err;
+	bool closed;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		return -1;
@@ -60,9 +66,10 @@ unacknowledged(int fd)
 		errno = err;
 		return -1;
 	}
+	closed = tcp_closed(fd);
 	if (ioctl(fd, SIOCOUTQ, &n) == -1)
 		return -1;
-	if (n != 0 && tcp_closed(fd)) {
+	if (n != 0 && closed) {
 		errno = ECONNRESET;
 		return -1;
 	}
