@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""slowdns.py ADDRESS DELAY_MS READY_FILE: a DNS server that takes its time.
+"""slowdns.py ADDRESS DELAY_MS READY_FILE [FILL]: a DNS server that takes its time.
 
 Answers every UDP query on ADDRESS port 53 after DELAY_MS milliseconds, all
 queries concurrently: an A question with 192.0.2.1 (a documentation
-address, TTL 0), any other question with NOERROR and no answer. Writes
-READY_FILE once it listens. For bench/batch.sh, inside a private network
-namespace.
+address, TTL 0), any other question with NOERROR and no answer. With FILL,
+the first answers wait until FILL queries are in (1 s at most): a client
+with a window of FILL lookups has them all in flight at once, however slow
+it starts them. Writes READY_FILE once it listens. For bench/batch.sh and
+tests/resolve.bats, inside a private network namespace.
 """
 import collections
 import select
@@ -47,9 +49,14 @@ def reply(query):
     return header + question + answers
 
 
-def serve(address, delay, ready):
+# How long the first answers wait for FILL queries at most.
+FILL_WAIT_S = 1.0
+
+
+def serve(address, delay, ready, fill):
     """Answers each query delay seconds after it came: one delay for all,
-    so that the answers due are a queue in the order the queries came."""
+    so that the answers due are a queue in the order the queries came.
+    The first fill queries' answers are due once the last of them came."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         # past net.core.rmem_max: we are root in our namespace
@@ -74,7 +81,14 @@ def serve(address, delay, ready):
                     break
                 resp = reply(query)
                 if resp is not None:
-                    due.append((came + delay, resp, addr))
+                    due.append((came + (FILL_WAIT_S if fill else delay),
+                                resp, addr))
+            if fill and len(due) >= fill:
+                due = collections.deque((came + delay, resp, addr)
+                                        for _, resp, addr in due)
+                fill = 0
+        elif fill and due:
+            fill = 0    # FILL_WAIT_S passed: as they are
         now = time.monotonic()
         while due and due[0][0] <= now:
             _, resp, addr = due.popleft()
@@ -85,9 +99,10 @@ def serve(address, delay, ready):
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: slowdns.py ADDRESS DELAY_MS READY_FILE")
-    serve(sys.argv[1], float(sys.argv[2]) / 1e3, sys.argv[3])
+    if len(sys.argv) not in (4, 5):
+        sys.exit("usage: slowdns.py ADDRESS DELAY_MS READY_FILE [FILL]")
+    serve(sys.argv[1], float(sys.argv[2]) / 1e3, sys.argv[3],
+          int(sys.argv[4]) if len(sys.argv) == 5 else 0)
 
 
 if __name__ == "__main__":
