@@ -87,10 +87,9 @@ def serve(address, delay, ready, fill):
                 due = collections.deque((came + delay, resp, addr)
                                         for _, resp, addr in due)
                 fill = 0
-        elif fill and due:
-            fill = 0    # FILL_WAIT_S passed: as they are
         now = time.monotonic()
         while due and due[0][0] <= now:
+            fill = 0    # FILL_WAIT_S passed: the rest as they come
             _, resp, addr = due.popleft()
             try:
                 sock.sendto(resp, addr)
