@@ -41,31 +41,6 @@ conn_server() {
 	esac
 }
 
-# conn_samples SERVER CLIENTS COUNT RUNS TOOL...: RUNS interleaved runs
-# of connrate COUNT CLIENTS against each TOOL's server as SERVER starts
-# it, gathered as samples.
-conn_samples() {
-	local server=$1 clients=$2 count=$3 n=$4 i tool v
-	shift 4
-	for ((i = 1; i <= n; i++)); do
-		say "  run $i of $n"
-		for tool; do
-			measuring "$tool" || continue
-			if ! "$server" "$tool"; then
-				fail "$tool" "$WHY"
-				continue
-			fi
-			if v=$(bounded "$LIMIT" "$BENCH_BIN/connrate" 127.0.0.1 "$PORT" \
-				"$count" "$clients" 2>&1); then
-				sample "$tool" "$v"
-			else
-				fail "$tool" "$v"
-			fi
-			bg_stop "$SPID"
-		done
-	done
-}
-
 figure_connrate() {
 	local n count case
 	n=$(runs 5 3)

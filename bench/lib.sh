@@ -119,6 +119,87 @@ have_ours() {
 	done
 }
 
+# --- many connections -------------------------------------------------------
+
+# conn_samples [--tls] SERVER CLIENTS COUNT RUNS TOOL...: RUNS
+# interleaved runs of bench/connrate [--tls] COUNT CLIENTS against each
+# TOOL's server as the function SERVER starts it (setting SPID and PORT,
+# or WHY), gathered as samples.
+conn_samples() {
+	local -a tls=()
+	if [ "$1" = --tls ]; then
+		tls=(--tls)
+		shift
+	fi
+	local server=$1 clients=$2 count=$3 n=$4 i tool v
+	shift 4
+	for ((i = 1; i <= n; i++)); do
+		say "  run $i of $n"
+		for tool; do
+			measuring "$tool" || continue
+			if ! "$server" "$tool"; then
+				fail "$tool" "$WHY"
+				continue
+			fi
+			# shellcheck disable=SC2153 # LIMIT: set by bench/run
+			if v=$(bounded "$LIMIT" "$BENCH_BIN/connrate" "${tls[@]}" \
+				127.0.0.1 "$PORT" "$count" "$clients" 2>&1); then
+				sample "$tool" "$v"
+			else
+				fail "$tool" "$v"
+			fi
+			bg_stop "$SPID"
+		done
+	done
+}
+
+# How many connections connmem_peak holds open.
+CONNMEM_OPEN=100
+
+# held_read PORT: every connection the server on PORT took has had all
+# it was sent read (its receive queue is empty).
+held_read() {
+	[ "$(ss -Htn state established "sport = :$1" | awk '$1 != 0' | wc -l)" = 0 ]
+}
+
+# connmem_peak SERVER TOOL [CA]: the peak RSS (KiB) of TOOL's server, as
+# the function SERVER starts it, while CONNMEM_OPEN connections each sent
+# it an unfinished line as long as tcp-listen keeps whole (over TLS, the
+# server's certificate verified against CA, if given); or why not,
+# returning 1.
+connmem_peak() {
+	local server=$1 tool=$2 ca=${3-} ready="$BENCH_TMP/held.ready" pid tries=1000 peak
+	"$server" "$tool" || { echo "$WHY"; return 1; }
+	rm -f "$ready"
+	bg_start "$((LIMIT + 10))" "$PYTHON" -c 'import os, socket, ssl, sys, time
+port, count, ready, ca = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+if ca:
+    tls = ssl.create_default_context(cafile=ca)
+    socks = [tls.wrap_socket(s, server_hostname="localhost") for s in socks]
+for s in socks:
+    s.sendall(b"x" * (32 * 1024 - 1))
+open(ready + ".tmp", "w").close()
+os.rename(ready + ".tmp", ready)
+time.sleep(3600)' "$PORT" "$CONNMEM_OPEN" "$ready" "$ca"
+	local hold=$BG_PID
+	until [ -e "$ready" ] && held_read "$PORT"; do
+		tries=$((tries - 1))
+		if [ "$tries" -le 0 ]; then
+			bg_stop "$hold"; bg_stop "$SPID"
+			echo "the connections were never all read"
+			return 1
+		fi
+		sleep 0.01
+	done
+	pid=$(pgrep -P "$SPID" | head -n 1)
+	peak=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+	bg_stop "$hold"
+	bg_stop "$SPID"
+	[ -n "$peak" ] || { echo "no peak read"; return 1; }
+	echo "$peak"
+}
+
 # --- timing and arithmetic -------------------------------------------------
 
 # Microseconds since the epoch, without a fork: t=${EPOCHREALTIME/./}.
