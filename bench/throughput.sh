@@ -13,10 +13,22 @@ declare -A STREAM_LABEL=(
 )
 
 # receiver_cmd TOOL PORT|PORTFILE|PATH: sets RECV to the receiving command
-# line; the -unix tools (unix.sh) listen on the Unix socket PATH.
+# line; the -unix tools (unix.sh) listen on the Unix socket PATH, the -tls
+# ones (tls.sh) serve TLS with TLS_CERT and TLS_KEY.
 receiver_cmd() {
 	case $1 in
 	ours) RECV=("$BENCH_TOOLS/tcp-listen" --port-file "$2" 0) ;;
+	ours-tls)
+		RECV=("$BENCH_TOOLS/tcp-listen" --tls --cert "$TLS_CERT" --key "$TLS_KEY"
+			--port-file "$2" 0)
+		;;
+	socat-tls)
+		RECV=(socat -u "OPENSSL-LISTEN:$2,bind=127.0.0.1,reuseaddr,cert=$TLS_CERT,key=$TLS_KEY,verify=0" -)
+		;;
+	ncat-tls)
+		RECV=(ncat --ssl --ssl-cert "$TLS_CERT" --ssl-key "$TLS_KEY" --recv-only
+			-l 127.0.0.1 "$2")
+		;;
 	ours-unix) RECV=("$BENCH_TOOLS/tcp-listen" -U "$2") ;;
 	nc-unix) RECV=(nc -lU "$2") ;;
 	socat-unix) RECV=(socat -u "UNIX-LISTEN:$2" -) ;;
@@ -30,10 +42,22 @@ receiver_cmd() {
 BASH_SEND='cat >"/dev/tcp/127.0.0.1/$1"'
 
 # sender_cmd TOOL PORT|PATH: sets SEND to the sending command line (reads
-# stdin).
+# stdin); the -tls tools verify the certificate for localhost against
+# TLS_CA.
 sender_cmd() {
 	case $1 in
 	ours) SEND=("$BENCH_TOOLS/tcp-send" 127.0.0.1 "$2") ;;
+	ours-tls)
+		SEND=("$BENCH_TOOLS/tcp-send" --tls --ca "$TLS_CA" --servername localhost
+			127.0.0.1 "$2")
+		;;
+	socat-tls)
+		SEND=(socat -u - "OPENSSL:127.0.0.1:$2,cafile=$TLS_CA,commonname=localhost")
+		;;
+	ncat-tls)
+		SEND=(ncat --ssl --ssl-trustfile "$TLS_CA" --ssl-servername localhost
+			--send-only 127.0.0.1 "$2")
+		;;
 	ours-unix) SEND=("$BENCH_TOOLS/tcp-send" -U "$2") ;;
 	nc-unix) SEND=(nc -NU "$2") ;;
 	socat-unix) SEND=(socat -u - "UNIX-CONNECT:$2") ;;
@@ -46,7 +70,7 @@ sender_cmd() {
 
 # Is the tool there to be measured? Prints why not.
 stream_tool_missing() {
-	if [ "${1%-unix}" = ours ] && ! have_ours tcp-send tcp-listen; then
+	if [ "${1%-*}" = ours ] && ! have_ours tcp-send tcp-listen; then
 		echo "tool not built"
 	fi
 }
@@ -87,7 +111,7 @@ start_receiver() {
 		PORT="$BENCH_TMP/unix.$RANDOM.sock"
 		rm -f "$PORT"
 		receiver_cmd "$tool" "$PORT"
-	elif [ "$tool" = ours ]; then
+	elif [ "${tool%-tls}" = ours ]; then
 		pf="$BENCH_TMP/port.$RANDOM"
 		rm -f "$pf"
 		receiver_cmd "$tool" "$pf"
@@ -109,7 +133,7 @@ start_receiver() {
 			bg_stop "$RPID"
 			return 1
 		}
-	elif [ "$tool" = ours ]; then
+	elif [ "${tool%-tls}" = ours ]; then
 		PORT=$(wait_port_file "$pf") || {
 			WHY="no port file from tcp-listen"
 			bg_stop "$RPID"
