@@ -129,10 +129,10 @@ tls_reply_server() {
 figure_tlsrate() {
 	local n count case tool
 	n=$(runs 5 1)
-	count=$(runs 1000 160)
+	count=$(runs 1000 96)
 	case="$(thousands "$count") handshakes, $TLS_CLIENTS clients at once, TLS 1.3, ECDSA P-256"
 	figure tlsrate "TLS handshakes per second, $TLS_CLIENTS clients at once" handshakes/s higher \
-		"\`bench/connrate --tls ... $TLS_CLIENTS\` (OpenSSL, built with the tools) makes $(thousands "$count") TLS connections from $TLS_CLIENTS client processes at once to the server; one handshake is: connect, a full TLS 1.3 handshake (no session kept, so none resumed; the certificate, a leaf for localhost minted for the run, not verified by the client), the server's fixed 40-byte HTTP/1.0 reply read to its end (close_notify or EOF), our close_notify, close. $n run$([ "$n" = 1 ] || echo s) each, interleaved. Every server runs on the same OpenSSL 3, TLS 1.3 only ($TLS_SUITE, X25519), sending no session tickets. Target: at least twice the better anchor."
+		"\`bench/connrate --tls ... $TLS_CLIENTS\` (OpenSSL, built with the tools) makes $(thousands "$count") TLS connections from $TLS_CLIENTS client processes at once to the server; one handshake is: connect, a full TLS 1.3 handshake (no session kept, so none resumed; the certificate, a leaf for localhost minted for the run, not verified by the client), the server's fixed 40-byte HTTP/1.0 reply read to its end (close_notify or EOF), our close_notify, close. $n run$([ "$n" = 1 ] || echo s) each, interleaved. Every server runs on the same OpenSSL 3, TLS 1.3 only ($TLS_SUITE, X25519), sending no session tickets. Without TCP_NODELAY, a server's second small send after the handshake (tcp-listen's close_notify after the reply; socat's too) waits for the client's delayed ACK, about 40 ms a connection (strace here): that wait, not the handshake's arithmetic, sets a server's rate at one client. Target: at least twice the better anchor."
 	reset_samples
 	have_ours tcp-listen || skip ours "tool not built"
 	tls_pki
@@ -201,7 +201,8 @@ figure_tlsthroughput() {
 
 figure_tlsmem() {
 	local n
-	n=$(runs 5 3)
+	# one quick run: a peak varies by about 100 KiB from run to run
+	n=$(runs 5 1)
 	figure tlsmem "TLS memory, one connection" KiB lower \
 		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null over TLS, as in the TLS throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 8 MiB, and the same for a large transfer as for a small one (within 256 KiB)."
 	tls_pki
