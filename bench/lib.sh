@@ -200,6 +200,24 @@ time.sleep(3600)' "$PORT" "$CONNMEM_OPEN" "$ready" "$ca"
 	echo "$peak"
 }
 
+# connmem_samples RUNS SERVER CA TOOL...: RUNS interleaved connmem_peak
+# samples of each TOOL's server as the function SERVER starts it (CA:
+# empty for plain TCP).
+connmem_samples() {
+	local n=$1 server=$2 ca=$3 i tool v
+	shift 3
+	for ((i = 1; i <= n; i++)); do
+		for tool; do
+			measuring "$tool" || continue
+			if v=$(connmem_peak "$server" "$tool" "$ca"); then
+				sample "$tool" "$v"
+			else
+				fail "$tool" "$v"
+			fi
+		done
+	done
+}
+
 # --- timing and arithmetic -------------------------------------------------
 
 # Microseconds since the epoch, without a fork: t=${EPOCHREALTIME/./}.

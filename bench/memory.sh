@@ -81,23 +81,14 @@ connmem_server() {
 }
 
 figure_connmem() {
-	local n i tool v case
+	local n case
 	n=$(runs 5 1)
 	case="$CONNMEM_OPEN connections open"
 	figure connmem "Memory, $CONNMEM_OPEN connections open" KiB lower \
 		"Peak resident set size (VmHWM) of the server while $CONNMEM_OPEN connections are open at once, each having sent an unfinished line of 32 KiB less a byte, the longest tcp-listen keeps whole: its worst case, as every line is held until its newline; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 8 MiB."
 	reset_samples
 	have_ours tcp-listen || skip ours "tool not built"
-	for ((i = 1; i <= n; i++)); do
-		for tool in "${CONNMEM_TOOLS[@]}"; do
-			measuring "$tool" || continue
-			if v=$(connmem_peak connmem_server "$tool"); then
-				sample "$tool" "$v"
-			else
-				fail "$tool" "$v"
-			fi
-		done
-	done
+	connmem_samples "$n" connmem_server "" "${CONNMEM_TOOLS[@]}"
 	emit connmem "$case" ours "${CONNMEM_LABEL[ours]}" ours "value<=8192"
 	emit connmem "$case" ncat "${CONNMEM_LABEL[ncat]}" anchor ""
 }

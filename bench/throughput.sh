@@ -204,6 +204,25 @@ check_tools() {
 	done
 }
 
+# transfer_samples RUNS FILE TOOL...: RUNS interleaved transfers of FILE
+# to /dev/null with each TOOL still measured, their MiB/s as samples.
+transfer_samples() {
+	local n=$1 file=$2 size i tool
+	shift 2
+	size=$(stat -c %s "$file") || return 1
+	for ((i = 1; i <= n; i++)); do
+		say "  run $i of $n"
+		for tool; do
+			measuring "$tool" || continue
+			if transfer "$tool" direct "$file" /dev/null; then
+				sample "$tool" "$(rate "$size" "$US")"
+			else
+				fail "$tool" "$WHY"
+			fi
+		done
+	done
+}
+
 # iperf3_rate BYTES: one iperf3 run; prints the receiver's MiB/s.
 iperf3_rate() {
 	local port json="$BENCH_TMP/iperf3.json" pid

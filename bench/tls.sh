@@ -168,7 +168,7 @@ tls_suite_of() {
 }
 
 figure_tlsthroughput() {
-	local n file="$BENCH_TMP/data.$BIG" small="$BENCH_TMP/data.check" case tool i suite
+	local n file="$BENCH_TMP/data.$BIG" small="$BENCH_TMP/data.check" case tool suite
 	n=$(runs 5 3)
 	figure tlsthroughput "TLS throughput" MiB/s higher \
 		"\`SENDER < FILE\` (a file on tmpfs, in the page cache) to \`RECEIVER >/dev/null\` over TLS on 127.0.0.1, the sender verifying the receiver's certificate (a leaf for localhost, EC P-256, minted for the run); time from starting the sender until both ends have exited; $n runs each, interleaved. Every tool runs on the same OpenSSL 3, TLS 1.3 only with $TLS_SUITE, and no session tickets (ncat --send-only never reads them, and its close on them unread resets the connection: its receiver lost the tail of the data in 4 runs of 6); the suite in the case is what our receiver reported. Target: 1.5 times the better anchor."
@@ -182,17 +182,7 @@ figure_tlsthroughput() {
 		fail ours-tls "$suite"
 	fi
 	case="$(size_label "$BIG"), file → /dev/null, ${suite:-TLS 1.3}"
-	for ((i = 1; i <= n; i++)); do
-		say "  run $i of $n"
-		for tool in "${TLS_TOOLS[@]}"; do
-			measuring "$tool" || continue
-			if transfer "$tool" direct "$file" /dev/null; then
-				sample "$tool" "$(rate "$BIG" "$US")"
-			else
-				fail "$tool" "$WHY"
-			fi
-		done
-	done
+	transfer_samples "$n" "$file" "${TLS_TOOLS[@]}"
 	emit tlsthroughput "$case" ours-tls "${TLS_LABEL[ours-tls]}" ours ""
 	for tool in socat-tls ncat-tls; do
 		emit tlsthroughput "$case" "$tool" "${TLS_LABEL[$tool]}" anchor "ratio>=1.5"
@@ -216,7 +206,7 @@ declare -A TLSCONNMEM_LABEL=(
 )
 
 figure_tlsconnmem() {
-	local n i tool v case
+	local n case
 	n=$(runs 5 1)
 	case="$CONNMEM_OPEN TLS connections open"
 	figure tlsconnmem "TLS memory, $CONNMEM_OPEN connections open" KiB lower \
@@ -225,16 +215,7 @@ figure_tlsconnmem() {
 	have_ours tcp-listen || skip ours "tool not built"
 	tls_pki
 	local -x OPENSSL_CONF=$TLS_CONF
-	for ((i = 1; i <= n; i++)); do
-		for tool in ours ncat; do
-			measuring "$tool" || continue
-			if v=$(connmem_peak tls_server "$tool" "$TLS_CA"); then
-				sample "$tool" "$v"
-			else
-				fail "$tool" "$v"
-			fi
-		done
-	done
+	connmem_samples "$n" tls_server "$TLS_CA" ours ncat
 	emit tlsconnmem "$case" ours "${TLSCONNMEM_LABEL[ours]}" ours "value<=16384"
 	emit tlsconnmem "$case" ncat "${TLSCONNMEM_LABEL[ncat]}" anchor ""
 }

@@ -17,7 +17,7 @@ MEM_LABEL+=(
 # unix_throughput SIZE RUNS: the throughput rows.
 unix_throughput() {
 	local size=$1 n=$2 file="$BENCH_TMP/data.$1" small="$BENCH_TMP/data.check"
-	local case tool i target
+	local case tool target
 	make_file "$file" "$size" || return 1
 	make_file "$small" 1048576 || return 1
 	case="$(size_label "$size"), file → /dev/null"
@@ -25,17 +25,7 @@ unix_throughput() {
 		"\`SENDER < FILE\` (a file on tmpfs, in the page cache) to \`RECEIVER >/dev/null\` over a Unix stream socket on tmpfs; time from starting the sender until both ends have exited."
 	reset_samples
 	check_tools direct "$small" "${UNIX_TOOLS[@]}"
-	for ((i = 1; i <= n; i++)); do
-		say "  run $i of $n"
-		for tool in "${UNIX_TOOLS[@]}"; do
-			measuring "$tool" || continue
-			if transfer "$tool" direct "$file" /dev/null; then
-				sample "$tool" "$(rate "$size" "$US")"
-			else
-				fail "$tool" "$WHY"
-			fi
-		done
-	done
+	transfer_samples "$n" "$file" "${UNIX_TOOLS[@]}"
 	for tool in "${UNIX_TOOLS[@]}"; do
 		if [ "$tool" = ours-unix ]; then
 			emit unix "$case" "$tool" "${UNIX_LABEL[$tool]}" ours ""
