@@ -40,6 +40,17 @@ dialing() {
 	ss -Htnp state syn-sent | grep -q '"tcp-listen"'
 }
 
+# attempt_fails: how many connects were refused in the tests' network
+# namespace (AttemptFails of /proc/net/snmp), so far.
+attempt_fails() {
+	awk '/^Tcp:/ && n++ { print $8 }' /proc/net/snmp
+}
+
+# refused_since N: a connect was refused since attempt_fails said N.
+refused_since() {
+	[ "$(attempt_fails)" -gt "$1" ]
+}
+
 # --- the four directions, with real peers --------------------------------
 
 @test "tcp-listen --forward PATH: curl reaches an HTTP API on a Unix socket over TCP" {
@@ -165,13 +176,17 @@ print(s.recv(4).decode(), s.recv(4) == b'')"
 }
 
 @test "tcp-listen -k --forward: a dial that waits holds no other connection up, and ends after -t" {
-	# the name leads first to a port that answers nothing, then to one
-	# that answers, both ready before the first connection comes
-	start_blackhole 127.0.0.2 127.0.0.1
-	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
-	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
-	hosts_add <<<"127.0.0.2 relay-target.test"
+	# relay-target.test is ::1, where the port answers nothing, then
+	# 127.0.0.1 (glibc's order): each dial tries ::1, and 127.0.0.1 a
+	# quarter of a second later (Happy Eyeballs), where nothing listens
+	# at first
+	start_blackhole ::1 127.0.0.1
+	hosts_add <<<$'::1 relay-target.test\n127.0.0.1 relay-target.test'
 	start_listen -k -j -t 4 --forward "relay-target.test:$BPORT"
+	# looked up once, at the start: the name may go
+	hosts_restore
+	local fails
+	fails=$(attempt_fails)
 	python3 - "$PORT" >"$T/first" <<'PY' 3>&- &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
@@ -179,10 +194,11 @@ start = time.monotonic()
 print(s.recv(1) == b"", int((time.monotonic() - start) * 1000))
 PY
 	local first=$!
-	# the dial is in flight once the kernel has its SYN out
-	wait_until "$first" dialing || fail "$WAIT_WHY: no dial in flight"
-	hosts_restore
-	hosts_add <<<"127.0.0.1 relay-target.test"
+	# its dial waits on ::1 once 127.0.0.1 refused it
+	wait_until "$first" refused_since "$fails" || fail "$WAIT_WHY: no refusal"
+	dialing || fail "no dial in flight"
+	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
+	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
 	run -0 timeout 10 bash -c "printf x | nc -N 127.0.0.1 $PORT"
 	assert_output good
 	# served while the first still waits for its dial
@@ -196,6 +212,12 @@ PY
 	assert_line --index 0 "[\"127.0.0.1 $BPORT\",\"closed\"]"
 	assert_line --index 1 "[\"relay-target.test $BPORT\",\"dial timed out\"]"
 	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect relay-target.test $BPORT: Connection timed out")"
+}
+
+@test "tcp-listen --forward HOST:PORT looks HOST up once, before it listens" {
+	run -68 --separate-stderr tcp-listen --port-file "$T/port" --forward "no-such-host.test:80" 0
+	assert_stderr "tcp-listen: no-such-host.test: Name or service not known"
+	[ ! -e "$T/port" ]
 }
 
 @test "tcp-listen --forward: a client that resets mid-stream resets the target's connection" {
