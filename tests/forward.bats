@@ -113,6 +113,40 @@ refused_since() {
 	assert_output 3
 }
 
+# UNPRIVILEGED CMD [ARGS...]: CMD as a user that is not root, as
+# PostgreSQL requires: in a user namespace of its own, where we are uid
+# 1000 (and own what we owned), for the tests' namespaces map only root.
+UNPRIVILEGED=(unshare --user --map-user=1000 --map-group=1000)
+
+@test "psql talks to PostgreSQL through tcp-listen --forward, TCP to Unix and Unix to Unix" {
+	local bin
+	bin=$(find /usr/lib/postgresql -path '*/bin/postgres' | sort -V | tail -n 1)
+	[ -x "$bin" ] || fail "no PostgreSQL server: ./dev deps installs postgresql"
+	run -0 "${UNPRIVILEGED[@]}" "${bin%/*}/initdb" -D "$T/pg" -A trust -U relay \
+		--no-sync --no-instructions
+	# on its Unix socket in the test's directory only, no TCP port
+	spawn "${UNPRIVILEGED[@]}" "$bin" -D "$T/pg" -c listen_addresses= \
+		-c unix_socket_directories="$T" -c fsync=off 2>"$T/pg.log"
+	wait_until "$SPAWN_PID" pg_isready -q -h "$T" -U relay ||
+		fail "$WAIT_WHY: PostgreSQL is not up: $(cat "$T/pg.log")"
+	start_listen -k --forward "$T/.s.PGSQL.5432"
+	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAtc \
+		"select 1 + 1"
+	assert_output 2
+	# a connection that lives on: a table made, filled and read back
+	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAt <<'SQL'
+create table relayed (n int);
+insert into relayed select generate_series(1, 1000);
+select count(*), sum(n) from relayed;
+SQL
+	assert_line "1000|500500"
+	mkdir "$T/front"
+	forward_unix "$T/front/.s.PGSQL.5432" "$T/.s.PGSQL.5432" -k
+	run -0 psql -h "$T/front" -U relay -d postgres -XAtc \
+		"select count(*) from relayed"
+	assert_output 1000
+}
+
 @test "python3 and socat relay through a forwarded socket both ways at once" {
 	start_peer echo
 	start_listen -k --forward "127.0.0.1:$PORT"
