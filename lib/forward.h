@@ -32,6 +32,7 @@ struct forward {
 	struct stream	 accepted;	/* the client's: the caller's until
 					   the relay starts */
 	struct target_dial *dial;	/* while dialing, or NULL */
+	struct dial_options opts;	/* its: the caller's, non-blocking */
 };
 
 /*
