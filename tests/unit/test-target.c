@@ -63,7 +63,7 @@ test_resolved(void)
 	socklen_t len = sizeof(sin);
 	struct target_spec spec = { .un.dirfd = -1 };
 	struct target_spec_error e;
-	struct target t;
+	struct target t = { .fd = -1 };
 	struct seen seen = { 0 };
 	const char *host;
 	char word[64];
