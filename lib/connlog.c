@@ -18,7 +18,11 @@ peer_set(struct peer *p, int fd, const struct sockaddr_storage *addr,
 	memcpy(&p->addr, addr, sizeof(p->addr));
 	p->len = len;
 	sockaddr_endpoint((const struct sockaddr *)addr, len, p->name);
-	peer_credentials(fd, p->cred, sizeof(p->cred));
+	/* a TCP peer has none: no call to learn so, per connection */
+	if (addr->ss_family == AF_UNIX)
+		peer_credentials(fd, p->cred, sizeof(p->cred));
+	else
+		p->cred[0] = '\0';
 	p->number = addr->ss_family == AF_UNIX ? number : PEER_UNNUMBERED;
 	p->target[0] = '\0';
 	p->opened_ms = now_ms();

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -207,8 +208,8 @@ attempt_failed(struct slot *s, const struct dial_options *o,
 }
 
 /*
- * s connected on fd: it keeps the descriptor, blocking, or with
- * o->check_only only its local address.
+ * s connected on fd: it keeps the descriptor, blocking unless
+ * o->nonblocking, or with o->check_only only its local address.
  */
 static void
 won(struct dialer *dr, struct slot *s, int fd, const struct addrinfo *ai,
@@ -221,8 +222,8 @@ won(struct dialer *dr, struct slot *s, int fd, const struct addrinfo *ai,
 		if (getsockname(fd, (struct sockaddr *)&s->d.local, &len) == -1)
 			s->d.local.ss_family = AF_UNSPEC;
 		close(fd);
-	} else if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+	} else if (!dr->o->nonblocking && ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)) {
 		fail(s, STEP_FCNTL, errno);
 		close(fd);
 		return;
@@ -616,7 +617,13 @@ dialer_init(struct dialer *dr, const struct dial_feed *f,
 	dr->feed = f;
 	dr->o = o;
 	dr->begun = now_ms();
-	dr->budget = descriptor_budget(DIAL_FD_RESERVE);
+	/*
+	 * A lone dial holds a descriptor for each address at most: out of
+	 * them, socket(2) says so (a server dials one for each connection,
+	 * and asks for no limit each time).
+	 */
+	dr->budget = f->count > 1 ? descriptor_budget(DIAL_FD_RESERVE) :
+	    SIZE_MAX;
 	dr->window = f->count < DIAL_WINDOW ? f->count : DIAL_WINDOW;
 	if ((dr->ring = calloc(dr->window, sizeof(*dr->ring))) == NULL) {
 		dr->ring = &dr->one;	/* one dial at a time, then */

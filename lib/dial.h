@@ -39,6 +39,7 @@ struct dial_options {
 	bool			 retry;		/* --wait: retry until wait_ms */
 	long long		 wait_ms;
 	bool			 check_only;	/* close each connection once made */
+	bool			 nonblocking;	/* hand it on non-blocking */
 	bool			 until_one;	/* stop when one has connected */
 };
 
@@ -80,7 +81,8 @@ struct dial_feed {
  * again, on the backoff of dial_next_backoff, until wait_ms have passed
  * since dial_stream began (a Unix socket whose backlog is full, until
  * o->timeout_ms even without o->retry).  Each dial ends with connected set (and fd a
- * connected blocking socket unless o->check_only), or with error, step
+ * connected socket unless o->check_only, blocking unless o->nonblocking),
+ * or with error, step
  * and waited_out saying why not.  With o->until_one, once one has
  * connected the others end at once with their last error (ECANCELED if
  * they had none yet).

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -49,7 +48,11 @@ forward_dial(struct forward *fw, const struct stream *client,
 	fw->client.fd = fw->target.fd = fw->up.pipe[0] = fw->down.pipe[0] = -1;
 	fw->dialed.fd = -1;
 	fw->accepted = *client;
-	fw->dial = target_dial_new(spec, 1, AF_UNSPEC, o, dialed, &fw->dialed);
+	/* the relay's sockets are non-blocking: the dial leaves it so */
+	fw->opts = *o;
+	fw->opts.nonblocking = true;
+	fw->dial = target_dial_new(spec, 1, AF_UNSPEC, &fw->opts, dialed,
+	    &fw->dialed);
 	if (fw->dial != NULL)
 		return 0;
 	fw->error = errno;
@@ -63,8 +66,6 @@ forward_dial(struct forward *fw, const struct stream *client,
 static int
 relay_start(struct forward *fw)
 {
-	int flags;
-
 	if (fw->dialed.name == NULL) {
 		/* the dial's outcome without memory for its name */
 		if (fw->dialed.fd != -1)
@@ -82,11 +83,9 @@ relay_start(struct forward *fw)
 	 * in the tests (a client writing 128 KiB at a time, the pipe's
 	 * pages still charged to it); through the flow's buffer it does not.
 	 */
-	if (!is_tcp(fw->client.fd) || !is_tcp(fw->dialed.fd))
+	if (fw->dialed.ep.path != NULL || !is_tcp(fw->client.fd))
 		fw->client.spliceable = fw->target.spliceable = false;
-	if ((flags = fcntl(fw->target.fd, F_GETFL)) == -1 ||
-	    fcntl(fw->target.fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
-	    relay_flow_init(&fw->up, &fw->client, &fw->target) == -1 ||
+	if (relay_flow_init(&fw->up, &fw->client, &fw->target) == -1 ||
 	    relay_flow_init(&fw->down, &fw->target, &fw->client) == -1) {
 		fw->error = errno;
 		fw->dialed.status = 0;

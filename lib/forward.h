@@ -32,13 +32,15 @@ struct forward {
 	struct stream	 accepted;	/* the client's: the caller's until
 					   the relay starts */
 	struct target_dial *dial;	/* while dialing, or NULL */
+	struct dial_options opts;	/* its: the caller's, non-blocking */
 };
 
 /*
  * Starts the dial of spec for the client connection (a non-blocking
- * socket, or a TLS session over one: tls.h) with o: the target's name is looked up now (within
- * o->timeout_ms, on lib/pool.h's threads: a numeric address or a path
- * at once), then forward_dial_step moves the dial on.  Returns 0, or
+ * socket, or a TLS session over one: tls.h) with o, to the addresses
+ * spec's host had when target_spec_resolve looked it up (else it is
+ * looked up now, on lib/pool.h's threads, within o->timeout_ms: the
+ * caller waits), then forward_dial_step moves the dial on.  Returns 0, or
  * -1 with errno (memory); forward_close frees fw either way.
  */
 int	forward_dial(struct forward *fw, const struct stream *client,

@@ -356,11 +356,7 @@ relay_flow_init(struct relay_flow *f, struct stream *from, struct stream *to)
 void
 relay_flow_free(struct relay_flow *f)
 {
-	if (f->pipe[0] != -1) {
-		close(f->pipe[0]);
-		close(f->pipe[1]);
-		f->pipe[0] = f->pipe[1] = -1;
-	}
+	splice_pipe_put(f->pipe, f->piped == 0);
 	free(f->buf);
 	f->buf = NULL;
 }

@@ -292,11 +292,37 @@ splice_send(int in, int sock, unsigned long long *sent,
 	return rc;
 }
 
+/* The empty pipes splice_pipe_put kept: one process, one thread relays. */
+static int	kept[SPLICE_PIPES_KEPT][2];
+static size_t	nkept;
+
 int
 splice_pipe(int p[2])
 {
+	if (nkept > 0) {
+		nkept--;
+		p[0] = kept[nkept][0];
+		p[1] = kept[nkept][1];
+		return 0;
+	}
 	/* the default 64 KiB: a relay's memory stays bounded */
 	return pipe2(p, O_CLOEXEC | O_NONBLOCK);
+}
+
+void
+splice_pipe_put(int p[2], bool empty)
+{
+	if (p[0] == -1)
+		return;
+	if (empty && nkept < SPLICE_PIPES_KEPT) {
+		kept[nkept][0] = p[0];
+		kept[nkept][1] = p[1];
+		nkept++;
+	} else {
+		close(p[0]);
+		close(p[1]);
+	}
+	p[0] = p[1] = -1;
 }
 
 ssize_t

@@ -7,6 +7,7 @@
 #ifndef SOCKUTILS_SPLICE_H
 #define SOCKUTILS_SPLICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -43,8 +44,20 @@ int	splice_recv(int sock, int out, unsigned long long limit,
 	    long long idle_ms, unsigned long long *received, char *buf,
 	    size_t bufsize, enum splice_side *side);
 
-/* A pipe to splice through, both ends non-blocking: 0, or -1 and errno. */
+/*
+ * A pipe to splice through, both ends non-blocking: one that
+ * splice_pipe_put kept, or a new one.  Returns 0, or -1 and errno.
+ */
 int	splice_pipe(int p[2]);
+
+/*
+ * Done with the pipe p of splice_pipe: kept for the next if it is empty
+ * and fewer than SPLICE_PIPES_KEPT are, else closed.  A relay that
+ * makes a connection a moment saves the two pipe2 and four close(2)
+ * calls, as HAProxy's pool of pipes does.  p is -1 after.
+ */
+#define SPLICE_PIPES_KEPT	32
+void	splice_pipe_put(int p[2], bool empty);
 
 /*
  * One sendfile(2) of at most len bytes of the regular file from *off

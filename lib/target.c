@@ -19,6 +19,13 @@ is_path(const struct target_spec *spec)
 	return spec->host == NULL;
 }
 
+/* Whether spec's host is looked up for its dials: not looked up yet. */
+static bool
+needs_lookup(const struct target_spec *spec)
+{
+	return !is_path(spec) && spec->res == NULL;
+}
+
 /* Whether l gave addresses to connect to. */
 static bool
 looked_up(const struct lookup *l)
@@ -56,9 +63,9 @@ hosts_of(const struct target_spec *v, size_t n, struct hosts *h)
 
 	if ((byname = calloc(n ? n : 1, sizeof(*byname))) == NULL)
 		return -1;
-	/* a Unix path has nothing to look up */
+	/* a Unix path has nothing to look up, nor a host looked up once */
 	for (i = 0; i < n; i++) {
-		if (is_path(&v[i]))
+		if (!needs_lookup(&v[i]))
 			continue;
 		byname[named].host = v[i].host;
 		byname[named++].spec = i;
@@ -232,7 +239,10 @@ next_target(void *ctx, struct dial *d)
 		if (!port_list_next(&w->v[w->i].ports, &w->c, &d->port))
 			continue;
 		l = lookup_of(&w->h, w->i);
-		d->addrs = l != NULL && looked_up(l) ? l->res : NULL;
+		if (w->v[w->i].res != NULL)
+			d->addrs = w->v[w->i].res;
+		else
+			d->addrs = l != NULL && looked_up(l) ? l->res : NULL;
 		return true;
 	}
 	return false;
@@ -261,19 +271,25 @@ dial_failed(struct target *t, const struct dial *d)
 }
 
 /*
- * The outcome of t from its lookup l (NULL for a Unix path, or if memory
- * ran out: ENOMEM) and its dial d.
+ * Whether t's lookup l (NULL if memory ran out: ENOMEM) failed: its
+ * outcome then.
  */
-static void
-outcome(struct target *t, const struct lookup *l, const struct dial *d,
+static bool
+lookup_failed_as(struct target *t, const struct lookup *l,
     const struct dial_options *o)
 {
-	if (t->ep.path == NULL && (l == NULL || !looked_up(l))) {
-		t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
-		t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
-		t->waited_out = o->retry && t->status == EX_TEMPFAIL;
-		return;
-	}
+	if (l != NULL && looked_up(l))
+		return false;
+	t->status = l == NULL ? EX_OSERR : lookup_exit_status(l);
+	t->reason = l == NULL ? strerror(ENOMEM) : lookup_strerror(l);
+	t->waited_out = o->retry && t->status == EX_TEMPFAIL;
+	return true;
+}
+
+/* The outcome of t from its dial d, its addresses known. */
+static void
+outcome(struct target *t, const struct dial *d)
+{
 	if (d->connected == NULL) {
 		dial_failed(t, d);
 		return;
@@ -304,8 +320,9 @@ target_ended(void *ctx, struct dial *d)
 	t.ep.path = spec->path;
 	t.un = &spec->un;
 	t.ms = w->lookups_ms + d->ms;
-	outcome(&t, is_path(spec) ? NULL : lookup_of(&w->h,
-	    (size_t)(spec - w->v)), d, w->o);
+	if (!needs_lookup(spec) || !lookup_failed_as(&t,
+	    lookup_of(&w->h, (size_t)(spec - w->v)), w->o))
+		outcome(&t, d);
 	/* without memory for the name, the host (or path) alone names it */
 	name = endpoint_string(&t.ep);
 	t.name = name != NULL ? name : is_path(spec) ? spec->path : spec->host;
@@ -403,4 +420,26 @@ target_dial_free(struct target_dial *td)
 	dialer_free(td->dr);
 	targets_end(td);
 	free(td);
+}
+
+int
+target_spec_resolve(struct target_spec *spec, int family,
+    const struct dial_options *o, struct target *t)
+{
+	struct hosts h;
+
+	memset(t, 0, sizeof(*t));
+	memset(&h, 0, sizeof(h));
+	t->fd = -1;
+	t->ep.host = spec->host;
+	if (!needs_lookup(spec))
+		return 0;
+	if (look_up(spec, 1, family, o, now_ms(), &h) == 0 &&
+	    !lookup_failed_as(t, lookup_of(&h, 0), o)) {
+		spec->res = h.lk[0].res;
+		h.lk[0].res = NULL;
+	} else if (h.lk == NULL)
+		(void)lookup_failed_as(t, NULL, o);
+	hosts_free(&h);
+	return t->status;
 }

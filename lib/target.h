@@ -24,6 +24,9 @@ struct target_spec {
 	struct port_list	 ports;
 	const char		*path;
 	struct unix_addr	 un;		/* path's address */
+	struct addrinfo		*res;		/* host's addresses, looked up
+						   once (target_spec_resolve),
+						   or NULL: at each dial */
 };
 
 /* One HOST PORT, checked or connected to. */
@@ -73,5 +76,15 @@ struct target_dial *target_dial_new(const struct target_spec *v, size_t n,
 	    void *ctx);
 struct dialer *target_dialer(struct target_dial *td);
 void	target_dial_free(struct target_dial *td);
+
+/*
+ * Looks spec's host up now, for family, within o->timeout_ms, so that
+ * its dials take these addresses with no lookup of their own (a server
+ * dials in a poll loop that a lookup would hold up).  Returns 0, or
+ * the lookup's exit status with *t saying why (report.h's target_warn).
+ * A Unix path has nothing to look up.  target_spec_free frees them.
+ */
+int	target_spec_resolve(struct target_spec *spec, int family,
+	    const struct dial_options *o, struct target *t);
 
 #endif

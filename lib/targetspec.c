@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,5 +97,8 @@ target_spec_free(struct target_spec *spec)
 {
 	free((char *)spec->host);
 	port_list_free(&spec->ports);
+	if (spec->res != NULL)
+		freeaddrinfo(spec->res);
 	spec->host = NULL;
+	spec->res = NULL;
 }

@@ -40,6 +40,17 @@ dialing() {
 	ss -Htnp state syn-sent | grep -q '"tcp-listen"'
 }
 
+# attempt_fails: how many connects were refused in the tests' network
+# namespace (AttemptFails of /proc/net/snmp), so far.
+attempt_fails() {
+	awk '/^Tcp:/ && n++ { print $8 }' /proc/net/snmp
+}
+
+# refused_since N: a connect was refused since attempt_fails said N.
+refused_since() {
+	[ "$(attempt_fails)" -gt "$1" ]
+}
+
 # --- the four directions, with real peers --------------------------------
 
 @test "tcp-listen --forward PATH: curl reaches an HTTP API on a Unix socket over TCP" {
@@ -100,6 +111,40 @@ dialing() {
 	run -0 bash -c "printf 'INCR n\r\nINCR n\r\nINCR n\r\n' | redis-cli -p $PORT --pipe"
 	run -0 redis-cli -p "$PORT" get n
 	assert_output 3
+}
+
+# UNPRIVILEGED CMD [ARGS...]: CMD as a user that is not root, as
+# PostgreSQL requires: in a user namespace of its own, where we are uid
+# 1000 (and own what we owned), for the tests' namespaces map only root.
+UNPRIVILEGED=(unshare --user --map-user=1000 --map-group=1000)
+
+@test "psql talks to PostgreSQL through tcp-listen --forward, TCP to Unix and Unix to Unix" {
+	local bin
+	bin=$(find /usr/lib/postgresql -path '*/bin/postgres' | sort -V | tail -n 1)
+	[ -x "$bin" ] || fail "no PostgreSQL server: ./dev deps installs postgresql"
+	run -0 "${UNPRIVILEGED[@]}" "${bin%/*}/initdb" -D "$T/pg" -A trust -U relay \
+		--no-sync --no-instructions
+	# on its Unix socket in the test's directory only, no TCP port
+	spawn "${UNPRIVILEGED[@]}" "$bin" -D "$T/pg" -c listen_addresses= \
+		-c unix_socket_directories="$T" -c fsync=off 2>"$T/pg.log"
+	wait_until "$SPAWN_PID" pg_isready -q -h "$T" -U relay ||
+		fail "$WAIT_WHY: PostgreSQL is not up: $(cat "$T/pg.log")"
+	start_listen -k --forward "$T/.s.PGSQL.5432"
+	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAtc \
+		"select 1 + 1"
+	assert_output 2
+	# a connection that lives on: a table made, filled and read back
+	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAt <<'SQL'
+create table relayed (n int);
+insert into relayed select generate_series(1, 1000);
+select count(*), sum(n) from relayed;
+SQL
+	assert_line "1000|500500"
+	mkdir "$T/front"
+	forward_unix "$T/front/.s.PGSQL.5432" "$T/.s.PGSQL.5432" -k
+	run -0 psql -h "$T/front" -U relay -d postgres -XAtc \
+		"select count(*) from relayed"
+	assert_output 1000
 }
 
 @test "python3 and socat relay through a forwarded socket both ways at once" {
@@ -165,13 +210,17 @@ print(s.recv(4).decode(), s.recv(4) == b'')"
 }
 
 @test "tcp-listen -k --forward: a dial that waits holds no other connection up, and ends after -t" {
-	# the name leads first to a port that answers nothing, then to one
-	# that answers, both ready before the first connection comes
-	start_blackhole 127.0.0.2 127.0.0.1
-	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
-	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
-	hosts_add <<<"127.0.0.2 relay-target.test"
+	# relay-target.test is ::1, where the port answers nothing, then
+	# 127.0.0.1 (glibc's order): each dial tries ::1, and 127.0.0.1 a
+	# quarter of a second later (Happy Eyeballs), where nothing listens
+	# at first
+	start_blackhole ::1 127.0.0.1
+	hosts_add <<<$'::1 relay-target.test\n127.0.0.1 relay-target.test'
 	start_listen -k -j -t 4 --forward "relay-target.test:$BPORT"
+	# looked up once, at the start: the name may go
+	hosts_restore
+	local fails
+	fails=$(attempt_fails)
 	python3 - "$PORT" >"$T/first" <<'PY' 3>&- &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
@@ -179,10 +228,11 @@ start = time.monotonic()
 print(s.recv(1) == b"", int((time.monotonic() - start) * 1000))
 PY
 	local first=$!
-	# the dial is in flight once the kernel has its SYN out
-	wait_until "$first" dialing || fail "$WAIT_WHY: no dial in flight"
-	hosts_restore
-	hosts_add <<<"127.0.0.1 relay-target.test"
+	# its dial waits on ::1 once 127.0.0.1 refused it
+	wait_until "$first" refused_since "$fails" || fail "$WAIT_WHY: no refusal"
+	dialing || fail "no dial in flight"
+	spawn tcp-listen -k --reply good --port-file "$T/good.port" "$BPORT" 2>"$T/good.err"
+	wait_file "$T/good.port" "$SPAWN_PID" "$T/good.err"
 	run -0 timeout 10 bash -c "printf x | nc -N 127.0.0.1 $PORT"
 	assert_output good
 	# served while the first still waits for its dial
@@ -196,6 +246,12 @@ PY
 	assert_line --index 0 "[\"127.0.0.1 $BPORT\",\"closed\"]"
 	assert_line --index 1 "[\"relay-target.test $BPORT\",\"dial timed out\"]"
 	assert_equal "$(cat "$LERR")" "$(libc_words "tcp-listen: connect relay-target.test $BPORT: Connection timed out")"
+}
+
+@test "tcp-listen --forward HOST:PORT looks HOST up once, before it listens" {
+	run -68 --separate-stderr tcp-listen --port-file "$T/port" --forward "no-such-host.test:80" 0
+	assert_stderr "tcp-listen: no-such-host.test: Name or service not known"
+	[ ! -e "$T/port" ]
 }
 
 @test "tcp-listen --forward: a client that resets mid-stream resets the target's connection" {

@@ -176,6 +176,25 @@ serve_many(const struct listen_set *ls, const struct settings *set)
 }
 
 /*
+ * HOST of --forward, looked up once, now, within the dial's bound: a
+ * lookup in the server's loop would hold every connection up.  A
+ * failure exits with the lookup's status, as tcp-send's.
+ */
+static void
+forward_resolve(struct settings *set)
+{
+	struct dial_options d = { .timeout_ms = set->connect_ms };
+	struct target t;
+	int status;
+
+	if ((status = target_spec_resolve(&set->target, AF_UNSPEC, &d,
+	    &t)) == 0)
+		return;
+	target_warn(&t, &d);
+	exit(cli_finish(status));
+}
+
+/*
  * --forward TARGET: a Unix socket (a PATH with a '/', or @NAME), or
  * HOST:PORT and [ADDR]:PORT (targetspec.h), one port (a number or a
  * service); what makes no sense with it exits 64.
@@ -320,6 +339,8 @@ main(int argc, char *argv[])
 	if (set.reply_file != NULL)
 		reply_file_open(&set, &o);
 	tls_setup(&set);
+	if (set.forward != NULL)
+		forward_resolve(&set);
 
 	if (o.unix_path)
 		listen_set_one(&ls, unix_listener_open(argv[0], SOCK_STREAM,

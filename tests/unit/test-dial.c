@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -284,6 +285,123 @@ test_queue(void)
 	close(holder);
 }
 
+/*
+ * A loopback port that answers nothing: listening with its accept
+ * queue filled by connections of its own, so that the kernel drops
+ * further SYNs.  Returns the listener; *fill holds the n fillers.
+ */
+static int
+silent_port(unsigned short *port, int *fill, size_t *n, size_t room)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct pollfd pfd = { .events = POLLOUT };
+	int fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = refusing_port(port)) == -1 || listen(fd, 0) == -1)
+		return -1;
+	sin.sin_port = htons(*port);
+	for (*n = 0; *n < room; (*n)++) {
+		if ((pfd.fd = fill[*n] = socket(AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
+			return -1;
+		if (connect(pfd.fd, (struct sockaddr *)&sin,
+		    sizeof(sin)) == -1 && errno != EINPROGRESS)
+			return -1;
+		/* not answered in 200 ms: the queue is full */
+		if (poll(&pfd, 1, 200) == 0) {
+			(*n)++;
+			return fd;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Drives dr as the server does, in steps and a poll of its own, until
+ * it is over.  Returns the longest a step took, in ms.
+ */
+static long long
+step_until_over(struct dialer *dr)
+{
+	const struct pollfd *pfd;
+	struct pollfd polled[8];
+	long long next, took, longest = 0, t;
+	size_t n;
+
+	for (;;) {
+		t = now_ms();
+		next = dialer_step(dr, &pfd, &n);
+		took = now_ms() - t;
+		longest = took > longest ? took : longest;
+		if (dialer_over(dr) || n > 8)
+			return longest;
+		memcpy(polled, pfd, n * sizeof(*pfd));
+		if (poll(polled, n, poll_timeout(time_left(next,
+		    now_ms()))) > 0)
+			dialer_answers(dr, polled);
+	}
+}
+
+/* The dialer in steps: no step waits, -t ends a dial that is not answered. */
+static void
+test_steps(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct addrinfo ai = { .ai_family = AF_INET,
+	    .ai_socktype = SOCK_STREAM, .ai_addrlen = sizeof(sin) };
+	struct dial_options o = { .timeout_ms = 300 };
+	struct dial d = { .addrs = &ai };
+	struct array_feed a = { .v = &d, .n = 1, .in_order = true };
+	struct dial_feed f = { .count = 1, .next = array_next,
+	    .ended = array_ended, .ctx = &a };
+	struct dialer *dr;
+	unsigned short open;
+	long long start, longest;
+	size_t fills = 0, i;
+	int listener, silent, fill[64];
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ai.ai_addr = (struct sockaddr *)&sin;
+	if ((listener = refusing_port(&open)) == -1 ||
+	    listen(listener, 8) == -1 ||
+	    (silent = silent_port(&d.port, fill, &fills, 64)) == -1) {
+		ok(0, "ports to dial");
+		return;
+	}
+	start = now_ms();
+	if ((dr = dialer_new(&f, &o)) == NULL) {
+		ok(0, "dialer_new");
+		return;
+	}
+	longest = step_until_over(dr);
+	dialer_free(dr);
+	ok(a.ended == 1 && d.fd == -1 && d.error == ETIMEDOUT &&
+	    now_ms() - start >= 290, "a silent port times out after -t, "
+	    "stepped (%lld ms)", now_ms() - start);
+	ok(longest < 100, "no step waits for it (the longest took %lld ms)",
+	    longest);
+
+	memset(&d, 0, sizeof(d));
+	d.addrs = &ai;
+	d.port = open;
+	a.given = a.ended = 0;
+	if ((dr = dialer_new(&f, &o)) == NULL) {
+		ok(0, "dialer_new");
+		return;
+	}
+	(void)step_until_over(dr);
+	dialer_free(dr);
+	ok(a.ended == 1 && d.fd != -1 && d.connected == &ai,
+	    "an open port connects, stepped, its socket handed on");
+	if (d.fd != -1)
+		close(d.fd);
+	for (i = 0; i < fills; i++)
+		close(fill[i]);
+	close(silent);
+	close(listener);
+}
+
 /* --wait with until_one: the first to connect stops the others. */
 static void
 test_until_one(void)
@@ -330,5 +448,6 @@ main(void)
 	test_dial();
 	test_queue();
 	test_until_one();
+	test_steps();
 	return tap_done();
 }

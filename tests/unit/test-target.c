@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "tap.h"
 #include "target.h"
+#include "targetspec.h"
 #include "timing.h"
 
 /* What the callback saw of each target, in the order it came. */
@@ -47,6 +49,56 @@ path_spec(struct target_spec *spec, const char *path)
 	memset(spec, 0, sizeof(*spec));
 	spec->path = path;
 	return unix_address(path, &spec->un, &errstr);
+}
+
+/*
+ * target_spec_resolve: a host looked up once, its dials then with no
+ * lookup of their own (the spec's name changed to one that would fail).
+ */
+static void
+test_resolved(void)
+{
+	struct dial_options o = { .timeout_ms = 5000, .wait_ms = NO_LIMIT };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct target_spec spec = { .un.dirfd = -1 };
+	struct target_spec_error e;
+	struct target t = { .fd = -1 };
+	struct seen seen = { 0 };
+	const char *host;
+	char word[64];
+	int lfd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &len) == -1 ||
+	    listen(lfd, 4) == -1) {
+		ok(0, "a listening loopback port");
+		return;
+	}
+	snprintf(word, sizeof(word), "127.0.0.1:%u", ntohs(sin.sin_port));
+	ok(target_spec_words(&spec, word, NULL, "tcp", "one", &e) == 1 &&
+	    target_spec_resolve(&spec, AF_UNSPEC, &o, &t) == 0 &&
+	    spec.res != NULL, "a host looked up once");
+	host = spec.host;
+	spec.host = "not..looked.up";
+	connect_targets(&spec, 1, AF_UNSPEC, &o, checked, &seen);
+	ok(seen.n == 1 && seen.open[0] && seen.status[0] == EX_OK,
+	    "its dials take those addresses, with no lookup");
+	spec.host = host;
+	target_spec_free(&spec);
+	ok(spec.res == NULL, "target_spec_free frees them");
+
+	memset(&spec, 0, sizeof(spec));
+	ok(target_spec_words(&spec, "not..valid:80", NULL, "tcp", "one",
+	    &e) == 1 && target_spec_resolve(&spec, AF_UNSPEC, &o, &t) ==
+	    EX_USAGE && spec.res == NULL && t.step == STEP_NONE &&
+	    t.reason != NULL && strcmp(t.ep.host, "not..valid") == 0,
+	    "a name that fails its lookup says why (%s)",
+	    t.reason != NULL ? t.reason : "none");
+	target_spec_free(&spec);
+	close(lfd);
 }
 
 /*
@@ -91,6 +143,7 @@ main(void)
 	connect_targets(spec, 1, AF_UNSPEC, &o, checked, &seen);
 	ok(seen.n == 1 && seen.open[0], "check only: open, closed again");
 
+	test_resolved();
 	unix_address_close(&spec[0].un);
 	unix_address_close(&spec[1].un);
 	close(lfd);
