@@ -69,12 +69,10 @@ struct tls_server {
 };
 
 struct tls_conn {
+	struct tls_role		 role;		/* first: tls.c's (tls.h) */
 	mbedtls_ssl_context	 ssl;
 	int			 fd;
 	int			 sys_errno;	/* a send or recv that failed */
-	bool			 server;
-	bool			 verify;	/* the peer's certificate is checked */
-	const char		*name;		/* what it is checked for, or NULL */
 	bool			 check_ip;	/* the IP SANs, against ip */
 	unsigned char		 ip[sizeof(struct in6_addr)];
 	size_t			 ip_len;
@@ -527,28 +525,25 @@ untrusted_why(uint32_t flags, const struct tls_info *info)
 	return "certificate verify failed";
 }
 
-/* A verification that failed, in the suite's classes and words. */
-static void
-verify_failed(uint32_t flags, const char *name, const struct tls_info *info,
-    struct tls_error *e)
+enum tls_class
+tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
+    const char **why)
 {
-	char when[ISO8601_MAX];
+	uint32_t flags = conn->flags;
 
+	fill_info(&conn->ssl, conn->leaf.raw.p != NULL ? &conn->leaf : NULL,
+	    info);
 	/* as OpenSSL finds them: the chain, then the times, then the name */
 	if (flags & ~(MBEDTLS_X509_BADCERT_EXPIRED |
-	    MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_CN_MISMATCH))
-		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
-		    untrusted_why(flags, info));
-	else if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
-		(void)tls_fail(e, TLS_EXPIRED, "certificate expired on %s",
-		    iso8601_utc(info->not_after, when));
-	else if (flags & MBEDTLS_X509_BADCERT_FUTURE)
-		(void)tls_fail(e, TLS_NOT_YET_VALID,
-		    "certificate not valid before %s",
-		    iso8601_utc(info->not_before, when));
-	else
-		(void)tls_fail(e, TLS_NAME_MISMATCH,
-		    "certificate is not for %s", name != NULL ? name : "?");
+	    MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_CN_MISMATCH)) {
+		*why = untrusted_why(flags, info);
+		return TLS_UNTRUSTED;
+	}
+	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+		return TLS_EXPIRED;
+	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+		return TLS_NOT_YET_VALID;
+	return flags != 0 ? TLS_NAME_MISMATCH : TLS_OK;
 }
 
 /* An alert's description, in OpenSSL's words (SSL_alert_desc_string_long). */
@@ -726,7 +721,7 @@ set_name(struct tls_conn *conn, const char *name)
 		conn->ip_len = 16;
 	else
 		return mbedtls_ssl_set_hostname(&conn->ssl, name) == 0 ? 0 : -1;
-	conn->check_ip = conn->verify;
+	conn->check_ip = conn->role.verify;
 	/* NULL: no name of mbedTLS's to check, as asked */
 	return mbedtls_ssl_set_hostname(&conn->ssl, NULL) == 0 ? 0 : -1;
 }
@@ -771,76 +766,35 @@ tls_free(struct tls_conn *conn)
 	free(conn);
 }
 
-/*
- * *info, of the handshake as far as it went, its error kept: a
- * verification that failed says why, and a server that required a
- * client certificate and got none says so.
- */
-static void
-learned(const struct tls_conn *conn, struct tls_info *info)
-{
-	struct tls_error e = info->err;
-
-	memset(info, 0, sizeof(*info));
-	info->err = e;
-	fill_info(&conn->ssl, conn->leaf.raw.p != NULL ? &conn->leaf : NULL,
-	    info);
-	if (conn->verify && conn->flags != 0 && info->have_cert)
-		verify_failed(conn->flags, conn->name, info, &info->err);
-	else if (conn->server && conn->verify && !info->have_cert &&
-	    e.class != TLS_OK && e.class != TLS_TIMEOUT &&
-	    e.class != TLS_CLOSED)
-		(void)tls_fail(&info->err, TLS_UNTRUSTED,
-		    "no client certificate: %s", e.message);
-	info->verified = conn->verify && info->err.class == TLS_OK;
-}
-
 int
-tls_handshake_step(struct tls_conn *conn, short *events,
-    struct tls_info *info)
+tls_backend_step(struct tls_conn *conn, short *events, struct tls_error *e)
 {
-	int ret;
+	int ret = mbedtls_ssl_handshake(&conn->ssl);
 
-	info->err.class = TLS_OK;
-	if ((ret = mbedtls_ssl_handshake(&conn->ssl)) != 0) {
-		if (wants(ret, events))
-			return 0;
-		call_failed(conn, ret, &info->err);
-	}
-	learned(conn, info);
-	return info->err.class == TLS_OK ? 1 : -1;
+	if (ret == 0)
+		return 1;
+	if (wants(ret, events))
+		return 0;
+	call_failed(conn, ret, e);
+	return -1;
 }
 
 struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
+tls_backend_connect(struct tls_client *c, int fd, const char *servername,
+    struct tls_error *e)
 {
 	struct tls_conn *conn;
-	short events;
-	int rc;
 
-	memset(info, 0, sizeof(*info));
-	if ((conn = conn_new(&c->side, fd, &info->err)) == NULL)
+	if ((conn = conn_new(&c->side, fd, e)) == NULL)
 		return NULL;
-	conn->verify = !c->insecure;
-	conn->name = servername;
+	conn->role.verify = !c->insecure;
+	conn->role.name = servername;
 	if (set_name(conn, servername) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
-		    strerror(ENOMEM));
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
 		tls_free(conn);
 		return NULL;
 	}
-	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (tls_wait(fd, events, deadline, &info->err) == -1) {
-			/* what it got before the time ran out */
-			learned(conn, info);
-			break;
-		}
-	conn->name = NULL;
-	if (rc == 1)
-		return conn;
-	tls_free(conn);
-	return NULL;
+	return conn;
 }
 
 struct tls_conn *
@@ -850,8 +804,8 @@ tls_accept(struct tls_server *s, int fd, struct tls_error *e)
 
 	if ((conn = conn_new(&s->side, fd, e)) == NULL)
 		return NULL;
-	conn->server = true;
-	conn->verify = s->verify;
+	conn->role.server = true;
+	conn->role.verify = s->verify;
 	return conn;
 }
 

@@ -194,13 +194,11 @@ struct tls_server {
 };
 
 struct tls_conn {
+	struct tls_role	 role;		/* first: tls.c's (tls.h) */
 	SSL		*ssl;
 	int		 fd;
 	int		 alert;		/* the last alert received, or -1 */
 	bool		 cert_requested;
-	bool		 verify;	/* the peer's certificate is checked */
-	bool		 server;
-	const char	*name;		/* what it is checked for, or NULL */
 	long		 verify_error;	/* the first, or X509_V_OK */
 	X509		*leaf;		/* the peer's, as verification saw it */
 };
@@ -494,31 +492,25 @@ fill_info(const SSL *ssl, X509 *leaf, struct tls_info *info)
 	san_names(cert, info);
 }
 
-/* A verification that failed, in the suite's classes and words. */
-static void
-verify_failed(long result, const char *name, const struct tls_info *info,
-    struct tls_error *e)
+enum tls_class
+tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
+    const char **why)
 {
-	char when[ISO8601_MAX];
-
-	switch (result) {
+	fill_info(conn->ssl, conn->leaf, info);
+	if (conn->verify_error == X509_V_OK)
+		return TLS_OK;
+	ERR_clear_error();
+	switch (conn->verify_error) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		(void)tls_fail(e, TLS_EXPIRED, "certificate expired on %s",
-		    iso8601_utc(info->not_after, when));
-		break;
+		return TLS_EXPIRED;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		(void)tls_fail(e, TLS_NOT_YET_VALID,
-		    "certificate not valid before %s",
-		    iso8601_utc(info->not_before, when));
-		break;
+		return TLS_NOT_YET_VALID;
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		(void)tls_fail(e, TLS_NAME_MISMATCH,
-		    "certificate is not for %s", name != NULL ? name : "?");
-		break;
+		return TLS_NAME_MISMATCH;
 	default:
-		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
-		    X509_verify_cert_error_string(result));
+		*why = X509_verify_cert_error_string(conn->verify_error);
+		return TLS_UNTRUSTED;
 	}
 }
 
@@ -682,80 +674,39 @@ conn_new(SSL_CTX *ctx, int fd, struct tls_error *e)
 	return conn;
 }
 
-/*
- * What the handshake of conn learned into info, done or not, the
- * failure already in info->err kept, and the certificate's failure
- * named if verification failed.
- */
-static void
-learned(const struct tls_conn *conn, struct tls_info *info)
-{
-	struct tls_error e = info->err;
-
-	memset(info, 0, sizeof(*info));
-	info->err = e;
-	fill_info(conn->ssl, conn->leaf, info);
-	if (conn->verify && conn->verify_error != X509_V_OK &&
-	    info->have_cert) {
-		ERR_clear_error();
-		verify_failed(conn->verify_error, conn->name, info, &info->err);
-	} else if (conn->server && conn->verify && !info->have_cert &&
-	    info->err.class != TLS_OK && info->err.class != TLS_TIMEOUT &&
-	    info->err.class != TLS_CLOSED)
-		(void)tls_fail(&info->err, TLS_UNTRUSTED,
-		    "no client certificate: %s", info->err.message);
-	info->verified = conn->verify && info->err.class == TLS_OK;
-}
-
 int
-tls_handshake_step(struct tls_conn *conn, short *events,
-    struct tls_info *info)
+tls_backend_step(struct tls_conn *conn, short *events, struct tls_error *e)
 {
 	int ret;
 
-	info->err.class = TLS_OK;
 	ERR_clear_error();
-	if ((ret = SSL_do_handshake(conn->ssl)) != 1) {
-		if (wants(conn, ret, events) == 0)
-			return 0;
-		call_failed(conn, ret, &info->err);
-	}
-	learned(conn, info);
-	return info->err.class == TLS_OK ? 1 : -1;
+	if ((ret = SSL_do_handshake(conn->ssl)) == 1)
+		return 1;
+	if (wants(conn, ret, events) == 0)
+		return 0;
+	call_failed(conn, ret, e);
+	return -1;
 }
 
 struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
+tls_backend_connect(struct tls_client *c, int fd, const char *servername,
+    struct tls_error *e)
 {
 	struct tls_conn *conn;
-	short events;
-	int rc;
 
-	memset(info, 0, sizeof(*info));
-	if ((conn = conn_new(c->ctx, fd, &info->err)) == NULL)
+	if ((conn = conn_new(c->ctx, fd, e)) == NULL)
 		return NULL;
-	conn->verify = !c->insecure;
-	conn->name = servername;
+	conn->role.verify = !c->insecure;
+	conn->role.name = servername;
 	SSL_set_connect_state(conn->ssl);
 	if (servername != NULL && set_name(conn->ssl, servername,
-	    conn->verify) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
+	    conn->role.verify) == -1) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s",
 		    strerror(errno != 0 ? errno : ENOMEM));
-		goto failed;
+		tls_free(conn);
+		return NULL;
 	}
-	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (tls_wait(fd, events, deadline, &info->err) == -1) {
-			/* what it got before the time ran out */
-			learned(conn, info);
-			break;
-		}
-	conn->name = NULL;
-	if (rc == 1)
-		return conn;
-failed:
-	tls_free(conn);
-	return NULL;
+	return conn;
 }
 
 int
@@ -904,8 +855,8 @@ tls_accept(struct tls_server *s, int fd, struct tls_error *e)
 
 	if ((conn = conn_new(s->ctx, fd, e)) == NULL)
 		return NULL;
-	conn->server = true;
-	conn->verify = s->verify;
+	conn->role.server = true;
+	conn->role.verify = s->verify;
 	SSL_set_accept_state(conn->ssl);
 	return conn;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "certinfo.h"
 #include "exitcode.h"
 #include "sockclose.h"
 #include "timing.h"
@@ -308,4 +309,102 @@ tls_wait(int fd, short events, long long deadline, struct tls_error *e)
 	if (n == 0)
 		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
 	return 0;
+}
+
+/* conn's role: every backend's struct tls_conn begins with it. */
+static struct tls_role *
+role_of(struct tls_conn *conn)
+{
+	/* a pointer to a struct, converted, points to its first member */
+	return (struct tls_role *)(void *)conn;
+}
+
+/* A verification that found class, in the suite's words. */
+static void
+verify_failed(enum tls_class class, const char *why, const char *name,
+    const struct tls_info *info, struct tls_error *e)
+{
+	char when[ISO8601_MAX];
+
+	switch (class) {
+	case TLS_EXPIRED:
+		(void)tls_fail(e, class, "certificate expired on %s",
+		    iso8601_utc(info->not_after, when));
+		break;
+	case TLS_NOT_YET_VALID:
+		(void)tls_fail(e, class, "certificate not valid before %s",
+		    iso8601_utc(info->not_before, when));
+		break;
+	case TLS_NAME_MISMATCH:
+		(void)tls_fail(e, class, "certificate is not for %s",
+		    name != NULL ? name : "?");
+		break;
+	default:
+		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
+		    why);
+	}
+}
+
+/*
+ * What the handshake of conn learned into info, done or not, the
+ * failure already in info->err kept: a verification that failed says
+ * why, and a server that required a client certificate and got none
+ * says so.
+ */
+static void
+learned(struct tls_conn *conn, struct tls_info *info)
+{
+	const struct tls_role *role = role_of(conn);
+	struct tls_error e = info->err;
+	const char *why = "certificate verify failed";
+	enum tls_class found;
+
+	memset(info, 0, sizeof(*info));
+	info->err = e;
+	found = tls_backend_learned(conn, info, &why);
+	if (role->verify && found != TLS_OK && info->have_cert)
+		verify_failed(found, why, role->name, info, &info->err);
+	else if (role->server && role->verify && !info->have_cert &&
+	    e.class != TLS_OK && e.class != TLS_TIMEOUT &&
+	    e.class != TLS_CLOSED)
+		(void)tls_fail(&info->err, TLS_UNTRUSTED,
+		    "no client certificate: %s", e.message);
+	info->verified = role->verify && info->err.class == TLS_OK;
+}
+
+int
+tls_handshake_step(struct tls_conn *conn, short *events,
+    struct tls_info *info)
+{
+	info->err.class = TLS_OK;
+	if (tls_backend_step(conn, events, &info->err) == 0)
+		return 0;
+	learned(conn, info);
+	return info->err.class == TLS_OK ? 1 : -1;
+}
+
+struct tls_conn *
+tls_connect(struct tls_client *c, int fd, const char *servername,
+    long long deadline, struct tls_info *info)
+{
+	struct tls_conn *conn;
+	short events;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if ((conn = tls_backend_connect(c, fd, servername,
+	    &info->err)) == NULL)
+		return NULL;
+	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
+		if (tls_wait(fd, events, deadline, &info->err) == -1) {
+			/* what it got before the time ran out */
+			learned(conn, info);
+			break;
+		}
+	/* servername is the caller's: checked, then forgotten */
+	role_of(conn)->name = NULL;
+	if (rc == 1)
+		return conn;
+	tls_free(conn);
+	return NULL;
 }
