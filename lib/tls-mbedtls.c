@@ -54,12 +54,12 @@ struct side {
 	mbedtls_x509_crt	 ca;
 	mbedtls_x509_crt	 cert;
 	mbedtls_pk_context	 key;
+	char			*alpn_names;	/* the --alpn list, cut up */
+	const char		*alpn[ALPN_MAX + 1];
 };
 
 struct tls_client {
 	struct side		 side;
-	char			*alpn_names;	/* the --alpn list, cut up */
-	const char		*alpn[ALPN_MAX + 1];
 	bool			 insecure;
 };
 
@@ -188,26 +188,30 @@ load_identity(struct side *side, const char *cert, const char *key,
 	return 0;
 }
 
-/* The --alpn list, as the NULL-terminated names mbedTLS offers. */
+/*
+ * The --alpn list, as the NULL-terminated names mbedTLS offers (a
+ * client) or accepts (a server: the first of them the client offers,
+ * none in common failing with no_application_protocol, as RFC 7301 3.2).
+ */
 static int
-set_alpn(struct tls_client *c, const char *list, struct tls_error *e)
+set_alpn(struct side *side, const char *list, struct tls_error *e)
 {
-	unsigned char wire[1024];
+	unsigned char wire[TLS_ALPN_WIRE_MAX];
 	const char *errstr;
 	size_t n = 0;
 	char *p;
 
 	if (tls_alpn_wire(list, wire, sizeof(wire), &errstr) == -1)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list, errstr);
-	if ((c->alpn_names = strdup(list)) == NULL)
+	if ((side->alpn_names = strdup(list)) == NULL)
 		return tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
-	for (p = c->alpn_names; p != NULL && n < ALPN_MAX; n++)
-		c->alpn[n] = strsep(&p, ",");
+	for (p = side->alpn_names; p != NULL && n < ALPN_MAX; n++)
+		side->alpn[n] = strsep(&p, ",");
 	if (p != NULL)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "more than 32 protocols");
-	c->alpn[n] = NULL;
-	if (mbedtls_ssl_conf_alpn_protocols(&c->side.conf, c->alpn) != 0)
+	side->alpn[n] = NULL;
+	if (mbedtls_ssl_conf_alpn_protocols(&side->conf, side->alpn) != 0)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "not taken");
 	return 0;
@@ -244,6 +248,7 @@ side_free(struct side *side)
 	mbedtls_x509_crt_free(&side->ca);
 	mbedtls_x509_crt_free(&side->cert);
 	mbedtls_pk_free(&side->key);
+	free(side->alpn_names);
 }
 
 struct tls_client *
@@ -261,7 +266,7 @@ tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 	    (!o->insecure && load_trust(&c->side, o->ca, e) == -1) ||
 	    (o->cert != NULL && load_identity(&c->side, o->cert, o->key,
 	    e) == -1) ||
-	    (o->alpn != NULL && set_alpn(c, o->alpn, e) == -1)) {
+	    (o->alpn != NULL && set_alpn(&c->side, o->alpn, e) == -1)) {
 		tls_client_free(c);
 		return NULL;
 	}
@@ -274,7 +279,6 @@ tls_client_free(struct tls_client *c)
 	if (c == NULL)
 		return;
 	side_free(&c->side);
-	free(c->alpn_names);
 	free(c);
 }
 
@@ -291,7 +295,8 @@ tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 	if (side_init(&s->side, MBEDTLS_SSL_IS_SERVER, s->verify ?
 	    MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE, e) == -1 ||
 	    load_identity(&s->side, o->cert, o->key, e) == -1 ||
-	    (s->verify && load_trust(&s->side, o->ca, e) == -1)) {
+	    (s->verify && load_trust(&s->side, o->ca, e) == -1) ||
+	    (o->alpn != NULL && set_alpn(&s->side, o->alpn, e) == -1)) {
 		tls_server_free(s);
 		return NULL;
 	}
@@ -654,7 +659,7 @@ protocol_words(int ret)
 	case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
 		return "an extension not asked for";
 	case MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL:
-		return "no ALPN protocol in common";
+		return "no application protocol";
 	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
 		return "peer did not return a certificate";
 	default:

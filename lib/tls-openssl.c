@@ -44,6 +44,7 @@
 	X(SSL_CTX_load_verify_locations) \
 	X(SSL_CTX_new) \
 	X(SSL_CTX_set_alpn_protos) \
+	X(SSL_CTX_set_alpn_select_cb) \
 	X(SSL_CTX_set_session_id_context) \
 	X(SSL_CTX_set_verify) \
 	X(SSL_CTX_use_PrivateKey_file) \
@@ -64,6 +65,7 @@
 	X(SSL_new) \
 	X(SSL_read) \
 	X(SSL_read_ex) \
+	X(SSL_select_next_proto) \
 	X(SSL_set1_host) \
 	X(SSL_set_accept_state) \
 	X(SSL_set_connect_state) \
@@ -124,6 +126,7 @@ static const struct {
 #define SSL_CTX_load_verify_locations	(*SSL_CTX_load_verify_locations_p)
 #define SSL_CTX_new	(*SSL_CTX_new_p)
 #define SSL_CTX_set_alpn_protos	(*SSL_CTX_set_alpn_protos_p)
+#define SSL_CTX_set_alpn_select_cb	(*SSL_CTX_set_alpn_select_cb_p)
 #define SSL_CTX_set_session_id_context	(*SSL_CTX_set_session_id_context_p)
 #define SSL_CTX_set_verify	(*SSL_CTX_set_verify_p)
 #define SSL_CTX_use_PrivateKey_file	(*SSL_CTX_use_PrivateKey_file_p)
@@ -144,6 +147,7 @@ static const struct {
 #define SSL_new	(*SSL_new_p)
 #define SSL_read	(*SSL_read_p)
 #define SSL_read_ex	(*SSL_read_ex_p)
+#define SSL_select_next_proto	(*SSL_select_next_proto_p)
 #define SSL_set1_host	(*SSL_set1_host_p)
 #define SSL_set_accept_state	(*SSL_set_accept_state_p)
 #define SSL_set_connect_state	(*SSL_set_connect_state_p)
@@ -191,6 +195,8 @@ struct tls_client {
 struct tls_server {
 	SSL_CTX		*ctx;
 	bool		 verify;	/* client certificates required */
+	unsigned char	 alpn[TLS_ALPN_WIRE_MAX];	/* --alpn's, wire format */
+	unsigned int	 alpn_len;	/* 0: no ALPN */
 };
 
 struct tls_conn {
@@ -317,12 +323,27 @@ load_identity(SSL_CTX *ctx, const char *cert, const char *key,
 	return 0;
 }
 
+/*
+ * The --alpn list into wire (TLS_ALPN_WIRE_MAX bytes).  Returns its
+ * length, or -1 with e set.
+ */
+static int
+alpn_wire(const char *list, unsigned char *wire, struct tls_error *e)
+{
+	const char *errstr;
+	int len;
+
+	if ((len = tls_alpn_wire(list, wire, TLS_ALPN_WIRE_MAX,
+	    &errstr)) == -1)
+		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list, errstr);
+	return len;
+}
+
 struct tls_client *
 tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 {
-	unsigned char alpn[1024];
+	unsigned char alpn[TLS_ALPN_WIRE_MAX];
 	struct tls_client *c;
-	const char *errstr;
 	int len;
 
 	if (load_openssl(e) == -1)
@@ -344,12 +365,8 @@ tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 	    e) == -1)
 		goto failed;
 	if (o->alpn != NULL) {
-		if ((len = tls_alpn_wire(o->alpn, alpn, sizeof(alpn),
-		    &errstr)) == -1) {
-			(void)tls_fail(e, TLS_CONFIG, "--alpn %s: %s", o->alpn,
-			    errstr);
+		if ((len = alpn_wire(o->alpn, alpn, e)) == -1)
 			goto failed;
-		}
 		/* 0 is success here */
 		if (SSL_CTX_set_alpn_protos(c->ctx, alpn,
 		    (unsigned int)len) != 0) {
@@ -804,10 +821,32 @@ tls_shutdown(struct tls_conn *conn, short *events)
 	return (int)io_failed(conn, ret, events, false);
 }
 
+/*
+ * The server's choice of the protocols a client offers (in, len bytes):
+ * the first of --alpn's that it offers, the server's order first, as
+ * RFC 7301 3.2 and s_server -alpn; none of them: the handshake fails
+ * with no_application_protocol.
+ */
+static int
+select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int len, void *arg)
+{
+	const struct tls_server *s = arg;
+	unsigned char *chosen;
+
+	(void)ssl;
+	if (SSL_select_next_proto(&chosen, outlen, s->alpn, s->alpn_len, in,
+	    len) != OPENSSL_NPN_NEGOTIATED)
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
+	*out = chosen;
+	return SSL_TLSEXT_ERR_OK;
+}
+
 struct tls_server *
 tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 {
 	struct tls_server *s;
+	int len;
 
 	e->class = TLS_OK;
 	if (load_openssl(e) == -1)
@@ -830,6 +869,12 @@ tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verified);
 		if (load_trust(s->ctx, o->ca, e) == -1)
 			goto failed;
+	}
+	if (o->alpn != NULL) {
+		if ((len = alpn_wire(o->alpn, s->alpn, e)) == -1)
+			goto failed;
+		s->alpn_len = (unsigned int)len;
+		SSL_CTX_set_alpn_select_cb(s->ctx, select_alpn, s);
 	}
 	return s;
 failed:

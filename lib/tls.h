@@ -71,6 +71,9 @@ struct tls_server_options {
 	const char	*key;		/* its key; NULL: in cert's file */
 	const char	*ca;		/* require and verify client
 					   certificates against it, or NULL */
+	const char	*alpn;		/* "h2,http/1.1": the protocols
+					   accepted, the first the client
+					   offers chosen; or NULL */
 };
 
 struct tls_client;	/* the settings of many connections */
@@ -252,6 +255,9 @@ int	tls_trust_store(const char **file, const char **dir,
  */
 int	tls_readable(const char *what, const char *path, bool *is_dir,
 	    struct tls_error *e);
+
+/* The most bytes of an ALPN list (--alpn) in the wire format. */
+#define TLS_ALPN_WIRE_MAX	1024
 
 /*
  * The ALPN list "h2,http/1.1" in the wire format (each name after its
