@@ -598,41 +598,16 @@ alert_words(int alert)
 	return "unknown";
 }
 
-/* Whether alert says the peer would not take our certificate. */
-static bool
-certificate_alert(int alert)
-{
-	switch (alert) {
-	case MBEDTLS_SSL_ALERT_MSG_BAD_CERT:
-	case MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_CERT:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN:
-	case MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA:
-	case MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The fatal alert the peer sent, as the failure it stands for. */
 static void
 alert_failed(const struct tls_conn *conn, struct tls_error *e)
 {
 	int alert = conn->ssl.MBEDTLS_PRIVATE(in_msg)[1];
+	int state = conn->ssl.MBEDTLS_PRIVATE(state);
 
-	/* a TLS 1.2 server that wants a certificate we did not give */
-	if (certificate_alert(alert) ||
-	    (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE &&
-	    conn->ssl.MBEDTLS_PRIVATE(state) > MBEDTLS_SSL_SERVER_HELLO_DONE &&
-	    conn->ssl.MBEDTLS_PRIVATE(state) < MBEDTLS_SSL_HANDSHAKE_OVER))
-		(void)tls_fail(e, TLS_REJECTED,
-		    "the peer rejected our certificate: %s", alert_words(alert));
-	else
-		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
-		    alert_words(alert));
+	/* past ServerHelloDone, a TLS 1.2 server had asked for ours */
+	tls_alert_failed(alert, state > MBEDTLS_SSL_SERVER_HELLO_DONE &&
+	    state < MBEDTLS_SSL_HANDSHAKE_OVER, alert_words(alert), e);
 }
 
 /* A protocol failure of mbedTLS's, in a few words. */

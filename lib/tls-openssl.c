@@ -539,25 +539,6 @@ tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
 	}
 }
 
-/* Whether alert says the peer would not take our certificate. */
-static bool
-certificate_alert(int alert)
-{
-	switch (alert) {
-	case SSL_AD_BAD_CERTIFICATE:
-	case SSL_AD_UNSUPPORTED_CERTIFICATE:
-	case SSL_AD_CERTIFICATE_REVOKED:
-	case SSL_AD_CERTIFICATE_EXPIRED:
-	case SSL_AD_CERTIFICATE_UNKNOWN:
-	case SSL_AD_UNKNOWN_CA:
-	case SSL_AD_ACCESS_DENIED:
-	case SSL_AD_CERTIFICATE_REQUIRED:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The alert the peer sent, as the failure it stands for. */
 static void
 alert_failed(const struct tls_conn *conn, struct tls_error *e)
@@ -566,14 +547,7 @@ alert_failed(const struct tls_conn *conn, struct tls_error *e)
 	const char *words = conn->alert == SSL_AD_CERTIFICATE_REQUIRED ?
 	    "certificate required" : SSL_alert_desc_string_long(conn->alert);
 
-	/* a TLS 1.2 server that wants a certificate we did not give */
-	if (certificate_alert(conn->alert) || (conn->cert_requested &&
-	    conn->alert == SSL_AD_HANDSHAKE_FAILURE))
-		(void)tls_fail(e, TLS_REJECTED,
-		    "the peer rejected our certificate: %s", words);
-	else
-		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
-		    words);
+	tls_alert_failed(conn->alert, conn->cert_requested, words, e);
 }
 
 /*

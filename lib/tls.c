@@ -29,6 +29,19 @@ static const char *const trust_dirs[] = {
 
 #define ALPN_NAME_MAX	255
 
+/* The alerts of RFC 8446 6.2 that say why a peer refused us. */
+enum {
+	ALERT_HANDSHAKE_FAILURE = 40,
+	ALERT_BAD_CERTIFICATE = 42,
+	ALERT_UNSUPPORTED_CERTIFICATE = 43,
+	ALERT_CERTIFICATE_REVOKED = 44,
+	ALERT_CERTIFICATE_EXPIRED = 45,
+	ALERT_CERTIFICATE_UNKNOWN = 46,
+	ALERT_UNKNOWN_CA = 48,
+	ALERT_ACCESS_DENIED = 49,
+	ALERT_CERTIFICATE_REQUIRED = 116,
+};
+
 const char *
 tls_class_name(enum tls_class class)
 {
@@ -96,6 +109,39 @@ tls_fail(struct tls_error *e, enum tls_class class, const char *fmt, ...)
 	(void)vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Whether alert says the peer would not take our certificate. */
+static bool
+certificate_alert(int alert)
+{
+	switch (alert) {
+	case ALERT_BAD_CERTIFICATE:
+	case ALERT_UNSUPPORTED_CERTIFICATE:
+	case ALERT_CERTIFICATE_REVOKED:
+	case ALERT_CERTIFICATE_EXPIRED:
+	case ALERT_CERTIFICATE_UNKNOWN:
+	case ALERT_UNKNOWN_CA:
+	case ALERT_ACCESS_DENIED:
+	case ALERT_CERTIFICATE_REQUIRED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+tls_alert_failed(int alert, bool cert_requested, const char *words,
+    struct tls_error *e)
+{
+	/* a TLS 1.2 server that wants a certificate we did not give */
+	if (certificate_alert(alert) || (cert_requested &&
+	    alert == ALERT_HANDSHAKE_FAILURE))
+		(void)tls_fail(e, TLS_REJECTED,
+		    "the peer rejected our certificate: %s", words);
+	else
+		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
+		    words);
 }
 
 int

@@ -236,6 +236,16 @@ bool	tls_retryable(enum tls_class class);
  */
 int	tls_wait(int fd, short events, long long deadline, struct tls_error *e);
 
+/*
+ * The fatal alert (RFC 8446 6.2's number) the peer sent, in the
+ * library's words, as the failure it stands for into e: TLS_REJECTED
+ * for one that says the peer would not take our certificate, or a
+ * handshake_failure after it asked for one (cert_requested: a TLS 1.2
+ * server); TLS_PROTOCOL else.
+ */
+void	tls_alert_failed(int alert, bool cert_requested, const char *words,
+	    struct tls_error *e);
+
 /* Sets e, formatted; returns -1. */
 int	tls_fail(struct tls_error *e, enum tls_class class, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
