@@ -13,10 +13,12 @@
 #include "listen.h"
 #include "parse.h"
 #include "sockopts.h"
+#include "tls.h"
 
 bool
 sockopts_take(struct sockopts *o, int ch, const char *arg)
 {
+	unsigned char wire[TLS_ALPN_WIRE_MAX];
 	const char *errstr;
 	unsigned int mode;
 
@@ -76,6 +78,11 @@ sockopts_take(struct sockopts *o, int ch, const char *arg)
 		break;
 	case SOCKOPT_KEY:
 		o->key = arg;
+		break;
+	case SOCKOPT_ALPN:
+		if (tls_alpn_wire(arg, wire, sizeof(wire), &errstr) == -1)
+			cli_bad_value("alpn", arg, errstr);
+		o->alpn = arg;
 		break;
 	default:
 		return false;

@@ -1,7 +1,7 @@
 /*
  * Reporting layer.  The options the socket tools share (-4, -6, -b, -c,
  * -k, -t, -U, -v, -x, --mode, --port-file, --raw, --reply, and TLS's
- * --tls, --ca, --cert and --key), taken the
+ * --tls, --ca, --cert, --key and --alpn), taken the
  * same way with the same messages in each (the listener they describe is
  * listener.h's).  Each tool's getopt string says which of them it has;
  * whatever goes wrong exits, with 64 for a malformed value.
@@ -30,6 +30,7 @@ enum {
 	SOCKOPT_CA,
 	SOCKOPT_CERT,
 	SOCKOPT_KEY,
+	SOCKOPT_ALPN,
 	SOCKOPT_OWN
 };
 
@@ -54,12 +55,17 @@ enum {
 	{ "mode", required_argument, NULL, SOCKOPT_MODE }, \
 	{ "reply", required_argument, NULL, SOCKOPT_REPLY }, \
 	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE }
-/* the stream tools': --ca names whom the peer's certificate must be from */
+/*
+ * the stream tools': --ca names whom the peer's certificate must be
+ * from, --alpn the protocols offered (a client's) or accepted (a
+ * server's), in the order preferred
+ */
 #define SOCKOPT_TLS_ROWS \
 	{ "tls", no_argument, NULL, SOCKOPT_TLS }, \
 	{ "ca", required_argument, NULL, SOCKOPT_CA }, \
 	{ "cert", required_argument, NULL, SOCKOPT_CERT }, \
-	{ "key", required_argument, NULL, SOCKOPT_KEY }
+	{ "key", required_argument, NULL, SOCKOPT_KEY }, \
+	{ "alpn", required_argument, NULL, SOCKOPT_ALPN }
 /* -C, -n and -r: each sender takes them itself */
 #define SOCKOPT_SENDER_ROWS \
 	{ "crlf", no_argument, NULL, 'C' }, \
@@ -77,6 +83,7 @@ struct sockopts {
 	const char	*ca;		/* --ca FILE|DIR, or NULL */
 	const char	*cert;		/* --cert FILE, or NULL */
 	const char	*key;		/* --key FILE, or NULL */
+	const char	*alpn;		/* --alpn LIST (checked), or NULL */
 	bool		 want4;		/* -4 */
 	bool		 want6;		/* -6 */
 	bool		 keep;		/* -k */

@@ -54,12 +54,12 @@ struct side {
 	mbedtls_x509_crt	 ca;
 	mbedtls_x509_crt	 cert;
 	mbedtls_pk_context	 key;
+	char			*alpn_names;	/* the --alpn list, cut up */
+	const char		*alpn[ALPN_MAX + 1];
 };
 
 struct tls_client {
 	struct side		 side;
-	char			*alpn_names;	/* the --alpn list, cut up */
-	const char		*alpn[ALPN_MAX + 1];
 	bool			 insecure;
 };
 
@@ -69,12 +69,10 @@ struct tls_server {
 };
 
 struct tls_conn {
+	struct tls_role		 role;		/* first: tls.c's (tls.h) */
 	mbedtls_ssl_context	 ssl;
 	int			 fd;
 	int			 sys_errno;	/* a send or recv that failed */
-	bool			 server;
-	bool			 verify;	/* the peer's certificate is checked */
-	const char		*name;		/* what it is checked for, or NULL */
 	bool			 check_ip;	/* the IP SANs, against ip */
 	unsigned char		 ip[sizeof(struct in6_addr)];
 	size_t			 ip_len;
@@ -190,26 +188,30 @@ load_identity(struct side *side, const char *cert, const char *key,
 	return 0;
 }
 
-/* The --alpn list, as the NULL-terminated names mbedTLS offers. */
+/*
+ * The --alpn list, as the NULL-terminated names mbedTLS offers (a
+ * client) or accepts (a server: the first of them the client offers,
+ * none in common failing with no_application_protocol, as RFC 7301 3.2).
+ */
 static int
-set_alpn(struct tls_client *c, const char *list, struct tls_error *e)
+set_alpn(struct side *side, const char *list, struct tls_error *e)
 {
-	unsigned char wire[1024];
+	unsigned char wire[TLS_ALPN_WIRE_MAX];
 	const char *errstr;
 	size_t n = 0;
 	char *p;
 
 	if (tls_alpn_wire(list, wire, sizeof(wire), &errstr) == -1)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list, errstr);
-	if ((c->alpn_names = strdup(list)) == NULL)
+	if ((side->alpn_names = strdup(list)) == NULL)
 		return tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
-	for (p = c->alpn_names; p != NULL && n < ALPN_MAX; n++)
-		c->alpn[n] = strsep(&p, ",");
+	for (p = side->alpn_names; p != NULL && n < ALPN_MAX; n++)
+		side->alpn[n] = strsep(&p, ",");
 	if (p != NULL)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "more than 32 protocols");
-	c->alpn[n] = NULL;
-	if (mbedtls_ssl_conf_alpn_protocols(&c->side.conf, c->alpn) != 0)
+	side->alpn[n] = NULL;
+	if (mbedtls_ssl_conf_alpn_protocols(&side->conf, side->alpn) != 0)
 		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list,
 		    "not taken");
 	return 0;
@@ -246,6 +248,7 @@ side_free(struct side *side)
 	mbedtls_x509_crt_free(&side->ca);
 	mbedtls_x509_crt_free(&side->cert);
 	mbedtls_pk_free(&side->key);
+	free(side->alpn_names);
 }
 
 struct tls_client *
@@ -263,7 +266,7 @@ tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 	    (!o->insecure && load_trust(&c->side, o->ca, e) == -1) ||
 	    (o->cert != NULL && load_identity(&c->side, o->cert, o->key,
 	    e) == -1) ||
-	    (o->alpn != NULL && set_alpn(c, o->alpn, e) == -1)) {
+	    (o->alpn != NULL && set_alpn(&c->side, o->alpn, e) == -1)) {
 		tls_client_free(c);
 		return NULL;
 	}
@@ -276,7 +279,6 @@ tls_client_free(struct tls_client *c)
 	if (c == NULL)
 		return;
 	side_free(&c->side);
-	free(c->alpn_names);
 	free(c);
 }
 
@@ -293,7 +295,8 @@ tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 	if (side_init(&s->side, MBEDTLS_SSL_IS_SERVER, s->verify ?
 	    MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE, e) == -1 ||
 	    load_identity(&s->side, o->cert, o->key, e) == -1 ||
-	    (s->verify && load_trust(&s->side, o->ca, e) == -1)) {
+	    (s->verify && load_trust(&s->side, o->ca, e) == -1) ||
+	    (o->alpn != NULL && set_alpn(&s->side, o->alpn, e) == -1)) {
 		tls_server_free(s);
 		return NULL;
 	}
@@ -527,28 +530,25 @@ untrusted_why(uint32_t flags, const struct tls_info *info)
 	return "certificate verify failed";
 }
 
-/* A verification that failed, in the suite's classes and words. */
-static void
-verify_failed(uint32_t flags, const char *name, const struct tls_info *info,
-    struct tls_error *e)
+enum tls_class
+tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
+    const char **why)
 {
-	char when[ISO8601_MAX];
+	uint32_t flags = conn->flags;
 
+	fill_info(&conn->ssl, conn->leaf.raw.p != NULL ? &conn->leaf : NULL,
+	    info);
 	/* as OpenSSL finds them: the chain, then the times, then the name */
 	if (flags & ~(MBEDTLS_X509_BADCERT_EXPIRED |
-	    MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_CN_MISMATCH))
-		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
-		    untrusted_why(flags, info));
-	else if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
-		(void)tls_fail(e, TLS_EXPIRED, "certificate expired on %s",
-		    iso8601_utc(info->not_after, when));
-	else if (flags & MBEDTLS_X509_BADCERT_FUTURE)
-		(void)tls_fail(e, TLS_NOT_YET_VALID,
-		    "certificate not valid before %s",
-		    iso8601_utc(info->not_before, when));
-	else
-		(void)tls_fail(e, TLS_NAME_MISMATCH,
-		    "certificate is not for %s", name != NULL ? name : "?");
+	    MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_CN_MISMATCH)) {
+		*why = untrusted_why(flags, info);
+		return TLS_UNTRUSTED;
+	}
+	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+		return TLS_EXPIRED;
+	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+		return TLS_NOT_YET_VALID;
+	return flags != 0 ? TLS_NAME_MISMATCH : TLS_OK;
 }
 
 /* An alert's description, in OpenSSL's words (SSL_alert_desc_string_long). */
@@ -598,41 +598,16 @@ alert_words(int alert)
 	return "unknown";
 }
 
-/* Whether alert says the peer would not take our certificate. */
-static bool
-certificate_alert(int alert)
-{
-	switch (alert) {
-	case MBEDTLS_SSL_ALERT_MSG_BAD_CERT:
-	case MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_CERT:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN:
-	case MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA:
-	case MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED:
-	case MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The fatal alert the peer sent, as the failure it stands for. */
 static void
 alert_failed(const struct tls_conn *conn, struct tls_error *e)
 {
 	int alert = conn->ssl.MBEDTLS_PRIVATE(in_msg)[1];
+	int state = conn->ssl.MBEDTLS_PRIVATE(state);
 
-	/* a TLS 1.2 server that wants a certificate we did not give */
-	if (certificate_alert(alert) ||
-	    (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE &&
-	    conn->ssl.MBEDTLS_PRIVATE(state) > MBEDTLS_SSL_SERVER_HELLO_DONE &&
-	    conn->ssl.MBEDTLS_PRIVATE(state) < MBEDTLS_SSL_HANDSHAKE_OVER))
-		(void)tls_fail(e, TLS_REJECTED,
-		    "the peer rejected our certificate: %s", alert_words(alert));
-	else
-		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
-		    alert_words(alert));
+	/* past ServerHelloDone, a TLS 1.2 server had asked for ours */
+	tls_alert_failed(alert, state > MBEDTLS_SSL_SERVER_HELLO_DONE &&
+	    state < MBEDTLS_SSL_HANDSHAKE_OVER, alert_words(alert), e);
 }
 
 /* A protocol failure of mbedTLS's, in a few words. */
@@ -659,7 +634,7 @@ protocol_words(int ret)
 	case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
 		return "an extension not asked for";
 	case MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL:
-		return "no ALPN protocol in common";
+		return "no application protocol";
 	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
 		return "peer did not return a certificate";
 	default:
@@ -726,7 +701,7 @@ set_name(struct tls_conn *conn, const char *name)
 		conn->ip_len = 16;
 	else
 		return mbedtls_ssl_set_hostname(&conn->ssl, name) == 0 ? 0 : -1;
-	conn->check_ip = conn->verify;
+	conn->check_ip = conn->role.verify;
 	/* NULL: no name of mbedTLS's to check, as asked */
 	return mbedtls_ssl_set_hostname(&conn->ssl, NULL) == 0 ? 0 : -1;
 }
@@ -771,76 +746,35 @@ tls_free(struct tls_conn *conn)
 	free(conn);
 }
 
-/*
- * *info, of the handshake as far as it went, its error kept: a
- * verification that failed says why, and a server that required a
- * client certificate and got none says so.
- */
-static void
-learned(const struct tls_conn *conn, struct tls_info *info)
-{
-	struct tls_error e = info->err;
-
-	memset(info, 0, sizeof(*info));
-	info->err = e;
-	fill_info(&conn->ssl, conn->leaf.raw.p != NULL ? &conn->leaf : NULL,
-	    info);
-	if (conn->verify && conn->flags != 0 && info->have_cert)
-		verify_failed(conn->flags, conn->name, info, &info->err);
-	else if (conn->server && conn->verify && !info->have_cert &&
-	    e.class != TLS_OK && e.class != TLS_TIMEOUT &&
-	    e.class != TLS_CLOSED)
-		(void)tls_fail(&info->err, TLS_UNTRUSTED,
-		    "no client certificate: %s", e.message);
-	info->verified = conn->verify && info->err.class == TLS_OK;
-}
-
 int
-tls_handshake_step(struct tls_conn *conn, short *events,
-    struct tls_info *info)
+tls_backend_step(struct tls_conn *conn, short *events, struct tls_error *e)
 {
-	int ret;
+	int ret = mbedtls_ssl_handshake(&conn->ssl);
 
-	info->err.class = TLS_OK;
-	if ((ret = mbedtls_ssl_handshake(&conn->ssl)) != 0) {
-		if (wants(ret, events))
-			return 0;
-		call_failed(conn, ret, &info->err);
-	}
-	learned(conn, info);
-	return info->err.class == TLS_OK ? 1 : -1;
+	if (ret == 0)
+		return 1;
+	if (wants(ret, events))
+		return 0;
+	call_failed(conn, ret, e);
+	return -1;
 }
 
 struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
+tls_backend_connect(struct tls_client *c, int fd, const char *servername,
+    struct tls_error *e)
 {
 	struct tls_conn *conn;
-	short events;
-	int rc;
 
-	memset(info, 0, sizeof(*info));
-	if ((conn = conn_new(&c->side, fd, &info->err)) == NULL)
+	if ((conn = conn_new(&c->side, fd, e)) == NULL)
 		return NULL;
-	conn->verify = !c->insecure;
-	conn->name = servername;
+	conn->role.verify = !c->insecure;
+	conn->role.name = servername;
 	if (set_name(conn, servername) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
-		    strerror(ENOMEM));
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
 		tls_free(conn);
 		return NULL;
 	}
-	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (tls_wait(fd, events, deadline, &info->err) == -1) {
-			/* what it got before the time ran out */
-			learned(conn, info);
-			break;
-		}
-	conn->name = NULL;
-	if (rc == 1)
-		return conn;
-	tls_free(conn);
-	return NULL;
+	return conn;
 }
 
 struct tls_conn *
@@ -850,8 +784,8 @@ tls_accept(struct tls_server *s, int fd, struct tls_error *e)
 
 	if ((conn = conn_new(&s->side, fd, e)) == NULL)
 		return NULL;
-	conn->server = true;
-	conn->verify = s->verify;
+	conn->role.server = true;
+	conn->role.verify = s->verify;
 	return conn;
 }
 

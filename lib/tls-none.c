@@ -26,18 +26,6 @@ tls_client_free(struct tls_client *c)
 {
 }
 
-struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
-{
-	(void)c;
-	(void)fd;
-	(void)servername;
-	(void)deadline;
-	(void)tls_fail(&info->err, TLS_CONFIG, "TLS: this build has none");
-	return NULL;
-}
-
 int
 tls_close_check(struct tls_conn *conn, long long deadline,
     struct tls_info *info)
@@ -71,13 +59,33 @@ tls_accept(struct tls_server *s, int fd, struct tls_error *e)
 	return NULL;
 }
 
+struct tls_conn *
+tls_backend_connect(struct tls_client *c, int fd, const char *servername,
+    struct tls_error *e)
+{
+	(void)c;
+	(void)fd;
+	(void)servername;
+	(void)tls_fail(e, TLS_CONFIG, "TLS: this build has none");
+	return NULL;
+}
+
 int
-tls_handshake_step(struct tls_conn *conn, short *events,
-    struct tls_info *info)
+tls_backend_step(struct tls_conn *conn, short *events, struct tls_error *e)
 {
 	(void)conn;
 	(void)events;
-	return tls_fail(&info->err, TLS_CONFIG, "TLS: this build has none");
+	return tls_fail(e, TLS_CONFIG, "TLS: this build has none");
+}
+
+enum tls_class
+tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
+    const char **why)
+{
+	(void)conn;
+	(void)info;
+	(void)why;
+	return TLS_OK;
 }
 
 ssize_t

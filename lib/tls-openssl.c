@@ -35,6 +35,7 @@
 	X(GENERAL_NAMES_free) \
 	X(OBJ_nid2sn) \
 	X(OBJ_obj2nid) \
+	X(OPENSSL_init_ssl) \
 	X(OPENSSL_sk_num) \
 	X(OPENSSL_sk_value) \
 	X(SSL_CIPHER_standard_name) \
@@ -44,6 +45,7 @@
 	X(SSL_CTX_load_verify_locations) \
 	X(SSL_CTX_new) \
 	X(SSL_CTX_set_alpn_protos) \
+	X(SSL_CTX_set_alpn_select_cb) \
 	X(SSL_CTX_set_session_id_context) \
 	X(SSL_CTX_set_verify) \
 	X(SSL_CTX_use_PrivateKey_file) \
@@ -64,6 +66,7 @@
 	X(SSL_new) \
 	X(SSL_read) \
 	X(SSL_read_ex) \
+	X(SSL_select_next_proto) \
 	X(SSL_set1_host) \
 	X(SSL_set_accept_state) \
 	X(SSL_set_connect_state) \
@@ -115,6 +118,7 @@ static const struct {
 #define GENERAL_NAMES_free	(*GENERAL_NAMES_free_p)
 #define OBJ_nid2sn	(*OBJ_nid2sn_p)
 #define OBJ_obj2nid	(*OBJ_obj2nid_p)
+#define OPENSSL_init_ssl	(*OPENSSL_init_ssl_p)
 #define OPENSSL_sk_num	(*OPENSSL_sk_num_p)
 #define OPENSSL_sk_value	(*OPENSSL_sk_value_p)
 #define SSL_CIPHER_standard_name	(*SSL_CIPHER_standard_name_p)
@@ -124,6 +128,7 @@ static const struct {
 #define SSL_CTX_load_verify_locations	(*SSL_CTX_load_verify_locations_p)
 #define SSL_CTX_new	(*SSL_CTX_new_p)
 #define SSL_CTX_set_alpn_protos	(*SSL_CTX_set_alpn_protos_p)
+#define SSL_CTX_set_alpn_select_cb	(*SSL_CTX_set_alpn_select_cb_p)
 #define SSL_CTX_set_session_id_context	(*SSL_CTX_set_session_id_context_p)
 #define SSL_CTX_set_verify	(*SSL_CTX_set_verify_p)
 #define SSL_CTX_use_PrivateKey_file	(*SSL_CTX_use_PrivateKey_file_p)
@@ -144,6 +149,7 @@ static const struct {
 #define SSL_new	(*SSL_new_p)
 #define SSL_read	(*SSL_read_p)
 #define SSL_read_ex	(*SSL_read_ex_p)
+#define SSL_select_next_proto	(*SSL_select_next_proto_p)
 #define SSL_set1_host	(*SSL_set1_host_p)
 #define SSL_set_accept_state	(*SSL_set_accept_state_p)
 #define SSL_set_connect_state	(*SSL_set_connect_state_p)
@@ -191,16 +197,16 @@ struct tls_client {
 struct tls_server {
 	SSL_CTX		*ctx;
 	bool		 verify;	/* client certificates required */
+	unsigned char	 alpn[TLS_ALPN_WIRE_MAX];	/* --alpn's, wire format */
+	unsigned int	 alpn_len;	/* 0: no ALPN */
 };
 
 struct tls_conn {
+	struct tls_role	 role;		/* first: tls.c's (tls.h) */
 	SSL		*ssl;
 	int		 fd;
 	int		 alert;		/* the last alert received, or -1 */
 	bool		 cert_requested;
-	bool		 verify;	/* the peer's certificate is checked */
-	bool		 server;
-	const char	*name;		/* what it is checked for, or NULL */
 	long		 verify_error;	/* the first, or X509_V_OK */
 	X509		*leaf;		/* the peer's, as verification saw it */
 };
@@ -214,9 +220,24 @@ tls_available(void)
 	return true;
 }
 
+/* The first error on OpenSSL's queue, in its words; the queue emptied. */
+static const char *
+ssl_reason(void)
+{
+	unsigned long code = ERR_peek_error();
+	const char *r = code != 0 ? ERR_reason_error_string(code) : NULL;
+
+	ERR_clear_error();
+	return r != NULL ? r : "unknown error";
+}
+
 /*
- * Loads libssl and finds each function of the list, once.  Returns 0,
- * or -1 with e set (TLS_CONFIG: the system's libssl3 is missing).
+ * Loads libssl and finds each function of the list, once, and starts
+ * OpenSSL as its first call would (the system's openssl.cnf read) but
+ * for its cleanup at exit: freeing every provider, method store and
+ * error string of a process that is ending cost tcp-send -z --tls a
+ * third of a millisecond.  Returns 0, or -1 with e set (TLS_CONFIG:
+ * the system's libssl3 is missing).
  */
 static int
 load_openssl(struct tls_error *e)
@@ -241,18 +262,9 @@ load_openssl(struct tls_error *e)
 			return tls_fail(e, TLS_CONFIG, "TLS: %s has no %s",
 			    LIBSSL, openssl_symbols[i].name);
 		}
+	if (OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, NULL) != 1)
+		return tls_fail(e, TLS_SYSTEM, "TLS: %s", ssl_reason());
 	return 0;
-}
-
-/* The first error on OpenSSL's queue, in its words; the queue emptied. */
-static const char *
-ssl_reason(void)
-{
-	unsigned long code = ERR_peek_error();
-	const char *r = code != 0 ? ERR_reason_error_string(code) : NULL;
-
-	ERR_clear_error();
-	return r != NULL ? r : "unknown error";
 }
 
 /*
@@ -319,12 +331,27 @@ load_identity(SSL_CTX *ctx, const char *cert, const char *key,
 	return 0;
 }
 
+/*
+ * The --alpn list into wire (TLS_ALPN_WIRE_MAX bytes).  Returns its
+ * length, or -1 with e set.
+ */
+static int
+alpn_wire(const char *list, unsigned char *wire, struct tls_error *e)
+{
+	const char *errstr;
+	int len;
+
+	if ((len = tls_alpn_wire(list, wire, TLS_ALPN_WIRE_MAX,
+	    &errstr)) == -1)
+		return tls_fail(e, TLS_CONFIG, "--alpn %s: %s", list, errstr);
+	return len;
+}
+
 struct tls_client *
 tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 {
-	unsigned char alpn[1024];
+	unsigned char alpn[TLS_ALPN_WIRE_MAX];
 	struct tls_client *c;
-	const char *errstr;
 	int len;
 
 	if (load_openssl(e) == -1)
@@ -346,12 +373,8 @@ tls_client_new(const struct tls_client_options *o, struct tls_error *e)
 	    e) == -1)
 		goto failed;
 	if (o->alpn != NULL) {
-		if ((len = tls_alpn_wire(o->alpn, alpn, sizeof(alpn),
-		    &errstr)) == -1) {
-			(void)tls_fail(e, TLS_CONFIG, "--alpn %s: %s", o->alpn,
-			    errstr);
+		if ((len = alpn_wire(o->alpn, alpn, e)) == -1)
 			goto failed;
-		}
 		/* 0 is success here */
 		if (SSL_CTX_set_alpn_protos(c->ctx, alpn,
 		    (unsigned int)len) != 0) {
@@ -494,50 +517,25 @@ fill_info(const SSL *ssl, X509 *leaf, struct tls_info *info)
 	san_names(cert, info);
 }
 
-/* A verification that failed, in the suite's classes and words. */
-static void
-verify_failed(long result, const char *name, const struct tls_info *info,
-    struct tls_error *e)
+enum tls_class
+tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
+    const char **why)
 {
-	char when[ISO8601_MAX];
-
-	switch (result) {
+	fill_info(conn->ssl, conn->leaf, info);
+	if (conn->verify_error == X509_V_OK)
+		return TLS_OK;
+	ERR_clear_error();
+	switch (conn->verify_error) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		(void)tls_fail(e, TLS_EXPIRED, "certificate expired on %s",
-		    iso8601_utc(info->not_after, when));
-		break;
+		return TLS_EXPIRED;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		(void)tls_fail(e, TLS_NOT_YET_VALID,
-		    "certificate not valid before %s",
-		    iso8601_utc(info->not_before, when));
-		break;
+		return TLS_NOT_YET_VALID;
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		(void)tls_fail(e, TLS_NAME_MISMATCH,
-		    "certificate is not for %s", name != NULL ? name : "?");
-		break;
+		return TLS_NAME_MISMATCH;
 	default:
-		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
-		    X509_verify_cert_error_string(result));
-	}
-}
-
-/* Whether alert says the peer would not take our certificate. */
-static bool
-certificate_alert(int alert)
-{
-	switch (alert) {
-	case SSL_AD_BAD_CERTIFICATE:
-	case SSL_AD_UNSUPPORTED_CERTIFICATE:
-	case SSL_AD_CERTIFICATE_REVOKED:
-	case SSL_AD_CERTIFICATE_EXPIRED:
-	case SSL_AD_CERTIFICATE_UNKNOWN:
-	case SSL_AD_UNKNOWN_CA:
-	case SSL_AD_ACCESS_DENIED:
-	case SSL_AD_CERTIFICATE_REQUIRED:
-		return true;
-	default:
-		return false;
+		*why = X509_verify_cert_error_string(conn->verify_error);
+		return TLS_UNTRUSTED;
 	}
 }
 
@@ -549,14 +547,7 @@ alert_failed(const struct tls_conn *conn, struct tls_error *e)
 	const char *words = conn->alert == SSL_AD_CERTIFICATE_REQUIRED ?
 	    "certificate required" : SSL_alert_desc_string_long(conn->alert);
 
-	/* a TLS 1.2 server that wants a certificate we did not give */
-	if (certificate_alert(conn->alert) || (conn->cert_requested &&
-	    conn->alert == SSL_AD_HANDSHAKE_FAILURE))
-		(void)tls_fail(e, TLS_REJECTED,
-		    "the peer rejected our certificate: %s", words);
-	else
-		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
-		    words);
+	tls_alert_failed(conn->alert, conn->cert_requested, words, e);
 }
 
 /*
@@ -682,80 +673,39 @@ conn_new(SSL_CTX *ctx, int fd, struct tls_error *e)
 	return conn;
 }
 
-/*
- * What the handshake of conn learned into info, done or not, the
- * failure already in info->err kept, and the certificate's failure
- * named if verification failed.
- */
-static void
-learned(const struct tls_conn *conn, struct tls_info *info)
-{
-	struct tls_error e = info->err;
-
-	memset(info, 0, sizeof(*info));
-	info->err = e;
-	fill_info(conn->ssl, conn->leaf, info);
-	if (conn->verify && conn->verify_error != X509_V_OK &&
-	    info->have_cert) {
-		ERR_clear_error();
-		verify_failed(conn->verify_error, conn->name, info, &info->err);
-	} else if (conn->server && conn->verify && !info->have_cert &&
-	    info->err.class != TLS_OK && info->err.class != TLS_TIMEOUT &&
-	    info->err.class != TLS_CLOSED)
-		(void)tls_fail(&info->err, TLS_UNTRUSTED,
-		    "no client certificate: %s", info->err.message);
-	info->verified = conn->verify && info->err.class == TLS_OK;
-}
-
 int
-tls_handshake_step(struct tls_conn *conn, short *events,
-    struct tls_info *info)
+tls_backend_step(struct tls_conn *conn, short *events, struct tls_error *e)
 {
 	int ret;
 
-	info->err.class = TLS_OK;
 	ERR_clear_error();
-	if ((ret = SSL_do_handshake(conn->ssl)) != 1) {
-		if (wants(conn, ret, events) == 0)
-			return 0;
-		call_failed(conn, ret, &info->err);
-	}
-	learned(conn, info);
-	return info->err.class == TLS_OK ? 1 : -1;
+	if ((ret = SSL_do_handshake(conn->ssl)) == 1)
+		return 1;
+	if (wants(conn, ret, events) == 0)
+		return 0;
+	call_failed(conn, ret, e);
+	return -1;
 }
 
 struct tls_conn *
-tls_connect(struct tls_client *c, int fd, const char *servername,
-    long long deadline, struct tls_info *info)
+tls_backend_connect(struct tls_client *c, int fd, const char *servername,
+    struct tls_error *e)
 {
 	struct tls_conn *conn;
-	short events;
-	int rc;
 
-	memset(info, 0, sizeof(*info));
-	if ((conn = conn_new(c->ctx, fd, &info->err)) == NULL)
+	if ((conn = conn_new(c->ctx, fd, e)) == NULL)
 		return NULL;
-	conn->verify = !c->insecure;
-	conn->name = servername;
+	conn->role.verify = !c->insecure;
+	conn->role.name = servername;
 	SSL_set_connect_state(conn->ssl);
 	if (servername != NULL && set_name(conn->ssl, servername,
-	    conn->verify) == -1) {
-		(void)tls_fail(&info->err, TLS_SYSTEM, "TLS: %s",
+	    conn->role.verify) == -1) {
+		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s",
 		    strerror(errno != 0 ? errno : ENOMEM));
-		goto failed;
+		tls_free(conn);
+		return NULL;
 	}
-	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
-		if (tls_wait(fd, events, deadline, &info->err) == -1) {
-			/* what it got before the time ran out */
-			learned(conn, info);
-			break;
-		}
-	conn->name = NULL;
-	if (rc == 1)
-		return conn;
-failed:
-	tls_free(conn);
-	return NULL;
+	return conn;
 }
 
 int
@@ -853,10 +803,32 @@ tls_shutdown(struct tls_conn *conn, short *events)
 	return (int)io_failed(conn, ret, events, false);
 }
 
+/*
+ * The server's choice of the protocols a client offers (in, len bytes):
+ * the first of --alpn's that it offers, the server's order first, as
+ * RFC 7301 3.2 and s_server -alpn; none of them: the handshake fails
+ * with no_application_protocol.
+ */
+static int
+select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int len, void *arg)
+{
+	const struct tls_server *s = arg;
+	unsigned char *chosen;
+
+	(void)ssl;
+	if (SSL_select_next_proto(&chosen, outlen, s->alpn, s->alpn_len, in,
+	    len) != OPENSSL_NPN_NEGOTIATED)
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
+	*out = chosen;
+	return SSL_TLSEXT_ERR_OK;
+}
+
 struct tls_server *
 tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 {
 	struct tls_server *s;
+	int len;
 
 	e->class = TLS_OK;
 	if (load_openssl(e) == -1)
@@ -879,6 +851,12 @@ tls_server_new(const struct tls_server_options *o, struct tls_error *e)
 		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verified);
 		if (load_trust(s->ctx, o->ca, e) == -1)
 			goto failed;
+	}
+	if (o->alpn != NULL) {
+		if ((len = alpn_wire(o->alpn, s->alpn, e)) == -1)
+			goto failed;
+		s->alpn_len = (unsigned int)len;
+		SSL_CTX_set_alpn_select_cb(s->ctx, select_alpn, s);
 	}
 	return s;
 failed:
@@ -904,8 +882,8 @@ tls_accept(struct tls_server *s, int fd, struct tls_error *e)
 
 	if ((conn = conn_new(s->ctx, fd, e)) == NULL)
 		return NULL;
-	conn->server = true;
-	conn->verify = s->verify;
+	conn->role.server = true;
+	conn->role.verify = s->verify;
 	SSL_set_accept_state(conn->ssl);
 	return conn;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "certinfo.h"
 #include "exitcode.h"
 #include "sockclose.h"
 #include "timing.h"
@@ -27,6 +28,19 @@ static const char *const trust_dirs[] = {
 };
 
 #define ALPN_NAME_MAX	255
+
+/* The alerts of RFC 8446 6.2 that say why a peer refused us. */
+enum {
+	ALERT_HANDSHAKE_FAILURE = 40,
+	ALERT_BAD_CERTIFICATE = 42,
+	ALERT_UNSUPPORTED_CERTIFICATE = 43,
+	ALERT_CERTIFICATE_REVOKED = 44,
+	ALERT_CERTIFICATE_EXPIRED = 45,
+	ALERT_CERTIFICATE_UNKNOWN = 46,
+	ALERT_UNKNOWN_CA = 48,
+	ALERT_ACCESS_DENIED = 49,
+	ALERT_CERTIFICATE_REQUIRED = 116,
+};
 
 const char *
 tls_class_name(enum tls_class class)
@@ -95,6 +109,39 @@ tls_fail(struct tls_error *e, enum tls_class class, const char *fmt, ...)
 	(void)vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Whether alert says the peer would not take our certificate. */
+static bool
+certificate_alert(int alert)
+{
+	switch (alert) {
+	case ALERT_BAD_CERTIFICATE:
+	case ALERT_UNSUPPORTED_CERTIFICATE:
+	case ALERT_CERTIFICATE_REVOKED:
+	case ALERT_CERTIFICATE_EXPIRED:
+	case ALERT_CERTIFICATE_UNKNOWN:
+	case ALERT_UNKNOWN_CA:
+	case ALERT_ACCESS_DENIED:
+	case ALERT_CERTIFICATE_REQUIRED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+tls_alert_failed(int alert, bool cert_requested, const char *words,
+    struct tls_error *e)
+{
+	/* a TLS 1.2 server that wants a certificate we did not give */
+	if (certificate_alert(alert) || (cert_requested &&
+	    alert == ALERT_HANDSHAKE_FAILURE))
+		(void)tls_fail(e, TLS_REJECTED,
+		    "the peer rejected our certificate: %s", words);
+	else
+		(void)tls_fail(e, TLS_PROTOCOL, "the peer sent an alert: %s",
+		    words);
 }
 
 int
@@ -308,4 +355,102 @@ tls_wait(int fd, short events, long long deadline, struct tls_error *e)
 	if (n == 0)
 		return tls_fail(e, TLS_TIMEOUT, "timed out in the handshake");
 	return 0;
+}
+
+/* conn's role: every backend's struct tls_conn begins with it. */
+static struct tls_role *
+role_of(struct tls_conn *conn)
+{
+	/* a pointer to a struct, converted, points to its first member */
+	return (struct tls_role *)(void *)conn;
+}
+
+/* A verification that found class, in the suite's words. */
+static void
+verify_failed(enum tls_class class, const char *why, const char *name,
+    const struct tls_info *info, struct tls_error *e)
+{
+	char when[ISO8601_MAX];
+
+	switch (class) {
+	case TLS_EXPIRED:
+		(void)tls_fail(e, class, "certificate expired on %s",
+		    iso8601_utc(info->not_after, when));
+		break;
+	case TLS_NOT_YET_VALID:
+		(void)tls_fail(e, class, "certificate not valid before %s",
+		    iso8601_utc(info->not_before, when));
+		break;
+	case TLS_NAME_MISMATCH:
+		(void)tls_fail(e, class, "certificate is not for %s",
+		    name != NULL ? name : "?");
+		break;
+	default:
+		(void)tls_fail(e, TLS_UNTRUSTED, "certificate not trusted: %s",
+		    why);
+	}
+}
+
+/*
+ * What the handshake of conn learned into info, done or not, the
+ * failure already in info->err kept: a verification that failed says
+ * why, and a server that required a client certificate and got none
+ * says so.
+ */
+static void
+learned(struct tls_conn *conn, struct tls_info *info)
+{
+	const struct tls_role *role = role_of(conn);
+	struct tls_error e = info->err;
+	const char *why = "certificate verify failed";
+	enum tls_class found;
+
+	memset(info, 0, sizeof(*info));
+	info->err = e;
+	found = tls_backend_learned(conn, info, &why);
+	if (role->verify && found != TLS_OK && info->have_cert)
+		verify_failed(found, why, role->name, info, &info->err);
+	else if (role->server && role->verify && !info->have_cert &&
+	    e.class != TLS_OK && e.class != TLS_TIMEOUT &&
+	    e.class != TLS_CLOSED)
+		(void)tls_fail(&info->err, TLS_UNTRUSTED,
+		    "no client certificate: %s", e.message);
+	info->verified = role->verify && info->err.class == TLS_OK;
+}
+
+int
+tls_handshake_step(struct tls_conn *conn, short *events,
+    struct tls_info *info)
+{
+	info->err.class = TLS_OK;
+	if (tls_backend_step(conn, events, &info->err) == 0)
+		return 0;
+	learned(conn, info);
+	return info->err.class == TLS_OK ? 1 : -1;
+}
+
+struct tls_conn *
+tls_connect(struct tls_client *c, int fd, const char *servername,
+    long long deadline, struct tls_info *info)
+{
+	struct tls_conn *conn;
+	short events;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if ((conn = tls_backend_connect(c, fd, servername,
+	    &info->err)) == NULL)
+		return NULL;
+	while ((rc = tls_handshake_step(conn, &events, info)) == 0)
+		if (tls_wait(fd, events, deadline, &info->err) == -1) {
+			/* what it got before the time ran out */
+			learned(conn, info);
+			break;
+		}
+	/* servername is the caller's: checked, then forgotten */
+	role_of(conn)->name = NULL;
+	if (rc == 1)
+		return conn;
+	tls_free(conn);
+	return NULL;
 }

@@ -71,6 +71,9 @@ struct tls_server_options {
 	const char	*key;		/* its key; NULL: in cert's file */
 	const char	*ca;		/* require and verify client
 					   certificates against it, or NULL */
+	const char	*alpn;		/* "h2,http/1.1": the protocols
+					   accepted, the first the client
+					   offers chosen; or NULL */
 };
 
 struct tls_client;	/* the settings of many connections */
@@ -170,6 +173,50 @@ void	tls_free(struct tls_conn *conn);
 void	tls_stream(struct stream *s, struct tls_conn *conn, int fd);
 
 /*
+ * What tls.c asks of the backend the build chose (tls-openssl.c,
+ * tls-mbedtls.c, tls-none.c), as curl's vtls_int.h: the library's calls
+ * of a handshake and what it found, so that the loop, its deadline and
+ * what a handshake concludes are written once, in tls.c.
+ */
+
+/*
+ * What tls.c reads of a connection: the first member of every
+ * backend's struct tls_conn, set by the backend.
+ */
+struct tls_role {
+	bool		 server;
+	bool		 verify;	/* the peer's certificate is checked */
+	const char	*name;		/* what it is checked for, or NULL */
+};
+
+/*
+ * A client connection of c over the connected socket fd, made
+ * non-blocking, for servername: SNI unless it is NULL or an IP address,
+ * and the name checked unless c is insecure.  Returns it, or NULL with
+ * *e set (TLS_SYSTEM).
+ */
+struct tls_conn *tls_backend_connect(struct tls_client *c, int fd,
+	    const char *servername, struct tls_error *e);
+
+/*
+ * One call of the library's handshake on conn: 1 once it is done, 0
+ * when it waits for *events on the fd (POLLIN or POLLOUT), or -1 with
+ * *e saying why it failed.
+ */
+int	tls_backend_step(struct tls_conn *conn, short *events,
+	    struct tls_error *e);
+
+/*
+ * What conn's handshake learned, done or not, into info: version,
+ * cipher, ALPN and the peer's certificate (as verification saw it, if
+ * the library keeps it no longer).  Returns what verification of that
+ * certificate found: TLS_OK, TLS_EXPIRED, TLS_NOT_YET_VALID,
+ * TLS_NAME_MISMATCH, or TLS_UNTRUSTED with *why in OpenSSL's words.
+ */
+enum tls_class tls_backend_learned(const struct tls_conn *conn,
+	    struct tls_info *info, const char **why);
+
+/*
  * Shared by the backends (tls.c).
  */
 
@@ -188,6 +235,16 @@ bool	tls_retryable(enum tls_class class);
  * (TLS_TIMEOUT, TLS_SYSTEM).
  */
 int	tls_wait(int fd, short events, long long deadline, struct tls_error *e);
+
+/*
+ * The fatal alert (RFC 8446 6.2's number) the peer sent, in the
+ * library's words, as the failure it stands for into e: TLS_REJECTED
+ * for one that says the peer would not take our certificate, or a
+ * handshake_failure after it asked for one (cert_requested: a TLS 1.2
+ * server); TLS_PROTOCOL else.
+ */
+void	tls_alert_failed(int alert, bool cert_requested, const char *words,
+	    struct tls_error *e);
 
 /* Sets e, formatted; returns -1. */
 int	tls_fail(struct tls_error *e, enum tls_class class, const char *fmt,
@@ -208,6 +265,9 @@ int	tls_trust_store(const char **file, const char **dir,
  */
 int	tls_readable(const char *what, const char *path, bool *is_dir,
 	    struct tls_error *e);
+
+/* The most bytes of an ALPN list (--alpn) in the wire format. */
+#define TLS_ALPN_WIRE_MAX	1024
 
 /*
  * The ALPN list "h2,http/1.1" in the wire format (each name after its

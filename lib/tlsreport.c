@@ -15,15 +15,20 @@ tls_warn(const char *name, const struct tls_error *e)
 void
 tls_report(const char *name, const struct tls_info *info)
 {
-	char when[ISO8601_MAX];
+	char when[ISO8601_MAX], alpn[sizeof(info->alpn) + sizeof(", ALPN ")];
 
+	alpn[0] = '\0';
+	if (info->alpn[0] != '\0')
+		(void)snprintf(alpn, sizeof(alpn), ", ALPN %s", info->alpn);
 	if (!info->have_cert) {
-		warnx("tls %s: %s %s", name, info->version, info->cipher);
+		warnx("tls %s: %s %s%s", name, info->version, info->cipher,
+		    alpn);
 		return;
 	}
-	warnx("tls %s: %s %s, %s (issued by %s), %s, valid until %s "
-	    "(%lld days)", name, info->version, info->cipher, info->subject,
-	    info->issuer, info->verified ? "verified" : "not verified",
+	warnx("tls %s: %s %s%s, %s (issued by %s), %s, valid until %s "
+	    "(%lld days)", name, info->version, info->cipher, alpn,
+	    info->subject, info->issuer,
+	    info->verified ? "verified" : "not verified",
 	    iso8601_utc(info->not_after, when),
 	    cert_days_left(info->not_after, time(NULL)));
 }

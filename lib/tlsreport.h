@@ -14,8 +14,10 @@
 int	tls_warn(const char *name, const struct tls_error *e);
 
 /*
- * -v: "tls NAME: TLSv1.3 TLS_AES_128_GCM_SHA256, CN=... (issued by
- * CN=...), verified, valid until DATE (N days)".
+ * -v: "tls NAME: TLSv1.3 TLS_AES_128_GCM_SHA256, ALPN h2, CN=...
+ * (issued by CN=...), verified, valid until DATE (N days)", the ALPN
+ * part only if a protocol was agreed, the certificate's only if the
+ * peer sent one.
  */
 void	tls_report(const char *name, const struct tls_info *info);
 

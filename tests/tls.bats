@@ -143,6 +143,8 @@ start_tlspeer() {
 	check_json --ca "$PKI/ca.pem" --alpn http/1.1,h2 localhost "$PORT"
 	assert_equal "$status" 0
 	assert_equal "$(tls_field alpn)" h2
+	run -0 --separate-stderr tcp-send -zv --tls --ca "$PKI/ca.pem" --alpn h2 localhost "$PORT"
+	assert_stderr_regex "tcp-send: tls localhost $PORT: TLSv1.3 [A-Z0-9_]+, ALPN h2, CN=localhost "
 	check_json --ca "$PKI/ca.pem" localhost "$PORT"
 	assert_equal "$(tls_field alpn)" null
 }
@@ -425,6 +427,37 @@ start_tls_listen() {
 	assert_output $'HTTP/1.0 200 OK\r\n\r\nok'
 }
 
+@test "tcp-listen --tls --alpn chooses the first of its protocols a client offers (-v, -j); none in common fails" {
+	start_tls_listen -j -v -c 5 --alpn h2,http/1.1 \
+		--reply $'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'
+	# the listener's order, whatever the client's
+	run -0 --separate-stderr openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" \
+		-verify_return_error -alpn http/1.1,h2 </dev/null
+	assert_output --partial "ALPN protocol: h2"
+	wait_match "$LERR" "tls 127.0.0.1 [0-9]+: TLSv1\.3 [A-Z0-9_]+, ALPN h2$" "$LPID"
+	# curl --http1.1 offers http/1.1 alone
+	run -0 curl -sS --http1.1 --max-time 10 --cacert "$PKI/ca.pem" "https://localhost:$PORT/"
+	assert_output "ok"
+	# none in common: the no_application_protocol alert, as s_server -alpn
+	run --separate-stderr openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$PKI/ca.pem" \
+		-alpn spdy/3 </dev/null
+	assert_output --partial "No ALPN negotiated"
+	assert_stderr_regex "alert no application protocol"
+	check_json --ca "$PKI/ca.pem" --alpn spdy/3,http/1.0 localhost "$PORT"
+	assert_equal "$status" 76
+	assert_equal "$(tls_field error)" protocol
+	assert_equal "$stderr" "tcp-send: tls localhost $PORT: the peer sent an alert: no application protocol"
+	# a client that offers none is served without
+	check_json --ca "$PKI/ca.pem" localhost "$PORT"
+	assert_equal "$status" 0
+	assert_equal "$(tls_field alpn)" null
+	wait_status "$LPID"
+	assert_equal "$STATUS" 76
+	run jq -rs '[.[] | select(.event == "open") | .tls.alpn // .tls.error // "none"] | join(" ")' "$LOUT"
+	assert_output "h2 http/1.1 protocol protocol none"
+	assert_equal "$(grep -c 'tls 127.0.0.1 [0-9]*: no application protocol$' "$LERR")" 2
+}
+
 @test "tcp-listen --tls -j: each handshake in its open object; one that fails is told, and -k goes on" {
 	start_tls_listen -j -c 3
 	python3 -c '
@@ -526,6 +559,10 @@ rejected_client() {
 	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --cert needs --tls"
 	run -64 --separate-stderr tcp-listen --tls 0
 	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --tls needs --cert"
+	run -64 --separate-stderr tcp-listen --alpn h2 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: --alpn needs --tls"
+	run -64 --separate-stderr tcp-listen --tls --cert "$PKI/good.pem" --alpn h2,,x 0
+	assert_equal "${stderr%%$'\n'*}" "tcp-listen: alpn h2,,x: empty protocol name"
 	run -66 --separate-stderr tcp-listen --tls --cert "$T/none.pem" 0
 	assert_equal "$stderr" "tcp-listen: --cert $T/none.pem: No such file or directory"
 	run -78 --separate-stderr tcp-listen --tls --cert "$PKI/good.pem" --key "$PKI/other.key" 0

@@ -31,7 +31,8 @@ static const struct cli_text text = {
 	"tcp-listen [-46jkUvx] [-b ADDR] [-c COUNT] [-t SEC] [--max-bytes N] "
 	    "[--max-conns N] [--mode MODE] [--reply DATA] [--port-file FILE] "
 	    "[--raw] [--forward TARGET | --reply-file FILE] "
-	    "[--tls] [--cert FILE] [--key FILE] [--ca FILE|DIR] {PORT | PATH}",
+	    "[--tls] [--cert FILE] [--key FILE] [--ca FILE|DIR] [--alpn LIST] "
+	    "{PORT | PATH}",
 	"Listen on PORT of 127.0.0.1 (or ADDR, or the Unix stream socket PATH), accept\n"
 	"a connection and write what it sends to stdout until it closes (socket, bind,\n"
 	"listen, accept, recv); with -k, serve every connection at once, writing whole\n"
@@ -62,7 +63,9 @@ static const struct cli_text text = {
 	"      --tls         serve TLS: each connection's handshake first, within -t (10 s)\n"
 	"      --cert FILE   with --tls, the certificate chain (PEM, the leaf first)\n"
 	"      --key FILE    its private key (default: in --cert's FILE)\n"
-	"      --ca FILE|DIR require client certificates these CAs issued (mutual TLS)\n",
+	"      --ca FILE|DIR require client certificates these CAs issued (mutual TLS)\n"
+	"      --alpn LIST   accept these protocols (h2,http/1.1): the first the client\n"
+	"                    offers is chosen; a client that offers none of them fails\n",
 };
 
 enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
@@ -238,9 +241,11 @@ tls_setup(struct settings *set)
 	struct tls_error e;
 
 	if (!set->tls) {
-		if (o->cert != NULL || o->key != NULL || o->ca != NULL)
+		if (o->cert != NULL || o->key != NULL || o->ca != NULL ||
+		    o->alpn != NULL)
 			cli_needs(o->cert != NULL ? "--cert" : o->key != NULL ?
-			    "--key" : "--ca", "--tls");
+			    "--key" : o->ca != NULL ? "--ca" : "--alpn",
+			    "--tls");
 		return;
 	}
 	if (!tls_available())
@@ -330,7 +335,7 @@ main(int argc, char *argv[])
 	set.verbose = o.verbose;
 	set.tls = o.tls;
 	set.tls_opts = (struct tls_server_options){ .cert = o.cert,
-	    .key = o.key, .ca = o.ca };
+	    .key = o.key, .ca = o.ca, .alpn = o.alpn };
 	/* -t bounds each dial too, as it bounds tcp-send's */
 	set.connect_ms = o.timeout != NULL ? o.timeout_ms :
 	    CONNECT_TIMEOUT_DEFAULT_MS;

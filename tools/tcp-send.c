@@ -77,7 +77,7 @@ static const struct cli_text text = {
 
 enum {
 	OPT_WAIT = SOCKOPT_OWN, OPT_ANY, OPT_CLOSED, OPT_EXPECT, OPT_MAX_BYTES,
-	OPT_INSECURE, OPT_SERVERNAME, OPT_ALPN, OPT_MIN_DAYS
+	OPT_INSECURE, OPT_SERVERNAME, OPT_MIN_DAYS
 };
 
 static const struct option longopts[] = {
@@ -93,7 +93,6 @@ static const struct option longopts[] = {
 	SOCKOPT_TLS_ROWS,
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "servername", required_argument, NULL, OPT_SERVERNAME },
-	{ "alpn", required_argument, NULL, OPT_ALPN },
 	{ "min-days", required_argument, NULL, OPT_MIN_DAYS },
 	CLI_COMMON_OPTIONS
 };
@@ -398,6 +397,7 @@ settle(struct settings *set, struct sockopts *o, int argc)
 	set->tls_opts.ca = o->ca;
 	set->tls_opts.cert = o->cert;
 	set->tls_opts.key = o->key;
+	set->tls_opts.alpn = o->alpn;
 	check_tls_options(set);
 }
 
@@ -408,7 +408,6 @@ main(int argc, char *argv[])
 		.newline = true,
 		.tls_check = { .min_days = -1 },
 	};
-	unsigned char alpn[1024];
 	struct tls_error tls_err;
 	struct sockopts o = SOCKOPTS_INIT;
 	struct target_spec spec = { .un.dirfd = -1 };
@@ -461,12 +460,6 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SERVERNAME:
 			set.tls_check.servername = optarg;
-			break;
-		case OPT_ALPN:
-			if (tls_alpn_wire(optarg, alpn, sizeof(alpn),
-			    &errstr) == -1)
-				cli_bad_value("alpn", optarg, errstr);
-			set.tls_opts.alpn = optarg;
 			break;
 		case OPT_MIN_DAYS:
 			if (parse_number(optarg, 0, MIN_DAYS_MAX,
