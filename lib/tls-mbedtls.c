@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -706,12 +705,11 @@ set_name(struct tls_conn *conn, const char *name)
 	return mbedtls_ssl_set_hostname(&conn->ssl, NULL) == 0 ? 0 : -1;
 }
 
-/* A connection over fd, made non-blocking, with side's settings. */
+/* A connection over fd (tls_socket_ready), with side's settings. */
 static struct tls_conn *
 conn_new(struct side *side, int fd, struct tls_error *e)
 {
 	struct tls_conn *conn;
-	int flags;
 
 	if ((conn = calloc(1, sizeof(*conn))) == NULL) {
 		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(ENOMEM));
@@ -720,9 +718,7 @@ conn_new(struct side *side, int fd, struct tls_error *e)
 	mbedtls_ssl_init(&conn->ssl);
 	mbedtls_x509_crt_init(&conn->leaf);
 	conn->fd = fd;
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
-		(void)tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(errno));
+	if (tls_socket_ready(fd, e) == -1) {
 		tls_free(conn);
 		return NULL;
 	}

@@ -1,4 +1,6 @@
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -6,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -339,6 +342,24 @@ tls_stream(struct stream *s, struct tls_conn *conn, int fd)
 	s->rd_events = POLLIN;
 	s->wr_events = POLLOUT;
 	s->spliceable = false;
+}
+
+/*
+ * TCP_NODELAY: a reply and the close_notify after it are two small
+ * records, and Nagle held the second until the peer's delayed ACK, 40
+ * ms a connection (tcp-listen --tls --reply's handshake rate); records
+ * of data are whole already.  A Unix socket has no Nagle to turn off.
+ */
+int
+tls_socket_ready(int fd, struct tls_error *e)
+{
+	int flags, on = 1;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		return tls_fail(e, TLS_SYSTEM, "TLS: %s", strerror(errno));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	return 0;
 }
 
 int

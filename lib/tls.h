@@ -246,6 +246,12 @@ int	tls_wait(int fd, short events, long long deadline, struct tls_error *e);
 void	tls_alert_failed(int alert, bool cert_requested, const char *words,
 	    struct tls_error *e);
 
+/*
+ * Readies a connection's socket fd for the backends: non-blocking, and
+ * on TCP every record sent at once.  Returns 0, or -1 with e set.
+ */
+int	tls_socket_ready(int fd, struct tls_error *e);
+
 /* Sets e, formatted; returns -1. */
 int	tls_fail(struct tls_error *e, enum tls_class class, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
