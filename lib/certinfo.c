@@ -109,8 +109,11 @@ iso8601_utc(time_t t, char buf[ISO8601_MAX])
 {
 	struct tm tm;
 
+	/* snprintf, not strftime: the static file's strftime is 4 KiB */
 	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, ISO8601_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	    snprintf(buf, ISO8601_MAX, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec) != ISO8601_MAX - 1)
 		(void)strlcpy(buf, "0000-00-00T00:00:00Z", ISO8601_MAX);
 	return buf;
 }

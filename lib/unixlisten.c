@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -140,7 +141,11 @@ temporary_name(const struct unix_addr *ua, struct sockaddr_un *tmp,
 	unsigned int r;
 	int n;
 
-	if (getentropy(&r, sizeof(r)) == -1)
+	/*
+	 * getrandom(2), not getentropy: the static build would link
+	 * libbsd's, ahead of libc's, and its fallbacks (8 KiB)
+	 */
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		return -1;
 	*tmp = ua->sun;
 	n = snprintf(tmp->sun_path, sizeof(tmp->sun_path), "%s%s.%s.%08x",
