@@ -10,10 +10,12 @@
 
 setup() {
 	load test_helper/common-setup
-	_common_setup
+	_common_setup background
 	suite_tools
 	BINARIES=("${TOOLS[@]/#/$SOCKUTILS_BUILD/tools/}")
 }
+
+teardown() { _common_teardown; }
 
 # build_option NAME: the value of a meson option in $SOCKUTILS_BUILD.
 build_option() {
@@ -35,6 +37,38 @@ build_option() {
 		run -0 readelf -dW "$bin"
 		assert_line --regexp '\((FLAGS|FLAGS_1)\) +(Flags: )?.*\b(BIND_)?NOW\b'
 	done
+}
+
+# The header asks for RELRO; the pages are read-only only if someone
+# makes them so once relocated: ld.so for the dynamic builds, and for
+# the static PIE the file itself (lib/relro.c), as musl does not.
+@test "a tool's RELRO pages are read-only while it runs" {
+	local bin=$SOCKUTILS_BUILD/tools/tcp-listen file page relro size
+	local start end pid range perms path lo hi base="" covered=0
+	file=$(readlink -f "$bin")
+	page=$(getconf PAGESIZE)
+	read -r relro size < <(readelf -lW "$file" |
+		awk '$1 == "GNU_RELRO" { print $3, $6 }')
+	# rounded as ld.so rounds: a last partial page stays writable
+	start=$((relro & ~(page - 1))) end=$(((relro + size) & ~(page - 1)))
+	[ "$end" -gt "$start" ] || fail "RELRO $relro+$size has no whole page"
+	spawn "$bin" -b 127.0.0.1 --port-file "$BATS_TEST_TMPDIR/port" 0
+	wait_file "$BATS_TEST_TMPDIR/port" "$SPAWN_PID"
+	# spawn's pid is timeout's; the tool is its child
+	pid=$(pgrep -P "$SPAWN_PID")
+	while read -r range perms _ _ _ path; do
+		[ "$path" = "$file" ] || continue
+		lo=$((16#${range%-*})) hi=$((16#${range#*-}))
+		# the first mapping of a PIE is its base
+		[ -n "$base" ] || base=$lo
+		[ "$lo" -lt $((base + end)) ] && [ "$hi" -gt $((base + start)) ] ||
+			continue
+		[ "$perms" = r--p ] || fail "RELRO pages mapped $perms ($range)"
+		covered=$((covered + (hi < base + end ? hi : base + end) -
+			(lo > base + start ? lo : base + start)))
+	done <"/proc/$pid/maps"
+	[ "$covered" = $((end - start)) ] ||
+		fail "$covered of the $((end - start)) bytes of RELRO pages mapped"
 }
 
 @test "every tool has a non-executable stack" {

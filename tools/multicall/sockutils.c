@@ -3,12 +3,15 @@
  * Runs the tool it is called by (a link named resolve, tcp-send, ...), or
  * the one named by its first operand: sockutils TOOL [ARG ...].
  */
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "cli.h"
 #include "multicall-tools.h"
+#include "relro.h"
 
 /* each tool's main, renamed by the build (tools/meson.build) */
 #define TOOL(function, name) int function(int, char *[]);
@@ -50,6 +53,9 @@ main(int argc, char *argv[])
 	const char *called = strrchr(argv[0], '/');
 	const struct tool *tool;
 
+	/* what a dynamic linker would have done, before any tool runs */
+	if (relro_protect() == -1)
+		err(EX_OSERR, "read-only after relocation");
 	called = called != NULL ? called + 1 : argv[0];
 	if ((tool = find_tool(called)) != NULL)
 		return tool->main(argc, argv);
