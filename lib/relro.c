@@ -29,8 +29,11 @@ protect_program(struct dl_phdr_info *info, size_t size, void *failed)
 		start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
 		end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) &
 		    ~(page - 1);
-		if (end > start && mprotect((void *)start, end - start,
-		    PROT_READ) == -1)
+		if (end <= start)
+			continue;
+		/* the headers give addresses as integers: one must be cast */
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
+		if (mprotect((void *)start, end - start, PROT_READ) == -1)
 			*(int *)failed = errno;
 	}
 	/* the first object is the program */
