@@ -88,8 +88,8 @@ conc_server() {
 
 figure_concurrency() {
 	local n count case
-	n=$(runs 5 3)
-	count=$(runs 20000 2000)
+	n=$(runs 5 1)
+	count=$(runs 20000 500)
 	case="$(thousands "$count") connections, $CONC_CLIENTS clients at once"
 	figure concurrency "Connection rate, $CONC_CLIENTS clients at once" conns/s higher \
 		"\`bench/connrate ... $CONC_CLIENTS\` makes $(thousands "$count") connections from $CONC_CLIENTS client processes at once, each connecting, sending a byte, shutting down its write side, reading to EOF and closing; $n runs each, interleaved. ncat -k and socat fork serve clients concurrently (socat forks a process for each); \`bench/sink -c\`, one epoll loop that only accepts, reads to EOF and closes, is the ceiling. Target: at least twice the better anchor and 0.8 of the ceiling."

@@ -160,8 +160,8 @@ figure_forward() {
 
 figure_forwardrate() {
 	local n count case tool i v pf="$BENCH_TMP/sink.port" sink
-	n=$(runs 5 3)
-	count=$(runs 20000 2000)
+	n=$(runs 5 1)
+	count=$(runs 20000 500)
 	case="$(thousands "$count") connections, $CONC_CLIENTS clients at once"
 	figure forwardrate "Connections relayed per second" conns/s higher \
 		"\`bench/connrate ... $CONC_CLIENTS\` makes $(thousands "$count") connections from $CONC_CLIENTS client processes at once through the relay to \`bench/sink -c\` (one epoll loop: accept, read to EOF, close), each connecting, sending a byte, shutting down its write side and reading to EOF, which the relay passes on both ways; $n runs each, interleaved. The same clients straight to the sink are the ceiling. Targets: three times socat, 0.8 of HAProxy."

@@ -94,7 +94,7 @@ ab_rate() {
 figure_mockhttp() {
 	local n requests i tool v idle case_idle case_none
 	n=$(runs 5 1)
-	requests=$(runs 5000 1000)
+	requests=$(runs 5000 300)
 	case_none="$(thousands "$requests") requests, $MOCK_CLIENTS at once"
 	case_idle="$case_none, $MOCK_IDLE idle connections held"
 	figure mockhttp "Mock HTTP endpoint" "requests/s" higher \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # resolve-ex: canonical name, aliases and addresses (gethostbyname_ex).
 
-# every test also runs under valgrind (./dev valgrind)
-# bats file_tags=valgrind
+# every test but the comparison with python's (whose cases the others
+# take one by one) also runs under valgrind (./dev valgrind)
 
 setup() { load test_helper/common-setup && _common_setup background; }
 teardown() { _common_teardown; }
@@ -43,6 +43,7 @@ declare -gA MUSL_ANSWER=(
 	done
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex lists every name of a CNAME chain as an alias" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex alias1.test
@@ -51,6 +52,7 @@ declare -gA MUSL_ANSWER=(
 		$'name target.test\nalias alias1.test\naddress 192.0.2.40')"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex looks up an internationalized name in its IDNA form" {
 	require_hermetic
 	if is_static_build; then
@@ -69,6 +71,7 @@ declare -gA MUSL_ANSWER=(
 	assert_stderr "resolve-ex: bücher.nx.test: Name or service not known"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex lists the hosts file's aliases" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex --ipv4 hostsalias2
@@ -77,12 +80,14 @@ declare -gA MUSL_ANSWER=(
 		$'name hostsname.test\nalias hostsalias2\naddress 198.51.100.7')"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex lists several addresses in resolver order" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex multi.test
 	assert_output $'name multi.test\naddress 192.0.2.31\naddress 192.0.2.32\naddress 192.0.2.33'
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex -6 answers for IPv6" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex -6 www.test
@@ -95,6 +100,7 @@ declare -gA MUSL_ANSWER=(
 	assert_stderr "resolve-ex: v4only.test: No address associated with hostname"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex -46 answers both families in the resolver's order, as resolve -46a" {
 	require_hermetic
 	for name in localhost dual.test multi.test www.test v4only.test v6only.test; do
@@ -114,6 +120,7 @@ declare -gA MUSL_ANSWER=(
 	assert_stderr "resolve-ex: nx.test: Name or service not known"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex -j prints the triple as JSON" {
 	require_hermetic
 	run -0 --separate-stderr resolve-ex -j alias1.test
@@ -125,6 +132,7 @@ declare -gA MUSL_ANSWER=(
 	assert_output "电脑.test"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex separates the blocks of several names with an empty line and reports failures" {
 	require_hermetic
 	run -68 --separate-stderr resolve-ex v4only.test nx.test www.test
@@ -134,12 +142,14 @@ declare -gA MUSL_ANSWER=(
 	assert_output '{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}'
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex writes each answer before it reports a later failure" {
 	require_hermetic
 	run -68 resolve-ex -j v4only.test nx.test	# stdout and stderr on one pipe
 	assert_output "$(libc_words $'{"name":"v4only.test","aliases":[],"addresses":["192.0.2.10"]}\nresolve-ex: nx.test: Name or service not known')"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex fails with 68 for a name that does not exist" {
 	require_hermetic
 	run -68 --separate-stderr resolve-ex nx.test
@@ -149,6 +159,7 @@ declare -gA MUSL_ANSWER=(
 	assert_stderr "resolve-ex: cname-nx.test: No address associated with hostname"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex fails with 75 when the DNS server fails or is silent" {
 	require_hermetic
 	run -75 --separate-stderr resolve-ex x.fail.test
@@ -156,6 +167,7 @@ declare -gA MUSL_ANSWER=(
 	run -75 --separate-stderr timeout 10 resolve-ex x.slow.test
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex refuses malformed names with 64" {
 	run -64 --separate-stderr resolve-ex ""
 	assert_stderr "resolve-ex: : empty name"
@@ -164,22 +176,26 @@ declare -gA MUSL_ANSWER=(
 	assert_stderr "resolve-ex: .test: empty label"
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex without a name is a usage error" {
 	run -64 --separate-stderr resolve-ex -4
 	assert_stderr $'resolve-ex: no NAME given\nusage: resolve-ex [-46j] [--wait SEC] NAME ...'
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex ends quietly by SIGPIPE when its reader has gone" {
 	run -141 --separate-stderr closed_pipe resolve-ex localhost localhost
 	assert_stderr ""
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex fails with 74 when stdout is full or closed" {
 	run -74 --separate-stderr sh -c 'resolve-ex localhost >/dev/full'
 	assert_stderr "resolve-ex: write error: stdout: No space left on device"
 	run -74 --separate-stderr sh -c 'resolve-ex localhost >&-'
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex --wait answers a name added to the hosts file after it started" {
 	require_hermetic
 	spawn bash -c 'resolve-ex --wait 5 -j late.test >"$1"' - "$BATS_TEST_TMPDIR/out"
@@ -193,6 +209,7 @@ declare -gA MUSL_ANSWER=(
 		'{"name":"late.test","aliases":[],"addresses":["198.51.100.96"]}'
 }
 
+# bats test_tags=valgrind
 @test "resolve-ex --wait gives up when the time is over, with the last answer" {
 	require_hermetic
 	: >"$SOCKUTILS_DNS_LOG"
