@@ -121,6 +121,28 @@ cli_exclusive(const char *a, const char *b)
 	cli_usage("%s and %s exclude each other", a, b);
 }
 
+/* Room for the most options a tool has, 28 today, and the end. */
+#define LONGOPTS_MAX	40
+
+int
+cli_getopt(int argc, char *const argv[], const char *optstring,
+    const struct cli_option *options)
+{
+	static struct option longopts[LONGOPTS_MAX];
+	static const struct cli_option *made;
+	size_t i;
+
+	if (made != options) {
+		for (i = 0; options[i].name[0] != '\0' &&
+		    i < LONGOPTS_MAX - 1; i++)
+			longopts[i] = (struct option){ options[i].name,
+			    options[i].has_arg, NULL, options[i].val };
+		longopts[i] = (struct option){ NULL, 0, NULL, 0 };
+		made = options;
+	}
+	return getopt_long(argc, argv, optstring, longopts, NULL);
+}
+
 noreturn void
 cli_option_error(int c, char *const argv[])
 {

@@ -18,9 +18,9 @@ enum { LOOKUPOPT_WAIT = 256, LOOKUPOPT_OWN };
 
 /* Their rows of a tool's getopt_long table ("t:u" in its string). */
 #define LOOKUPOPT_ROWS \
-	{ "timeout", required_argument, NULL, 't' }, \
-	{ "unordered", no_argument, NULL, 'u' }, \
-	{ "wait", required_argument, NULL, LOOKUPOPT_WAIT }
+	{ "timeout", required_argument, 't' }, \
+	{ "unordered", no_argument, 'u' }, \
+	{ "wait", required_argument, LOOKUPOPT_WAIT }
 
 struct lookupopts {
 	struct lookup_options	o;		/* -u, --wait */

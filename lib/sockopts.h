@@ -40,37 +40,37 @@ enum {
  * groups it has, and its getopt string the same letters.
  */
 #define SOCKOPT_ROWS \
-	{ "ipv4", no_argument, NULL, '4' }, \
-	{ "ipv6", no_argument, NULL, '6' }, \
-	{ "bind", required_argument, NULL, 'b' }, \
-	{ "timeout", required_argument, NULL, 't' }, \
-	{ "unix", no_argument, NULL, 'U' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "escape", no_argument, NULL, 'x' }, \
-	{ "raw", no_argument, NULL, SOCKOPT_RAW }
+	{ "ipv4", no_argument, '4' }, \
+	{ "ipv6", no_argument, '6' }, \
+	{ "bind", required_argument, 'b' }, \
+	{ "timeout", required_argument, 't' }, \
+	{ "unix", no_argument, 'U' }, \
+	{ "verbose", no_argument, 'v' }, \
+	{ "escape", no_argument, 'x' }, \
+	{ "raw", no_argument, SOCKOPT_RAW }
 #define SOCKOPT_LISTENER_ROWS \
-	{ "count", required_argument, NULL, 'c' }, \
-	{ "json", no_argument, NULL, 'j' }, \
-	{ "keep-open", no_argument, NULL, 'k' }, \
-	{ "mode", required_argument, NULL, SOCKOPT_MODE }, \
-	{ "reply", required_argument, NULL, SOCKOPT_REPLY }, \
-	{ "port-file", required_argument, NULL, SOCKOPT_PORT_FILE }
+	{ "count", required_argument, 'c' }, \
+	{ "json", no_argument, 'j' }, \
+	{ "keep-open", no_argument, 'k' }, \
+	{ "mode", required_argument, SOCKOPT_MODE }, \
+	{ "reply", required_argument, SOCKOPT_REPLY }, \
+	{ "port-file", required_argument, SOCKOPT_PORT_FILE }
 /*
  * the stream tools': --ca names whom the peer's certificate must be
  * from, --alpn the protocols offered (a client's) or accepted (a
  * server's), in the order preferred
  */
 #define SOCKOPT_TLS_ROWS \
-	{ "tls", no_argument, NULL, SOCKOPT_TLS }, \
-	{ "ca", required_argument, NULL, SOCKOPT_CA }, \
-	{ "cert", required_argument, NULL, SOCKOPT_CERT }, \
-	{ "key", required_argument, NULL, SOCKOPT_KEY }, \
-	{ "alpn", required_argument, NULL, SOCKOPT_ALPN }
+	{ "tls", no_argument, SOCKOPT_TLS }, \
+	{ "ca", required_argument, SOCKOPT_CA }, \
+	{ "cert", required_argument, SOCKOPT_CERT }, \
+	{ "key", required_argument, SOCKOPT_KEY }, \
+	{ "alpn", required_argument, SOCKOPT_ALPN }
 /* -C, -n and -r: each sender takes them itself */
 #define SOCKOPT_SENDER_ROWS \
-	{ "crlf", no_argument, NULL, 'C' }, \
-	{ "no-newline", no_argument, NULL, 'n' }, \
-	{ "read", no_argument, NULL, 'r' }
+	{ "crlf", no_argument, 'C' }, \
+	{ "no-newline", no_argument, 'n' }, \
+	{ "read", no_argument, 'r' }
 
 struct sockopts {
 	const char	*bind;		/* -b ADDR, or NULL */

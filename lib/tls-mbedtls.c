@@ -550,13 +550,17 @@ tls_backend_learned(const struct tls_conn *conn, struct tls_info *info,
 	return flags != 0 ? TLS_NAME_MISMATCH : TLS_OK;
 }
 
-/* An alert's description, in OpenSSL's words (SSL_alert_desc_string_long). */
+/*
+ * An alert's description, in OpenSSL's words (SSL_alert_desc_string_long).
+ * The words in the table itself, not pointed to: a pointer in a static
+ * PIE costs a relocation (24 bytes) besides itself.
+ */
 static const char *
 alert_words(int alert)
 {
 	static const struct {
-		int		 alert;
-		const char	*words;
+		unsigned char	 alert;
+		char		 words[24];
 	} words[] = {
 		{ MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE, "unexpected_message" },
 		{ MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC, "bad record mac" },

@@ -18,15 +18,15 @@ static const struct cli_text text = {
 	"  -A, --all-fqdns   the names of those addresses\n",
 };
 
-static const struct option longopts[] = {
-	{ "short", no_argument, NULL, 's' },
-	{ "fqdn", no_argument, NULL, 'f' },
-	{ "long", no_argument, NULL, 'f' },
-	{ "domain", no_argument, NULL, 'd' },
-	{ "ip-address", no_argument, NULL, 'i' },
-	{ "alias", no_argument, NULL, 'a' },
-	{ "all-ip-addresses", no_argument, NULL, 'I' },
-	{ "all-fqdns", no_argument, NULL, 'A' },
+static const struct cli_option longopts[] = {
+	{ "short", no_argument, 's' },
+	{ "fqdn", no_argument, 'f' },
+	{ "long", no_argument, 'f' },
+	{ "domain", no_argument, 'd' },
+	{ "ip-address", no_argument, 'i' },
+	{ "alias", no_argument, 'a' },
+	{ "all-ip-addresses", no_argument, 'I' },
+	{ "all-fqdns", no_argument, 'A' },
 	CLI_COMMON_OPTIONS
 };
 
@@ -38,8 +38,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":AadfIishV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":AadfIishV", longopts)) != -1) {
 		switch (ch) {
 		case 'A':
 			show = hostname_show_interface_names;

@@ -31,11 +31,11 @@ static const struct cli_text text = {
 
 enum { OPT_WAIT = 256 };
 
-static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "wait", required_argument, NULL, OPT_WAIT },
+static const struct cli_option longopts[] = {
+	{ "ipv4", no_argument, '4' },
+	{ "ipv6", no_argument, '6' },
+	{ "json", no_argument, 'j' },
+	{ "wait", required_argument, OPT_WAIT },
 	CLI_COMMON_OPTIONS
 };
 
@@ -158,8 +158,7 @@ main(int argc, char *argv[])
 	bool want4 = false, want6 = false;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46jhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46jhV", longopts)) != -1) {
 		switch (ch) {
 		case '4':
 			want4 = true;

@@ -32,11 +32,11 @@ static const struct cli_text text = {
 	"                    have passed since its line was read\n",
 };
 
-static const struct option longopts[] = {
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "json", no_argument, NULL, 'j' },
+static const struct cli_option longopts[] = {
+	{ "ipv4", no_argument, '4' },
+	{ "ipv6", no_argument, '6' },
+	{ "all", no_argument, 'a' },
+	{ "json", no_argument, 'j' },
 	LOOKUPOPT_ROWS,
 	CLI_COMMON_OPTIONS
 };
@@ -135,8 +135,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46ajt:uhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46ajt:uhV", longopts)) != -1) {
 		switch (ch) {
 		case '4':
 			want4 = true;

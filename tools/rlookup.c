@@ -28,8 +28,8 @@ static const struct cli_text text = {
 	"                    have passed since its line was read\n",
 };
 
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, 'j' },
+static const struct cli_option longopts[] = {
+	{ "json", no_argument, 'j' },
 	LOOKUPOPT_ROWS,
 	CLI_COMMON_OPTIONS
 };
@@ -84,7 +84,7 @@ main(int argc, char *argv[])
 
 	lo.o.by_address = true;
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":jt:uhV", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":jt:uhV", longopts)) != -1) {
 		switch (ch) {
 		case 'j':
 			r.set.json = true;

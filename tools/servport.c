@@ -16,8 +16,8 @@ static const struct cli_text text = {
 	"  -j, --json        a JSON object: {\"name\", \"aliases\", \"port\", \"protocol\"}\n",
 };
 
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, 'j' },
+static const struct cli_option longopts[] = {
+	{ "json", no_argument, 'j' },
 	CLI_COMMON_OPTIONS
 };
 
@@ -46,7 +46,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":jhV", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":jhV", longopts)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = true;

@@ -71,13 +71,13 @@ static const struct cli_text text = {
 enum { OPT_MAX_BYTES = SOCKOPT_OWN, OPT_MAX_CONNS, OPT_FORWARD,
     OPT_REPLY_FILE };
 
-static const struct option longopts[] = {
+static const struct cli_option longopts[] = {
 	SOCKOPT_ROWS,
 	SOCKOPT_LISTENER_ROWS,
-	{ "forward", required_argument, NULL, OPT_FORWARD },
-	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-	{ "reply-file", required_argument, NULL, OPT_REPLY_FILE },
+	{ "forward", required_argument, OPT_FORWARD },
+	{ "max-bytes", required_argument, OPT_MAX_BYTES },
+	{ "max-conns", required_argument, OPT_MAX_CONNS },
+	{ "reply-file", required_argument, OPT_REPLY_FILE },
 	SOCKOPT_TLS_ROWS,
 	CLI_COMMON_OPTIONS
 };
@@ -293,8 +293,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46b:c:jkt:UvxhV", longopts)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {

@@ -80,20 +80,20 @@ enum {
 	OPT_INSECURE, OPT_SERVERNAME, OPT_MIN_DAYS
 };
 
-static const struct option longopts[] = {
+static const struct cli_option longopts[] = {
 	SOCKOPT_ROWS,
 	SOCKOPT_SENDER_ROWS,
-	{ "json", no_argument, NULL, 'j' },
-	{ "check", no_argument, NULL, 'z' },
-	{ "wait", required_argument, NULL, OPT_WAIT },
-	{ "any", no_argument, NULL, OPT_ANY },
-	{ "closed", no_argument, NULL, OPT_CLOSED },
-	{ "expect", required_argument, NULL, OPT_EXPECT },
-	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "json", no_argument, 'j' },
+	{ "check", no_argument, 'z' },
+	{ "wait", required_argument, OPT_WAIT },
+	{ "any", no_argument, OPT_ANY },
+	{ "closed", no_argument, OPT_CLOSED },
+	{ "expect", required_argument, OPT_EXPECT },
+	{ "max-bytes", required_argument, OPT_MAX_BYTES },
 	SOCKOPT_TLS_ROWS,
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "servername", required_argument, NULL, OPT_SERVERNAME },
-	{ "min-days", required_argument, NULL, OPT_MIN_DAYS },
+	{ "insecure", no_argument, OPT_INSECURE },
+	{ "servername", required_argument, OPT_SERVERNAME },
+	{ "min-days", required_argument, OPT_MIN_DAYS },
 	CLI_COMMON_OPTIONS
 };
 
@@ -418,8 +418,7 @@ main(int argc, char *argv[])
 	int ch, status, used;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:Cjnrt:UvxzhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46b:Cjnrt:UvxzhV", longopts)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {

@@ -46,10 +46,10 @@ static const struct cli_text text = {
 
 enum { OPT_ECHO = SOCKOPT_OWN };
 
-static const struct option longopts[] = {
+static const struct cli_option longopts[] = {
 	SOCKOPT_ROWS,
 	SOCKOPT_LISTENER_ROWS,
-	{ "echo", no_argument, NULL, OPT_ECHO },
+	{ "echo", no_argument, OPT_ECHO },
 	CLI_COMMON_OPTIONS
 };
 
@@ -196,8 +196,7 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:c:jkt:UvxhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46b:c:jkt:UvxhV", longopts)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {

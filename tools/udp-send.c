@@ -51,12 +51,12 @@ static const struct cli_text text = {
 
 enum { OPT_BROADCAST = SOCKOPT_OWN, OPT_EXPECT };
 
-static const struct option longopts[] = {
+static const struct cli_option longopts[] = {
 	SOCKOPT_ROWS,
 	SOCKOPT_SENDER_ROWS,
-	{ "lines", no_argument, NULL, 'l' },
-	{ "broadcast", no_argument, NULL, OPT_BROADCAST },
-	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "lines", no_argument, 'l' },
+	{ "broadcast", no_argument, OPT_BROADCAST },
+	{ "expect", required_argument, OPT_EXPECT },
 	CLI_COMMON_OPTIONS
 };
 
@@ -255,8 +255,7 @@ main(int argc, char *argv[])
 	int ch, fd, per;
 
 	cli_init(&text);
-	while ((ch = getopt_long(argc, argv, ":46b:Clnrt:UvxhV", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, ":46b:Clnrt:UvxhV", longopts)) != -1) {
 		if (sockopts_take(&o, ch, optarg))
 			continue;
 		switch (ch) {

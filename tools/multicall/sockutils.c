@@ -18,10 +18,17 @@
 MULTICALL_TOOLS
 #undef TOOL
 
+/* the name in the table, not pointed to: a relocation fewer each */
 struct tool {
-	const char *name;
+	char name[16];
 	int (*main)(int, char *[]);
 };
+
+/* each name and its NUL fit */
+#define TOOL(function, tool_name) _Static_assert(sizeof(tool_name) <= \
+    sizeof(((struct tool *)NULL)->name), "tool name too long: " tool_name);
+MULTICALL_TOOLS
+#undef TOOL
 
 #define TOOL(function, name) { name, function },
 static const struct tool tools[] = { MULTICALL_TOOLS };
