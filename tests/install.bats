@@ -88,23 +88,7 @@ installed_name() {
 	assert_line --index 1 ".Nm sockutils-hostname"
 }
 
-@test "the static build installs sockutils, stripped, and a link for each tool" {
-	is_static_build || skip "the dynamic builds install each tool (below)"
-	local dest=$BATS_TEST_TMPDIR/dest bin
-	meson install -C "$SOCKUTILS_BUILD" --quiet --no-rebuild --destdir "$dest"
-	bin=$dest/usr/local/bin
-	run -0 readelf -SW "$bin/sockutils"
-	refute_output --partial .symtab
-	for t in "${TOOLS[@]}"; do
-		assert_equal "$(readlink "$bin/$t")" sockutils
-		assert_file_exists "$dest/usr/local/share/man/man1/$t.1"
-		run -0 "$bin/$t" --version
-		assert_line --index 0 "$t (sockutils) $(meson introspect --projectinfo "$SOCKUTILS_BUILD" | jq -r .version)"
-	done
-}
-
 @test "the default build installs the tools under their own names in /usr/local" {
-	is_static_build && skip "the static build installs links (above)"
 	run -0 meson introspect --installed "$SOCKUTILS_BUILD"
 	for t in "${TOOLS[@]}"; do
 		assert_output --partial "\"/usr/local/bin/$t\""
