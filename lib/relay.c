@@ -342,11 +342,13 @@ relay_send_file(struct stream *s, int fd, off_t *off, size_t len, char *buf,
 }
 
 int
-relay_flow_init(struct relay_flow *f, struct stream *from, struct stream *to)
+relay_flow_init(struct relay_flow *f, struct stream *from, struct stream *to,
+    bool may_splice)
 {
 	*f = (struct relay_flow){ .from = from, .to = to,
 	    .pipe = { -1, -1 } };
-	if (from->spliceable && to->spliceable && splice_pipe(f->pipe) == 0)
+	if (may_splice && from->spliceable && to->spliceable &&
+	    splice_pipe(f->pipe) == 0)
 		return 0;
 	if ((f->buf = malloc(RELAY_FLOW_BUFSIZE)) == NULL)
 		return -1;

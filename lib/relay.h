@@ -110,11 +110,12 @@ struct relay_flow {
 };
 
 /*
- * Starts the flow from one stream to another; through a pipe when
- * both are spliceable.  Returns 0, or -1 with errno set.
+ * Starts the flow from one stream to another; through a pipe when the
+ * caller lets it splice and both are spliceable.  Returns 0, or -1 with
+ * errno set.
  */
 int	relay_flow_init(struct relay_flow *f, struct stream *from,
-	    struct stream *to);
+	    struct stream *to, bool may_splice);
 
 /* Releases the flow's buffer or pipe (not its streams). */
 void	relay_flow_free(struct relay_flow *f);

@@ -78,6 +78,23 @@ refused_since() {
 	assert_equal "$STATUS" 0
 }
 
+@test "tcp-listen --forward PATH relays 256 MiB each way TCP to Unix, byte for byte" {
+	# spliced into the Unix socket, through the flow's buffer out of it
+	echo_unix "$T/echo.sock"
+	start_listen --forward "$T/echo.sock"
+	run -0 bash -c "nc -N 127.0.0.1 $PORT <'$RANDOM_FILE' | cmp - '$RANDOM_FILE'"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+}
+
+@test "tcp-listen -U PATH --forward HOST:PORT relays 256 MiB each way Unix to TCP, byte for byte" {
+	start_peer echo
+	forward_unix "$T/front.sock" "127.0.0.1:$PORT"
+	run -0 bash -c "socat -t 10 -b 131072 - 'UNIX-CONNECT:$T/front.sock' <'$RANDOM_FILE' | cmp - '$RANDOM_FILE'"
+	wait_status "$LPID"
+	assert_equal "$STATUS" 0
+}
+
 @test "tcp-listen -U --forward PATH relays 32 MiB each way Unix to Unix, byte for byte" {
 	# a hundred times what the buffers on the way hold: the size of the
 	# issue is the TCP test's

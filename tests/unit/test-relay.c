@@ -64,8 +64,8 @@ pair_open(struct pair *p, bool tcp, bool spliced)
 	stream_socket(&p->t, p->target[0]);
 	/* as a TLS stream would be: bytes through the flow's buffer */
 	p->c.spliceable = p->t.spliceable = spliced;
-	if (relay_flow_init(&p->up, &p->c, &p->t) == -1 ||
-	    relay_flow_init(&p->down, &p->t, &p->c) == -1)
+	if (relay_flow_init(&p->up, &p->c, &p->t, true) == -1 ||
+	    relay_flow_init(&p->down, &p->t, &p->c, true) == -1)
 		return -1;
 	return 0;
 }
