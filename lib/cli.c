@@ -133,8 +133,8 @@ cli_getopt(int argc, char *const argv[], const char *optstring,
 	size_t i;
 
 	if (made != options) {
-		for (i = 0; options[i].name[0] != '\0' &&
-		    i < LONGOPTS_MAX - 1; i++)
+		for (i = 0; i < LONGOPTS_MAX - 1 &&
+		    options[i].name[0] != '\0'; i++)
 			longopts[i] = (struct option){ options[i].name,
 			    options[i].has_arg, NULL, options[i].val };
 		longopts[i] = (struct option){ NULL, 0, NULL, 0 };
