@@ -49,7 +49,10 @@ struct slot {
 	unsigned long long	 seq;		/* input order */
 	unsigned long long	 done_seq;	/* completion order */
 	unsigned long long	 start_no;	/* when its try started */
-	unsigned		 gen;		/* bumped as the slot is freed */
+	unsigned		 gen;		/* bumped as a try is left, and as
+						   the slot is freed */
+	unsigned		 first_gen;	/* gen as the job was added: its
+						   tries' are no less */
 	unsigned		 failed;	/* tries that ended failing */
 	enum slot_state		 state;
 	bool			 running;	/* a worker is inside run(job) */
@@ -83,6 +86,8 @@ struct pool {
 						   (timed out, or tried again) */
 	size_t			 window;	/* at most this many busy, not left */
 	long long		 srtt, rttvar;	/* of the answers, in ms */
+	struct deadline		 wake;		/* when the reporter wakes, unless
+						   signalled */
 	int			 refs;		/* the owner and each worker */
 	bool			 in_order;
 	bool			 closing;
@@ -140,9 +145,19 @@ finish_slot(struct pool *p, struct slot *s, enum slot_state state)
 	s->done_seq = p->answered++;
 }
 
+/* An answer came: the window grows by one.  Called locked. */
+static void
+window_grow(struct pool *p)
+{
+	if (p->window < POOL_WINDOW) {
+		p->window++;
+		pthread_cond_signal(&p->work);
+	}
+}
+
 /*
- * An answer came after ms: the window grows by one, and the time a try
- * is given follows the answers' (RFC 6298's estimator).  Called locked.
+ * An answer came after ms: the window grows, and the time a try is
+ * given follows the answers' (RFC 6298's estimator).  Called locked.
  */
 static void
 answered_after(struct pool *p, long long ms)
@@ -158,10 +173,7 @@ answered_after(struct pool *p, long long ms)
 		/* never 0, which stands for no answer yet */
 		p->srtt = (7 * p->srtt + ms + 7) / 8;
 	}
-	if (p->window < POOL_WINDOW) {
-		p->window++;
-		pthread_cond_signal(&p->work);
-	}
+	window_grow(p);
 }
 
 /* How long a first try is given before another one starts. */
@@ -249,6 +261,43 @@ can_start(const struct pool *p)
 	return p->pending > 0 && window_room(p);
 }
 
+/*
+ * Whether s still waits for the answer that a try of gen, one it left
+ * for another, brings.  Called locked.
+ */
+static bool
+still_trying(const struct slot *s, unsigned gen)
+{
+	return gen - s->first_gen < s->gen - s->first_gen &&
+	    (s->state == SLOT_PENDING || s->state == SLOT_RUNNING ||
+	    s->state == SLOT_WAITING);
+}
+
+/*
+ * A try that s left answered first, as one whose query was slow rather
+ * than lost does: its job takes the place of the one trying now, which
+ * is returned to be freed (NULL: its worker frees it).  The answer's
+ * time is no sample, as it is not known which query it answers (Karn's
+ * rule).  Called locked.
+ */
+static void *
+late_answer(struct pool *p, struct slot *s, void *answered)
+{
+	void *trying = s->job;
+
+	if (s->state == SLOT_RUNNING) {
+		s->gen++;
+		p->left++;
+		s->running = false;
+		trying = NULL;
+	}
+	s->job = answered;
+	window_grow(p);
+	finish_slot(p, s, SLOT_ANSWERED);
+	pthread_cond_signal(&p->changed);
+	return trying;
+}
+
 static void *
 work(void *arg)
 {
@@ -279,6 +328,9 @@ work(void *arg)
 		if (s->try_ms == 0)
 			s->try_ms = try_time(p);
 		deadline_start(&s->try_end, s->try_ms);
+		/* the reporter gives the try up at its end: tell it */
+		if (!p->wake.set || before(&s->try_end.at, &p->wake.at))
+			pthread_cond_signal(&p->changed);
 		w->in_run = true;
 		job = s->job;
 		gen = s->gen;
@@ -295,9 +347,13 @@ work(void *arg)
 		if (s->gen != gen) {
 			/* timed out or tried again: the job is ours */
 			p->left--;
-			pthread_mutex_unlock(&p->lock);
-			p->ops->free(job);
-			pthread_mutex_lock(&p->lock);
+			if (result == POOL_ANSWERED && still_trying(s, gen))
+				job = late_answer(p, s, job);
+			if (job != NULL) {
+				pthread_mutex_unlock(&p->lock);
+				p->ops->free(job);
+				pthread_mutex_lock(&p->lock);
+			}
 			continue;
 		}
 		s->running = false;
@@ -354,9 +410,12 @@ make_pending(struct pool *p, struct slot *s)
 
 /*
  * The try of s has taken longer than it was given, as one whose query
- * was lost does: another starts on a copy of its job, given twice as
- * long, and this one's worker frees the job when it returns.  Without
- * memory for the copy, the try is waited for.  Called locked.
+ * was lost does: another starts on a copy of its job, and this one's
+ * worker frees the job when it returns, unless it answers first.  With
+ * a deadline, the new try is given what the answers take, so that each
+ * query lost costs that much; without one, twice what this one had, so
+ * that a try outlasts the resolver's own timeout and its failure counts.
+ * Without memory for the copy, the try is waited for.  Called locked.
  */
 static void
 try_again_now(struct pool *p, struct slot *s)
@@ -371,7 +430,7 @@ try_again_now(struct pool *p, struct slot *s)
 	p->left++;
 	s->job = copy;
 	s->running = false;
-	s->try_ms *= 2;
+	s->try_ms = s->dl.set ? 0 : s->try_ms * 2;
 	/* with no worker at all it waits for one to end */
 	(void)make_pending(p, s);
 }
@@ -497,6 +556,7 @@ reporter(void *arg)
 		}
 		if (p->closing && p->used == 0)
 			break;
+		p->wake = next;
 		if (!next.set)
 			pthread_cond_wait(&p->changed, &p->lock);
 		else
@@ -557,6 +617,7 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 	s->try_ms = 0;
 	s->failed = 0;
 	s->try_end.set = false;
+	s->first_gen = s->gen;
 	s->seq = p->added++;
 	if (answered) {
 		s->state = SLOT_ANSWERED;

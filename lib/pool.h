@@ -11,12 +11,14 @@
  * A job that failed for now is run again after a pause (the dialer's
  * backoff: 5 ms, doubling up to 250 ms) while its deadline leaves time
  * for another try (the pause, and what the answers take); otherwise
- * it is reported with its last answer.  A try that takes longer than the answers do (their
- * mean and four deviations, as RFC 6298 times a retransmission:
- * POOL_TRY_FIRST_MS before the first answer, never less than
- * POOL_TRY_MIN_MS nor more than POOL_TRY_FIRST_MS), as one whose query
- * was lost does, is left to its thread and another starts at once, on a
- * copy of the job, given twice as long.
+ * it is reported with its last answer.  A try that takes longer than
+ * the answers do (their mean and four deviations, as RFC 6298 times a
+ * retransmission: POOL_TRY_FIRST_MS before the first answer, never less
+ * than POOL_TRY_MIN_MS nor more than POOL_TRY_FIRST_MS), as one whose
+ * query was lost does, is left to its thread and another starts at once,
+ * on a copy of the job: given as long again while the job has a
+ * deadline, twice as long without one.  Whichever try answers first
+ * stands, the one left included, as a slow server's late answer does.
  *
  * The window adapts as TCP's congestion window: a try that failed as
  * if the server could not keep up (POOL_BUSY, or taking too long)

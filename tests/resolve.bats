@@ -453,6 +453,28 @@ dns_names() {
 	done
 }
 
+# Every query lost: the first try is given 1 s (no answer yet to time
+# it by), then another starts, and -t ends that one.
+@test "resolve asks again once a try has taken the time it was given" {
+	require_hermetic
+	lossy_dns_on 100
+	run -75 --separate-stderr resolve -t 1.6 - <<<v4only.test
+	assert_stderr "resolve: v4only.test: timed out"
+	run -0 grep -c dropped "$BATS_TEST_TMPDIR/lossydns.log"
+	assert_output 2
+}
+
+# The first query's answer comes after 1.5 s: its try was given 1 s
+# (no answer yet to time it by) and another started then, whose answer
+# would come at 2.5 s, past -t; the first answer stands.
+@test "resolve takes a slow server's answer to a try it had given up as lost" {
+	require_hermetic
+	slow_dns_on 1500 "timeout:5 attempts:1"
+	run -0 --separate-stderr resolve -t 2.3 - <<<slow.test
+	assert_output "slow.test 192.0.2.1"
+	assert_stderr ""
+}
+
 @test "resolve retries a temporary failure only: a name that does not exist is asked once" {
 	require_hermetic
 	: >"$SOCKUTILS_DNS_LOG"

@@ -1,6 +1,7 @@
 /*
  * lib/pool: input and completion order, deadlines, the window's bound,
- * retries of what failed for now, and the window halving for them.
+ * retries of what failed for now, and the window halving for them; a
+ * try given up as lost, and the late answer that beats its successor.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -18,6 +19,9 @@ struct job {
 	int	delay_ms;	/* how long run blocks */
 	int	busy_tries;	/* the first tries fail for now */
 	int	tries;
+	int	copy_delay_ms;	/* how long a copy's run blocks, */
+	bool	copyable;	/* if the job may have one */
+	bool	is_copy;	/* the job is another try's */
 };
 
 struct log {
@@ -25,6 +29,7 @@ struct log {
 	int		order[JOBS_MAX];
 	bool		timed_out[JOBS_MAX];
 	int		tries[JOBS_MAX];
+	bool		by_copy[JOBS_MAX];	/* a copy's try answered */
 	int		reported, freed, running, most_running;
 	int		running_again, most_running_again;	/* retries */
 	int		again_done;	/* retries over: the window grew */
@@ -87,7 +92,7 @@ run(void *job, unsigned failed, void *ctx)
 		pass_gate(&lg.retries, lg.gate_again);
 	else
 		pass_gate(&lg.first_tries, lg.gate);
-	pause_ms(j->delay_ms);
+	pause_ms(j->is_copy ? j->copy_delay_ms : j->delay_ms);
 	pthread_mutex_lock(&lg.lock);
 	lg.running--;
 	lg.running_again -= again;
@@ -104,6 +109,7 @@ report(void *job, bool timed_out, void *ctx)
 	(void)ctx;
 	lg.timed_out[lg.reported] = timed_out;
 	lg.tries[lg.reported] = j->tries;
+	lg.by_copy[lg.reported] = j->is_copy;
 	lg.order[lg.reported++] = j->id;
 }
 
@@ -116,12 +122,18 @@ job_free(void *job)
 	free(job);
 }
 
-/* No test job wants a try beside a slow one. */
+/* Another try of a copyable job, beside its slow one. */
 static void *
 job_copy(const void *job)
 {
-	(void)job;
-	return NULL;
+	const struct job *j = job;
+	struct job *copy;
+
+	if (!j->copyable || (copy = malloc(sizeof(*copy))) == NULL)
+		return NULL;
+	*copy = *j;
+	copy->is_copy = true;
+	return copy;
 }
 
 static const struct pool_ops ops = { run, report, job_free, job_copy };
@@ -193,8 +205,9 @@ main(void)
 	static const int slow_first[] = { 200, 0, 0 };
 	static const int stuck[] = { 4000, 0 };
 	static int many[JOBS_MAX];
-	struct deadline none;
+	struct deadline none, dl;
 	struct pool *p;
+	struct job *j;
 	long long start;
 	int i;
 
@@ -260,5 +273,43 @@ main(void)
 	    "halved once by a window of failures, not once each (%d at once "
 	    "before the first answer)",
 	    lg.most_running_again);
+
+	/*
+	 * Tries given up as lost: no answer has come to time them by, so a
+	 * try is given POOL_TRY_FIRST_MS, and then another starts, although
+	 * the reporting thread was asleep until the far deadline then.
+	 */
+	reset();
+	if ((p = pool_new(&ops, NULL, true)) == NULL)
+		abort();
+	deadline_start(&dl, 10000);
+	j = new_job(30, 3000, 0);
+	j->copyable = true;
+	start = now_ms();
+	if (pool_add(p, j, false, &dl) == -1)
+		abort();
+	pool_end(p);
+	ok(lg.reported == 1 && lg.by_copy[0] && !lg.timed_out[0],
+	    "a try past its time is tried again, and the new try answers");
+	ok(now_ms() - start < 2500,
+	    "started once the first try's time is over (%lld ms)",
+	    now_ms() - start);
+	ok(all_freed(2), "both tries' jobs freed");
+
+	reset();
+	if ((p = pool_new(&ops, NULL, true)) == NULL)
+		abort();
+	j = new_job(31, POOL_TRY_FIRST_MS + 500, 0);
+	j->copyable = true;
+	j->copy_delay_ms = 2000;
+	start = now_ms();
+	if (pool_add(p, j, false, &dl) == -1)
+		abort();
+	pool_end(p);
+	ok(lg.reported == 1 && !lg.by_copy[0] && !lg.timed_out[0],
+	    "the try given up on answers first, and its answer stands");
+	ok(now_ms() - start < POOL_TRY_FIRST_MS + 1500,
+	    "as it comes (%lld ms)", now_ms() - start);
+	ok(all_freed(2), "the newer try's job freed as it ends");
 	return tap_done();
 }
