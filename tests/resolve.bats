@@ -454,14 +454,17 @@ dns_names() {
 }
 
 # Every query lost: the first try is given 1 s (no answer yet to time
-# it by), then another starts, and -t ends that one.
-@test "resolve asks again once a try has taken the time it was given" {
+# it by), then another starts at 1 s, given as long again (not twice),
+# and a third at 2 s; -t ends that one.  The resolver's own timeout, 5 s,
+# ends none of them.
+@test "resolve asks again each time a try has taken the time it was given" {
 	require_hermetic
 	lossy_dns_on 100
-	run -75 --separate-stderr resolve -t 1.6 - <<<v4only.test
+	dns_use 127.0.0.4 "timeout:5 attempts:1"
+	run -75 --separate-stderr resolve -t 2.6 - <<<v4only.test
 	assert_stderr "resolve: v4only.test: timed out"
 	run -0 grep -c dropped "$BATS_TEST_TMPDIR/lossydns.log"
-	assert_output 2
+	assert_output 3
 }
 
 # The first query's answer comes after 1.5 s: its try was given 1 s
