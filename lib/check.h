@@ -8,7 +8,6 @@
 #ifndef SOCKUTILS_CHECK_H
 #define SOCKUTILS_CHECK_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,7 +24,7 @@ struct check_options {
 	bool			 any;		/* one open target is enough */
 	bool			 closed;	/* each must not accept */
 	bool			 unix_path;	/* -U: targets are paths */
-	const regex_t		*re;		/* --expect, or NULL */
+	struct ere		*re;		/* --expect, or NULL */
 	size_t			 max_bytes;
 	long long		 reply_ms;	/* the bound of each reply */
 	const struct tls_check_options *tls;	/* --tls, or NULL */

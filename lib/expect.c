@@ -9,34 +9,6 @@
 #include "expect.h"
 #include "timing.h"
 
-int
-expect_compile(regex_t *re, const char *pattern, char *why, size_t size)
-{
-	int rc;
-
-	if ((rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB)) == 0)
-		return 0;
-	regerror(rc, re, why, size);
-	return -1;
-}
-
-/*
- * Whether the line of len bytes at s matches re.  The byte after it
- * (its LF, or the spare byte after a reply) is a NUL for the call, and
- * is given back.
- */
-static bool
-line_matches(const regex_t *re, char *s, size_t len)
-{
-	char after = s[len];
-	bool match;
-
-	s[len] = '\0';
-	match = regexec(re, s, 0, NULL, 0) == 0;
-	s[len] = after;
-	return match;
-}
-
 /* The length of the line of len bytes at s without a CR at its end. */
 static size_t
 without_cr(const char *s, size_t len)
@@ -65,7 +37,7 @@ scan(struct expect *x, size_t *from, bool last)
 		    x->received - start;
 		*from = start + len + (nl != NULL);
 		len = without_cr(x->buf + start, len);
-		if (line_matches(x->re, x->buf + start, len)) {
+		if (ere_match(x->re, x->buf + start, len)) {
 			x->line = start;
 			x->linelen = len;
 			x->through = *from;
@@ -76,10 +48,11 @@ scan(struct expect *x, size_t *from, bool last)
 }
 
 bool
-expect_match(const regex_t *re, char *buf, size_t len, size_t *line,
+expect_match(struct ere *re, const char *buf, size_t len, size_t *line,
     size_t *linelen)
 {
-	struct expect x = { .re = re, .buf = buf, .received = len };
+	/* scan only reads the buffer */
+	struct expect x = { .re = re, .buf = (char *)buf, .received = len };
 	size_t from = 0;
 
 	if (!scan(&x, &from, true))

@@ -2,17 +2,17 @@
  * Pure core, prints nothing.  --expect: a health check that sees the
  * answer.  Sends a request (or nothing: a banner check), reads the
  * reply, and ends at once, without waiting for the peer to close, when
- * one of its lines matches a POSIX extended regular expression; or
+ * one of its lines matches a regular expression (ere.h); or
  * says why not: the peer closed, or sent max_bytes, without such a
  * line; the deadline passed; the connection failed.
  */
 #ifndef SOCKUTILS_EXPECT_H
 #define SOCKUTILS_EXPECT_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ere.h"
 #include "stream.h"
 
 /* --max-bytes: how much of a reply is read for a match, and at most. */
@@ -41,8 +41,8 @@ struct expect {
 	const char	*data;		/* sent, then the write side shut
 					   down; NULL: nothing, left open */
 	size_t		 datalen;
-	const regex_t	*re;		/* expect_compile's */
-	char		*buf;		/* max_bytes + 1 bytes, for the reply */
+	struct ere	*re;		/* what a line is to match */
+	char		*buf;		/* max_bytes, for the reply */
 	size_t		 max_bytes;
 	long long	 end;		/* on now_ms's clock, or NO_LIMIT */
 	/* out */
@@ -56,28 +56,20 @@ struct expect {
 };
 
 /*
- * Compiles pattern (POSIX extended, no subexpressions kept) into re.
- * Returns 0, or -1 with regerror's reason in why.
- */
-int	expect_compile(regex_t *re, const char *pattern, char *why,
-	    size_t size);
-
-/*
  * The exchange of x: sends, receives into buf, and matches each line
  * as it completes (a line is what comes before a LF, without a CR
  * right before it; bytes at the end without one are a line once the
- * peer closes or buf is full; a NUL ends what the pattern sees of a
- * line).  Returns 0 on a match, else -1 with ended saying why.
+ * peer closes or buf is full).  Returns 0 on a match, else -1 with ended saying why.
  */
 int	expect_run(struct expect *x);
 
 /*
- * Matches the lines of the len bytes at buf (one byte more of room),
- * the last without a LF too, as expect_run does: for a datagram.
- * Returns whether one matched, with *line and *linelen set.
+ * Matches the lines of the len bytes at buf, the last without a LF
+ * too, as expect_run does: for a datagram.  Returns whether one
+ * matched, with *line and *linelen set.
  */
-bool	expect_match(const regex_t *re, char *buf, size_t len, size_t *line,
-	    size_t *linelen);
+bool	expect_match(struct ere *re, const char *buf, size_t len,
+	    size_t *line, size_t *linelen);
 
 /*
  * Why x did not match, in words, into why (EXPECT_REASON_MAX bytes):

@@ -135,9 +135,9 @@ probe_run(struct probe *p)
 	end = p->dial->retry ? time_after(p->began, p->dial->wait_ms) :
 	    NO_LIMIT;
 	if ((p->x.buf == NULL &&
-	    (p->x.buf = malloc(p->max_bytes + 1)) == NULL) ||
+	    (p->x.buf = malloc(p->max_bytes)) == NULL) ||
 	    (p->answered.buf == NULL && p->dial->retry &&
-	    (p->answered.buf = malloc(p->max_bytes + 1)) == NULL))
+	    (p->answered.buf = malloc(p->max_bytes)) == NULL))
 		return p->status = EX_OSERR;
 	for (;;) {
 		if (probe_connect(p) == -1)

@@ -8,7 +8,6 @@
 #ifndef SOCKUTILS_PROBE_H
 #define SOCKUTILS_PROBE_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,7 +24,7 @@ struct probe {
 	long long		 began;		/* now_ms() when the wait began */
 	const char		*data;		/* sent each time, or NULL */
 	size_t			 datalen;
-	const regex_t		*re;
+	struct ere		*re;
 	size_t			 max_bytes;
 	long long		 reply_ms;	/* each reply's bound */
 	const struct tls_check_options *tls;	/* --tls, or NULL */

@@ -147,6 +147,13 @@ UNPRIVILEGED=(unshare --user --map-user=1000 --map-group=1000)
 	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAtc \
 		"select 1 + 1"
 	assert_output 2
+	# a health check of the binary protocol: a startup message (protocol
+	# 3.0, user relay), and a ParameterStatus, NULs and all, in the reply
+	printf '\0\0\0\046\0\003\0\0user\0relay\0database\0postgres\0\0' >"$T/startup"
+	tcp-send -r --expect 'server_version.[0-9]+\.[0-9]+' "127.0.0.1:$PORT" \
+		<"$T/startup" >"$T/reply"
+	run -0 tr '\0' '|' <"$T/reply"
+	assert_regex "$output" 'server_version\|[0-9]+\.[0-9]+'
 	# a connection that lives on: a table made, filled and read back
 	run -0 psql -h 127.0.0.1 -p "$PORT" -U relay -d postgres -XAt <<'SQL'
 create table relayed (n int);

@@ -245,10 +245,41 @@ start_nginx() {
 	assert_stderr_regex '^tcp-send: reply of 127\.0\.0\.1 [0-9]+: no line matched in --max-bytes of reply: first line "'
 }
 
+@test "tcp-send --expect matches a JSON body's braces as bytes and \\d as a digit (python3's http.server)" {
+	start_http
+	printf '%s\n' '{"status":"ok","uptime":42}' >"$T/www/status.json"
+	run -0 --separate-stderr tcp-send -r --expect '^{"status":"ok","uptime":\d+}$' \
+		"127.0.0.1:$HTTP_PORT" $'GET /status.json HTTP/1.0\n'
+	assert_line '{"status":"ok","uptime":42}'
+	run -76 --separate-stderr tcp-send --expect '^{"status":"ok","uptime":\D+}$' \
+		"127.0.0.1:$HTTP_PORT" $'GET /status.json HTTP/1.0\n'
+	assert_stderr_regex "^tcp-send: reply of 127\\.0\\.0\\.1 $HTTP_PORT: no line matched before the peer closed: first line \"HTTP/1\\.0 200 OK\"$"
+}
+
+@test "tcp-send --expect sees a binary banner whole: NULs are bytes of the line" {
+	start_listen --reply 'J\0\0\0\n8.0.36\0mysql_native_password\0'
+	run -0 --separate-stderr tcp-send -zj --expect '^8\.0\.[0-9]+.mysql_native_password.$' "127.0.0.1:$PORT"
+	assert_equal "$(jq -c .matched <<<"$output")" '"8.0.36\u0000mysql_native_password\u0000"'
+}
+
+@test "tcp-send --expect takes time linear in the reply, whatever the REGEX: 1 MiB against nested stars" {
+	start_peer stream
+	run -76 --separate-stderr tcp-send -z -t 30 --max-bytes 1048576 \
+		--expect '^([[:alnum:]]|[a-z])*(([0-9]*)*|x)*!' "127.0.0.1:$PORT"
+	assert_stderr_regex '^tcp-send: reply of 127\.0\.0\.1 [0-9]+: no line matched in --max-bytes of reply: first line "'
+}
+
 @test "tcp-send --expect refuses a bad REGEX or --max-bytes with 64 before anything is sent" {
 	start_listen
 	run -64 --separate-stderr tcp-send --expect '(' "127.0.0.1:$PORT" x
-	assert_regex "${stderr_lines[0]}" '^tcp-send: expect \(: .+'
+	assert_equal "${stderr_lines[0]}" 'tcp-send: expect (: unmatched ('
+	assert_regex "${stderr_lines[1]}" '^usage: tcp-send '
+	run -64 --separate-stderr tcp-send --expect '^x{1,256}' "127.0.0.1:$PORT" x
+	assert_equal "${stderr_lines[0]}" 'tcp-send: expect ^x{1,256}: count in {} over 255'
+	run -64 --separate-stderr tcp-send --expect '(a)\1' "127.0.0.1:$PORT" x
+	assert_equal "${stderr_lines[0]}" 'tcp-send: expect (a)\1: unknown escape \1'
+	run -64 --separate-stderr tcp-send --expect '[[:word:]]' "127.0.0.1:$PORT" x
+	assert_equal "${stderr_lines[0]}" 'tcp-send: expect [[:word:]]: invalid character class'
 	run -64 --separate-stderr tcp-send --max-bytes 0 --expect x "127.0.0.1:$PORT" x
 	assert_equal "${stderr_lines[0]}" "tcp-send: max-bytes 0: too small"
 	run -64 --separate-stderr tcp-send --max-bytes 16777217 --expect x "127.0.0.1:$PORT" x
@@ -271,6 +302,8 @@ start_nginx() {
 	assert_stderr "udp-send: reply of 127.0.0.1 $PORT: no line matched: first line \"fail\""
 	run -64 --separate-stderr udp-send --expect x 127.0.0.1 9 x
 	assert_equal "${stderr_lines[0]}" "udp-send: --expect needs -r"
+	run -64 --separate-stderr udp-send -r --expect '*ok' 127.0.0.1 9 x
+	assert_equal "${stderr_lines[0]}" 'udp-send: expect *ok: nothing to repeat'
 }
 
 @test "udp-send -C sends each newline as CRLF" {

@@ -107,7 +107,6 @@ struct settings {
 	enum escape_mode	 escape;	/* the reply */
 	bool			 checking;	/* -z */
 	const char		*expect;	/* --expect REGEX, or NULL */
-	regex_t			 re;
 	bool			 tls;
 	struct tls_client_options tls_opts;
 	struct tls_check_options tls_check;
@@ -377,10 +376,8 @@ settle(struct settings *set, struct sockopts *o, int argc)
 		    set->crlf ? "-C" : "-n");
 	set->escape = sockopts_escape_reply(o, set->read_reply);
 	if (set->expect != NULL) {
-		if (expect_compile(&set->re, set->expect, why,
-		    sizeof(why)) == -1)
+		if ((c->re = ere_compile(set->expect, why)) == NULL)
 			cli_bad_value("expect", set->expect, why);
-		c->re = &set->re;
 		if (c->max_bytes == 0)
 			c->max_bytes = EXPECT_MAX_BYTES_DEFAULT;
 	}
@@ -504,8 +501,7 @@ main(int argc, char *argv[])
 		unix_address_close(&spec.un);
 		target_spec_free(&spec);
 	}
-	if (set.expect != NULL)
-		regfree(&set.re);
+	ere_free(set.check.re);
 	tls_client_free(set.tls_check.client);
 	return cli_finish(status);
 }

@@ -67,7 +67,7 @@ struct settings {
 	bool		 crlf;
 	bool		 broadcast;
 	const char	*expect;	/* --expect REGEX, or NULL */
-	regex_t		 re;
+	struct ere	*re;
 	bool		 reply;
 	enum escape_mode escape;	/* the reply */
 	bool		 verbose;
@@ -95,20 +95,13 @@ too_long(const char *where, size_t len, bool over, int family)
 static void
 expect_reply(const struct settings *set)
 {
+	const char *bytes = (const char *)reply.buf;
 	char line[EXPECT_QUOTE_MAX];
-	char *copy;
 	size_t at, len;
 
-	/* one byte more than a datagram holds, for the matcher */
-	if ((copy = malloc(reply.len + 1)) == NULL)
-		err(EX_OSERR, "reply");
-	memcpy(copy, reply.buf, reply.len);
-	if (expect_match(&set->re, copy, reply.len, &at, &len)) {
-		free(copy);
+	if (expect_match(set->re, bytes, reply.len, &at, &len))
 		return;
-	}
-	expect_first_line(copy, reply.len, line);
-	free(copy);
+	expect_first_line(bytes, reply.len, line);
 	errx(EX_PROTOCOL, "reply of %s: no line matched: first line \"%s\"",
 	    set->peer, line);
 }
@@ -298,8 +291,8 @@ main(int argc, char *argv[])
 		cli_needs("--expect", "-r");
 	if (set.broadcast && o.unix_path)
 		cli_exclusive("-U", "--broadcast");
-	if (set.expect != NULL && expect_compile(&set.re, set.expect, why,
-	    sizeof(why)) == -1)
+	if (set.expect != NULL && (set.re = ere_compile(set.expect,
+	    why)) == NULL)
 		cli_bad_value("expect", set.expect, why);
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
 	    REPLY_TIMEOUT_S * 1000LL;
@@ -326,7 +319,6 @@ main(int argc, char *argv[])
 	close(fd);
 	free(set.peer);
 	target_spec_free(&spec);
-	if (set.expect != NULL)
-		regfree(&set.re);
+	ere_free(set.re);
 	return cli_finish(EX_OK);
 }
