@@ -541,7 +541,9 @@ ere_compile(const char *pattern, char why[ERE_WHY_MAX])
 		return NULL;
 	}
 	ps.re = re;
-	if (parse(&ps) == -1 || emit(&ps, OP_MATCH, 0, 0) == -1)
+	/* a program from the start: an empty group copies none of it */
+	if (reserve(&ps, 16) == -1 || parse(&ps) == -1 ||
+	    emit(&ps, OP_MATCH, 0, 0) == -1)
 		goto fail;
 	if (states_alloc(&re->now, re->n) == -1 ||
 	    states_alloc(&re->next, re->n) == -1 ||
