@@ -15,8 +15,8 @@
  * digits, word bytes ([[:alnum:]_]) and white space; "\b", "\B", "\<"
  * and "\>" are a word's edge, not one, its start and its end.  "\"
  * before another letter or a digit is an error (back references are
- * not extended syntax).  A "{" that does not start a count is literal,
- * for JSON: '{"ok":true}'.
+ * not extended syntax).  A "{" not followed by a digit, and a ")" that
+ * closes no group, are literal: '{"ok":true}' needs no backslash.
  */
 #ifndef SOCKUTILS_ERE_H
 #define SOCKUTILS_ERE_H
