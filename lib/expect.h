@@ -59,7 +59,8 @@ struct expect {
  * The exchange of x: sends, receives into buf, and matches each line
  * as it completes (a line is what comes before a LF, without a CR
  * right before it; bytes at the end without one are a line once the
- * peer closes or buf is full).  Returns 0 on a match, else -1 with ended saying why.
+ * peer closes or buf is full).  Returns 0 on a match, else -1 with
+ * ended saying why.
  */
 int	expect_run(struct expect *x);
 

@@ -245,7 +245,7 @@ start_nginx() {
 	assert_stderr_regex '^tcp-send: reply of 127\.0\.0\.1 [0-9]+: no line matched in --max-bytes of reply: first line "'
 }
 
-@test "tcp-send --expect matches a JSON body's braces as bytes and \\d as a digit (python3's http.server)" {
+@test "tcp-send --expect matches a JSON body's braces as bytes, \\d a digit, \\< \\> \\b a word's edges, a lone ) a byte (python3's http.server)" {
 	start_http
 	printf '%s\n' '{"status":"ok","uptime":42}' >"$T/www/status.json"
 	run -0 --separate-stderr tcp-send -r --expect '^{"status":"ok","uptime":\d+}$' \
@@ -254,6 +254,13 @@ start_nginx() {
 	run -76 --separate-stderr tcp-send --expect '^{"status":"ok","uptime":\D+}$' \
 		"127.0.0.1:$HTTP_PORT" $'GET /status.json HTTP/1.0\n'
 	assert_stderr_regex "^tcp-send: reply of 127\\.0\\.0\\.1 $HTTP_PORT: no line matched before the peer closed: first line \"HTTP/1\\.0 200 OK\"$"
+	# words' edges, and a ")" that closes no group is a byte
+	run -0 tcp-send --expect '\<uptime\>\W+\d+}$' "127.0.0.1:$HTTP_PORT" \
+		$'GET /status.json HTTP/1.0\n'
+	run -76 --separate-stderr tcp-send --expect '\bup\b' "127.0.0.1:$HTTP_PORT" \
+		$'GET /status.json HTTP/1.0\n'
+	printf '%s\n' 'all good :-)' >"$T/www/smile.txt"
+	run -0 tcp-send --expect ':-)$' "127.0.0.1:$HTTP_PORT" $'GET /smile.txt HTTP/1.0\n'
 }
 
 @test "tcp-send --expect sees a binary banner whole: NULs are bytes of the line" {
@@ -302,6 +309,9 @@ start_nginx() {
 	assert_stderr "udp-send: reply of 127.0.0.1 $PORT: no line matched: first line \"fail\""
 	run -64 --separate-stderr udp-send --expect x 127.0.0.1 9 x
 	assert_equal "${stderr_lines[0]}" "udp-send: --expect needs -r"
+	# a datagram's NUL is a byte of its line
+	listen_bg --echo
+	run -0 udp-send -r --expect '^ok.1$' "127.0.0.1:$PORT" < <(printf 'ok\0001')
 	run -64 --separate-stderr udp-send -r --expect '*ok' 127.0.0.1 9 x
 	assert_equal "${stderr_lines[0]}" 'udp-send: expect *ok: nothing to repeat'
 }
