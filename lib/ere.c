@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ struct parser {
 	char		*why;
 	struct frame	 open[DEPTH_MAX + 1];	/* [0]: the expression */
 	int		 depth;
+	int		 error;		/* errno for ere_compile's NULL */
 };
 
 static int
@@ -70,6 +72,13 @@ fail(struct parser *ps, const char *why)
 {
 	snprintf(ps->why, ERE_WHY_MAX, "%s", why);
 	return -1;
+}
+
+static int
+out_of_memory(struct parser *ps)
+{
+	ps->error = ENOMEM;
+	return fail(ps, strerror(ENOMEM));
 }
 
 /* Room for more instructions, within PROG_MAX. */
@@ -87,7 +96,7 @@ reserve(struct parser *ps, int more)
 	cap = re->cap * 2 > re->n + more ? re->cap * 2 : re->n + more;
 	if ((bigger = reallocarray(re->prog, (size_t)cap,
 	    sizeof(*bigger))) == NULL)
-		return fail(ps, "out of memory");
+		return out_of_memory(ps);
 	re->prog = bigger;
 	re->cap = cap;
 	return 0;
@@ -137,7 +146,7 @@ emit_set(struct parser *ps, const byteset set)
 		re->setcap = re->setcap * 2 + 8;
 		if ((bigger = reallocarray(re->sets, (size_t)re->setcap,
 		    sizeof(*bigger))) == NULL)
-			return fail(ps, "out of memory");
+			return out_of_memory(ps);
 		re->sets = bigger;
 	}
 	memcpy(re->sets[re->nsets], set, sizeof(byteset));
@@ -422,7 +431,7 @@ repeat(struct parser *ps, int pc, int min, int max)
 	/* one more: an empty group's piece is none */
 	if ((piece = reallocarray(NULL, (size_t)len + 1,
 	    sizeof(*piece))) == NULL)
-		return fail(ps, "out of memory");
+		return out_of_memory(ps);
 	memcpy(piece, re->prog + pc, (size_t)len * sizeof(*piece));
 	re->n = pc;
 	for (i = 0; i < min && rc == 0; i++)
@@ -541,12 +550,12 @@ states_alloc(struct states *s, int n)
 struct ere *
 ere_compile(const char *pattern, char why[ERE_WHY_MAX])
 {
-	struct parser ps = { .p = pattern, .why = why };
+	struct parser ps = { .p = pattern, .why = why, .error = EINVAL };
 	struct ere *re;
 
 	if ((re = calloc(1, sizeof(*re))) == NULL) {
-		snprintf(why, ERE_WHY_MAX, "out of memory");
-		return NULL;
+		(void)out_of_memory(&ps);
+		goto fail;
 	}
 	ps.re = re;
 	/* a program from the start: an empty group copies none of it */
@@ -556,12 +565,13 @@ ere_compile(const char *pattern, char why[ERE_WHY_MAX])
 	if (states_alloc(&re->now, re->n) == -1 ||
 	    states_alloc(&re->next, re->n) == -1 ||
 	    (re->stack = calloc((size_t)re->n, sizeof(int))) == NULL) {
-		(void)fail(&ps, "out of memory");
+		(void)out_of_memory(&ps);
 		goto fail;
 	}
 	return re;
 fail:
 	ere_free(re);
+	errno = ps.error;
 	return NULL;
 }
 

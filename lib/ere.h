@@ -31,7 +31,7 @@ struct ere;
 
 /*
  * Compiles pattern.  Returns the expression, or NULL with why set to
- * the reason ("unmatched (" and the like; "out of memory").
+ * the reason and errno to EINVAL ("unmatched (" and the like) or ENOMEM.
  */
 struct ere	*ere_compile(const char *pattern, char why[ERE_WHY_MAX]);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ere.h"
 #include "exitcode.h"
 #include "family.h"
 #include "io.h"
@@ -135,6 +136,19 @@ sockopts_escape_reply(const struct sockopts *o, bool reads)
 	if ((o->escape || o->raw) && !reads)
 		cli_needs(o->escape ? "-x" : "--raw", "-r");
 	return reads ? sockopts_escape(o) : ESCAPE_NONE;
+}
+
+struct ere *
+sockopts_expect(const char *pattern)
+{
+	char why[ERE_WHY_MAX];
+	struct ere *re;
+
+	if ((re = ere_compile(pattern, why)) != NULL)
+		return re;
+	if (errno == ENOMEM)
+		err(EX_OSERR, "--expect");
+	cli_bad_value("expect", pattern, why);
 }
 
 void

@@ -119,6 +119,12 @@ enum escape_mode sockopts_escape(const struct sockopts *o);
  */
 enum escape_mode sockopts_escape_reply(const struct sockopts *o, bool reads);
 
+/*
+ * --expect's pattern, compiled (ere.h): a malformed one exits 64 with
+ * its reason, memory running out 71.
+ */
+struct ere *sockopts_expect(const char *pattern);
+
 /* The PORT operand s for proto ("tcp", "udp"); 0 only with allow_zero. */
 unsigned short port_operand(const char *s, const char *proto,
 	    bool allow_zero);

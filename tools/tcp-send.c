@@ -345,7 +345,6 @@ static void
 settle(struct settings *set, struct sockopts *o, int argc)
 {
 	struct check_options *c = &set->check;
-	char why[256];
 
 	c->family = sockopts_family(o);
 	/* -t bounds both; connecting alone has a bound without it */
@@ -376,8 +375,7 @@ settle(struct settings *set, struct sockopts *o, int argc)
 		    set->crlf ? "-C" : "-n");
 	set->escape = sockopts_escape_reply(o, set->read_reply);
 	if (set->expect != NULL) {
-		if ((c->re = ere_compile(set->expect, why)) == NULL)
-			cli_bad_value("expect", set->expect, why);
+		c->re = sockopts_expect(set->expect);
 		if (c->max_bytes == 0)
 			c->max_bytes = EXPECT_MAX_BYTES_DEFAULT;
 	}

@@ -243,7 +243,7 @@ main(int argc, char *argv[])
 	struct sockopts o = SOCKOPTS_INIT;
 	struct dgram_target to;
 	struct target_spec spec = { .un.dirfd = -1 };
-	char *data, why[256];
+	char *data;
 	size_t len;
 	int ch, fd, per;
 
@@ -291,9 +291,8 @@ main(int argc, char *argv[])
 		cli_needs("--expect", "-r");
 	if (set.broadcast && o.unix_path)
 		cli_exclusive("-U", "--broadcast");
-	if (set.expect != NULL && (set.re = ere_compile(set.expect,
-	    why)) == NULL)
-		cli_bad_value("expect", set.expect, why);
+	if (set.expect != NULL)
+		set.re = sockopts_expect(set.expect);
 	set.timeout_ms = o.timeout != NULL ? o.timeout_ms :
 	    REPLY_TIMEOUT_S * 1000LL;
 	set.verbose = o.verbose;

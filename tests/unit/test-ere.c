@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <regex.h>
@@ -7,6 +9,41 @@
 
 #include "ere.h"
 #include "tap.h"
+
+/*
+ * Allocations that fail on request: tests/meson.build links this test
+ * with --wrap for calloc and reallocarray, so that ere.c's calls come
+ * here.  With allocs_left at 0 the next one fails; at -1, none does.
+ */
+static int allocs_left = -1;
+
+/* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): ld's --wrap names */
+void	*__real_calloc(size_t n, size_t size);
+void	*__real_reallocarray(void *p, size_t n, size_t size);
+void	*__wrap_calloc(size_t n, size_t size);
+void	*__wrap_reallocarray(void *p, size_t n, size_t size);
+
+static bool
+allocation_fails(void)
+{
+	if (allocs_left == -1 || allocs_left-- > 0)
+		return false;
+	errno = ENOMEM;
+	return true;
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	return allocation_fails() ? NULL : __real_calloc(n, size);
+}
+
+void *
+__wrap_reallocarray(void *p, size_t n, size_t size)
+{
+	return allocation_fails() ? NULL : __real_reallocarray(p, n, size);
+}
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 /* A pattern, a line, and whether the line has a match. */
 struct row {
@@ -253,6 +290,38 @@ test_bytes(void)
 	ere_free(NULL);
 }
 
+/*
+ * Each allocation of a compile failing in turn: NULL with ENOMEM, so
+ * that the tools exit 71 and not 64, and nothing leaked (ASan).
+ */
+static void
+test_out_of_memory(void)
+{
+	char why[ERE_WHY_MAX];
+	struct ere *re;
+	int failing = 0;
+	bool each = true;
+
+	for (;;) {
+		allocs_left = failing;
+		errno = 0;
+		re = ere_compile("^(a|[bc]){2,3}(d[ef])*$", why);
+		allocs_left = -1;
+		if (re != NULL)
+			break;
+		if (errno != ENOMEM || strcmp(why, strerror(ENOMEM)) != 0)
+			each = false;
+		failing++;
+	}
+	ok(failing >= 4 && each, "each of %d allocations failing: ENOMEM",
+	    failing);
+	ok(ere_match(re, "abdedf", 6), "and then the compile that succeeds");
+	ere_free(re);
+	errno = 0;
+	ok(ere_compile("a{2,1}", why) == NULL && errno == EINVAL,
+	    "a malformed pattern: EINVAL");
+}
+
 int
 main(void)
 {
@@ -260,5 +329,6 @@ main(void)
 	check_rows(ours, sizeof(ours) / sizeof(ours[0]), false);
 	test_refused();
 	test_bytes();
+	test_out_of_memory();
 	return tap_done();
 }
