@@ -73,8 +73,14 @@
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
-/* no precomputed tables in the file: a few milliseconds a handshake */
+/*
+ * A check (tcp-send -z --tls of an ECDSA P-256 chain) spends 90% of its
+ * instructions multiplying points.  P-256's and P-384's own reductions,
+ * in place of a division, take it from 30 ms to 9 ms here for 4 KiB;
+ * the precomputed tables would take 0.8 ms more off for 12 KiB.
+ */
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM	0
+#define MBEDTLS_ECP_NIST_OPTIM
 
 /* X.509 */
 #define MBEDTLS_X509_USE_C
