@@ -52,29 +52,42 @@ tls_pki() {
 
 figure_tlscheck() {
 	local case="handshake + verify, TLS 1.3, ECDSA P-256, local s_server"
-	local rounds runs
+	local rounds runs keys="ours anchor"
+	local -a static=()
 	rounds=$(runs 3 1)
 	runs=$(runs 100 10)
 	figure tlscheck "TLS check latency" ms lower \
-		"Wall time of one check of a local \`openssl s_server -www\` (a certificate for localhost from a root minted for the run by the openssl CLI, as the tests do): connect, handshake, chain and name verified, closed; \`hyperfine -N\`, $runs runs each after 3 warm-up runs, in $rounds round$([ "$rounds" = 1 ] || echo s), stdin /dev/null; the median of all runs."
+		"Wall time of one check of a local \`openssl s_server -www\` (a certificate for localhost from a root minted for the run by the openssl CLI, as the tests do): connect, handshake, chain and name verified, closed; \`hyperfine -N\`, $runs runs each after 3 warm-up runs, in $rounds round$([ "$rounds" = 1 ] || echo s), stdin /dev/null; the median of all runs. The Debian build's tcp-send (OpenSSL 3, loaded when --tls asks for it) and the static build's (mbedTLS, \`./dev static\`), each against s_client in the same runs."
 	reset_samples
 	have_ours tcp-send || skip ours "tool not built"
+	if [ -x "$BENCH_STATIC/tools/tcp-send" ]; then
+		keys="$keys static"
+	else
+		skip static "static build not made (./dev static)"
+	fi
 	tls_pki
 	# shellcheck disable=SC2119 # free_port takes no arguments
 	PORT=$(free_port)
+	[ "$keys" = "ours anchor" ] || static=(-n static \
+		"$BENCH_STATIC/tools/tcp-send -z --tls --ca $TLS_CA localhost $PORT")
 	bg_start "$LIMIT" openssl s_server -www -accept "127.0.0.1:$PORT" \
 		-cert "$TLS_CERT" -key "$TLS_KEY" >/dev/null 2>&1 </dev/null
 	if ! server_up; then
 		fail ours "$WHY"
 		copy_failure ours anchor
+		copy_failure ours static
 	else
-		hyperfine_rounds "$rounds" "$runs" 3 "ours anchor" \
+		hyperfine_rounds "$rounds" "$runs" 3 "$keys" \
 			-n ours "$BENCH_TOOLS/tcp-send -z --tls --ca $TLS_CA localhost $PORT" \
+			"${static[@]}" \
 			-n anchor "openssl s_client -connect localhost:$PORT -servername localhost -verify_hostname localhost -verify_return_error -CAfile $TLS_CA"
 		bg_stop "$SPID"
 	fi
-	emit tlscheck "$case" ours "tcp-send -z --tls" ours "ratio<=0.5"
-	emit tlscheck "$case" anchor "openssl s_client </dev/null" anchor ""
+	# the target on the anchor's row: a ratio is ours ÷ that row
+	emit tlscheck "$case" ours "tcp-send -z --tls" ours ""
+	emit tlscheck "$case" anchor "openssl s_client </dev/null" anchor "ratio<=0.5"
+	emit tlscheck "$case, static build" static "tcp-send -z --tls (static, mbedTLS)" ours ""
+	emit tlscheck "$case, static build" anchor "openssl s_client </dev/null" anchor "ratio<=0.5"
 }
 
 # --- handshakes per second ----------------------------------------------------
