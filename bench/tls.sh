@@ -53,7 +53,7 @@ tls_pki() {
 figure_tlscheck() {
 	local case="handshake + verify, TLS 1.3, ECDSA P-256, local s_server"
 	local rounds runs keys="ours anchor"
-	local -a static=()
+	local -a static_cmd=()
 	rounds=$(runs 3 1)
 	runs=$(runs 100 10)
 	figure tlscheck "TLS check latency" ms lower \
@@ -68,7 +68,7 @@ figure_tlscheck() {
 	tls_pki
 	# shellcheck disable=SC2119 # free_port takes no arguments
 	PORT=$(free_port)
-	[ "$keys" = "ours anchor" ] || static=(-n static \
+	[ "$keys" = "ours anchor" ] || static_cmd=(-n static \
 		"$BENCH_STATIC/tools/tcp-send -z --tls --ca $TLS_CA localhost $PORT")
 	bg_start "$LIMIT" openssl s_server -www -accept "127.0.0.1:$PORT" \
 		-cert "$TLS_CERT" -key "$TLS_KEY" >/dev/null 2>&1 </dev/null
@@ -79,7 +79,7 @@ figure_tlscheck() {
 	else
 		hyperfine_rounds "$rounds" "$runs" 3 "$keys" \
 			-n ours "$BENCH_TOOLS/tcp-send -z --tls --ca $TLS_CA localhost $PORT" \
-			"${static[@]}" \
+			"${static_cmd[@]}" \
 			-n anchor "openssl s_client -connect localhost:$PORT -servername localhost -verify_hostname localhost -verify_return_error -CAfile $TLS_CA"
 		bg_stop "$SPID"
 	fi
