@@ -55,7 +55,10 @@ struct slot {
 						   tries' are no less */
 	unsigned		 failed;	/* tries that ended failing */
 	enum slot_state		 state;
-	bool			 running;	/* a worker is inside run(job) */
+	bool			 running;	/* a worker is inside run(job), or
+						   the caller of pool_add_outside
+						   has it */
+	bool			 outside;	/* pool_add_outside's */
 };
 
 struct worker {
@@ -87,7 +90,7 @@ struct pool {
 	size_t			 left;		/* of them, on a job its slot left
 						   (timed out, or tried again) */
 	size_t			 window;	/* at most this many busy, not left */
-	long long		 srtt, rttvar;	/* of the answers, in ms */
+	struct rtt		 rtt;		/* of the answers */
 	struct deadline		 wake;		/* when the reporter wakes, unless
 						   signalled */
 	int			 refs;		/* the owner and each worker */
@@ -159,22 +162,12 @@ window_grow(struct pool *p)
 
 /*
  * An answer came after ms: the window grows, and the time a try is
- * given follows the answers' (RFC 6298's estimator).  Called locked.
+ * given follows the answers'.  Called locked.
  */
 static void
 answered_after(struct pool *p, long long ms)
 {
-	long long delta;
-
-	if (p->srtt == 0) {
-		p->srtt = ms > 0 ? ms : 1;
-		p->rttvar = ms / 2;
-	} else {
-		delta = ms > p->srtt ? ms - p->srtt : p->srtt - ms;
-		p->rttvar = (3 * p->rttvar + delta) / 4;
-		/* never 0, which stands for no answer yet */
-		p->srtt = (7 * p->srtt + ms + 7) / 8;
-	}
+	rtt_sample(&p->rtt, ms);
 	window_grow(p);
 }
 
@@ -182,12 +175,8 @@ answered_after(struct pool *p, long long ms)
 static long long
 try_time(const struct pool *p)
 {
-	long long ms = p->srtt + 4 * p->rttvar;
-
-	if (p->srtt == 0)
-		return POOL_TRY_FIRST_MS;
-	return ms < POOL_TRY_MIN_MS ? POOL_TRY_MIN_MS :
-	    ms > POOL_TRY_FIRST_MS ? POOL_TRY_FIRST_MS : ms;
+	return rtt_timeout(&p->rtt, POOL_TRY_MIN_MS, POOL_TRY_FIRST_MS,
+	    POOL_TRY_FIRST_MS);
 }
 
 /*
@@ -213,7 +202,7 @@ static void
 retry_later(struct pool *p, struct slot *s)
 {
 	if (s->dl.set &&
-	    deadline_left_ms(&s->dl) <= s->backoff + p->srtt) {
+	    deadline_left_ms(&s->dl) <= s->backoff + p->rtt.srtt) {
 		finish_slot(p, s, SLOT_ANSWERED);
 		return;
 	}
@@ -229,6 +218,7 @@ try_ended(struct pool *p, struct slot *s, enum pool_try result)
 {
 	switch (result) {
 	case POOL_ANSWERED:
+	case POOL_RUN:
 		answered_after(p, now_ms() - s->started_ms);
 		finish_slot(p, s, SLOT_ANSWERED);
 		break;
@@ -526,10 +516,13 @@ report_slot(struct pool *p, int i)
 	pthread_mutex_unlock(&p->lock);
 	p->ops->report(job, timed_out, p->ctx);
 	pthread_mutex_lock(&p->lock);
-	/* a worker still inside run(job) frees it on its return */
-	if (s->running)
+	/*
+	 * a worker still inside run(job) frees it on its return, and
+	 * pool_outside_done a job outside
+	 */
+	if (s->running && !s->outside)
 		p->left++;
-	else {
+	else if (!s->running) {
 		pthread_mutex_unlock(&p->lock);
 		p->ops->free(job);
 		pthread_mutex_lock(&p->lock);
@@ -537,6 +530,7 @@ report_slot(struct pool *p, int i)
 	s->job = NULL;
 	s->state = SLOT_FREE;
 	s->running = false;
+	s->outside = false;
 	s->gen++;
 	p->used--;
 	pthread_cond_signal(&p->room);
@@ -601,13 +595,16 @@ pool_new(const struct pool_ops *ops, void *ctx, bool in_order)
 	return p;
 }
 
-int
-pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
+/*
+ * A free slot for job, by dl, waiting while there is none (not yet
+ * counted used: the caller's state for it first).  Called locked.
+ */
+static struct slot *
+slot_take(struct pool *p, void *job, const struct deadline *dl)
 {
 	struct slot *s;
 	int i;
 
-	pthread_mutex_lock(&p->lock);
 	while (p->used == POOL_SLOTS)
 		pthread_cond_wait(&p->room, &p->lock);
 	for (i = 0; p->slot[i].state != SLOT_FREE; i++)
@@ -628,6 +625,16 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 	s->try_end.set = false;
 	s->first_gen = s->gen;
 	s->seq = p->added++;
+	return s;
+}
+
+int
+pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&p->lock);
+	s = slot_take(p, job, dl);
 	if (answered) {
 		s->state = SLOT_ANSWERED;
 		s->done_seq = p->answered++;
@@ -643,6 +650,56 @@ pool_add(struct pool *p, void *job, bool answered, const struct deadline *dl)
 	pthread_cond_signal(&p->changed);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+void
+pool_add_outside(struct pool *p, void *job, const struct deadline *dl,
+    struct pool_ticket *t)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&p->lock);
+	s = slot_take(p, job, dl);
+	s->state = SLOT_RUNNING;
+	s->running = true;
+	s->outside = true;
+	s->start_no = p->started;
+	s->started_ms = now_ms();
+	t->job = job;
+	t->slot = (int)(s - p->slot);
+	t->gen = s->gen;
+	p->used++;
+	pthread_cond_signal(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_outside_done(struct pool *p, const struct pool_ticket *t,
+    enum pool_try result)
+{
+	struct slot *s = &p->slot[t->slot];
+
+	pthread_mutex_lock(&p->lock);
+	if (s->gen != t->gen) {
+		/* reported as timed out, and left to us */
+		pthread_mutex_unlock(&p->lock);
+		p->ops->free(t->job);
+		return;
+	}
+	s->running = false;
+	s->outside = false;
+	/* (timed out, not yet reported: the report frees it) */
+	if (s->state == SLOT_RUNNING) {
+		if (result != POOL_RUN)
+			try_ended(p, s, result);
+		else if (deadline_passed(&s->dl))
+			finish_slot(p, s, SLOT_TIMED_OUT);
+		else
+			/* with no worker at all it waits for one to end */
+			(void)make_pending(p, s);
+	}
+	pthread_cond_signal(&p->changed);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void

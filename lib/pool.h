@@ -55,6 +55,7 @@ enum pool_try {
 	POOL_ANSWERED,	/* to be reported */
 	POOL_BUSY,	/* failed for now, maybe for the load: fewer at once */
 	POOL_NOT_YET,	/* an answer that may change: try again */
+	POOL_RUN,	/* pool_outside_done's: not tried, for a worker */
 };
 
 struct pool_ops {
@@ -94,6 +95,31 @@ struct pool *pool_new(const struct pool_ops *ops, void *ctx, bool in_order);
  */
 int	pool_add(struct pool *p, void *job, bool answered,
 	    const struct deadline *dl);
+
+/* A job run outside the pool: what pool_outside_done is given back. */
+struct pool_ticket {
+	void		*job;
+	int		 slot;
+	unsigned	 gen;
+};
+
+/*
+ * Adds job as pool_add does, but run by the caller (lib/stub.c) rather
+ * than a worker: it is reported once pool_outside_done says so, or by dl
+ * as the others are.  Waits while the window is full.
+ */
+void	pool_add_outside(struct pool *p, void *job, const struct deadline *dl,
+	    struct pool_ticket *t);
+
+/*
+ * The caller is done with the job of t, whose try came to result as a
+ * worker's would (POOL_BUSY, POOL_NOT_YET: tried again by a worker), or
+ * POOL_RUN: left to a worker to run after all, unless its deadline
+ * passed (reported as timed out).  A job reported as timed out already
+ * is freed.  Every job added outside must come back so before pool_end.
+ */
+void	pool_outside_done(struct pool *p, const struct pool_ticket *t,
+	    enum pool_try result);
 
 /* Waits until every job added is reported, then frees p. */
 void	pool_end(struct pool *p);

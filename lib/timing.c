@@ -112,3 +112,30 @@ format_duration(long long ms, char buf[DURATION_STR_MAX])
 	    frac);
 	return buf;
 }
+
+void
+rtt_sample(struct rtt *r, long long ms)
+{
+	long long delta;
+
+	if (r->srtt == 0) {
+		r->srtt = ms > 0 ? ms : 1;
+		r->rttvar = ms / 2;
+	} else {
+		delta = ms > r->srtt ? ms - r->srtt : r->srtt - ms;
+		r->rttvar = (3 * r->rttvar + delta) / 4;
+		/* never 0, which stands for no sample yet */
+		r->srtt = (7 * r->srtt + ms + 7) / 8;
+	}
+}
+
+long long
+rtt_timeout(const struct rtt *r, long long least, long long most,
+    long long first)
+{
+	long long ms = r->srtt + 4 * r->rttvar;
+
+	if (r->srtt == 0)
+		return first;
+	return ms < least ? least : ms > most ? most : ms;
+}

@@ -51,6 +51,24 @@ long long deadline_left_ms(const struct deadline *dl);
 
 bool	deadline_passed(const struct deadline *dl);
 
+/*
+ * How long answers take, as TCP times a retransmission (RFC 6298's
+ * smoothed mean and deviation, in ms): srtt 0 until the first sample.
+ */
+struct rtt {
+	long long	srtt, rttvar;
+};
+
+/* An answer came after ms. */
+void	rtt_sample(struct rtt *r, long long ms);
+
+/*
+ * The wait for an answer before it is taken for lost: the mean and four
+ * deviations, between least and most; first before any sample.
+ */
+long long rtt_timeout(const struct rtt *r, long long least, long long most,
+	    long long first);
+
 /* ms as users write seconds ("2 s", "0.25 s"), into buf. */
 #define DURATION_STR_MAX	32
 const char *format_duration(long long ms, char buf[DURATION_STR_MAX]);

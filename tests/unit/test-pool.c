@@ -107,10 +107,12 @@ report(void *job, bool timed_out, void *ctx)
 	const struct job *j = job;
 
 	(void)ctx;
+	pthread_mutex_lock(&lg.lock);
 	lg.timed_out[lg.reported] = timed_out;
 	lg.tries[lg.reported] = j->tries;
 	lg.by_copy[lg.reported] = j->is_copy;
 	lg.order[lg.reported++] = j->id;
+	pthread_mutex_unlock(&lg.lock);
 }
 
 static void
@@ -196,6 +198,60 @@ run_pool(bool in_order, const int *delays, int n, long long timeout_ms,
 		if (pool_add(p, new_job(i, delays[i], busy_tries), false,
 		    &dl) == -1)
 			abort();
+	pool_end(p);
+}
+
+/* lg.reported, as the reporting thread has it now. */
+static int
+reported_now(void)
+{
+	int n;
+
+	pthread_mutex_lock(&lg.lock);
+	n = lg.reported;
+	pthread_mutex_unlock(&lg.lock);
+	return n;
+}
+
+/*
+ * Jobs run outside the pool (lib/stub.c's): 0 answered there, 1 left to
+ * a worker, 2 failing for now there (a worker answers its next try), 3
+ * outside past its deadline, back only after its report.  In input order.
+ */
+static void
+test_outside(void)
+{
+	struct pool_ticket t[4];
+	struct deadline none, soon;
+	struct pool *p;
+	int i;
+
+	reset();
+	if ((p = pool_new(&ops, NULL, true)) == NULL)
+		abort();
+	deadline_start(&none, NO_LIMIT);
+	deadline_start(&soon, 100);
+	for (i = 0; i < 4; i++)
+		pool_add_outside(p, new_job(i, 0, 0), i == 3 ? &soon : &none,
+		    &t[i]);
+	pool_outside_done(p, &t[1], POOL_RUN);
+	pool_outside_done(p, &t[0], POOL_ANSWERED);
+	pool_outside_done(p, &t[2], POOL_BUSY);
+	/* 3 is reported timed out while still outside: 10 s at most */
+	for (i = 0; i < 1000 && reported_now() < 4; i++)
+		pause_ms(10);
+	pthread_mutex_lock(&lg.lock);
+	ok(lg.reported == 4 && lg.order[0] == 0 && lg.order[1] == 1 &&
+	    lg.order[2] == 2 && lg.order[3] == 3,
+	    "jobs outside are reported in input order (%d)", lg.reported);
+	ok(lg.tries[0] == 0 && lg.tries[1] == 1 && lg.tries[2] == 2,
+	    "answered outside, not run; left to a worker, run once; failed "
+	    "outside, run as its second try");
+	ok(lg.timed_out[3] && lg.freed == 3,
+	    "one outside past its deadline reported timed out, not freed");
+	pthread_mutex_unlock(&lg.lock);
+	pool_outside_done(p, &t[3], POOL_ANSWERED);
+	ok(all_freed(4), "but once it is back");
 	pool_end(p);
 }
 
@@ -311,5 +367,6 @@ main(void)
 	ok(now_ms() - start < POOL_TRY_FIRST_MS + 1500,
 	    "as it comes (%lld ms)", now_ms() - start);
 	ok(all_freed(2), "the newer try's job freed as it ends");
+	test_outside();
 	return tap_done();
 }

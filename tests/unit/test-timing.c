@@ -136,6 +136,25 @@ test_format_duration(void)
 	    "no limit is not a number of seconds");
 }
 
+static void
+test_rtt(void)
+{
+	struct rtt r = { 0, 0 };
+
+	ok(rtt_timeout(&r, 200, 1000, 1000) == 1000,
+	    "before any answer: the first wait");
+	rtt_sample(&r, 100);
+	ok(r.srtt == 100 && r.rttvar == 50, "the first sample: mean, half its deviation");
+	ok(rtt_timeout(&r, 200, 1000, 1000) == 300, "mean and four deviations");
+	ok(rtt_timeout(&r, 400, 1000, 1000) == 400, "at least least");
+	ok(rtt_timeout(&r, 100, 250, 1000) == 250, "at most most");
+	rtt_sample(&r, 100);
+	ok(r.srtt == 100 && r.rttvar == 37, "a sample at the mean: less deviation");
+	r.srtt = r.rttvar = 0;
+	rtt_sample(&r, 0);
+	ok(r.srtt == 1, "an answer in no time still counts as a sample");
+}
+
 int
 main(void)
 {
@@ -146,5 +165,6 @@ main(void)
 	test_deadline();
 	test_clock();
 	test_format_duration();
+	test_rtt();
 	return tap_done();
 }
