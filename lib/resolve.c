@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "parse.h"
 #include "pool.h"
 #include "resolve.h"
+#include "stub.h"
+#include "dnswire.h"
 
 static bool
 same_address(const struct addrinfo *a, const struct addrinfo *b)
@@ -65,6 +68,10 @@ resolve_host(const char *name, const char *service, int family,
 
 struct resolve_stream {
 	struct pool		*pool;
+	struct stub		*stub;		/* once a name uses it */
+	struct stub_conf	 conf;
+	bool			 conf_read;	/* once a name could use it */
+	bool			 conf_usable;
 	struct lookup_options	 o;
 	lookup_done_fn		*done;
 	void			*ctx;
@@ -74,6 +81,7 @@ struct lookup_job {
 	struct lookup		 l;
 	struct ip_address	 ip;		/* by address: name's */
 	struct deadline		 dl;
+	struct pool_ticket	 ticket;	/* with the stub */
 	bool			 wait;		/* the stream's --wait */
 	char			 name[];
 };
@@ -101,13 +109,11 @@ more_tries(const struct lookup_job *j, unsigned failed)
 	return j->dl.set || j->wait || failed < LOOKUP_TRIES;
 }
 
+/* What the answer of j's try says, after failed tries that failed. */
 static enum pool_try
-job_run(void *job, unsigned failed, void *ctx)
+try_result(const struct lookup_job *j, unsigned failed,
+    const struct resolve_stream *rs)
 {
-	struct lookup_job *j = job;
-	const struct resolve_stream *rs = ctx;
-
-	look_up_once(j, rs);
 	switch (lookup_exit_status(&j->l)) {
 	case EX_TEMPFAIL:
 		return more_tries(j, failed + 1) ? POOL_BUSY : POOL_ANSWERED;
@@ -116,6 +122,16 @@ job_run(void *job, unsigned failed, void *ctx)
 	default:
 		return POOL_ANSWERED;
 	}
+}
+
+static enum pool_try
+job_run(void *job, unsigned failed, void *ctx)
+{
+	struct lookup_job *j = job;
+	const struct resolve_stream *rs = ctx;
+
+	look_up_once(j, rs);
+	return try_result(j, failed, rs);
 }
 
 static void
@@ -204,6 +220,52 @@ resolve_stream_new(const struct lookup_options *o, lookup_done_fn *done,
 	return rs;
 }
 
+/* The stub's answer for j: the pool reports it, or runs getaddrinfo. */
+static void
+stub_done(void *job, enum stub_result r, int gai_error, struct addrinfo *res,
+    void *ctx)
+{
+	struct lookup_job *j = job;
+	struct resolve_stream *rs = ctx;
+
+	if (r == STUB_GETADDRINFO || r == STUB_TIMED_OUT) {
+		pool_outside_done(rs->pool, &j->ticket, POOL_RUN);
+		return;
+	}
+	j->l.gai_error = gai_error;
+	j->l.res = res;
+	j->l.sys_errno = 0;
+	/* the first try, failed or not */
+	pool_outside_done(rs->pool, &j->ticket, try_result(j, 0, rs));
+}
+
+/*
+ * The stub of rs, for a name that getaddrinfo would ask the DNS for
+ * alone, as it would; NULL if the name or the system's configuration
+ * is not one it answers for as getaddrinfo would (lib/stubconf.h).
+ */
+static struct stub *
+stub_for(struct resolve_stream *rs, const char *name)
+{
+	struct in_addr numeric;
+
+	if (!STUB_FOR_LIBC || rs->o.by_address || rs->o.wait ||
+	    !dns_name_plain(name) || inet_aton(name, &numeric) != 0)
+		return NULL;
+	if (!rs->conf_read) {
+		rs->conf_read = true;
+		rs->conf_usable = stub_conf_load(&rs->conf) == 0;
+	}
+	if (!rs->conf_usable || stub_in_hosts(&rs->conf, name))
+		return NULL;
+	/* (without a thread for it, getaddrinfo's) */
+	if (rs->stub == NULL &&
+	    (rs->stub = stub_new(&rs->conf, rs->o.family, stub_done,
+	    rs)) == NULL)
+		rs->conf_usable = false;
+	return rs->stub;
+}
+
 int
 resolve_stream_add(struct resolve_stream *rs, const char *name,
     const char *invalid, const struct deadline *dl)
@@ -211,11 +273,18 @@ resolve_stream_add(struct resolve_stream *rs, const char *name,
 	struct lookup l = { .invalid = invalid,
 	    .by_address = rs->o.by_address };
 	struct lookup_job *j;
+	struct stub *stub;
 
 	if ((j = job_new(name, &l, NULL, dl, rs->o.wait)) == NULL)
 		return -1;
 	if (invalid == NULL && rs->o.by_address)
 		(void)parse_ip(name, &j->ip, &j->l.invalid);
+	if (j->l.invalid == NULL && (stub = stub_for(rs, name)) != NULL) {
+		pool_add_outside(rs->pool, j, dl, &j->ticket);
+		if (stub_add(stub, j, j->name, dl) == -1)
+			pool_outside_done(rs->pool, &j->ticket, false);
+		return 0;
+	}
 	if (j->l.invalid == NULL && pool_add(rs->pool, j, false, dl) == 0)
 		return 0;
 	if (j->l.invalid == NULL) {
@@ -230,6 +299,10 @@ resolve_stream_add(struct resolve_stream *rs, const char *name,
 void
 resolve_stream_end(struct resolve_stream *rs)
 {
+	/* the stub's jobs come back to the pool before it ends */
+	if (rs->stub != NULL)
+		stub_end(rs->stub);
+	stub_conf_free(&rs->conf);
 	pool_end(rs->pool);
 	free(rs);
 }

@@ -413,6 +413,59 @@ dns_names() {
 	}'
 }
 
+# What python3's socket.getaddrinfo (glibc's) answers for each name on
+# stdin with family (AF_INET, AF_INET6, AF_UNSPEC), as resolve -a writes
+# it: the addresses on stdout, each once, the error on stderr.
+getaddrinfo_says() {
+	python3 -c '
+import socket, sys
+family = getattr(socket, sys.argv[1])
+for name in sys.stdin.read().split():
+    try:
+        seen = []
+        for ai in socket.getaddrinfo(name, None, family, socket.SOCK_STREAM):
+            if ai[4][0] not in seen:
+                seen.append(ai[4][0])
+                print(name, ai[4][0])
+    except socket.gaierror as e:
+        print("resolve: %s: %s" % (name, e.strerror), file=sys.stderr)
+' "$1"
+}
+
+# Every shape of answer the tests' DNS gives (one address, several,
+# CNAMEs, none, no such name, a CNAME to none), as typed in other case
+# and with a last dot, the hosts file's names, an address: the stub's
+# answers and those it leaves to getaddrinfo, the same as glibc's own.
+# The static build's are musl's: the same addresses, but musl's messages,
+# and the hosts file's names only in their own case (CAVEATS).
+# bats test_tags=valgrind
+@test "resolve - answers each name as getaddrinfo does, for each family" {
+	require_hermetic
+	names="v4only.test v6only.test dual.test multi.test target.test
+		alias1.test alias2.test www.test cname-nx.test xn--bcher-kva.test
+		V4ONLY.Test dual.test. nx.test nosuchlabel _srv.v4only.test
+		hostsname.test both.test he.test localhost 127.0.0.1"
+	is_static_build || names+=" HOSTSALIAS1"
+	for family in AF_INET AF_INET6 AF_UNSPEC; do
+		case $family in
+		AF_INET) flags=-4 ;;
+		AF_INET6) flags=-6 ;;
+		AF_UNSPEC) flags=-46 ;;
+		esac
+		getaddrinfo_says "$family" <<<"$names" >"$BATS_TEST_TMPDIR/out" \
+			2>"$BATS_TEST_TMPDIR/err"
+		run --separate-stderr resolve -a "$flags" - < <(printf '%s\n' $names)
+		assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/out")"
+		if is_static_build; then
+			# the same names fail, in musl's words
+			assert_equal "$(sed 's/: [^:]*$//' <<<"$stderr")" \
+				"$(sed 's/: [^:]*$//' "$BATS_TEST_TMPDIR/err")"
+		else
+			assert_equal "$stderr" "$(cat "$BATS_TEST_TMPDIR/err")"
+		fi
+	done
+}
+
 # A burst of 2,000 names: dnsmasq's socket cannot take the window's 512
 # queries at once and drops some; each must be asked again, within -t.
 # Five runs (a second each, and the slow name's two): before the retries
@@ -556,9 +609,9 @@ dns_names() {
 	done
 }
 
-@test "resolve reports stuck lookups at their deadline and never runs more threads than its window" {
-	require_hermetic
-	slow_dns_on 20000
+# stuck_names: 1,000 names to the slow server, each reported timed out
+# at -t 0.1; $threads the threads resolve - then runs.
+stuck_names() {
 	stream_start resolve -t 0.1 -
 	seq -f 'stuck%g.test' 1000 >&"$STREAM_IN"
 	# read as they come, compared at once (an assertion a line is slow)
@@ -568,15 +621,37 @@ dns_names() {
 		got+=$LINE$'\n'
 	done
 	assert_equal "$got" "$(seq -f 'resolve: stuck%g.test: timed out' 1000)"$'\n'
-	# 512 lookups in flight (lib/pool.h), each blocked for 20 s in the
-	# resolver, and the main and the reporting thread
 	threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$STREAM_PID/status")
-	[ "$threads" -le 514 ] || fail "$threads threads"
-	[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
 	# the end of input does not wait for them
 	stream_close
 	assert_equal "$STREAM_REST" ""
 	assert_equal "$STREAM_STATUS" 75
+}
+
+# A search list: glibc's lookups, not the stub's (lib/stubconf.h).
+@test "resolve reports stuck lookups at their deadline and never runs more threads than its window" {
+	require_hermetic
+	slow_dns_on 20000
+	printf 'search test\n' >>/etc/resolv.conf
+	stuck_names
+	# 512 lookups in flight (lib/pool.h), each blocked for 20 s in the
+	# resolver, and the main and the reporting thread
+	[ "$threads" -le 514 ] || fail "$threads threads"
+	[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
+}
+
+# glibc's resolv.conf of one nameserver and no search list: the stub's
+# queries, without a thread each; musl's resolver, on threads (CAVEATS).
+@test "resolve - asks the DNS for many names on one thread, each reported at its deadline" {
+	require_hermetic
+	slow_dns_on 20000
+	stuck_names
+	if is_static_build; then
+		[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
+	else
+		# the main, the reporting and the stub's thread
+		assert_equal "$threads" 3
+	fi
 }
 
 @test "resolve - holds no more memory for 100,000 names than for 2,000" {

@@ -1,0 +1,220 @@
+#include <string.h>
+
+#include "dnswire.h"
+
+#define HEADER_BYTES	12
+#define FLAG_QR		0x8000
+#define FLAG_TC		0x0200
+#define FLAG_RD		0x0100
+#define RCODE_NOERROR	0
+#define RCODE_SERVFAIL	2
+#define RCODE_NXDOMAIN	3
+#define CLASS_IN	1
+#define LABEL_MAX	63
+#define NAME_TEXT_MAX	253
+/* a name's labels and pointers: no more hops than a message has bytes */
+#define POINTER_HOPS	128
+
+static unsigned
+get16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static void
+put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static bool
+label_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+bool
+dns_name_plain(const char *name)
+{
+	size_t len = strlen(name), label = 0, i;
+
+	if (name[len - (len > 0)] == '.')
+		len--;
+	if (len == 0 || len > NAME_TEXT_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (name[i] == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if (!label_byte(name[i]) || ++label > LABEL_MAX)
+			return false;
+	}
+	return label > 0;
+}
+
+size_t
+dns_query(unsigned char *buf, uint16_t id, const char *name, uint16_t type)
+{
+	unsigned char *p = buf + HEADER_BYTES, *len_at;
+
+	memset(buf, 0, HEADER_BYTES);
+	put16(buf, id);
+	put16(buf + 2, FLAG_RD);
+	put16(buf + 4, 1);
+	while (*name != '\0') {
+		len_at = p++;
+		while (*name != '\0' && *name != '.')
+			*p++ = (unsigned char)*name++;
+		*len_at = (unsigned char)(p - len_at - 1);
+		if (*name == '.')
+			name++;
+	}
+	*p++ = 0;
+	put16(p, type);
+	put16(p + 2, CLASS_IN);
+	return (size_t)(p + 4 - buf);
+}
+
+int
+dns_answer_id(const unsigned char *msg, size_t len)
+{
+	return len < HEADER_BYTES ? -1 : (int)get16(msg);
+}
+
+/* The offset past the name at off, or 0 if it runs out of msg. */
+static size_t
+name_skip(const unsigned char *msg, size_t len, size_t off)
+{
+	while (off < len) {
+		if (msg[off] == 0)
+			return off + 1;
+		if ((msg[off] & 0xc0) == 0xc0)
+			return off + 2 <= len ? off + 2 : 0;
+		if ((msg[off] & 0xc0) != 0)
+			return 0;
+		off += 1 + (size_t)msg[off];
+	}
+	return 0;
+}
+
+/*
+ * The next label of the name at *off, following pointers: its length
+ * byte's offset, with *off past the label; -1 if malformed.
+ */
+static long
+label_next(const unsigned char *msg, size_t len, size_t *off, int *hops)
+{
+	size_t at = *off;
+
+	while (at < len && (msg[at] & 0xc0) == 0xc0) {
+		if (at + 1 >= len || ++*hops > POINTER_HOPS)
+			return -1;
+		at = ((size_t)(msg[at] & 0x3f) << 8) | msg[at + 1];
+	}
+	if (at >= len || (msg[at] & 0xc0) != 0 || at + 1 + msg[at] > len)
+		return -1;
+	*off = at + 1 + msg[at];
+	return (long)at;
+}
+
+static unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Whether the names at a and b are the same, letters' case aside. */
+static bool
+names_equal(const unsigned char *msg, size_t len, size_t a, size_t b)
+{
+	long la, lb;
+	int hops = 0;
+	size_t i, n;
+
+	for (;;) {
+		if ((la = label_next(msg, len, &a, &hops)) == -1 ||
+		    (lb = label_next(msg, len, &b, &hops)) == -1 ||
+		    msg[la] != msg[lb])
+			return false;
+		n = msg[la];
+		if (n == 0)
+			return true;
+		for (i = 1; i <= n; i++)
+			if (fold(msg[la + i]) != fold(msg[lb + i]))
+				return false;
+	}
+}
+
+/* Whether msg's one question is the query's (the name's case aside). */
+static bool
+same_question(const unsigned char *msg, size_t len,
+    const unsigned char *query, size_t qlen)
+{
+	size_t i;
+
+	if (len < qlen)
+		return false;
+	for (i = HEADER_BYTES; i < qlen; i++)
+		if (fold(msg[i]) != fold(query[i]))
+			return false;
+	/* the type and class exactly: the name's bytes end before them */
+	return memcmp(msg + qlen - 4, query + qlen - 4, 4) == 0;
+}
+
+/* The one record of msg's answer, at off: the address asked for? */
+static enum dns_answer
+one_address(const unsigned char *msg, size_t len, size_t off,
+    unsigned qtype, unsigned char addr[16])
+{
+	size_t end = name_skip(msg, len, off), rdlen;
+
+	if (end == 0 || end + 10 > len ||
+	    !names_equal(msg, len, off, HEADER_BYTES))
+		return DNS_ODD;
+	rdlen = get16(msg + end + 8);
+	if (get16(msg + end) != qtype || get16(msg + end + 2) != CLASS_IN ||
+	    rdlen != (qtype == DNS_TYPE_A ? 4 : 16) ||
+	    end + 10 + rdlen > len)
+		return DNS_ODD;
+	memcpy(addr, msg + end + 10, rdlen);
+	return DNS_ADDRESS;
+}
+
+enum dns_answer
+dns_answer_read(const unsigned char *msg, size_t len,
+    const unsigned char *query, size_t qlen, unsigned char addr[16])
+{
+	unsigned flags;
+
+	if (len < HEADER_BYTES || get16(msg) != get16(query))
+		return DNS_MISMATCH;
+	flags = get16(msg + 2);
+	if (!(flags & FLAG_QR) || get16(msg + 4) != 1 ||
+	    !same_question(msg, len, query, qlen))
+		return DNS_MISMATCH;
+	/* another opcode, or truncated */
+	if ((flags & 0x7800) != 0 || (flags & FLAG_TC))
+		return DNS_ODD;
+	switch (flags & 0xf) {
+	case RCODE_NOERROR:
+		break;
+	case RCODE_SERVFAIL:
+		return DNS_SERVFAIL;
+	case RCODE_NXDOMAIN:
+		return DNS_NXDOMAIN;
+	default:
+		return DNS_ODD;
+	}
+	switch (get16(msg + 6)) {
+	case 0:
+		return DNS_NODATA;
+	case 1:
+		return one_address(msg, len, qlen, get16(query + qlen - 4),
+		    addr);
+	default:
+		return DNS_ODD;
+	}
+}
