@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "dnswire.h"
+#include "parse.h"
 
 #define HEADER_BYTES	12
 #define FLAG_QR		0x8000
@@ -10,8 +11,6 @@
 #define RCODE_SERVFAIL	2
 #define RCODE_NXDOMAIN	3
 #define CLASS_IN	1
-#define LABEL_MAX	63
-#define NAME_TEXT_MAX	253
 /* a name's labels and pointers: no more hops than a message has bytes */
 #define POINTER_HOPS	128
 
@@ -38,21 +37,15 @@ label_byte(char c)
 bool
 dns_name_plain(const char *name)
 {
-	size_t len = strlen(name), label = 0, i;
+	const char *errstr, *p;
 
-	if (name[len - (len > 0)] == '.')
-		len--;
-	if (len == 0 || len > NAME_TEXT_MAX)
+	/* the lengths as DNS carries them, the bytes the stub's own */
+	if (check_hostname(name, &errstr) == -1)
 		return false;
-	for (i = 0; i < len; i++) {
-		if (name[i] == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-		} else if (!label_byte(name[i]) || ++label > LABEL_MAX)
+	for (p = name; *p != '\0'; p++)
+		if (*p != '.' && !label_byte(*p))
 			return false;
-	}
-	return label > 0;
+	return true;
 }
 
 size_t

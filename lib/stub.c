@@ -358,7 +358,10 @@ answers_read(struct stub *s, struct query *q)
 			continue;
 		if (n == -1)
 			return;
-		/* too big to be whole: getaddrinfo's to ask over TCP */
+		/*
+		 * too big to be whole (no server sends that without EDNS):
+		 * read as cut short, and ignored as a lost answer would be
+		 */
 		if (n > (ssize_t)sizeof(msg))
 			n = 12;
 		if (from_server(s, &from, len))

@@ -289,6 +289,7 @@ stub_conf_load(struct stub_conf *c)
 	stub_conf_free(c);
 	return -1;
 }
+
 void
 stub_conf_free(struct stub_conf *c)
 {
