@@ -1,4 +1,6 @@
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dnswire.h"
 #include "parse.h"
@@ -69,6 +71,28 @@ dns_query(unsigned char *buf, uint16_t id, const char *name, uint16_t type)
 	put16(p, type);
 	put16(p + 2, CLASS_IN);
 	return (size_t)(p + 4 - buf);
+}
+
+void
+dns_reverse_name(char buf[DNS_REVERSE_TEXT], int family,
+    const unsigned char *addr)
+{
+	static const char nibble[] = "0123456789abcdef";
+	char *p = buf;
+	int i;
+
+	if (family == AF_INET) {
+		(void)snprintf(buf, DNS_REVERSE_TEXT, "%u.%u.%u.%u.in-addr.arpa",
+		    addr[3], addr[2], addr[1], addr[0]);
+		return;
+	}
+	for (i = 15; i >= 0; i--) {
+		*p++ = nibble[addr[i] & 0xf];
+		*p++ = '.';
+		*p++ = nibble[addr[i] >> 4];
+		*p++ = '.';
+	}
+	memcpy(p, "ip6.arpa", sizeof("ip6.arpa"));
 }
 
 int
@@ -157,10 +181,46 @@ same_question(const unsigned char *msg, size_t len,
 	return memcmp(msg + qlen - 4, query + qlen - 4, 4) == 0;
 }
 
-/* The one record of msg's answer, at off: the address asked for? */
+/*
+ * The name at off as text into buf (DNS_NAME_TEXT bytes); false unless
+ * it is a plain one (dns_name_plain), which needs no escapes.
+ */
+static bool
+name_text(const unsigned char *msg, size_t len, size_t off, char *buf)
+{
+	char *p = buf;
+	long label;
+	int hops = 0;
+	size_t i, n;
+
+	for (;;) {
+		if ((label = label_next(msg, len, &off, &hops)) == -1)
+			return false;
+		if ((n = msg[label]) == 0)
+			break;
+		if ((size_t)(p - buf) + n + 1 > DNS_NAME_TEXT)
+			return false;
+		if (p != buf)
+			*p++ = '.';
+		for (i = 1; i <= n; i++) {
+			/* none that glibc's text would escape */
+			if (!label_byte((char)msg[label + i]))
+				return false;
+			*p++ = (char)msg[label + i];
+		}
+	}
+	*p = '\0';
+	/* the lengths, as a name asked for has them */
+	return p != buf && dns_name_plain(buf);
+}
+
+/*
+ * The one record of msg's answer, at off: the address asked for, or the
+ * name a PTR record holds?
+ */
 static enum dns_answer
-one_address(const unsigned char *msg, size_t len, size_t off,
-    unsigned qtype, unsigned char addr[16])
+one_record(const unsigned char *msg, size_t len, size_t off,
+    unsigned qtype, struct dns_record *rec)
 {
 	size_t end = name_skip(msg, len, off), rdlen;
 
@@ -169,16 +229,22 @@ one_address(const unsigned char *msg, size_t len, size_t off,
 		return DNS_ODD;
 	rdlen = get16(msg + end + 8);
 	if (get16(msg + end) != qtype || get16(msg + end + 2) != CLASS_IN ||
-	    rdlen != (qtype == DNS_TYPE_A ? 4 : 16) ||
 	    end + 10 + rdlen > len)
 		return DNS_ODD;
-	memcpy(addr, msg + end + 10, rdlen);
+	end += 10;
+	if (qtype == DNS_TYPE_PTR)
+		/* the target may point anywhere in msg, not past its record */
+		return name_skip(msg, end + rdlen, end) == end + rdlen &&
+		    name_text(msg, len, end, rec->name) ? DNS_NAME : DNS_ODD;
+	if (rdlen != (qtype == DNS_TYPE_A ? 4 : 16))
+		return DNS_ODD;
+	memcpy(rec->addr, msg + end, rdlen);
 	return DNS_ADDRESS;
 }
 
 enum dns_answer
 dns_answer_read(const unsigned char *msg, size_t len,
-    const unsigned char *query, size_t qlen, unsigned char addr[16])
+    const unsigned char *query, size_t qlen, struct dns_record *rec)
 {
 	unsigned flags;
 
@@ -205,8 +271,8 @@ dns_answer_read(const unsigned char *msg, size_t len,
 	case 0:
 		return DNS_NODATA;
 	case 1:
-		return one_address(msg, len, qlen, get16(query + qlen - 4),
-		    addr);
+		return one_record(msg, len, qlen, get16(query + qlen - 4),
+		    rec);
 	default:
 		return DNS_ODD;
 	}

@@ -125,6 +125,31 @@ hostinfo_byaddr(struct hostinfo *hi, const struct ip_address *ip)
 	return query(hi, &q);
 }
 
+int
+hostinfo_named(struct hostinfo *hi, const char *name,
+    const struct ip_address *ip)
+{
+	/* the address list, its end, the aliases' end; the address; the name */
+	char **ptrs;
+	size_t len = strlen(name) + 1, addr_len = ip_address_len(ip);
+
+	hi->size = 3 * sizeof(*ptrs) + sizeof(ip->u) + len;
+	if ((hi->buf = malloc(hi->size)) == NULL)
+		return NETDB_INTERNAL;	/* errno is ENOMEM */
+	ptrs = (char **)(void *)hi->buf;
+	ptrs[0] = hi->buf + 3 * sizeof(*ptrs);
+	ptrs[1] = ptrs[2] = NULL;
+	memcpy(ptrs[0], &ip->u, addr_len);
+	hi->he.h_name = ptrs[0] + sizeof(ip->u);
+	memcpy(hi->he.h_name, name, len);
+	hi->he.h_aliases = &ptrs[2];
+	hi->he.h_addrtype = ip->family;
+	hi->he.h_length = (int)addr_len;
+	hi->he.h_addr_list = ptrs;
+	/* as query() judges the C library's answer */
+	return name_is_the_address(&hi->he, ip) ? HOST_NOT_FOUND : 0;
+}
+
 void
 hostinfo_free(struct hostinfo *hi)
 {

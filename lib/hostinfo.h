@@ -26,6 +26,13 @@ int	hostinfo_byname(struct hostinfo *hi, const char *name, int family);
 /* Look up the names of ip; returns 0, or an h_errno value. */
 int	hostinfo_byaddr(struct hostinfo *hi, const struct ip_address *ip);
 
+/*
+ * What hostinfo_byaddr gives for ip when the DNS names it name (glibc's
+ * hostent: the name, no alias, ip): 0, or an h_errno value.
+ */
+int	hostinfo_named(struct hostinfo *hi, const char *name,
+	    const struct ip_address *ip);
+
 void	hostinfo_free(struct hostinfo *hi);
 
 /*

@@ -82,6 +82,7 @@ struct lookup_job {
 	struct ip_address	 ip;		/* by address: name's */
 	struct deadline		 dl;
 	struct pool_ticket	 ticket;	/* with the stub */
+	char			 reverse[DNS_REVERSE_TEXT];	/* ip's, for it */
 	bool			 wait;		/* the stream's --wait */
 	char			 name[];
 };
@@ -220,48 +221,66 @@ resolve_stream_new(const struct lookup_options *o, lookup_done_fn *done,
 	return rs;
 }
 
-/* The stub's answer for j: the pool reports it, or runs getaddrinfo. */
+/*
+ * The stub's answer for j: the pool reports it, or runs the C library's
+ * lookup.
+ */
 static void
-stub_done(void *job, enum stub_result r, int gai_error, struct addrinfo *res,
+stub_done(void *job, enum stub_result r, const struct stub_answer *a,
     void *ctx)
 {
 	struct lookup_job *j = job;
 	struct resolve_stream *rs = ctx;
 
-	if (r == STUB_GETADDRINFO || r == STUB_TIMED_OUT) {
+	if (r == STUB_LIBC || r == STUB_TIMED_OUT) {
 		pool_outside_done(rs->pool, &j->ticket, POOL_RUN);
 		return;
 	}
-	j->l.gai_error = gai_error;
-	j->l.res = res;
-	j->l.sys_errno = 0;
+	j->l.gai_error = a->gai_error;
+	j->l.res = a->res;
+	j->l.herr = a->herr;
+	if (rs->o.by_address && a->herr == 0)
+		j->l.herr = hostinfo_named(&j->l.hi, a->name, &j->ip);
+	j->l.sys_errno = j->l.herr == NETDB_INTERNAL ? ENOMEM : 0;
 	/* the first try, failed or not */
 	pool_outside_done(rs->pool, &j->ticket, try_result(j, 0, rs));
 }
 
-/*
- * The stub of rs, for a name that getaddrinfo would ask the DNS for
- * alone, as it would; NULL if the name or the system's configuration
- * is not one it answers for as getaddrinfo would (lib/stubconf.h).
- */
-static struct stub *
-stub_for(struct resolve_stream *rs, const char *name)
+/* Whether the C library would ask the DNS for j's own question. */
+static bool
+asks_the_dns(const struct lookup_job *j, bool by_address)
 {
 	struct in_addr numeric;
 
-	if (!STUB_FOR_LIBC || rs->o.by_address || rs->o.wait ||
-	    !dns_name_plain(name) || inet_aton(name, &numeric) != 0)
+	if (by_address)
+		return stub_address_plain(&j->ip);
+	return dns_name_plain(j->name) && inet_aton(j->name, &numeric) == 0;
+}
+
+/*
+ * The stub of rs, for a lookup (j) that the C library would ask the DNS
+ * for alone, as it would; NULL if j or the system's configuration is
+ * not one it answers for as the C library would (lib/stubconf.h).
+ */
+static struct stub *
+stub_for(struct resolve_stream *rs, const struct lookup_job *j)
+{
+	bool by_address = rs->o.by_address;
+
+	if (!STUB_FOR_LIBC || rs->o.wait || !asks_the_dns(j, by_address))
 		return NULL;
 	if (!rs->conf_read) {
 		rs->conf_read = true;
 		rs->conf_usable = stub_conf_load(&rs->conf) == 0;
 	}
-	if (!rs->conf_usable || stub_in_hosts(&rs->conf, name))
+	if (!rs->conf_usable || (by_address ?
+	    stub_address_in_hosts(&rs->conf, &j->ip) :
+	    stub_in_hosts(&rs->conf, j->name)))
 		return NULL;
-	/* (without a thread for it, getaddrinfo's) */
+	/* (without a thread for it, the C library's) */
 	if (rs->stub == NULL &&
-	    (rs->stub = stub_new(&rs->conf, rs->o.family, stub_done,
-	    rs)) == NULL)
+	    (rs->stub = stub_new(&rs->conf, rs->o.family, by_address,
+	    stub_done, rs)) == NULL)
 		rs->conf_usable = false;
 	return rs->stub;
 }
@@ -279,10 +298,14 @@ resolve_stream_add(struct resolve_stream *rs, const char *name,
 		return -1;
 	if (invalid == NULL && rs->o.by_address)
 		(void)parse_ip(name, &j->ip, &j->l.invalid);
-	if (j->l.invalid == NULL && (stub = stub_for(rs, name)) != NULL) {
+	if (j->l.invalid == NULL && (stub = stub_for(rs, j)) != NULL) {
+		if (rs->o.by_address)
+			dns_reverse_name(j->reverse, j->ip.family,
+			    (const unsigned char *)&j->ip.u);
 		pool_add_outside(rs->pool, j, dl, &j->ticket);
-		if (stub_add(stub, j, j->name, dl) == -1)
-			pool_outside_done(rs->pool, &j->ticket, false);
+		if (stub_add(stub, j, rs->o.by_address ? j->reverse : j->name,
+		    dl) == -1)
+			pool_outside_done(rs->pool, &j->ticket, POOL_RUN);
 		return 0;
 	}
 	if (j->l.invalid == NULL && pool_add(rs->pool, j, false, dl) == 0)

@@ -28,7 +28,7 @@
    timeout bounds it too). */
 #define BACKOFF_MAX	64
 
-/* The A query [0] and the AAAA query [1] of a name. */
+/* The queries of a job: A and AAAA at most. */
 #define KINDS		2
 
 struct query {
@@ -46,7 +46,7 @@ struct query {
 	uint16_t		 id[KINDS];
 	bool			 want[KINDS];	/* asked, no answer yet */
 	enum dns_answer		 got[KINDS];
-	unsigned char		 addr[KINDS][16];
+	unsigned char		 addr[KINDS][16];	/* DNS_ADDRESS's */
 	bool			 resent;	/* no RTT sample then (Karn) */
 	bool			 used;
 };
@@ -66,7 +66,9 @@ struct stub {
 	bool			 ending;
 	/* the thread's own from here */
 	struct stub_conf	 conf;
-	int			 family;
+	int			 family;	/* of a name's addresses */
+	uint16_t		 type[KINDS];	/* each job's queries */
+	int			 kinds;
 	int			 epoll;		/* the queries' sockets, and wake */
 	stub_done_fn		*done;
 	void			*ctx;
@@ -82,8 +84,6 @@ struct stub {
 
 /* The epoll data of the wake pipe; a query's is its slot. */
 #define WAKE_EVENT	STUB_WINDOW
-
-static const uint16_t kind_type[KINDS] = { DNS_TYPE_A, DNS_TYPE_AAAA };
 
 /* A random id; -1 if none can be had. */
 static int
@@ -147,7 +147,7 @@ query_send(struct stub *s, struct query *q)
 	for (k = 0; k < KINDS; k++) {
 		if (!q->want[k])
 			continue;
-		len = dns_query(buf, q->id[k], q->name, kind_type[k]);
+		len = dns_query(buf, q->id[k], q->name, s->type[k]);
 		/* a full socket buffer loses it as the network would */
 		if (sendto(q->fd, buf, len, 0,
 		    (const struct sockaddr *)&s->conf.server[q->server],
@@ -194,15 +194,35 @@ query_release(struct stub *s, struct query *q)
 	s->inflight--;
 }
 
-/* q is done with r: the caller is told, q is free again. */
+/* q is done with r, a saying what: the caller is told, q is free again. */
 static void
 query_done(struct stub *s, struct query *q, enum stub_result r,
-    int gai_error, struct addrinfo *res)
+    const struct stub_answer *a)
 {
+	static const struct stub_answer none;
 	void *job = q->job;
 
 	query_release(s, q);
-	s->done(job, r, gai_error, res, s->ctx);
+	s->done(job, r, a != NULL ? a : &none, s->ctx);
+}
+
+/* q failed for now, as a try of the C library's would. */
+static void
+query_failed(struct stub *s, struct query *q)
+{
+	struct stub_answer a = { .gai_error = EAI_AGAIN, .herr = TRY_AGAIN };
+
+	query_done(s, q, STUB_FAILED, &a);
+}
+
+/* q answered: no such name, or no record, in the C library's words. */
+static void
+query_none(struct stub *s, struct query *q, enum dns_answer got)
+{
+	struct stub_answer a = { .herr = HOST_NOT_FOUND };
+
+	a.gai_error = got == DNS_NXDOMAIN ? EAI_NONAME : EAI_NODATA;
+	query_done(s, q, STUB_ANSWERED, &a);
 }
 
 /* Starts the queries of w in a free slot; done at once if none can go. */
@@ -222,12 +242,11 @@ query_start(struct stub *s, const struct waiting *w)
 	q->used = true;
 	s->inflight++;
 	for (k = 0; k < KINDS; k++) {
-		q->want[k] = s->family == AF_UNSPEC ||
-		    s->family == (k == 0 ? AF_INET : AF_INET6);
+		q->want[k] = k < s->kinds;
 		if (!q->want[k])
 			continue;
 		if ((id = new_id(s)) == -1) {
-			query_done(s, q, STUB_GETADDRINFO, 0, NULL);
+			query_done(s, q, STUB_LIBC, NULL);
 			return;
 		}
 		/* A and AAAA told apart by their ids, as glibc's */
@@ -237,61 +256,77 @@ query_start(struct stub *s, const struct waiting *w)
 	q->backoff = 1;
 	q->start_no = s->started++;
 	if (query_send(s, q) == -1)
-		query_done(s, q, STUB_GETADDRINFO, 0, NULL);
+		query_done(s, q, STUB_LIBC, NULL);
 }
 
 /* The address of kind k of q as getaddrinfo gives a numeric host. */
 static void
 answer_address(struct stub *s, struct query *q, int k)
 {
-	struct addrinfo hints, *res = NULL;
+	struct stub_answer a = { 0 };
+	struct addrinfo hints;
 	char text[INET6_ADDRSTRLEN];
-	int rc;
 
-	(void)inet_ntop(k == 0 ? AF_INET : AF_INET6, q->addr[k], text,
-	    sizeof(text));
+	(void)inet_ntop(s->type[k] == DNS_TYPE_A ? AF_INET : AF_INET6,
+	    q->addr[k], text, sizeof(text));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = s->family;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST;
-	rc = getaddrinfo(text, NULL, &hints, &res);
-	query_done(s, q, STUB_ANSWERED, rc, rc == 0 ? res : NULL);
+	if ((a.gai_error = getaddrinfo(text, NULL, &hints, &a.res)) != 0)
+		a.res = NULL;
+	query_done(s, q, STUB_ANSWERED, &a);
 }
 
 /*
- * What q's answers come to, once it has them all: as getaddrinfo's for
- * the one family asked, or for both (glibc's A and AAAA at once).
+ * What q's one answer (got, holding rec) comes to: as getaddrinfo's for
+ * the one family asked, or gethostbyaddr's for an address's name.
  */
 static void
-query_judge(struct stub *s, struct query *q)
+judge_one(struct stub *s, struct query *q, enum dns_answer got,
+    const struct dns_record *rec)
+{
+	struct stub_answer named = { .name = rec->name };
+
+	if (got == DNS_ADDRESS)
+		answer_address(s, q, 0);
+	else if (got == DNS_NAME)
+		query_done(s, q, STUB_ANSWERED, &named);
+	/* no PTR record: glibc's gethostbyaddr's own words (NO_RECOVERY) */
+	else if (got == DNS_NXDOMAIN ||
+	    (got == DNS_NODATA && s->type[0] != DNS_TYPE_PTR))
+		query_none(s, q, got);
+	else
+		query_done(s, q, STUB_LIBC, NULL);
+}
+
+/*
+ * What q's answers come to once it has them all (the last holding rec):
+ * judge_one's, or getaddrinfo's for both families (glibc's A and AAAA
+ * at once).
+ */
+static void
+query_judge(struct stub *s, struct query *q, const struct dns_record *rec)
 {
 	enum dns_answer a = q->got[0], b = q->got[1];
 	int k;
 
-	for (k = 0; k < KINDS; k++)
+	for (k = 0; k < s->kinds; k++)
 		if (q->want[k])
 			return;
-	if ((a == DNS_SERVFAIL || b == DNS_SERVFAIL) && s->conf.servers == 1)
-		query_done(s, q, STUB_FAILED, EAI_AGAIN, NULL);
-	else if (s->family != AF_UNSPEC) {
-		k = s->family == AF_INET6;
-		a = q->got[k];
-		if (a == DNS_ADDRESS)
-			answer_address(s, q, k);
-		else if (a == DNS_NXDOMAIN)
-			query_done(s, q, STUB_ANSWERED, EAI_NONAME, NULL);
-		else if (a == DNS_NODATA)
-			query_done(s, q, STUB_ANSWERED, EAI_NODATA, NULL);
-		else
-			query_done(s, q, STUB_GETADDRINFO, 0, NULL);
-	} else if (a == DNS_NXDOMAIN && b == DNS_NXDOMAIN)
-		query_done(s, q, STUB_ANSWERED, EAI_NONAME, NULL);
+	if ((a == DNS_SERVFAIL || (s->kinds == 2 && b == DNS_SERVFAIL)) &&
+	    s->conf.servers == 1)
+		query_failed(s, q);
+	else if (s->kinds == 1)
+		judge_one(s, q, a, rec);
+	else if (a == DNS_NXDOMAIN && b == DNS_NXDOMAIN)
+		query_none(s, q, a);
 	else if (a == DNS_ADDRESS && b == DNS_NODATA)
 		answer_address(s, q, 0);
 	else if (a == DNS_NODATA && b == DNS_ADDRESS)
 		answer_address(s, q, 1);
 	else
-		query_done(s, q, STUB_GETADDRINFO, 0, NULL);
+		query_done(s, q, STUB_LIBC, NULL);
 }
 
 /* Whether from is one of the servers (a late answer from the last). */
@@ -313,7 +348,8 @@ static void
 answer_read(struct stub *s, struct query *q, const unsigned char *msg,
     size_t len)
 {
-	unsigned char query[DNS_QUERY_MAX], addr[16];
+	unsigned char query[DNS_QUERY_MAX];
+	struct dns_record rec;
 	enum dns_answer a;
 	size_t qlen;
 	int id, k;
@@ -324,21 +360,21 @@ answer_read(struct stub *s, struct query *q, const unsigned char *msg,
 		;
 	if (k == KINDS)
 		return;
-	qlen = dns_query(query, q->id[k], q->name, kind_type[k]);
-	if ((a = dns_answer_read(msg, len, query, qlen, addr)) == DNS_MISMATCH)
+	qlen = dns_query(query, q->id[k], q->name, s->type[k]);
+	if ((a = dns_answer_read(msg, len, query, qlen, &rec)) == DNS_MISMATCH)
 		return;
 	s->answered_ms = now_ms();
 	q->want[k] = false;
 	q->got[k] = a;
-	memcpy(q->addr[k], addr, sizeof(addr));
+	memcpy(q->addr[k], rec.addr, sizeof(rec.addr));
 	if (!q->resent)
 		rtt_sample(&s->rtt, now_ms() - q->sent_ms);
 	if (s->window < STUB_WINDOW)
 		s->window++;
 	if (a == DNS_ODD)
-		query_done(s, q, STUB_GETADDRINFO, 0, NULL);
+		query_done(s, q, STUB_LIBC, NULL);
 	else
-		query_judge(s, q);
+		query_judge(s, q, &rec);
 }
 
 /* Reads the answers waiting on q's socket, until q is done. */
@@ -381,7 +417,7 @@ static void
 query_resend(struct stub *s, struct query *q, long long now, long long budget)
 {
 	if (!q->dl.set && now - q->first_ms >= budget) {
-		query_done(s, q, STUB_FAILED, EAI_AGAIN, NULL);
+		query_failed(s, q);
 		return;
 	}
 	if (q->start_no >= s->halved_at) {
@@ -394,7 +430,7 @@ query_resend(struct stub *s, struct query *q, long long now, long long budget)
 	    q->backoff < BACKOFF_MAX)
 		q->backoff *= 2;
 	if (query_send(s, q) == -1)
-		query_done(s, q, STUB_GETADDRINFO, 0, NULL);
+		query_done(s, q, STUB_LIBC, NULL);
 }
 
 /* Times the queries out, and sends again those unanswered. */
@@ -410,7 +446,7 @@ queries_expire(struct stub *s, long long budget)
 		if (!q->used)
 			continue;
 		if (deadline_passed(&q->dl))
-			query_done(s, q, STUB_TIMED_OUT, 0, NULL);
+			query_done(s, q, STUB_TIMED_OUT, NULL);
 		else if (now >= resend_at(s, q))
 			query_resend(s, q, now, budget);
 	}
@@ -500,9 +536,23 @@ stub_free(struct stub *s)
 	free(s);
 }
 
+/* The queries s sends for each job. */
+static void
+types_set(struct stub *s, int family, bool by_address)
+{
+	if (by_address)
+		s->type[s->kinds++] = DNS_TYPE_PTR;
+	else {
+		if (family != AF_INET6)
+			s->type[s->kinds++] = DNS_TYPE_A;
+		if (family != AF_INET)
+			s->type[s->kinds++] = DNS_TYPE_AAAA;
+	}
+}
+
 struct stub *
-stub_new(const struct stub_conf *c, int family, stub_done_fn *done,
-    void *ctx)
+stub_new(const struct stub_conf *c, int family, bool by_address,
+    stub_done_fn *done, void *ctx)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = WAKE_EVENT };
 	struct stub *s;
@@ -514,6 +564,7 @@ stub_new(const struct stub_conf *c, int family, stub_done_fn *done,
 	s->wake[0] = s->wake[1] = -1;
 	s->conf = *c;
 	s->family = family;
+	types_set(s, family, by_address);
 	s->done = done;
 	s->ctx = ctx;
 	s->window = STUB_WINDOW;

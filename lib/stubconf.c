@@ -177,25 +177,97 @@ hosts_add(struct stub_conf *c, size_t *cap, const char *word)
 	return 0;
 }
 
+/* ip as an IPv6 address: an IPv4 one mapped. */
+static struct in6_addr
+as_ipv6(const struct ip_address *ip)
+{
+	struct in6_addr a = { 0 };
+
+	if (ip->family == AF_INET6)
+		return ip->u.v6;
+	a.s6_addr[10] = a.s6_addr[11] = 0xff;
+	memcpy(&a.s6_addr[12], &ip->u.v4, 4);
+	return a;
+}
+
+/*
+ * Adds the address word to c's hosts addresses, as glibc reads it
+ * (inet_pton, and inet_aton's forms for good measure: an address read
+ * here that glibc does not read only keeps an address from the stub);
+ * one that cannot be read is no address.
+ */
+static int
+host_address_add(struct stub_conf *c, size_t *cap, const char *word)
+{
+	struct ip_address ip;
+	struct in6_addr *bigger;
+
+	if (inet_pton(AF_INET6, word, &ip.u.v6) == 1)
+		ip.family = AF_INET6;
+	else if (inet_aton(word, &ip.u.v4) != 0)
+		ip.family = AF_INET;
+	else
+		return 0;
+	if (c->naddrs == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		if ((bigger = reallocarray(c->host_addrs, *cap,
+		    sizeof(*bigger))) == NULL)
+			return -1;
+		c->host_addrs = bigger;
+	}
+	c->host_addrs[c->naddrs++] = as_ipv6(&ip);
+	return 0;
+}
+
+static int
+address_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct in6_addr));
+}
+
 int
 stub_hosts_read(FILE *f, struct stub_conf *c)
 {
 	char *line = NULL, *word, *save;
-	size_t cap = 0, room = 0;
+	size_t cap = 0, names_room = 0, addrs_room = 0;
 	int rc = 0;
 
 	while (rc == 0 && getline(&line, &cap, f) != -1) {
 		cut_comment(line, "#");
 		/* the address, then its names */
-		if (strtok_r(line, WORDS, &save) == NULL)
+		if ((word = strtok_r(line, WORDS, &save)) == NULL)
 			continue;
+		rc = host_address_add(c, &addrs_room, word);
 		while (rc == 0 && (word = strtok_r(NULL, WORDS, &save)) != NULL)
-			rc = hosts_add(c, &room, word);
+			rc = hosts_add(c, &names_room, word);
 	}
 	free(line);
 	if (rc == 0 && c->nhosts > 0)
 		qsort(c->hosts, c->nhosts, sizeof(*c->hosts), name_cmp);
+	if (rc == 0 && c->naddrs > 0)
+		qsort(c->host_addrs, c->naddrs, sizeof(*c->host_addrs),
+		    address_cmp);
 	return rc;
+}
+
+bool
+stub_address_in_hosts(const struct stub_conf *c, const struct ip_address *ip)
+{
+	struct in6_addr a = as_ipv6(ip);
+
+	return c->naddrs > 0 && bsearch(&a, c->host_addrs, c->naddrs,
+	    sizeof(*c->host_addrs), address_cmp) != NULL;
+}
+
+bool
+stub_address_plain(const struct ip_address *ip)
+{
+	static const unsigned char zeros[10];
+	const unsigned char *b = ip->u.v6.s6_addr;
+
+	/* ::/96 and ::ffff:0:0/96 (glibc's "tunnelled" and "mapped") */
+	return ip->family == AF_INET || memcmp(b, zeros, sizeof(zeros)) != 0 ||
+	    !((b[10] == 0 && b[11] == 0) || (b[10] == 0xff && b[11] == 0xff));
 }
 
 static bool
@@ -300,4 +372,7 @@ stub_conf_free(struct stub_conf *c)
 	free(c->hosts);
 	c->hosts = NULL;
 	c->nhosts = 0;
+	free(c->host_addrs);
+	c->host_addrs = NULL;
+	c->naddrs = 0;
 }

@@ -12,8 +12,11 @@
 #define SOCKUTILS_STUBCONF_H
 
 #include <stdbool.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <sys/socket.h>
+
+#include "parse.h"
 
 /*
  * Whether the stub may stand in for the C library's getaddrinfo: glibc's
@@ -38,6 +41,9 @@ struct stub_conf {
 	char			**hosts;	/* the hosts file's names, in
 						   lower case, sorted */
 	size_t			 nhosts;
+	struct in6_addr		*host_addrs;	/* its addresses, IPv4 ones
+						   mapped, sorted */
+	size_t			 naddrs;
 };
 
 /* Whether nsswitch.conf (f) says "hosts: files dns", and only that. */
@@ -51,11 +57,25 @@ bool	stub_nsswitch_plain(FILE *f);
  */
 int	stub_resolv_read(FILE *f, struct stub_conf *c);
 
-/* Reads the hosts file's names (f) into c: 0, or -1 with errno. */
+/*
+ * Reads the hosts file's names and addresses (f) into c: 0, or -1 with
+ * errno.
+ */
 int	stub_hosts_read(FILE *f, struct stub_conf *c);
 
 /* Whether name (or it without a last dot) is in c's hosts file. */
 bool	stub_in_hosts(const struct stub_conf *c, const char *name);
+
+/* Whether ip, or it in the other family's form, is in c's hosts file. */
+bool	stub_address_in_hosts(const struct stub_conf *c,
+	    const struct ip_address *ip);
+
+/*
+ * Whether glibc's gethostbyaddr asks the DNS for ip's own reverse name:
+ * not for :: (it asks nothing), nor an IPv4-mapped or -compatible
+ * address (it asks for the IPv4 address's).
+ */
+bool	stub_address_plain(const struct ip_address *ip);
 
 /*
  * The system's configuration (/etc/nsswitch.conf, /etc/resolv.conf,

@@ -4,8 +4,12 @@
 # the streaming tests read answers while stdin is open: none may hang
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
-setup() { load test_helper/common-setup && _common_setup stream background; }
-teardown() { _common_teardown; }
+setup() { load test_helper/common-setup && _common_setup stream background dns; }
+
+teardown() {
+	dns_restore
+	_common_teardown
+}
 
 ADDRESSES=(192.0.2.10 2001:db8::10 192.0.2.20 2001:db8::20 192.0.2.31
 	2001:db8::32 192.0.2.40 192.0.2.50 198.51.100.7 198.51.100.8
@@ -160,6 +164,67 @@ declare -gA MUSL_JSON=(
 	assert_output "192.0.2.10 v4only.test"
 	run -0 --separate-stderr rlookup 192.0.2.20 - 2001:db8::10 <<<$'  192.0.2.10  \n\n'
 	assert_output $'192.0.2.20 dual.test\n192.0.2.10 v4only.test\n2001:db8::10 v6only.test'
+}
+
+# Every shape of answer the tests' DNS gives (one PTR record, two, none,
+# no such name, a failing and a silent server), the hosts file's
+# addresses, and those glibc asks the DNS otherwise (IPv4-mapped and
+# -compatible, ::), however written: the stub's answers and those it
+# leaves to gethostbyaddr, the same as glibc's own.  The static build's
+# are musl's: of two records the last, no hosts file aliases, a failing
+# server as no name (CAVEATS), so there the others, and its words.
+# bats test_tags=valgrind
+@test "rlookup - answers each address as gethostbyaddr does" {
+	require_hermetic
+	addresses="192.0.2.10 2001:db8::10 192.0.2.20 2001:DB8:0::20 192.0.2.31
+		2001:db8::32 192.0.2.40 192.0.2.60 198.51.100.9 2001:db8::9
+		127.0.0.1 203.0.113.99 2001:db8::99 0.0.0.0 fe80::1"
+	is_static_build || addresses+=" 192.0.2.50 198.51.100.7 198.51.100.8
+		::1 127.0.1.1 203.0.113.1 203.0.113.2"
+	# python3's socket.gethostbyaddr (glibc's), as rlookup -j - writes it
+	oracle --as rlookup gethostbyaddr_json <<<"$addresses" >"$T/out" 2>"$T/err"
+	run --separate-stderr rlookup -j - < <(printf '%s\n' $addresses)
+	assert_equal "$output" "$(cat "$T/out")"
+	assert_stderr_like_file "$T/err"
+	# glibc asks for an IPv4-mapped or -compatible address's IPv4 name
+	# (python's gethostbyaddr refuses them); musl for a mapped one's,
+	# kept as written, and a compatible one's own (CAVEATS)
+	if is_static_build; then
+		run -68 --separate-stderr rlookup -j - <<<$'::ffff:192.0.2.10\n::192.0.2.10'
+		assert_output '{"name":"v4only.test","aliases":[],"addresses":["::ffff:192.0.2.10"]}'
+	else
+		run -0 --separate-stderr rlookup -j - <<<$'::ffff:192.0.2.10\n::192.0.2.10'
+		assert_output "$(printf '%s\n' "$(rlookup -j 192.0.2.10)" "$(rlookup -j 192.0.2.10)")"
+	fi
+	run -68 --separate-stderr rlookup - <<<"::"
+	assert_stderr "rlookup: ::: Unknown host"
+}
+
+# 1,000 addresses to a server that takes 20 s, each line reported timed
+# out at -t 0.1 as it comes: on glibc each asked by the stub, no thread
+# each (the static build's musl: a thread each, rlookup.1's CAVEATS).
+@test "rlookup - asks the DNS for many addresses on one thread, each reported at its deadline" {
+	require_hermetic
+	slow_dns_on 20000
+	stream_start rlookup -t 0.1 -
+	seq -f '192.0.2.%g' 200 >&"$STREAM_IN"
+	seq -f '2001:db8::%g' 1001 1800 >&"$STREAM_IN"
+	got=
+	for ((i = 0; i < 1000; i++)); do
+		stream_read
+		got+=$LINE$'\n'
+	done
+	assert_equal "$got" "$( (seq -f 'rlookup: 192.0.2.%g: timed out' 200
+		seq -f 'rlookup: 2001:db8::%g: timed out' 1001 1800))"$'\n'
+	threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$STREAM_PID/status")
+	stream_close
+	assert_equal "$STREAM_REST" ""
+	if is_static_build; then
+		[ "$threads" -ge 100 ] || fail "only $threads threads: the lookups were not stuck"
+	else
+		# the main, the reporting and the stub's thread
+		assert_equal "$threads" 3
+	fi
 }
 
 @test "rlookup - answers each line as it is read, before stdin is closed" {

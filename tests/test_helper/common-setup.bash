@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 
 # _common_setup [HELPER...]: the assertions, the built tools first on
 # PATH, T the test's own directory, and test_helper/HELPER.bash for each
-# HELPER (tcp, udp, tls, stream, background).
+# HELPER (tcp, udp, tls, stream, background, dns).
 _common_setup() {
 	load_library bats-support
 	load_library bats-assert
@@ -113,6 +113,19 @@ assert_stderr() {
 	assert_equal "$stderr" "$(libc_words "$1")"
 }
 
+# assert_stderr_like_file FILE: stderr of the last `run --separate-stderr`
+# is FILE's glibc messages (test_helper/oracle.py --as); in the static
+# build the same lines up to their last colon, the rest musl's words.
+assert_stderr_like_file() {
+	if is_static_build; then
+		# shellcheck disable=SC2001 # each line's last colon: no expansion cuts per line
+		assert_equal "$(sed 's/: [^:]*$//' <<<"$stderr")" \
+			"$(sed 's/: [^:]*$//' "$1")"
+	else
+		assert_equal "$stderr" "$(cat "$1")"
+	fi
+}
+
 # assert_stderr_regex RE
 assert_stderr_regex() {
 	[[ $stderr =~ $1 ]] || fail "stderr '$stderr' does not match '$1'"
@@ -121,6 +134,11 @@ assert_stderr_regex() {
 # py EXPR: what python3's socket module answers, as the oracle.
 py() {
 	python3 -c "import socket, json, sys; $1"
+}
+
+# oracle ARG...: test_helper/oracle.py, what python3's socket module says.
+oracle() {
+	python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" "$@"
 }
 
 # assert_like_python FUNCTION ARG... -- TOOL [OPTIONS...]: for each ARG,
@@ -136,8 +154,7 @@ assert_like_python() {
 		shift
 	done
 	shift
-	mapfile -d '' records < <(python3 "$BATS_TEST_DIRNAME/test_helper/oracle.py" \
-		"$function" "${args[@]}")
+	mapfile -d '' records < <(oracle "$function" "${args[@]}")
 	[ "${#records[@]}" -eq "${#args[@]}" ] ||
 		fail "python3 $function answered ${#records[@]} of ${#args[@]} arguments"
 	for _arg in "${!args[@]}"; do

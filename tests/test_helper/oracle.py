@@ -1,10 +1,13 @@
 """What Python's socket module answers, printed the way sockutils prints it.
 
 usage: oracle.py FUNCTION ARG...
+       oracle.py --as TOOL [--named] FUNCTION <ARGS
 For each ARG prints one record ended by a NUL byte: the status the suite
 maps the answer to (0, or 68 not found, 75 temporary), a space and the
 answer (empty for a failure), so that a test can compare both with the
-tool's for many ARGs from one python process.
+tool's for many ARGs from one python process.  With --as, for each line
+of stdin what TOOL - prints: the answer on stdout (with --named, each of
+its lines after the ARG and a space), or "TOOL: ARG: error" on stderr.
 """
 import json
 import socket
@@ -64,7 +67,23 @@ def answer(function, arg):
         return 68, ""   # getserv*: not found
 
 
+def as_tool(tool, named, function):
+    """What TOOL - prints for each ARG of stdin."""
+    for arg in sys.stdin.read().split():
+        try:
+            text = str(FUNCTIONS[function](arg))
+        except (socket.gaierror, socket.herror) as e:
+            print("%s: %s: %s" % (tool, arg, e.strerror), file=sys.stderr)
+            continue
+        for line in text.split("\n"):
+            print(arg + " " + line if named else line)
+
+
 def main():
+    if sys.argv[1] == "--as":
+        named = sys.argv[3] == "--named"
+        as_tool(sys.argv[2], named, sys.argv[-1])
+        return
     function = sys.argv[1]
     for arg in sys.argv[2:]:
         status, text = answer(function, arg)

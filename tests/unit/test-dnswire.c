@@ -1,11 +1,12 @@
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dnswire.h"
 #include "tap.h"
 
 static const char *const answer_names[] = {
-	"mismatch", "address", "nxdomain", "nodata", "servfail", "odd",
+	"mismatch", "address", "name", "nxdomain", "nodata", "servfail", "odd",
 };
 
 /* An answer to the query q (qlen bytes): its header's flags and counts. */
@@ -52,9 +53,9 @@ record(unsigned char *msg, size_t at, const unsigned char *owner,
 
 static const char *
 read_as(const unsigned char *msg, size_t len, const unsigned char *q,
-    size_t qlen, unsigned char addr[16])
+    size_t qlen, struct dns_record *rec)
 {
-	return answer_names[dns_answer_read(msg, len, q, qlen, addr)];
+	return answer_names[dns_answer_read(msg, len, q, qlen, rec)];
 }
 
 static void
@@ -113,87 +114,161 @@ test_answers(void)
 	static const unsigned char v4[] = { 192, 0, 2, 1 };
 	static const unsigned char other_owner[] = { 1, 'b', 4, 't', 'e', 's', 't', 0 };
 	static const unsigned char upper_owner[] = { 1, 'A', 4, 'T', 'E', 'S', 'T', 0 };
-	unsigned char q[DNS_QUERY_MAX], msg[512], addr[16];
+	unsigned char q[DNS_QUERY_MAX], msg[512];
+	struct dns_record rec;
 	unsigned char loop[] = { 0xc0, 0 };
 	size_t qlen, len;
 
 	qlen = dns_query(q, 7, "a.test", DNS_TYPE_A);
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, NULL, 0, DNS_TYPE_A, 1, v4, sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "address", "one A record");
-	ok(memcmp(addr, v4, 4) == 0, "its address");
-	is_str(read_as(msg, len - 1, q, qlen, addr), "odd",
+	is_str(read_as(msg, len, q, qlen, &rec), "address", "one A record");
+	ok(memcmp(rec.addr, v4, 4) == 0, "its address");
+	is_str(read_as(msg, len - 1, q, qlen, &rec), "odd",
 	    "its address cut short");
 
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, upper_owner, sizeof(upper_owner), DNS_TYPE_A,
 	    1, v4, sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "address",
+	is_str(read_as(msg, len, q, qlen, &rec), "address",
 	    "the owner in other case");
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, other_owner, sizeof(other_owner), DNS_TYPE_A,
 	    1, v4, sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "another owner");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "another owner");
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, NULL, 0, 5, 1, other_owner, sizeof(other_owner));
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "a CNAME");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "a CNAME");
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, NULL, 0, DNS_TYPE_A, 3, v4, sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "another class");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "another class");
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	len = record(msg, len, NULL, 0, DNS_TYPE_A, 1, v4, 3);
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "an A of 3 bytes");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "an A of 3 bytes");
 	len = answer_start(msg, q, qlen, 0x8180, 2);
 	len = record(msg, len, NULL, 0, DNS_TYPE_A, 1, v4, sizeof(v4));
 	len = record(msg, len, NULL, 0, DNS_TYPE_A, 1, v4, sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "odd",
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
 	    "two addresses: getaddrinfo sorts them");
 
 	len = answer_start(msg, q, qlen, 0x8183, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "nxdomain", "NXDOMAIN");
+	is_str(read_as(msg, len, q, qlen, &rec), "nxdomain", "NXDOMAIN");
 	len = answer_start(msg, q, qlen, 0x8183, 1);
 	len = record(msg, len, NULL, 0, 5, 1, other_owner, sizeof(other_owner));
-	is_str(read_as(msg, len, q, qlen, addr), "nxdomain",
+	is_str(read_as(msg, len, q, qlen, &rec), "nxdomain",
 	    "NXDOMAIN after a CNAME");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "nodata", "no record");
+	is_str(read_as(msg, len, q, qlen, &rec), "nodata", "no record");
 	len = answer_start(msg, q, qlen, 0x8182, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "servfail", "SERVFAIL");
+	is_str(read_as(msg, len, q, qlen, &rec), "servfail", "SERVFAIL");
 	len = answer_start(msg, q, qlen, 0x8185, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "REFUSED");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "REFUSED");
 	len = answer_start(msg, q, qlen, 0x8380, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "truncated");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "truncated");
 	len = answer_start(msg, q, qlen, 0x9180, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "odd", "another opcode");
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "another opcode");
 
 	len = answer_start(msg, q, qlen, 0x0100, 0);
-	is_str(read_as(msg, len, q, qlen, addr), "mismatch", "a query, not an answer");
+	is_str(read_as(msg, len, q, qlen, &rec), "mismatch", "a query, not an answer");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
 	msg[1] = 8;
-	is_str(read_as(msg, len, q, qlen, addr), "mismatch", "another id");
+	is_str(read_as(msg, len, q, qlen, &rec), "mismatch", "another id");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
 	msg[13] = 'b';
-	is_str(read_as(msg, len, q, qlen, addr), "mismatch", "another name");
+	is_str(read_as(msg, len, q, qlen, &rec), "mismatch", "another name");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
 	msg[13] = 'A';
-	is_str(read_as(msg, len, q, qlen, addr), "nodata",
+	is_str(read_as(msg, len, q, qlen, &rec), "nodata",
 	    "the name in other case (0x20)");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
 	msg[qlen - 3] = 28;
-	is_str(read_as(msg, len, q, qlen, addr), "mismatch", "another type");
+	is_str(read_as(msg, len, q, qlen, &rec), "mismatch", "another type");
 	(void)answer_start(msg, q, qlen, 0x8180, 0);
-	is_str(read_as(msg, qlen - 1, q, qlen, addr), "mismatch",
+	is_str(read_as(msg, qlen - 1, q, qlen, &rec), "mismatch",
 	    "the question cut short");
 	len = answer_start(msg, q, qlen, 0x8180, 0);
 	msg[5] = 2;
-	is_str(read_as(msg, len, q, qlen, addr), "mismatch", "two questions");
+	is_str(read_as(msg, len, q, qlen, &rec), "mismatch", "two questions");
 
 	len = answer_start(msg, q, qlen, 0x8180, 1);
 	loop[1] = (unsigned char)len;		/* a pointer to itself */
 	len = record(msg, len, loop, sizeof(loop), DNS_TYPE_A, 1, v4,
 	    sizeof(v4));
-	is_str(read_as(msg, len, q, qlen, addr), "odd",
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
 	    "an owner that points at itself ends");
+}
+
+static void
+test_reverse(void)
+{
+	static const unsigned char v4[] = { 192, 0, 2, 10 };
+	static const unsigned char v6[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0xab };
+	char buf[DNS_REVERSE_TEXT];
+
+	dns_reverse_name(buf, AF_INET, v4);
+	is_str(buf, "10.2.0.192.in-addr.arpa", "an IPv4 address's reverse name");
+	dns_reverse_name(buf, AF_INET6, v6);
+	is_str(buf, "b.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "8.b.d.0.1.0.0.2.ip6.arpa", "an IPv6 address's: nibbles, lowest first");
+	ok(strlen(buf) + 1 == DNS_REVERSE_TEXT, "the longest there is");
+}
+
+static void
+test_ptr(void)
+{
+	/* a.test; b-1 and a pointer to the question's "arpa", at 31 */
+	static const unsigned char target[] = { 1, 'a', 4, 't', 'e', 's', 't', 0 };
+	static const unsigned char packed[] = { 3, 'b', '-', '1', 0xc0, 31 };
+	static const unsigned char odd_byte[] = { 3, 'a', '.', 'b', 0 };
+	static const unsigned char root[] = { 0 };
+	static const unsigned char trailing[] = { 1, 'a', 0, 0 };
+	unsigned char q[DNS_QUERY_MAX], msg[512], upper[sizeof(target)];
+	struct dns_record rec;
+	size_t qlen, len;
+
+	qlen = dns_query(q, 9, "10.2.0.192.in-addr.arpa", DNS_TYPE_PTR);
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target, sizeof(target));
+	is_str(read_as(msg, len, q, qlen, &rec), "name", "one PTR record");
+	is_str(rec.name, "a.test", "its name, without the last dot");
+	memcpy(upper, target, sizeof(target));
+	upper[1] = 'A';
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, upper, sizeof(upper));
+	is_str(read_as(msg, len, q, qlen, &rec), "name", "a name in capitals");
+	is_str(rec.name, "A.test", "kept as the server wrote it");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, packed, sizeof(packed));
+	is_str(read_as(msg, len, q, qlen, &rec), "name", "a compressed name");
+	is_str(rec.name, "b-1.arpa", "read through its pointer");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, odd_byte,
+	    sizeof(odd_byte));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "a dot inside a label: glibc escapes it");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, root, sizeof(root));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd", "the root");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, trailing,
+	    sizeof(trailing));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "a byte after the name in its record");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target,
+	    sizeof(target) - 1);
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "a name cut short by its record");
+	len = answer_start(msg, q, qlen, 0x8180, 2);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target, sizeof(target));
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target, sizeof(target));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "two PTR records: the C library's to choose");
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, 5, 1, target, sizeof(target));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "a CNAME (RFC 2317's delegation)");
 }
 
 int
@@ -202,5 +277,7 @@ main(void)
 	test_names();
 	test_query();
 	test_answers();
+	test_reverse();
+	test_ptr();
 	return tap_done();
 }

@@ -100,11 +100,70 @@ test_hosts(void)
 	ok(!stub_in_hosts(&c, "localhost"), "none once freed");
 }
 
+/* Whether text (an address) is in c's hosts file. */
+static bool
+address_in(const struct stub_conf *c, const char *text)
+{
+	struct ip_address ip;
+	const char *errstr;
+
+	return parse_ip(text, &ip, &errstr) == 0 &&
+	    stub_address_in_hosts(c, &ip);
+}
+
+static void
+test_host_addresses(void)
+{
+	struct stub_conf c = { 0 };
+	FILE *f = text("127.0.0.1 localhost\n# 10.0.0.1 gone.test\n"
+	    "2001:db8::9 both.test\n127.2 short.test\nnot-an-address x.test\n"
+	    "::ffff:192.0.2.7 mapped.test\n");
+
+	ok(stub_hosts_read(f, &c) == 0 && c.naddrs == 4, "four addresses read");
+	(void)fclose(f);
+	ok(address_in(&c, "127.0.0.1"), "an IPv4 address");
+	ok(address_in(&c, "2001:db8:0::9"), "an IPv6 address, however written");
+	ok(address_in(&c, "127.0.0.1") && address_in(&c, "::ffff:127.0.0.1"),
+	    "an IPv4 address in either form");
+	ok(address_in(&c, "192.0.2.7"), "a mapped one as IPv4");
+	ok(address_in(&c, "127.0.0.2"),
+	    "inet_aton's short form, as glibc may read it");
+	ok(!address_in(&c, "10.0.0.1"), "not one commented out");
+	ok(!address_in(&c, "2001:db8::10"), "not another");
+	stub_conf_free(&c);
+	ok(!address_in(&c, "127.0.0.1"), "none once freed");
+}
+
+/* Whether glibc asks the DNS for text's own reverse name. */
+static bool
+asks_own_name(const char *text)
+{
+	struct ip_address ip;
+	const char *errstr;
+
+	return parse_ip(text, &ip, &errstr) == 0 && stub_address_plain(&ip);
+}
+
+static void
+test_address_plain(void)
+{
+	ok(asks_own_name("192.0.2.1") && asks_own_name("0.0.0.0"), "an IPv4 address");
+	ok(asks_own_name("2001:db8::1") && asks_own_name("fe80::1"), "an IPv6 address");
+	ok(!asks_own_name("::"), "not :: (no lookup)");
+	ok(!asks_own_name("::1"), "not ::1 (glibc asks for 0.0.0.1's name)");
+	ok(!asks_own_name("::192.0.2.1"), "not an IPv4-compatible address");
+	ok(!asks_own_name("::ffff:192.0.2.1"), "not an IPv4-mapped address");
+	ok(asks_own_name("::fffe:192.0.2.1") && asks_own_name("1::ffff:192.0.2.1"),
+	    "other addresses next to them");
+}
+
 int
 main(void)
 {
 	test_nsswitch();
 	test_resolv();
 	test_hosts();
+	test_host_addresses();
+	test_address_plain();
 	return tap_done();
 }
