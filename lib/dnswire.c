@@ -198,10 +198,14 @@ name_text(const unsigned char *msg, size_t len, size_t off, char *buf)
 			return false;
 		if ((n = msg[label]) == 0)
 			break;
-		if ((size_t)(p - buf) + n + 1 > DNS_NAME_TEXT)
-			return false;
 		if (p != buf)
 			*p++ = '.';
+		/*
+		 * the label and the NUL must fit: pointers can spell a name
+		 * longer than a message's 255 bytes
+		 */
+		if ((size_t)(p - buf) + n + 1 > DNS_NAME_TEXT)
+			return false;
 		for (i = 1; i <= n; i++) {
 			/* none that glibc's text would escape */
 			if (!label_byte((char)msg[label + i]))

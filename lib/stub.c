@@ -366,7 +366,8 @@ answer_read(struct stub *s, struct query *q, const unsigned char *msg,
 	s->answered_ms = now_ms();
 	q->want[k] = false;
 	q->got[k] = a;
-	memcpy(q->addr[k], rec.addr, sizeof(rec.addr));
+	if (a == DNS_ADDRESS)
+		memcpy(q->addr[k], rec.addr, sizeof(rec.addr));
 	if (!q->resent)
 		rtt_sample(&s->rtt, now_ms() - q->sent_ms);
 	if (s->window < STUB_WINDOW)

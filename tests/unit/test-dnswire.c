@@ -224,6 +224,7 @@ test_ptr(void)
 	static const unsigned char root[] = { 0 };
 	static const unsigned char trailing[] = { 1, 'a', 0, 0 };
 	unsigned char q[DNS_QUERY_MAX], msg[512], upper[sizeof(target)];
+	unsigned char long_name[256];
 	struct dns_record rec;
 	size_t qlen, len;
 
@@ -260,6 +261,16 @@ test_ptr(void)
 	    sizeof(target) - 1);
 	is_str(read_as(msg, len, q, qlen, &rec), "odd",
 	    "a name cut short by its record");
+	/* three labels of 63 and one of 62: 254 bytes of text, one too many */
+	memset(long_name, 'a', sizeof(long_name));
+	long_name[0] = long_name[64] = long_name[128] = 63;
+	long_name[192] = 62;
+	long_name[255] = 0;
+	len = answer_start(msg, q, qlen, 0x8180, 1);
+	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, long_name,
+	    sizeof(long_name));
+	is_str(read_as(msg, len, q, qlen, &rec), "odd",
+	    "a name of 254 bytes of text, where it may not fit");
 	len = answer_start(msg, q, qlen, 0x8180, 2);
 	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target, sizeof(target));
 	len = record(msg, len, NULL, 0, DNS_TYPE_PTR, 1, target, sizeof(target));
