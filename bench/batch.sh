@@ -97,7 +97,7 @@ figure_batch() {
 	local -A reps
 	count=$(runs 10000 2000)
 	big=$((count * 10))
-	reps=([ours]=$(runs 7 3) [adnshost]=$(runs 3 1) [xargs]=$(runs 3 1))
+	reps=([ours]=$(runs 7 1) [adnshost]=$(runs 3 1) [xargs]=$(runs 3 1))
 	case="$(thousands "$count") names, each answered after $DNS_DELAY_MS ms"
 	# "same:" names the other case by what follows its last ", "
 	mem_case="answered after $DNS_DELAY_MS ms, $(thousands "$count") names"

@@ -43,7 +43,7 @@ conn_server() {
 
 figure_connrate() {
 	local n count case
-	n=$(runs 5 3)
+	n=$(runs 5 1)
 	count=$(runs 10000 300)
 	case="$(thousands "$count") connections"
 	figure connrate "Connection rate" conns/s higher \

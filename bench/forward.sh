@@ -149,7 +149,7 @@ forward_case() {
 
 figure_forward() {
 	local n
-	n=$(runs 5 3)
+	n=$(runs 5 1)
 	figure forward "Forwarding throughput" MiB/s higher \
 		"\`tcp-send -r 127.0.0.1 RELAY < FILE\` (a file on tmpfs) through the relay to a one-shot \`tcp-listen >/dev/null\` on 127.0.0.1, or on a Unix socket on tmpfs; time from starting the sender until it has read the relay's close and the target has exited; $n runs each, interleaved. Each relay is started for the run. Targets: twice socat, and HAProxy's."
 	forward_case tcp "$BIG" "$n"

@@ -60,7 +60,7 @@ memory_rows() {
 
 figure_memory() {
 	local n
-	n=$(runs 5 3)
+	n=$(runs 5 1)
 	figure memory "Memory" KiB lower \
 		"Peak resident set size of each end (GNU time %M) sending a file to /dev/null on 127.0.0.1, as in the throughput figure; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 256 KiB: the peak of one program varies by about 200 KiB from run to run)."
 	memory_rows memory "$n" 4096 "${MEM_TOOLS[@]}"

@@ -296,9 +296,9 @@ throughput_case() {
 }
 
 figure_throughput() {
-	throughput_case direct "$BIG" "$(runs 7 3)"
+	throughput_case direct "$BIG" "$(runs 7 1)"
 }
 
 figure_pipes() {
-	throughput_case pipe "$BIG" "$(runs 7 3)"
+	throughput_case pipe "$BIG" "$(runs 7 1)"
 }

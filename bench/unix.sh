@@ -39,8 +39,8 @@ unix_throughput() {
 
 figure_unix() {
 	local n
-	unix_throughput "$BIG" "$(runs 7 3)"
-	n=$(runs 5 3)
+	unix_throughput "$BIG" "$(runs 7 1)"
+	n=$(runs 5 1)
 	figure unix-memory "Unix stream socket memory" KiB lower \
 		"Peak resident set size of each end (GNU time %M) in the Unix stream throughput transfer; median of $n run$([ "$n" = 1 ] || echo s). Target: at most 4 MiB, and the same for a large transfer as for a small one (within 256 KiB)."
 	memory_rows unix-memory "$n" 4096 ours-unix nc-unix

@@ -11,7 +11,7 @@ reaction_figure() {
 	local ours_name=$8 n i key v
 	local -a cmd
 	shift 8
-	n=$(runs 11 3)
+	n=$(runs 11 1)
 	figure "$id" "$title" ms lower \
 		"$from to the waiter's exit (seen through a pidfd), by \`bench/reactlat.py $event\`; $n runs each, interleaved."
 	reset_samples
