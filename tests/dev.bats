@@ -70,7 +70,7 @@ waiting_files() {
 	SOCKUTILS_JOBS=2 run -0 --separate-stderr dev bats "$T/one.bats" "$T/two.bats"
 	assert_line "ok 1 one"
 	assert_line "ok 1 two"
-	assert_line --regexp "^# run_bats build $T/one\.bats: [0-9]+ s$"
+	assert_line --regexp "^# run_bats build $T/one\.bats: [0-9]+ s, CPU [0-9]+m[0-9.]+s [0-9]+m[0-9.]+s$"
 	assert_line "2 passed, 0 failed, 0 skipped"
 	# one at a time, the first waits for the second in vain (as long
 	# as it may: the second cannot start before the first ends)
